@@ -1,0 +1,44 @@
+// Bundles src/extension.ts into one minified dist/extension.js (vscode stays external).
+import * as esbuild from 'esbuild';
+import { createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const require = createRequire(import.meta.url);
+
+/** node-fetch@3 pulls in web-streams-polyfill; Node >= 18 has stream/web built in. */
+const useBuiltinWebStreams = {
+  name: 'builtin-web-streams',
+  setup(build) {
+    build.onResolve({ filter: /^web-streams-polyfill(\/.*)?$/ }, () => ({ path: 'web-streams', namespace: 'builtin-web-streams' }));
+    build.onLoad({ filter: /.*/, namespace: 'builtin-web-streams' }, () => ({
+      contents: 'module.exports = require("node:stream/web");',
+      loader: 'js',
+    }));
+  },
+};
+
+const options = {
+  entryPoints: ['src/extension.ts'],
+  bundle: true,
+  outfile: 'dist/extension.js',
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: ['vscode'],
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  metafile: true,
+  logLevel: 'info',
+  define: { 'process.env.QODER_EXTENSION_VERSION': JSON.stringify(require('./package.json').version) },
+  plugins: [useBuiltinWebStreams],
+};
+
+if (watch) {
+  const ctx = await esbuild.context(options);
+  await ctx.watch();
+} else {
+  const result = await esbuild.build(options);
+  writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
+}
