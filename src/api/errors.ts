@@ -1,0 +1,60 @@
+// Typed errors of the API layer. None of them may carry the token: messages are built
+// from the server's envelope or a short excerpt of the body, and are redacted anyway.
+
+export type QoderErrorKind =
+  | 'api' // the server answered with an HTTP error status
+  | 'network' // connection refused/reset, DNS, TLS
+  | 'timeout' // our total per-request timeout fired
+  | 'aborted' // the caller's AbortSignal fired
+  | 'invalid_response' // 2xx but the body is not what the API documents
+  | 'config'; // we refused to send: bad base URL, bad id, missing token
+
+export class QoderError extends Error {
+  readonly kind: QoderErrorKind;
+  /** Method and path (never the query's secrets, never the host's credentials). */
+  readonly operation: string | undefined;
+
+  constructor(kind: QoderErrorKind, message: string, operation?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'QoderError';
+    this.kind = kind;
+    this.operation = operation;
+  }
+}
+
+/** The server answered with an HTTP error status. Parsed from the documented envelope when present. */
+export class QoderApiError extends QoderError {
+  readonly status: number;
+  /** `error.type` from the envelope (e.g. `not_found_error`), or a synthetic `http_<status>`. */
+  readonly type: string;
+  readonly param: string | undefined;
+  readonly requestId: string | undefined;
+  /** Seconds the server asked us to wait (Retry-After / retry-after-ms), if any. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(init: {
+    status: number;
+    type: string;
+    message: string;
+    param?: string;
+    requestId?: string;
+    retryAfterSeconds?: number;
+    operation?: string;
+  }) {
+    super('api', init.message, init.operation);
+    this.name = 'QoderApiError';
+    this.status = init.status;
+    this.type = init.type;
+    this.param = init.param;
+    this.requestId = init.requestId;
+    this.retryAfterSeconds = init.retryAfterSeconds;
+  }
+}
+
+export function isQoderError(e: unknown): e is QoderError {
+  return e instanceof QoderError;
+}
+
+export function isApiError(e: unknown, status?: number): e is QoderApiError {
+  return e instanceof QoderApiError && (status === undefined || e.status === status);
+}
