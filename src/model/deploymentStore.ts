@@ -1,0 +1,206 @@
+// The current list of deployments and its loading state. The tree reads it, commands write
+// to it; neither talks to the other. No vscode import: runs under plain Node.
+
+import type { Deployment, InvalidItem } from '../api/types';
+import { Emitter, type Disposable } from './events';
+
+export interface LoadResult {
+  deployments: Deployment[];
+  invalid: InvalidItem[];
+}
+
+/** Where deployments come from: normally a QoderClient bound to one base URL and token. */
+export interface DeploymentSource {
+  listAll(includeArchived: boolean, signal: AbortSignal): Promise<LoadResult>;
+}
+
+export type LoadState =
+  | 'signedOut' // no source (no token)
+  | 'loading' // first load, nothing to show yet
+  | 'ready' // a list is shown (possibly stale, see `error`)
+  | 'empty' // loaded, the account has nothing to show
+  | 'error'; // the first load failed; nothing to show
+
+export function isArchived(d: Deployment): boolean {
+  return d.archived_at !== null;
+}
+
+export class DeploymentStore implements Disposable {
+  private readonly changed = new Emitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  private source: DeploymentSource | undefined;
+  private includeArchived: boolean;
+  private list: Deployment[] = [];
+  private byId = new Map<string, Deployment>();
+  private loaded = false;
+  private loading: Promise<void> | undefined;
+  private abort: AbortController | undefined;
+  private again = false;
+  /** Bumped whenever the source changes, so a walk started for an old token is discarded. */
+  private generation = 0;
+  private lastError: unknown;
+  private lastInvalid: InvalidItem[] = [];
+  private lastUpdatedAt: number | undefined;
+  private readonly actions = new Map<string, string>();
+  private readonly now: () => number;
+  /** Number of list walks started (for tests and the benchmark). */
+  walks = 0;
+
+  constructor(opts: { includeArchived?: boolean; now?: () => number } = {}) {
+    this.includeArchived = opts.includeArchived ?? false;
+    this.now = opts.now ?? Date.now;
+  }
+
+  get deployments(): readonly Deployment[] {
+    return this.list;
+  }
+  get showsArchived(): boolean {
+    return this.includeArchived;
+  }
+  get error(): unknown {
+    return this.lastError;
+  }
+  /** A list is shown but the last refresh failed. */
+  get stale(): boolean {
+    return this.loaded && this.lastError !== undefined;
+  }
+  get invalid(): readonly InvalidItem[] {
+    return this.lastInvalid;
+  }
+  get lastUpdated(): number | undefined {
+    return this.lastUpdatedAt;
+  }
+  get isLoading(): boolean {
+    return this.loading !== undefined;
+  }
+  get hasSource(): boolean {
+    return this.source !== undefined;
+  }
+
+  get state(): LoadState {
+    if (!this.source) return 'signedOut';
+    if (!this.loaded) return this.lastError !== undefined && !this.loading ? 'error' : 'loading';
+    return this.list.length ? 'ready' : 'empty';
+  }
+
+  get(id: string): Deployment | undefined {
+    return this.byId.get(id);
+  }
+
+  /** A new token or base URL: forget everything that came from the old one. */
+  setSource(source: DeploymentSource | undefined): void {
+    this.generation++;
+    this.abort?.abort();
+    this.abort = undefined;
+    this.loading = undefined;
+    this.again = false;
+    this.source = source;
+    this.setList([]);
+    this.loaded = false;
+    this.lastError = undefined;
+    this.lastInvalid = [];
+    this.lastUpdatedAt = undefined;
+    this.actions.clear();
+    this.changed.fire();
+  }
+
+  setIncludeArchived(include: boolean): Promise<void> {
+    if (include === this.includeArchived) return Promise.resolve();
+    this.includeArchived = include;
+    if (!include) this.setList(this.list.filter((d) => !isArchived(d)));
+    this.changed.fire();
+    return this.refresh({ fresh: true });
+  }
+
+  /**
+   * Loads the whole list. Concurrent calls join the walk in flight. With `fresh`, a walk
+   * in flight is followed by exactly one more, so the result reflects changes made after
+   * it started (for example, a mutation). Never rejects: failures land in `error`.
+   */
+  refresh(opts: { fresh?: boolean } = {}): Promise<void> {
+    if (!this.source) return Promise.resolve();
+    if (this.loading) {
+      if (opts.fresh) this.again = true;
+      return this.loading;
+    }
+    this.loading = this.walk();
+    this.changed.fire();
+    return this.loading;
+  }
+
+  private async walk(): Promise<void> {
+    const generation = this.generation;
+    do {
+      this.again = false;
+      const source = this.source;
+      if (!source) break;
+      const abort = new AbortController();
+      this.abort = abort;
+      this.walks++;
+      try {
+        const result = await source.listAll(this.includeArchived, abort.signal);
+        if (generation !== this.generation) return;
+        this.setList(this.includeArchived ? result.deployments : result.deployments.filter((d) => !isArchived(d)));
+        this.lastInvalid = result.invalid;
+        this.loaded = true;
+        this.lastError = undefined;
+        this.lastUpdatedAt = this.now();
+      } catch (e) {
+        if (generation !== this.generation) return;
+        this.lastError = e;
+      }
+    } while (this.again && generation === this.generation);
+    this.loading = undefined;
+    this.abort = undefined;
+    this.changed.fire();
+  }
+
+  /** Puts the server's latest copy of one deployment in place (or removes it when it is now hidden). */
+  replace(d: Deployment): void {
+    if (isArchived(d) && !this.includeArchived) {
+      this.remove(d.id);
+      return;
+    }
+    const i = this.list.findIndex((x) => x.id === d.id);
+    if (i >= 0) this.list = [...this.list.slice(0, i), d, ...this.list.slice(i + 1)];
+    else this.list = [d, ...this.list];
+    this.byId.set(d.id, d);
+    this.changed.fire();
+  }
+
+  remove(id: string): void {
+    if (!this.byId.delete(id)) return;
+    this.list = this.list.filter((d) => d.id !== id);
+    this.changed.fire();
+  }
+
+  /**
+   * Marks an action as running on a deployment ("Archiving…"). Returns false when one is
+   * already running, so a double click sends nothing twice.
+   */
+  beginAction(id: string, label: string): boolean {
+    if (this.actions.has(id)) return false;
+    this.actions.set(id, label);
+    this.changed.fire();
+    return true;
+  }
+
+  endAction(id: string): void {
+    if (this.actions.delete(id)) this.changed.fire();
+  }
+
+  pendingAction(id: string): string | undefined {
+    return this.actions.get(id);
+  }
+
+  private setList(list: Deployment[]): void {
+    this.list = list;
+    this.byId = new Map(list.map((d) => [d.id, d]));
+  }
+
+  dispose(): void {
+    this.abort?.abort();
+    this.changed.dispose();
+  }
+}

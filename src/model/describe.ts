@@ -1,0 +1,168 @@
+// Pure text about a deployment: status, schedule, attention, tooltip rows. No vscode import;
+// the UI passes its localizer (vscode.l10n.t) so the same code is tested under plain Node.
+
+import type { Deployment, DeploymentRun } from '../api/types';
+import { isArchived } from './deploymentStore';
+
+/** Same contract as vscode.l10n.t: `{0}`-style placeholders. */
+export type Localize = (message: string, ...args: Array<string | number | boolean>) => string;
+
+export const formatPlaceholders: Localize = (message, ...args) =>
+  message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] === undefined ? m : String(args[Number(i)])));
+
+export type DeploymentKind = 'active' | 'paused' | 'attention' | 'archived';
+
+export function consecutiveFailures(d: Deployment): number {
+  const n = d.stats?.consecutive_failures;
+  return typeof n === 'number' && n > 0 ? n : 0;
+}
+
+export function isPausedOnError(d: Deployment): boolean {
+  return d.status === 'paused' && d.paused_reason?.type === 'error';
+}
+
+/** Auto-paused on error, or failing run after run. */
+export function needsAttention(d: Deployment): boolean {
+  return !isArchived(d) && (isPausedOnError(d) || consecutiveFailures(d) > 0);
+}
+
+export function kindOf(d: Deployment): DeploymentKind {
+  if (isArchived(d)) return 'archived';
+  if (needsAttention(d)) return 'attention';
+  return d.status === 'paused' ? 'paused' : 'active';
+}
+
+/** Space-separated state tokens for TreeItem.contextValue, matched by `viewItem =~ /\btoken\b/`. */
+export function contextTokens(d: Deployment): string {
+  const tokens = ['deployment'];
+  if (isArchived(d)) {
+    tokens.push('archived');
+  } else {
+    tokens.push(d.status === 'paused' ? 'paused' : 'active', 'archivable');
+    if (d.status === 'paused') tokens.push('resumable');
+    else tokens.push('pausable', 'runnable');
+    if (needsAttention(d)) tokens.push('attention');
+  }
+  if (!d.schedule) tokens.push('manual');
+  return tokens.join(' ');
+}
+
+export function statusText(d: Deployment, t: Localize): string {
+  if (isArchived(d)) return t('archived');
+  if (isPausedOnError(d)) return t('paused on error');
+  if (d.status === 'paused') return t('paused');
+  if (d.status === 'active') return t('active');
+  return d.status;
+}
+
+export function scheduleText(d: Deployment, t: Localize): string {
+  if (!d.schedule) return t('manual only');
+  return `${d.schedule.expression} ${d.schedule.timezone}`;
+}
+
+/** The short line beside the name: `paused · 30 9 * * 1-5 Asia/Shanghai`. */
+export function descriptionText(d: Deployment, t: Localize, pendingAction?: string): string {
+  const parts = [statusText(d, t), scheduleText(d, t)];
+  const failures = consecutiveFailures(d);
+  if (failures > 0 && !isArchived(d)) parts.push(t('{0} failed in a row', failures));
+  const text = parts.join(' · ');
+  return pendingAction ? `${pendingAction} ${text}` : text;
+}
+
+/** Error type such as `environment_archived_error` in words. Unknown types stay readable. */
+export function errorTypeText(type: string, t: Localize): string {
+  switch (type) {
+    case 'environment_archived_error': return t('the environment was archived');
+    case 'agent_archived_error': return t('the agent was archived');
+    case 'environment_not_found_error': return t('the environment was not found');
+    case 'vault_not_found_error': return t('a vault was not found');
+    case 'vault_archived_error': return t('a vault was archived');
+    case 'file_not_found_error': return t('a file was not found');
+    case 'session_resource_not_found_error': return t('a session resource was not found');
+    case 'workspace_archived_error': return t('the workspace was archived');
+    case 'organization_disabled_error': return t('the organization is disabled');
+    case 'memory_store_archived_error': return t('a memory store was archived');
+    case 'skill_not_found_error': return t('a skill was not found');
+    case 'self_hosted_resources_unsupported_error': return t('self-hosted resources are not supported');
+    case 'mcp_egress_blocked_error': return t('MCP network egress was blocked');
+    case 'session_rate_limited_error': return t('session creation was rate limited');
+    case 'session_creation_rejected_error': return t('session creation was rejected');
+    case 'unknown_error': return t('an unknown error');
+    default: return type.replace(/_error$/, '').replace(/_/g, ' ');
+  }
+}
+
+export function pausedReasonText(d: Deployment, t: Localize): string | undefined {
+  const r = d.paused_reason;
+  if (!r || d.status !== 'paused') return undefined;
+  if (r.type === 'manual') return t('paused by a user');
+  if (r.type === 'error') return t('paused automatically: {0}', errorTypeText(r.error?.type ?? 'unknown_error', t));
+  return t('paused ({0})', r.type);
+}
+
+export interface TimeFormat {
+  locale?: string;
+  /** IANA zone to show times in; undefined = the machine's local zone. */
+  timeZone?: string;
+}
+
+export function formatTime(iso: string, f: TimeFormat = {}): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString(f.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: f.timeZone });
+}
+
+/** One row of the tooltip: the UI renders `label` as trusted text and `value` escaped. */
+export interface DetailRow {
+  label: string;
+  value: string;
+  /** Render the value as inline code (ids, cron). */
+  code?: boolean;
+  /** Several values, shown as a list under the label. */
+  list?: string[];
+}
+
+export function detailRows(d: Deployment, t: Localize, f: TimeFormat = {}): DetailRow[] {
+  const rows: DetailRow[] = [
+    { label: t('Status'), value: statusText(d, t) },
+    { label: t('ID'), value: d.id, code: true },
+    { label: t('Agent'), value: t('{0} (version {1})', d.agent.id, d.agent.version), code: false },
+    { label: t('Environment'), value: d.environment_id, code: true },
+  ];
+  const reason = pausedReasonText(d, t);
+  if (reason) rows.push({ label: t('Paused'), value: reason });
+  if (d.archived_at) rows.push({ label: t('Archived'), value: formatTime(d.archived_at, f) });
+  if (d.schedule) {
+    rows.push({ label: t('Schedule'), value: d.schedule.expression, code: true });
+    rows.push({ label: t('Time zone'), value: d.schedule.timezone });
+    const next = d.schedule.upcoming_runs_at.map((x) => formatTime(x, f));
+    if (next.length) rows.push({ label: d.status === 'paused' ? t('Next runs (when resumed)') : t('Next runs'), value: next.join('; '), list: next });
+    if (d.schedule.last_run_at) rows.push({ label: t('Last run'), value: formatTime(d.schedule.last_run_at, f) });
+  } else {
+    rows.push({ label: t('Schedule'), value: t('manual only (runs when triggered)') });
+  }
+  const s = d.stats;
+  if (s && (s.total_runs !== undefined || s.total_failures !== undefined)) {
+    rows.push({
+      label: t('Runs'),
+      value: t('{0} total, {1} failed, {2} failed in a row', s.total_runs ?? 0, s.total_failures ?? 0, s.consecutive_failures ?? 0),
+    });
+  }
+  return rows;
+}
+
+export function runTriggerText(r: DeploymentRun, t: Localize): string {
+  switch (r.trigger_context.type) {
+    case 'manual': return t('manual');
+    case 'schedule': return t('scheduled');
+    case 'retry': return t('retry');
+    default: return r.trigger_context.type;
+  }
+}
+
+export function runOutcomeText(r: DeploymentRun, t: Localize): string {
+  if (r.error) return t('failed: {0}', errorTypeText(r.error.type, t));
+  if (r.status && r.status !== 'completed') return r.status;
+  if (r.session_id) return t('session {0}', r.session_id);
+  return t('no session');
+}

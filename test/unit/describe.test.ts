@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import {
+  contextTokens, descriptionText, detailRows, errorTypeText, formatPlaceholders as t, kindOf, needsAttention, pausedReasonText, runOutcomeText, runTriggerText,
+} from '../../src/model/describe';
+import { failureText, reasonText } from '../../src/model/errorText';
+import { QoderApiError, QoderError } from '../../src/api';
+import { fixture, run } from './fixtures';
+
+test('describe: kind and context tokens for every fixture', () => {
+  const cases: [string, string, string][] = [
+    ['active', 'active', 'deployment active archivable pausable runnable'],
+    ['paused', 'paused', 'deployment paused archivable resumable'],
+    ['paused-error', 'attention', 'deployment paused archivable resumable attention'],
+    ['archived', 'archived', 'deployment archived'],
+    ['manual', 'active', 'deployment active archivable pausable runnable manual'],
+    ['active-legacy', 'active', 'deployment active archivable pausable runnable'],
+  ];
+  for (const [name, kind, tokens] of cases) {
+    const d = fixture(name);
+    assert.equal(kindOf(d), kind, name);
+    assert.equal(contextTokens(d), tokens, name);
+  }
+});
+
+test('describe: archived deployments are never archivable, pausable, resumable or runnable', () => {
+  const d = fixture('archived');
+  for (const tok of ['archivable', 'pausable', 'resumable', 'runnable']) assert.doesNotMatch(contextTokens(d), new RegExp(`\\b${tok}\\b`));
+  // Even an archived deployment that was paused when archived.
+  const p = fixture('archived', { status: 'paused', paused_reason: { type: 'manual' } });
+  assert.doesNotMatch(contextTokens(p), /\b(archivable|resumable)\b/);
+});
+
+test('describe: short description is status · cron time zone', () => {
+  assert.equal(descriptionText(fixture('active'), t), 'active · 30 8 * * 1-5 Asia/Shanghai');
+  assert.match(descriptionText(fixture('paused'), t), /^paused · /);
+  assert.match(descriptionText(fixture('paused-error'), t), /^paused on error · /);
+  assert.equal(descriptionText(fixture('manual'), t), 'active · manual only');
+  assert.match(descriptionText(fixture('archived'), t), /^archived · /);
+  assert.match(descriptionText(fixture('active'), t, 'Archiving…'), /^Archiving… active/);
+});
+
+test('describe: consecutive failures need attention and show in the description', () => {
+  const d = fixture('active-legacy');
+  const failing = { ...d, stats: { ...d.stats, consecutive_failures: 3 } };
+  assert.equal(needsAttention(d), false);
+  assert.equal(needsAttention(failing), true);
+  assert.equal(kindOf(failing), 'attention');
+  assert.match(descriptionText(failing, t), /3 failed in a row/);
+  assert.equal(needsAttention({ ...failing, archived_at: '2026-07-14T00:00:00Z' }), false, 'archived ones need nothing');
+});
+
+test('describe: paused reasons in words, unknown ones generic', () => {
+  assert.equal(pausedReasonText(fixture('paused'), t), 'paused by a user');
+  assert.equal(pausedReasonText(fixture('paused-error'), t), 'paused automatically: the environment was archived');
+  assert.equal(errorTypeText('brand_new_thing_error', t), 'brand new thing');
+  assert.equal(pausedReasonText(fixture('active'), t), undefined);
+});
+
+test('describe: tooltip rows carry id, agent and version, environment, schedule, next runs, last run, stats', () => {
+  const rows = detailRows(fixture('active-legacy'), t, { locale: 'en-US', timeZone: 'UTC' });
+  const byLabel = new Map(rows.map((r) => [r.label, r.value]));
+  assert.equal(byLabel.get('ID'), 'dep_019f0a6c2e4b7f18a3d95c0e61b7f24d');
+  assert.equal(byLabel.get('Agent'), 'agent_019ee2f4a61c7d3e9b5f0c8a47d21e6b (version 3)');
+  assert.equal(byLabel.get('Environment'), 'env_019ec8d21f5a7b0c84e6d3f9a2b15c70');
+  assert.equal(byLabel.get('Schedule'), '30 8 * * 1-5');
+  assert.equal(byLabel.get('Time zone'), 'Asia/Shanghai');
+  assert.match(byLabel.get('Next runs') ?? '', /Jul 15, 2026, 12:30 AM/);
+  assert.equal(rows.find((r) => r.label === 'Next runs')?.list?.length, 5, 'five next runs');
+  assert.match(byLabel.get('Last run') ?? '', /Jul 14, 2026/);
+  assert.equal(byLabel.get('Runs'), '9 total, 0 failed, 0 failed in a row');
+});
+
+test('describe: next runs are shown in the given local time zone', () => {
+  const rows = detailRows(fixture('active'), t, { locale: 'en-US', timeZone: 'Asia/Shanghai' });
+  const next = rows.find((r) => r.label === 'Next runs')?.value ?? '';
+  assert.match(next, /^Jul 15, 2026, 8:30 AM/, 'the 00:30Z fire is 08:30 in Shanghai');
+});
+
+test('describe: manual-only and paused deployments read as such', () => {
+  const manual = detailRows(fixture('manual'), t);
+  assert.equal(manual.find((r) => r.label === 'Schedule')?.value, 'manual only (runs when triggered)');
+  const paused = detailRows(fixture('paused'), t);
+  assert.ok(paused.some((r) => r.label === 'Next runs (when resumed)'));
+});
+
+test('describe: runs in words', () => {
+  assert.equal(runTriggerText(run('manual'), t), 'manual');
+  assert.equal(runTriggerText(run('schedule-failed'), t), 'scheduled');
+  assert.equal(runOutcomeText(run('schedule-failed'), t), 'failed: the environment was archived');
+  assert.match(runOutcomeText(run('manual'), t), /^session sess_/);
+});
+
+test('error text: branches on status, keeps the request id', () => {
+  const e401 = new QoderApiError({ status: 401, type: 'authentication_error', message: 'Invalid API key or token.', requestId: 'req-1' });
+  assert.match(failureText('Loading deployments', e401, t), /^Loading deployments failed: Qoder rejected the Personal Access Token \(401\).*\(Request ID: req-1\)$/);
+  const e429 = new QoderApiError({ status: 429, type: 'http_429', message: 'x', retryAfterSeconds: 30 });
+  assert.match(reasonText(e429, t), /try again in 30 s/);
+  const e502 = new QoderApiError({ status: 502, type: 'http_502', message: 'HTTP 502 Bad Gateway' });
+  assert.match(reasonText(e502, t), /server error \(502\)/);
+  assert.match(reasonText(new QoderError('timeout', 'GET /deployments timed out after 30 s'), t), /did not answer in time/);
+  assert.match(reasonText(new QoderError('network', 'ECONNRESET'), t), /could not be reached/);
+});

@@ -1,0 +1,23 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseDeployment, parseRun, type Deployment } from '../../src/api';
+
+export const FIXTURES = path.resolve(__dirname, '../../../shared/api/fixtures');
+
+export function fixtureJson(name: string): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as Record<string, unknown>;
+}
+
+export function fixture(name: string, patch: Record<string, unknown> = {}): Deployment {
+  return parseDeployment({ ...fixtureJson(`deployment-${name}.json`), ...patch });
+}
+
+export function run(name: string) {
+  return parseRun(fixtureJson(`run-${name}.json`));
+}
+
+/** A copy of a fixture with another id and name. */
+export function variant(name: string, n: number, patch: Record<string, unknown> = {}): Deployment {
+  const id = `dep_${n.toString(16).padStart(32, '0')}`;
+  return fixture(name, { id, name: `${name}-${n}`, ...patch });
+}
