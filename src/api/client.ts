@@ -1,0 +1,270 @@
+// QoderClient: the Deployments endpoints of the Qoder Cloud Agents API on top of http.ts.
+// Thin on purpose — ids are validated before any URL is built, responses are parsed by
+// parse.ts, and everything about transport lives in http.ts.
+
+import { QoderError } from './errors';
+import { HttpClient, defaultUserAgent, type FetchLike, type HttpRequest, type RequestLogEntry } from './http';
+import { baseUrlString, isDeploymentId, isRunId, parseDeployment, parseListPage, parseRun, validateBaseUrl } from './parse';
+import type {
+  Deployment,
+  DeploymentListFilter,
+  DeploymentRun,
+  InvalidItem,
+  ListPage,
+  RequestOptions,
+  RunListFilter,
+} from './types';
+
+export interface QoderClientOptions {
+  /** e.g. https://api.qoder.com/api/v1/cloud */
+  baseUrl: string;
+  token: string;
+  /** Defaults to node-fetch. */
+  fetch?: FetchLike;
+  /** Total per-attempt timeout including the body read. Default 30 000 ms. */
+  timeoutMs?: number;
+  /** Default 2. */
+  retries?: number;
+  /** Default `qoder-deployments-vscode/<QODER_EXTENSION_VERSION ?? 0.0.0>`. */
+  userAgent?: string;
+  /** One call per HTTP request (attempt / redirect hop); never contains the token. */
+  onRequest?: (e: RequestLogEntry) => void;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  /** Spacing between page fetches when walking a list. Default 0 (the reference suggests ≥ 100 ms). */
+  minPageIntervalMs?: number;
+}
+
+/** Page size used when walking a whole list (the documented maximum). */
+export const WALK_PAGE_SIZE = 100;
+/** Page size of listRunsPage when the filter has none (the server's documented default). */
+export const RUNS_PAGE_SIZE = 20;
+
+function checkLimit(limit: number | undefined, fallback: number): number {
+  if (limit === undefined) return fallback;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 100) {
+    throw new QoderError('config', `Page size (limit) must be an integer between 1 and 100, got ${String(limit)}.`);
+  }
+  return limit;
+}
+
+function checkString(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new QoderError('config', `Filter "${name}" must be a non-empty string.`);
+  }
+  return value;
+}
+
+function deploymentPath(id: unknown): string {
+  if (!isDeploymentId(id)) {
+    throw new QoderError('config', `"${typeof id === 'string' ? id.slice(0, 80) : String(id)}" is not a valid deployment id (expected dep_…); nothing was sent.`);
+  }
+  return `/deployments/${encodeURIComponent(id as string)}`;
+}
+
+function runPath(deploymentId: unknown, runId: unknown): string {
+  const base = deploymentPath(deploymentId);
+  if (!isRunId(runId)) {
+    throw new QoderError('config', `"${typeof runId === 'string' ? runId.slice(0, 80) : String(runId)}" is not a valid run id (expected drun_…); nothing was sent.`);
+  }
+  return `${base}/runs/${encodeURIComponent(runId as string)}`;
+}
+
+export class QoderClient {
+  readonly baseUrl: string;
+  private readonly http: HttpClient;
+  private readonly minPageIntervalMs: number;
+
+  constructor(opts: QoderClientOptions) {
+    if (typeof opts?.token !== 'string' || opts.token.trim() === '') {
+      throw new QoderError('config', 'No Qoder access token is set; nothing will be sent to the API.');
+    }
+    if (/[^\x21-\x7e]/.test(opts.token)) {
+      throw new QoderError('config', 'The Qoder access token contains spaces, control or non-ASCII characters; it was not sent. Paste the token again.');
+    }
+    this.baseUrl = baseUrlString(validateBaseUrl(opts.baseUrl));
+    this.minPageIntervalMs = Math.max(0, opts.minPageIntervalMs ?? 0);
+    this.http = new HttpClient({
+      baseUrl: this.baseUrl,
+      token: opts.token,
+      fetch: opts.fetch,
+      timeoutMs: opts.timeoutMs,
+      retries: opts.retries,
+      userAgent: opts.userAgent ?? defaultUserAgent(),
+      onRequest: opts.onRequest,
+      sleep: opts.sleep,
+      random: opts.random,
+    });
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Deployments
+
+  /** Walk `GET /deployments` page by page (limit 100 unless the filter says otherwise). */
+  async *listDeployments(filter?: DeploymentListFilter, opts?: RequestOptions): AsyncIterableIterator<ListPage<Deployment>> {
+    // Validation errors surface on the first next(), like every other failure.
+    const query = this.deploymentQuery(filter);
+    yield* this.walk('/deployments', query, undefined, parseDeployment, opts);
+  }
+
+  /**
+   * Collect every page. `invalid[].index` is the position in the whole walk (page offset
+   * added); `requests` counts HTTP requests made, retries and redirect hops included.
+   */
+  async listAllDeployments(
+    filter?: DeploymentListFilter,
+    opts?: RequestOptions,
+  ): Promise<{ deployments: Deployment[]; invalid: InvalidItem[]; requests: number }> {
+    const query = this.deploymentQuery(filter);
+    const stats = { requests: 0 };
+    const deployments: Deployment[] = [];
+    const invalid: InvalidItem[] = [];
+    let offset = 0;
+    for await (const page of this.walk('/deployments', query, undefined, parseDeployment, opts, stats)) {
+      deployments.push(...page.data);
+      for (const item of page.invalid) invalid.push({ ...item, index: item.index + offset });
+      offset += page.data.length + page.invalid.length;
+    }
+    return { deployments, invalid, requests: stats.requests };
+  }
+
+  async getDeployment(id: string, opts?: RequestOptions): Promise<Deployment> {
+    const path = deploymentPath(id);
+    return this.one({ method: 'GET', path, signal: opts?.signal }, parseDeployment);
+  }
+
+  async archiveDeployment(id: string, opts?: RequestOptions): Promise<Deployment> {
+    return this.action(id, 'archive', opts);
+  }
+
+  async pauseDeployment(id: string, opts?: RequestOptions): Promise<Deployment> {
+    return this.action(id, 'pause', opts);
+  }
+
+  async unpauseDeployment(id: string, opts?: RequestOptions): Promise<Deployment> {
+    return this.action(id, 'unpause', opts);
+  }
+
+  /** `POST /deployments/{id}/run` → the Run (a 200 Run may carry `error` and no session). */
+  async runDeployment(id: string, opts?: RequestOptions): Promise<DeploymentRun> {
+    const path = `${deploymentPath(id)}/run`;
+    return this.one({ method: 'POST', path, body: {}, signal: opts?.signal }, parseRun);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Runs
+
+  /** Walk `GET /deployments/{id}/runs` (limit 100 unless given; starts at `filter.page` if set). */
+  async *listRuns(deploymentId: string, filter?: RunListFilter, opts?: RequestOptions): AsyncIterableIterator<ListPage<DeploymentRun>> {
+    const path = `${deploymentPath(deploymentId)}/runs`;
+    const query = this.runQuery(filter, WALK_PAGE_SIZE);
+    const start = filter?.page === undefined ? undefined : checkString('page', filter.page);
+    yield* this.walk(path, query, start, parseRun, opts);
+  }
+
+  /** Exactly one page (for "Load more"): limit defaults to 20; pass `filter.page` = previous `next_page`. */
+  async listRunsPage(deploymentId: string, filter?: RunListFilter, opts?: RequestOptions): Promise<ListPage<DeploymentRun>> {
+    const path = `${deploymentPath(deploymentId)}/runs`;
+    const query = this.runQuery(filter, RUNS_PAGE_SIZE);
+    if (filter?.page !== undefined) query.set('page', checkString('page', filter.page));
+    return this.one({ method: 'GET', path, query, signal: opts?.signal }, (json) => parseListPage(json, parseRun));
+  }
+
+  async getRun(deploymentId: string, runId: string, opts?: RequestOptions): Promise<DeploymentRun> {
+    const path = runPath(deploymentId, runId);
+    return this.one({ method: 'GET', path, signal: opts?.signal }, parseRun);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // internals
+
+  private async action(id: string, verb: 'archive' | 'pause' | 'unpause', opts?: RequestOptions): Promise<Deployment> {
+    const path = `${deploymentPath(id)}/${verb}`;
+    return this.one({ method: 'POST', path, body: {}, signal: opts?.signal }, parseDeployment);
+  }
+
+  private deploymentQuery(filter: DeploymentListFilter | undefined): URLSearchParams {
+    const q = new URLSearchParams();
+    q.set('limit', String(checkLimit(filter?.limit, WALK_PAGE_SIZE)));
+    if (filter?.include_archived === true) q.set('include_archived', 'true');
+    if (filter?.status !== undefined) {
+      if (filter.status !== 'active' && filter.status !== 'paused') {
+        throw new QoderError('config', `Filter "status" must be "active" or "paused", got ${JSON.stringify(filter.status)}.`);
+      }
+      q.set('status', filter.status);
+    }
+    if (filter?.agent_id !== undefined) q.set('agent_id', checkString('agent_id', filter.agent_id));
+    if (filter?.created_at_gte !== undefined) q.set('created_at[gte]', checkString('created_at_gte', filter.created_at_gte));
+    if (filter?.created_at_lte !== undefined) q.set('created_at[lte]', checkString('created_at_lte', filter.created_at_lte));
+    return q;
+  }
+
+  private runQuery(filter: RunListFilter | undefined, defaultLimit: number): URLSearchParams {
+    const q = new URLSearchParams();
+    q.set('limit', String(checkLimit(filter?.limit, defaultLimit)));
+    if (filter?.triggered_after !== undefined) q.set('triggered_after', checkString('triggered_after', filter.triggered_after));
+    if (filter?.triggered_before !== undefined) q.set('triggered_before', checkString('triggered_before', filter.triggered_before));
+    return q;
+  }
+
+  /** One request, body parsed by `parse`; a parse failure becomes invalid_response naming the operation. */
+  private async one<T>(req: HttpRequest, parse: (json: unknown) => T, stats?: { requests: number }): Promise<T> {
+    const res = await this.http.request(req);
+    if (stats) stats.requests += res.requests;
+    try {
+      return parse(res.json);
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      throw new QoderError('invalid_response', this.http.redact(`${res.operation}: unexpected response (${reason})`), res.operation);
+    }
+  }
+
+  /**
+   * Cursor walk: `page=<next_page>`, or `after_id=<last_id>` when an older server sends no
+   * next_page. Never requests the same cursor twice — a repeated cursor is a server loop and
+   * ends the walk with invalid_response.
+   */
+  private async *walk<T>(
+    path: string,
+    baseQuery: URLSearchParams,
+    startCursor: string | undefined,
+    parseItem: (x: unknown) => T,
+    opts: RequestOptions | undefined,
+    stats?: { requests: number },
+  ): AsyncGenerator<ListPage<T>, void, undefined> {
+    const operation = `GET ${path}`;
+    const seen = new Set<string>();
+    let cursor: { param: 'page' | 'after_id'; value: string } | undefined =
+      startCursor === undefined ? undefined : { param: 'page', value: startCursor };
+    if (cursor) seen.add(cursor.value);
+    for (let pageNo = 0; ; pageNo++) {
+      if (pageNo > 0) await this.http.pause(this.minPageIntervalMs, operation, opts?.signal);
+      const query = new URLSearchParams(baseQuery);
+      if (cursor) query.set(cursor.param, cursor.value);
+      const page = await this.one(
+        { method: 'GET', path, query, signal: opts?.signal },
+        (json) => parseListPage(json, parseItem),
+        stats,
+      );
+      yield page;
+      if (!page.has_more) return;
+      const value = page.next_page ?? page.last_id;
+      if (value === null || value === '') {
+        throw new QoderError(
+          'invalid_response',
+          `${operation}: the server said has_more=true but sent neither next_page nor last_id; cannot continue the list.`,
+          operation,
+        );
+      }
+      if (seen.has(value)) {
+        throw new QoderError(
+          'invalid_response',
+          this.http.redact(`${operation}: the server returned cursor "${value.slice(0, 80)}" again (already requested); stopped to avoid an endless pagination loop.`),
+          operation,
+        );
+      }
+      seen.add(value);
+      cursor = { param: page.next_page !== null ? 'page' : 'after_id', value };
+    }
+  }
+}

@@ -1,0 +1,34 @@
+// Public surface of the API layer (plain Node; never imports 'vscode').
+
+export * from './types';
+export * from './errors';
+export {
+  redact,
+  bodyExcerpt,
+  parseRetryAfterMs,
+  backoffMs,
+  defaultSleep,
+  defaultUserAgent,
+  nodeFetch,
+  HttpClient,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_RETRIES,
+  type FetchLike,
+  type FetchInit,
+  type ResponseLike,
+  type HeadersLike,
+  type RequestLogEntry,
+  type HttpClientOptions,
+  type HttpRequest,
+  type HttpResult,
+} from './http';
+export {
+  parseDeployment,
+  parseRun,
+  parseListPage,
+  isDeploymentId,
+  isRunId,
+  validateBaseUrl,
+  baseUrlString,
+} from './parse';
+export { QoderClient, WALK_PAGE_SIZE, RUNS_PAGE_SIZE, type QoderClientOptions } from './client';
