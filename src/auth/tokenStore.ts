@@ -1,0 +1,47 @@
+// The Personal Access Token lives only in SecretStorage, one per API origin (so a Global and
+// a China token can coexist). Nothing else in the extension stores it.
+
+import * as vscode from 'vscode';
+
+const PREFIX = 'qoder.pat:';
+
+export function secretKey(baseUrl: string): string {
+  let origin: string;
+  try {
+    origin = new URL(baseUrl).origin;
+  } catch {
+    origin = baseUrl;
+  }
+  return PREFIX + origin;
+}
+
+export class TokenStore implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when any stored token changes, in this window or another. */
+  readonly onDidChange = this.changed.event;
+  private readonly sub: vscode.Disposable;
+
+  constructor(private readonly secrets: vscode.SecretStorage) {
+    this.sub = secrets.onDidChange((e) => {
+      if (e.key.startsWith(PREFIX)) this.changed.fire();
+    });
+  }
+
+  async get(baseUrl: string): Promise<string | undefined> {
+    const v = await this.secrets.get(secretKey(baseUrl));
+    return v || undefined;
+  }
+
+  set(baseUrl: string, token: string): Thenable<void> {
+    return this.secrets.store(secretKey(baseUrl), token);
+  }
+
+  delete(baseUrl: string): Thenable<void> {
+    return this.secrets.delete(secretKey(baseUrl));
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.changed.dispose();
+  }
+}

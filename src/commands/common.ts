@@ -1,0 +1,115 @@
+// What every deployment command shares: the services it talks to, how it finds its targets
+// (clicked item, multi-selection, id string, deployment object, or a quick pick), and how it
+// reports a failure.
+
+import * as vscode from 'vscode';
+import { isDeploymentId, QoderError, type Deployment } from '../api';
+import type { DeploymentStore } from '../model/deploymentStore';
+import type { RunStore } from '../model/runStore';
+import { failureText, isAuthError } from '../model/errorText';
+import { statusText, scheduleText } from '../model/describe';
+import type { Session } from '../session';
+import type { TokenStore } from '../auth/tokenStore';
+import type { Log } from '../log';
+import type { Ui } from '../ui';
+import { Commands } from '../constants';
+
+export interface Services {
+  session: Session;
+  store: DeploymentStore;
+  runs: RunStore;
+  tokens: TokenStore;
+  log: Log;
+  ui: Ui;
+}
+
+export const t = (m: string, ...a: Array<string | number | boolean>): string => vscode.l10n.t(m, ...a);
+
+/** Quotes a deployment name for messages. */
+export const q = (name: string): string => `“${name}”`;
+
+/** An argument that names a deployment: a tree node, an id, or a deployment-shaped object. */
+function idOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  if (arg && typeof arg === 'object') {
+    const o = arg as { id?: unknown; kind?: unknown; deploymentId?: unknown };
+    if (typeof o.id === 'string') return o.id;
+  }
+  return undefined;
+}
+
+/**
+ * The deployments a command acts on. `selected` is the tree's multi-selection (VS Code passes
+ * it as the second argument); it counts only when it includes the clicked item.
+ * Returns [] when the user dismissed the pick or nothing fits.
+ */
+export async function resolveTargets(
+  s: Services,
+  arg: unknown,
+  selected: unknown,
+  fits: (d: Deployment) => boolean,
+  pick: { placeHolder: string; many: boolean; none: string },
+): Promise<Deployment[]> {
+  const clicked = idOf(arg);
+  if (clicked !== undefined) {
+    let ids = [clicked];
+    if (Array.isArray(selected) && selected.length > 1) {
+      const sel = selected.map(idOf).filter((x): x is string => x !== undefined);
+      if (sel.includes(clicked)) ids = sel;
+    }
+    const out: Deployment[] = [];
+    for (const id of ids) {
+      if (!isDeploymentId(id)) {
+        throw new QoderError('config', t('{0} is not a deployment ID (expected dep_ followed by letters and digits).', JSON.stringify(id).slice(0, 80)));
+      }
+      out.push(await s.session.deployment(id));
+    }
+    return out;
+  }
+  // From the palette, a keybinding without args, etc.: offer a pick.
+  s.session.requireClient();
+  if (s.store.state !== 'ready' && s.store.state !== 'empty') await s.store.refresh();
+  if (s.store.error && !s.store.deployments.length) throw s.store.error;
+  const candidates = s.store.deployments.filter(fits);
+  if (!candidates.length) {
+    void s.ui.showInformationMessage(pick.none, {});
+    return [];
+  }
+  const items = candidates.map((d) => ({ label: d.name, description: `${statusText(d, t)} · ${scheduleText(d, t)}`, detail: d.id, deployment: d }));
+  if (pick.many) {
+    const chosen = await s.ui.showQuickPick(items, { placeHolder: pick.placeHolder, canPickMany: true, matchOnDescription: true, matchOnDetail: true });
+    return chosen ? chosen.map((c) => c.deployment) : [];
+  }
+  const chosen = await s.ui.showQuickPick(items, { placeHolder: pick.placeHolder, matchOnDescription: true, matchOnDetail: true });
+  return chosen ? [chosen.deployment] : [];
+}
+
+/** Shows a failure. A 401 offers to replace the token. Never rethrows. */
+export async function reportFailure(s: Services, what: string, e: unknown): Promise<void> {
+  const text = s.log.clean(failureText(what, e, t));
+  s.log.error(text);
+  if (isAuthError(e)) {
+    const replace = t('Replace Token');
+    const answer = await s.ui.showErrorMessage(text, {}, replace);
+    if (answer === replace) await vscode.commands.executeCommand(Commands.setToken);
+    return;
+  }
+  if (e instanceof QoderError && e.kind === 'config') {
+    const open = t('Open Settings');
+    const answer = await s.ui.showErrorMessage(text, {}, open);
+    if (answer === open) await vscode.commands.executeCommand('workbench.action.openSettings', 'qoder.apiBaseUrl');
+    return;
+  }
+  await s.ui.showErrorMessage(text, {});
+}
+
+/** Runs a command body and turns any escape into a message, so no command ever rejects. */
+export function guarded<A extends unknown[]>(s: Services, what: string, body: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await body(...args);
+    } catch (e) {
+      await reportFailure(s, what, e);
+    }
+  };
+}

@@ -1,0 +1,82 @@
+// Pause and Resume: reversible, so no modal, but the same care with state and errors.
+
+import * as vscode from 'vscode';
+import { isApiError, type Deployment } from '../api';
+import { isArchived } from '../model/deploymentStore';
+import { Commands } from '../constants';
+import { guarded, q, reportFailure, resolveTargets, t, type Services } from './common';
+
+interface Spec {
+  pause: boolean;
+  fits: (d: Deployment) => boolean;
+  busy: string;
+  what: (name: string) => string;
+  done: (name: string) => string;
+  conflict: (name: string) => string;
+  placeHolder: string;
+  none: string;
+}
+
+function spec(pause: boolean): Spec {
+  return pause
+    ? {
+        pause,
+        fits: (d) => !isArchived(d) && d.status === 'active',
+        busy: t('Pausing…'),
+        what: (n) => t('Pausing {0}', q(n)),
+        done: (n) => t('Paused {0}. Its schedule will not fire until it is resumed.', q(n)),
+        conflict: (n) => t('{0} is already paused or archived. The list has been refreshed.', q(n)),
+        placeHolder: t('Select the deployments to pause'),
+        none: t('There is no active deployment to pause.'),
+      }
+    : {
+        pause,
+        fits: (d) => !isArchived(d) && d.status === 'paused',
+        busy: t('Resuming…'),
+        what: (n) => t('Resuming {0}', q(n)),
+        done: (n) => t('Resumed {0}.', q(n)),
+        conflict: (n) => t('{0} is not paused any more. The list has been refreshed.', q(n)),
+        placeHolder: t('Select the deployments to resume'),
+        none: t('There is no paused deployment to resume.'),
+      };
+}
+
+export async function setPaused(s: Services, pause: boolean, arg?: unknown, selected?: unknown): Promise<void> {
+  const sp = spec(pause);
+  const targets = await resolveTargets(s, arg, selected, sp.fits, { placeHolder: sp.placeHolder, many: true, none: sp.none });
+  let refresh = false;
+  await Promise.all(targets.map(async (d) => {
+    if (!sp.fits(d)) {
+      void s.ui.showInformationMessage(sp.conflict(d.name), {});
+      refresh = true;
+      return;
+    }
+    if (!s.store.beginAction(d.id, sp.busy)) return;
+    try {
+      const client = s.session.requireClient();
+      const after = pause ? await client.pauseDeployment(d.id) : await client.unpauseDeployment(d.id);
+      s.store.replace(after);
+      void s.ui.setStatusBarMessage(sp.done(d.name), 5000);
+    } catch (e) {
+      if (isApiError(e, 409)) {
+        void s.ui.showInformationMessage(sp.conflict(d.name), {});
+        refresh = true;
+      } else if (isApiError(e, 404)) {
+        void s.ui.showWarningMessage(t('{0} no longer exists. The list has been refreshed.', q(d.name)), {});
+        refresh = true;
+      } else {
+        await reportFailure(s, sp.what(d.name), e);
+      }
+    } finally {
+      s.store.endAction(d.id);
+    }
+  }));
+  if (refresh) await s.store.refresh({ fresh: true });
+}
+
+export function registerPauseUnpause(s: Services): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(Commands.pause, guarded(s, t('Pause'), (a?: unknown, sel?: unknown) => setPaused(s, true, a, sel))),
+    vscode.commands.registerCommand(Commands.unpause, guarded(s, t('Resume'), (a?: unknown, sel?: unknown) => setPaused(s, false, a, sel))),
+  ];
+}

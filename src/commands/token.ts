@@ -1,0 +1,71 @@
+// Set and clear the Personal Access Token. A token is checked with one cheap list call before
+// it is saved, and it is saved only in SecretStorage.
+
+import * as vscode from 'vscode';
+import { isApiError } from '../api';
+import * as config from '../config';
+import { Commands } from '../constants';
+import { guarded, reportFailure, t, type Services } from './common';
+
+export async function setToken(s: Services): Promise<void> {
+  const baseUrl = config.apiBaseUrl();
+  const host = (() => {
+    try {
+      return new URL(baseUrl).host;
+    } catch {
+      return baseUrl;
+    }
+  })();
+  const value = await s.ui.showInputBox({
+    title: t('Qoder Personal Access Token'),
+    prompt: t('Paste a Personal Access Token for {0}. Create one in the Qoder console under Settings → API Tokens. It is stored only in VS Code secret storage.', host),
+    placeHolder: 'pt-…',
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() ? undefined : t('The token cannot be empty.')),
+  });
+  if (value === undefined) return;
+  const token = value.trim();
+  if (!token) {
+    void s.ui.showErrorMessage(t('The token cannot be empty. Nothing was saved.'), {});
+    return;
+  }
+  const client = s.session.createClient(baseUrl, token);
+  try {
+    await vscode.window.withProgress(
+      { location: { viewId: 'qoder.deployments' }, title: t('Checking the token…') },
+      async () => {
+        const first = await client.listDeployments({ limit: 1 })[Symbol.asyncIterator]().next();
+        return first;
+      },
+    );
+  } catch (e) {
+    if (isApiError(e, 401)) {
+      void s.ui.showErrorMessage(t('Qoder rejected this token (401). Check that it was copied whole and has not expired. Nothing was saved.'), {});
+      return;
+    }
+    await reportFailure(s, t('Checking the token'), e);
+    return;
+  }
+  await s.tokens.set(baseUrl, token);
+  s.log.info(`Token saved for ${host}.`);
+  await s.session.reload();
+  void s.ui.setStatusBarMessage(t('$(check) Qoder token saved'), 4000);
+  await s.store.refresh();
+}
+
+export async function clearToken(s: Services): Promise<void> {
+  const baseUrl = config.apiBaseUrl();
+  await s.tokens.delete(baseUrl);
+  await s.session.reload();
+  s.log.info('Token cleared.');
+  void s.ui.setStatusBarMessage(t('Qoder token cleared'), 4000);
+}
+
+export function registerToken(s: Services): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(Commands.setToken, guarded(s, t('Set Personal Access Token'), () => setToken(s))),
+    vscode.commands.registerCommand(Commands.clearToken, guarded(s, t('Clear Personal Access Token'), () => clearToken(s))),
+  ];
+}
+

@@ -1,0 +1,27 @@
+// Typed settings. The API base URL is read from the user (application) level only, so a
+// workspace's .vscode/settings.json can never send the token to another host.
+
+import * as vscode from 'vscode';
+import { DEFAULT_API_BASE_URL, Settings } from './constants';
+
+export function apiBaseUrl(): string {
+  const inspected = vscode.workspace.getConfiguration(Settings.section).inspect<string>(Settings.apiBaseUrl);
+  const value = inspected?.globalValue ?? inspected?.defaultValue ?? DEFAULT_API_BASE_URL;
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+export function showArchived(): boolean {
+  return vscode.workspace.getConfiguration(Settings.section).get<boolean>(Settings.showArchived, false);
+}
+
+export async function setShowArchived(value: boolean): Promise<void> {
+  await vscode.workspace.getConfiguration(Settings.section).update(Settings.showArchived, value, vscode.ConfigurationTarget.Global);
+}
+
+export function onDidChange(listener: (e: { apiBaseUrl: boolean; showArchived: boolean }) => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    const apiBaseUrl = e.affectsConfiguration(`${Settings.section}.${Settings.apiBaseUrl}`);
+    const archived = e.affectsConfiguration(`${Settings.section}.${Settings.showArchived}`);
+    if (apiBaseUrl || archived) listener({ apiBaseUrl, showArchived: archived });
+  });
+}

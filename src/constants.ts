@@ -1,0 +1,34 @@
+// Names shared by package.json, the code and the tests, in one place.
+
+export const VIEW_ID = 'qoder.deployments';
+export const DETAILS_SCHEME = 'qoder-deployment';
+
+export const Commands = {
+  setToken: 'qoder.setToken',
+  clearToken: 'qoder.clearToken',
+  refresh: 'qoder.refresh',
+  archive: 'qoder.archiveDeployment',
+  pause: 'qoder.pauseDeployment',
+  unpause: 'qoder.unpauseDeployment',
+  run: 'qoder.runDeployment',
+  copyId: 'qoder.copyDeploymentId',
+  showDetails: 'qoder.showDeploymentDetails',
+  showArchived: 'qoder.showArchived',
+  hideArchived: 'qoder.hideArchived',
+  showLog: 'qoder.showLog',
+  loadMoreRuns: 'qoder.loadMoreRuns',
+} as const;
+
+export const ContextKeys = {
+  hasToken: 'qoder.hasToken',
+  loadState: 'qoder.loadState',
+  showArchived: 'qoder.showArchived',
+} as const;
+
+export const Settings = {
+  section: 'qoder',
+  apiBaseUrl: 'apiBaseUrl',
+  showArchived: 'showArchived',
+} as const;
+
+export const DEFAULT_API_BASE_URL = 'https://api.qoder.com/api/v1/cloud';

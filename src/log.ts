@@ -1,0 +1,38 @@
+// The "Qoder" log channel. Every line goes through redaction, so a token can never be printed
+// even if one slips into an error message.
+
+import * as vscode from 'vscode';
+import { redact } from './api';
+
+export class Log implements vscode.Disposable {
+  private readonly secrets = new Set<string>();
+
+  constructor(private readonly channel: vscode.LogOutputChannel) {}
+
+  /** Registers a value that must never appear in the log. */
+  addSecret(secret: string | undefined): void {
+    if (secret) this.secrets.add(secret);
+  }
+
+  clean(text: string): string {
+    let out = text;
+    for (const s of this.secrets) out = redact(out, s);
+    return redact(out, '');
+  }
+
+  info(message: string): void {
+    this.channel.info(this.clean(message));
+  }
+  warn(message: string): void {
+    this.channel.warn(this.clean(message));
+  }
+  error(message: string): void {
+    this.channel.error(this.clean(message));
+  }
+  show(): void {
+    this.channel.show(true);
+  }
+  dispose(): void {
+    this.channel.dispose();
+  }
+}

@@ -1,0 +1,116 @@
+// Owns the current connection: base URL + token → QoderClient, and feeds the stores. When the
+// token or the setting changes, the stores get a new source and start over.
+
+import * as vscode from 'vscode';
+import { QoderClient, QoderError, type Deployment } from './api';
+import type { DeploymentSource, LoadResult } from './model/deploymentStore';
+import { DeploymentStore } from './model/deploymentStore';
+import { RunStore } from './model/runStore';
+import { TokenStore } from './auth/tokenStore';
+import { Log } from './log';
+import * as config from './config';
+
+export class Session implements vscode.Disposable {
+  private client: QoderClient | undefined;
+  private configError: QoderError | undefined;
+  private baseUrl = '';
+  private token: string | undefined;
+  private loaded = false;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after the connection changed (token set or cleared, base URL changed). */
+  readonly onDidChange = this.changed.event;
+  private reloading: Promise<void> | undefined;
+  private reloadAgain = false;
+
+  constructor(
+    private readonly tokens: TokenStore,
+    readonly store: DeploymentStore,
+    readonly runs: RunStore,
+    private readonly log: Log,
+    private readonly clientOptions: { timeoutMs?: number } = {},
+  ) {}
+
+  get hasToken(): boolean {
+    return this.client !== undefined || this.configError !== undefined;
+  }
+
+  get apiBaseUrl(): string {
+    return this.baseUrl;
+  }
+
+  /** The client for the current token, or a clear error saying why there is none. */
+  requireClient(): QoderClient {
+    if (this.configError) throw this.configError;
+    if (!this.client) throw new QoderError('config', vscode.l10n.t('No Personal Access Token is set. Run “Qoder: Set Personal Access Token” first.'));
+    return this.client;
+  }
+
+  createClient(baseUrl: string, token: string): QoderClient {
+    this.log.addSecret(token);
+    return new QoderClient({
+      baseUrl,
+      token,
+      timeoutMs: this.clientOptions.timeoutMs,
+      onRequest: (e) => {
+        const line = `${e.method} ${e.path} → ${e.status ?? e.error ?? 'no answer'} in ${Math.round(e.durationMs)} ms${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}${e.requestId ? ` [request ${e.requestId}]` : ''}`;
+        if (e.status !== undefined && e.status < 400) this.log.info(line);
+        else this.log.warn(line);
+      },
+    });
+  }
+
+  /** Re-reads the setting and the token. Serialized: rapid token changes end on the newest. */
+  reload(): Promise<void> {
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      do {
+        this.reloadAgain = false;
+        await this.reloadOnce();
+      } while (this.reloadAgain);
+      this.reloading = undefined;
+    })();
+    return this.reloading;
+  }
+
+  private async reloadOnce(): Promise<void> {
+    const baseUrl = config.apiBaseUrl();
+    const token = await this.tokens.get(baseUrl);
+    // The same connection again (our own token write echoed by onDidChange): keep the list.
+    if (this.loaded && baseUrl === this.baseUrl && token === this.token) return;
+    this.loaded = true;
+    this.baseUrl = baseUrl;
+    this.token = token;
+    this.client = undefined;
+    this.configError = undefined;
+    if (token) {
+      try {
+        this.client = this.createClient(this.baseUrl, token);
+      } catch (e) {
+        this.configError = e instanceof QoderError ? e : new QoderError('config', String(e));
+        this.log.error(`Not connecting: ${this.configError.message}`);
+      }
+    }
+    const client = this.client;
+    const configError = this.configError;
+    const source: DeploymentSource | undefined = client
+      ? { listAll: (includeArchived, signal): Promise<LoadResult> => client.listAllDeployments({ include_archived: includeArchived }, { signal }) }
+      : configError
+        ? { listAll: () => Promise.reject(configError) }
+        : undefined;
+    this.store.setSource(source);
+    this.runs.setSource(client ? { listRunsPage: (id, filter, signal) => client.listRunsPage(id, filter, { signal }) } : undefined);
+    this.changed.fire();
+  }
+
+  /** A deployment by id: from the list when present, else from the API. */
+  async deployment(id: string): Promise<Deployment> {
+    return this.store.get(id) ?? (await this.requireClient().getDeployment(id));
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,315 @@
+// A thin fake of the `vscode` module for unit tests under plain Node. It implements only what
+// the extension uses, records what the extension shows, and answers prompts from scripts.
+// MarkdownString.appendText follows VS Code's own escaping so tooltip tests mean something.
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+type Listener<T> = (e: T) => any;
+
+export class EventEmitter<T> {
+  private listeners = new Set<Listener<T>>();
+  event = (l: Listener<T>) => {
+    this.listeners.add(l);
+    return { dispose: () => this.listeners.delete(l) };
+  };
+  fire(e: T): void {
+    for (const l of [...this.listeners]) l(e);
+  }
+  dispose(): void {
+    this.listeners.clear();
+  }
+}
+
+export class Disposable {
+  constructor(private readonly fn: () => void) {}
+  static from(...d: { dispose(): any }[]) {
+    return new Disposable(() => d.forEach((x) => x.dispose()));
+  }
+  dispose(): void {
+    this.fn();
+  }
+}
+
+export class ThemeColor {
+  constructor(readonly id: string) {}
+}
+export class ThemeIcon {
+  constructor(readonly id: string, readonly color?: ThemeColor) {}
+}
+
+export enum TreeItemCollapsibleState { None = 0, Collapsed = 1, Expanded = 2 }
+export enum ExtensionMode { Production = 1, Development = 2, Test = 3 }
+export enum ConfigurationTarget { Global = 1, Workspace = 2, WorkspaceFolder = 3 }
+export enum ProgressLocation { SourceControl = 1, Window = 10, Notification = 15 }
+export enum StatusBarAlignment { Left = 1, Right = 2 }
+
+export class TreeItem {
+  id?: string;
+  description?: string | boolean;
+  tooltip?: string | MarkdownString;
+  iconPath?: ThemeIcon;
+  contextValue?: string;
+  command?: { command: string; title: string; arguments?: any[] };
+  accessibilityInformation?: { label: string };
+  constructor(public label: string, public collapsibleState: TreeItemCollapsibleState = TreeItemCollapsibleState.None) {}
+}
+
+function escapeMarkdownSyntaxTokens(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-!~]/g, '\\$&');
+}
+function escapeIcons(text: string): string {
+  return text.replace(/(\\)?\$\((\w[\w-]*(?:~[\w-]+)?)\)/g, (match, escaped) => (escaped ? match : `\\${match}`));
+}
+
+export class MarkdownString {
+  isTrusted?: boolean | { enabledCommands: string[] };
+  supportHtml?: boolean;
+  value: string;
+  constructor(value = '', public supportThemeIcons = false) {
+    this.value = value;
+  }
+  appendText(value: string): this {
+    this.value += escapeMarkdownSyntaxTokens(this.supportThemeIcons ? escapeIcons(value) : value)
+      .replace(/([ \t]+)/g, (_m, g1: string) => '&nbsp;'.repeat(g1.length))
+      .replace(/>/gm, '\\>')
+      .replace(/\n/g, '\n\n');
+    return this;
+  }
+  appendMarkdown(value: string): this {
+    this.value += value;
+    return this;
+  }
+}
+
+export class Uri {
+  private constructor(readonly scheme: string, readonly authority: string, readonly path: string, readonly query: string, readonly fragment: string) {}
+  static from(c: { scheme: string; authority?: string; path?: string; query?: string; fragment?: string }): Uri {
+    return new Uri(c.scheme, c.authority ?? '', c.path ?? '', c.query ?? '', c.fragment ?? '');
+  }
+  static parse(s: string): Uri {
+    const u = new URL(s);
+    return new Uri(u.protocol.replace(/:$/, ''), u.host, decodeURIComponent(u.pathname), u.search.replace(/^\?/, ''), u.hash.replace(/^#/, ''));
+  }
+  toString(): string {
+    return `${this.scheme}:${this.authority ? '//' + this.authority : ''}${this.path}${this.query ? '?' + this.query : ''}`;
+  }
+}
+
+// ---- recordings and scripted answers -------------------------------------------------
+
+export interface Shown {
+  kind: 'info' | 'warning' | 'error';
+  message: string;
+  options: any;
+  items: string[];
+}
+
+/** Everything tests script or inspect. Reset with `fake.reset()`. */
+export const fake = {
+  shown: [] as Shown[],
+  statusBar: [] as string[],
+  logLines: [] as string[],
+  clipboard: '',
+  contexts: new Map<string, unknown>(),
+  executed: [] as { command: string; args: any[] }[],
+  /** Answers to showWarningMessage/showInformationMessage/showErrorMessage, in order. A function gets the call. */
+  answers: [] as Array<string | undefined | ((s: Shown) => string | undefined)>,
+  inputAnswers: [] as Array<string | undefined>,
+  inputOptions: [] as any[],
+  pickAnswers: [] as Array<(items: readonly any[], options: any) => any>,
+  pickCalls: [] as { items: readonly any[]; options: any }[],
+  settings: { global: new Map<string, unknown>(), workspace: new Map<string, unknown>() },
+  defaults: new Map<string, unknown>([['qoder.apiBaseUrl', 'https://api.qoder.com/api/v1/cloud'], ['qoder.showArchived', false]]),
+  configListeners: new EventEmitter<{ affectsConfiguration(s: string): boolean }>(),
+  commands: new Map<string, (...args: any[]) => any>(),
+  views: [] as FakeTreeView[],
+  providers: new Map<string, any>(),
+  reset(): void {
+    this.shown = [];
+    this.statusBar = [];
+    this.logLines = [];
+    this.clipboard = '';
+    this.contexts.clear();
+    this.executed = [];
+    this.answers = [];
+    this.inputAnswers = [];
+    this.inputOptions = [];
+    this.pickAnswers = [];
+    this.pickCalls = [];
+    this.settings.global.clear();
+    this.settings.workspace.clear();
+    this.commands.clear();
+    this.views = [];
+    this.providers.clear();
+  },
+  /** Everything user-visible or logged, as one string (for "no token anywhere" checks). */
+  allText(): string {
+    return [
+      ...this.shown.map((s) => `${s.message}\n${s.options?.detail ?? ''}\n${s.items.join(' ')}`),
+      ...this.statusBar,
+      ...this.logLines,
+      ...this.views.map((v) => v.message ?? ''),
+      this.clipboard,
+    ].join('\n');
+  },
+};
+
+function show(kind: Shown['kind']) {
+  return (message: string, ...rest: any[]): Promise<string | undefined> => {
+    const options = rest.length && typeof rest[0] === 'object' && rest[0] !== null && !('title' in rest[0]) ? rest.shift() : {};
+    const items = rest.map((r) => (typeof r === 'string' ? r : r?.title));
+    const s: Shown = { kind, message, options, items };
+    fake.shown.push(s);
+    // Only prompts with buttons consume a scripted answer.
+    if (!items.length) return Promise.resolve(undefined);
+    const a = fake.answers.shift();
+    return Promise.resolve(typeof a === 'function' ? a(s) : a);
+  };
+}
+
+export class FakeTreeView {
+  message: string | undefined;
+  badge: { value: number; tooltip: string } | undefined;
+  visible = true;
+  selection: any[] = [];
+  private vis = new EventEmitter<{ visible: boolean }>();
+  onDidChangeVisibility = this.vis.event;
+  onDidChangeSelection = new EventEmitter<any>().event;
+  constructor(readonly id: string, readonly options: any) {}
+  setVisible(v: boolean): void {
+    this.visible = v;
+    this.vis.fire({ visible: v });
+  }
+  reveal(): Promise<void> {
+    return Promise.resolve();
+  }
+  dispose(): void {}
+}
+
+export const window = {
+  showInformationMessage: show('info'),
+  showWarningMessage: show('warning'),
+  showErrorMessage: show('error'),
+  showInputBox(options: any): Promise<string | undefined> {
+    fake.inputOptions.push(options);
+    return Promise.resolve(fake.inputAnswers.shift());
+  },
+  showQuickPick(items: readonly any[], options: any): Promise<any> {
+    fake.pickCalls.push({ items, options });
+    const f = fake.pickAnswers.shift();
+    return Promise.resolve(f ? f(items, options) : undefined);
+  },
+  setStatusBarMessage(text: string): Disposable {
+    fake.statusBar.push(text);
+    return new Disposable(() => undefined);
+  },
+  withProgress<R>(_o: any, task: (p: { report(): void }, token: any) => Promise<R>): Promise<R> {
+    return task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) });
+  },
+  createOutputChannel(_name: string, _opts?: any) {
+    const line = (level: string) => (m: string) => fake.logLines.push(`[${level}] ${m}`);
+    return { info: line('info'), warn: line('warn'), error: line('error'), debug: line('debug'), trace: line('trace'), appendLine: line('line'), show() {}, dispose() {} };
+  },
+  createTreeView(id: string, options: any): FakeTreeView {
+    const v = new FakeTreeView(id, options);
+    fake.views.push(v);
+    return v;
+  },
+  showTextDocument(doc: any): Promise<any> {
+    return Promise.resolve({ document: doc });
+  },
+  state: { focused: true },
+  onDidChangeWindowState: new EventEmitter<{ focused: boolean }>().event,
+};
+
+export const commands = {
+  registerCommand(id: string, fn: (...a: any[]) => any): Disposable {
+    if (fake.commands.has(id)) throw new Error(`command ${id} already registered`);
+    fake.commands.set(id, fn);
+    return new Disposable(() => fake.commands.delete(id));
+  },
+  async executeCommand(id: string, ...args: any[]): Promise<any> {
+    fake.executed.push({ command: id, args });
+    if (id === 'setContext') {
+      fake.contexts.set(args[0], args[1]);
+      return undefined;
+    }
+    const fn = fake.commands.get(id);
+    return fn ? fn(...args) : undefined;
+  },
+};
+
+function configValue(key: string): { defaultValue: unknown; globalValue: unknown; workspaceValue: unknown } {
+  return { defaultValue: fake.defaults.get(key), globalValue: fake.settings.global.get(key), workspaceValue: fake.settings.workspace.get(key) };
+}
+
+export const workspace = {
+  getConfiguration(section: string) {
+    const full = (k: string) => `${section}.${k}`;
+    return {
+      get<T>(k: string, def?: T): T {
+        const v = configValue(full(k));
+        return (v.workspaceValue ?? v.globalValue ?? v.defaultValue ?? def) as T;
+      },
+      inspect<T>(k: string) {
+        return configValue(full(k)) as { defaultValue?: T; globalValue?: T; workspaceValue?: T };
+      },
+      async update(k: string, value: unknown, target: ConfigurationTarget) {
+        (target === ConfigurationTarget.Global ? fake.settings.global : fake.settings.workspace).set(full(k), value);
+        fake.configListeners.fire({ affectsConfiguration: (s: string) => full(k) === s || full(k).startsWith(s + '.') });
+      },
+    };
+  },
+  onDidChangeConfiguration: (l: any) => fake.configListeners.event(l),
+  registerTextDocumentContentProvider(scheme: string, p: any): Disposable {
+    fake.providers.set(scheme, p);
+    return new Disposable(() => fake.providers.delete(scheme));
+  },
+  async openTextDocument(uri: Uri) {
+    const p = fake.providers.get(uri.scheme);
+    const text = p ? await p.provideTextDocumentContent(uri) : '';
+    return { uri, languageId: 'plaintext', getText: () => text };
+  },
+};
+
+export const languages = {
+  setTextDocumentLanguage(doc: any, languageId: string) {
+    return Promise.resolve({ ...doc, languageId });
+  },
+};
+
+export const env = {
+  clipboard: {
+    writeText(v: string): Promise<void> {
+      fake.clipboard = v;
+      return Promise.resolve();
+    },
+  },
+  language: 'en',
+};
+
+export const l10n = {
+  t(message: string, ...args: any[]): string {
+    return message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] === undefined ? m : String(args[Number(i)])));
+  },
+};
+
+/** A SecretStorage in memory, with onDidChange like the real one. */
+export class FakeSecretStorage {
+  readonly data = new Map<string, string>();
+  private changed = new EventEmitter<{ key: string }>();
+  onDidChange = this.changed.event;
+  get(key: string): Promise<string | undefined> {
+    return Promise.resolve(this.data.get(key));
+  }
+  store(key: string, value: string): Promise<void> {
+    this.data.set(key, value);
+    this.changed.fire({ key });
+    return Promise.resolve();
+  }
+  delete(key: string): Promise<void> {
+    this.data.delete(key);
+    this.changed.fire({ key });
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,47 @@
+// Activates the real extension against the fake vscode, for unit tests.
+
+import { fake, FakeSecretStorage, ExtensionMode } from '../fakes/vscode';
+import { activate, type TestHooks } from '../../src/extension';
+import { secretKey } from '../../src/auth/tokenStore';
+
+export interface Activated {
+  hooks: TestHooks;
+  secrets: FakeSecretStorage;
+  dispose(): void;
+}
+
+export async function activateExtension(opts: { baseUrl?: string; token?: string; showArchived?: boolean } = {}): Promise<Activated> {
+  fake.reset();
+  if (opts.baseUrl) fake.settings.global.set('qoder.apiBaseUrl', opts.baseUrl);
+  if (opts.showArchived) fake.settings.global.set('qoder.showArchived', true);
+  const secrets = new FakeSecretStorage();
+  if (opts.token) secrets.data.set(secretKey(opts.baseUrl ?? 'https://api.qoder.com/api/v1/cloud'), opts.token);
+  const subscriptions: { dispose(): unknown }[] = [];
+  const context = {
+    subscriptions,
+    secrets,
+    extensionMode: ExtensionMode.Test,
+    extension: { packageJSON: { version: '0.0.0-test' } },
+  };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const hooks = await activate(context as any);
+  if (!hooks) throw new Error('activate() returned no test hooks in Test mode');
+  return {
+    hooks,
+    secrets,
+    dispose: () => {
+      for (const d of subscriptions.reverse()) d.dispose();
+    },
+  };
+}
+
+/** Waits until `cond` holds, polling the event loop (no fixed sleeps). */
+export async function until(cond: () => boolean, what = 'condition', timeoutMs = 5000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+export { fake };

@@ -1,0 +1,119 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { MarkdownString, ThemeIcon, TreeItemCollapsibleState } from '../fakes/vscode';
+import { DeploymentStore } from '../../src/model/deploymentStore';
+import { RunStore } from '../../src/model/runStore';
+import { DeploymentsTreeProvider, DeploymentNode, LoadMoreNode, RunNode, deploymentTooltip } from '../../src/views/deploymentsTree';
+import type { Deployment, DeploymentRun, ListPage } from '../../src/api';
+import { fixture, run } from './fixtures';
+
+async function treeWith(deployments: Deployment[], runs: DeploymentRun[] = [], hasMore = false) {
+  const store = new DeploymentStore({ includeArchived: true });
+  store.setSource({ listAll: async () => ({ deployments, invalid: [] }) });
+  await store.refresh();
+  const runStore = new RunStore();
+  let runCalls = 0;
+  runStore.setSource({
+    listRunsPage: async (): Promise<ListPage<DeploymentRun>> => {
+      runCalls++;
+      return { data: runs, first_id: null, last_id: runs.at(-1)?.id ?? null, has_more: hasMore, next_page: hasMore ? runs.at(-1)!.id : null, invalid: [] };
+    },
+  });
+  return { store, runStore, tree: new DeploymentsTreeProvider(store, runStore), runCalls: () => runCalls };
+}
+
+test('tree: one item per deployment; id is the deployment id; label is the name', async () => {
+  const ds = ['active', 'paused', 'paused-error', 'archived', 'manual'].map((n) => fixture(n));
+  const { tree } = await treeWith(ds);
+  const nodes = (await tree.getChildren()) as DeploymentNode[];
+  assert.equal(nodes.length, 5);
+  for (const [i, node] of nodes.entries()) {
+    const item = tree.getTreeItem(node);
+    assert.equal(item.id, ds[i].id);
+    assert.equal(item.label, ds[i].name);
+    assert.equal(item.collapsibleState, TreeItemCollapsibleState.Collapsed);
+    assert.equal(item.tooltip, undefined, 'tooltip is built lazily');
+  }
+});
+
+test('tree: icons and colours per state', async () => {
+  const ds = ['active', 'paused', 'paused-error', 'archived'].map((n) => fixture(n));
+  const { tree } = await treeWith(ds);
+  const icons = ((await tree.getChildren()) as DeploymentNode[]).map((n) => tree.getTreeItem(n).iconPath as ThemeIcon);
+  assert.deepEqual(icons.map((i) => [i.id, i.color?.id]), [
+    ['pass', 'testing.iconPassed'],
+    ['debug-pause', 'charts.yellow'],
+    ['warning', 'problemsWarningIcon.foreground'],
+    ['archive', 'disabledForeground'],
+  ]);
+});
+
+test('tree: a pending action shows a spinner and hides the item actions', async () => {
+  const d = fixture('active');
+  const { tree, store } = await treeWith([d]);
+  store.beginAction(d.id, 'Archiving…');
+  const item = tree.getTreeItem(tree.nodeFor(d.id));
+  assert.equal((item.iconPath as ThemeIcon).id, 'loading~spin');
+  assert.match(String(item.description), /^Archiving…/);
+  assert.doesNotMatch(item.contextValue ?? '', /archivable/);
+});
+
+test('tree: nodes are stable across refreshes (selection and expansion survive)', async () => {
+  const d = fixture('active');
+  const { tree, store } = await treeWith([d]);
+  const [a] = (await tree.getChildren()) as DeploymentNode[];
+  await store.refresh({ fresh: true });
+  const [b] = (await tree.getChildren()) as DeploymentNode[];
+  assert.equal(a, b);
+});
+
+test('tree: the tooltip has id, agent, environment, schedule, next runs and is not trusted', async () => {
+  const d = fixture('active');
+  const { tree } = await treeWith([d]);
+  const node = tree.nodeFor(d.id);
+  const item = tree.resolveTreeItem(tree.getTreeItem(node), node);
+  const md = item.tooltip as unknown as MarkdownString;
+  assert.ok(md instanceof MarkdownString);
+  assert.equal(md.isTrusted, false);
+  assert.equal(md.supportHtml, false);
+  for (const part of ['dep\\_019f0a6c2e4b7f18a3d95c0e61b7f24d', 'agent\\_019ee2f4a61c7d3e9b5f0c8a47d21e6b', 'version 3', 'env\\_019ec8d21f5a7b0c84e6d3f9a2b15c70', '30 8 \\* \\* 1\\-5', 'Asia/Shanghai', 'Next runs', 'Last run']) {
+    const text = md.value.replace(/&nbsp;/g, ' ');
+    assert.ok(text.includes(part) || text.includes(part.replace(/\\/g, '')), `tooltip shows ${part}:\n${md.value}`);
+  }
+});
+
+test('tree: hostile names render as plain text in the tooltip', () => {
+  const hostile = '[click](command:qoder.archiveDeployment) **bold** <img src=x onerror=alert(1)> $(alert) `code`\n# heading';
+  const d = fixture('active', { name: hostile, description: hostile });
+  const md = deploymentTooltip(d) as unknown as MarkdownString;
+  assert.equal(md.isTrusted, false);
+  assert.ok(!md.value.includes('[click](command:'), 'no live command link');
+  assert.ok(!md.value.includes('**bold**'), 'no live emphasis');
+  assert.ok(!/(^|[^\\])\$\(alert\)/.test(md.value), 'codicon syntax escaped');
+  assert.ok(!/\n# heading/.test(md.value), 'no heading injected');
+});
+
+test('tree: expanding a deployment lists its runs, then "Load more" when there are more', async () => {
+  const d = fixture('active');
+  const runs = [run('manual'), run('schedule-failed')];
+  const { tree, runCalls } = await treeWith([d], runs, true);
+  const children = await tree.getChildren(tree.nodeFor(d.id));
+  assert.equal(children.length, 3);
+  assert.ok(children[0] instanceof RunNode);
+  assert.ok(children[2] instanceof LoadMoreNode);
+  const failed = tree.getTreeItem(children[1]);
+  assert.match(String(failed.description), /failed: the environment was archived/);
+  assert.match(String(failed.label), /^scheduled · /);
+  const more = tree.getTreeItem(children[2]);
+  assert.equal(more.command?.command, 'qoder.loadMoreRuns');
+  await tree.getChildren(tree.nodeFor(d.id));
+  assert.equal(runCalls(), 1, 'runs are cached between expansions');
+});
+
+test('tree: a deployment without runs says so', async () => {
+  const d = fixture('manual');
+  const { tree } = await treeWith([d], []);
+  const children = await tree.getChildren(tree.nodeFor(d.id));
+  assert.equal(children.length, 1);
+  assert.equal(tree.getTreeItem(children[0]).label, 'No runs yet');
+});
