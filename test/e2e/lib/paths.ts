@@ -1,0 +1,98 @@
+// Paths of the e2e cache. Keep in sync with test/e2e/setup.mjs (which must run without tsx).
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { sweepStaleRuns } from './procs';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(__dirname, '..', '..', '..');
+export const CACHE = join(ROOT, '.cache', 'e2e');
+export const RESULTS = join(ROOT, 'test-results', 'e2e');
+
+export const PATHS = {
+  marker: join(CACHE, 'setup.json'),
+  node24Exe: join(CACHE, 'node24', 'node_modules', 'node', 'bin', 'node'),
+  node24Bin: join(CACHE, 'node24', 'node_modules', 'node', 'bin'),
+  codeServerEntry: join(CACHE, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
+  pwModule: join(CACHE, 'pw', 'node_modules', 'playwright-core'),
+  runs: join(CACHE, 'runs'),
+  chromium: process.env.QODER_E2E_CHROMIUM || '/usr/bin/chromium',
+};
+
+export interface RunDir {
+  root: string;
+  userData: string;
+  extensions: string;
+  workspace: string;
+  browserProfile: string;
+  home: string;
+  logs: string;
+}
+
+/**
+ * A fresh folder for one run under .cache/e2e/runs/, with XDG/TMPDIR homes inside.
+ * Old runs beyond the newest `keep` are deleted.
+ */
+export function makeRunDir(kind: string, keep = 4): RunDir {
+  mkdirSync(PATHS.runs, { recursive: true });
+  sweepStaleRuns(PATHS.runs);
+  pruneRuns(keep);
+  // short names: Chromium and VS Code put Unix sockets (max ~107 bytes) under TMPDIR
+  const stamp = new Date().toISOString().replace(/\D/g, '').slice(4, 14);
+  const root = join(PATHS.runs, `${kind}-${stamp}-${process.pid}`);
+  const dir: RunDir = {
+    root,
+    userData: join(root, 'user-data'),
+    extensions: join(root, 'extensions'),
+    workspace: join(root, 'workspace'),
+    browserProfile: join(root, 'browser-profile'),
+    home: join(root, 'home'),
+    logs: join(root, 'logs'),
+  };
+  for (const p of Object.values(dir)) mkdirSync(p, { recursive: true });
+  return dir;
+}
+
+function pruneRuns(keep: number): void {
+  const entries = readdirSync(PATHS.runs)
+    .map((name) => ({ name, mtime: statSync(join(PATHS.runs, name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const e of entries.slice(keep)) rmSync(join(PATHS.runs, e.name), { recursive: true, force: true });
+}
+
+let fallbackTmp: string | undefined;
+/**
+ * TMPDIR inside the run dir, unless that path is too long for the Unix sockets Chromium and
+ * VS Code create there (e.g. .../org.chromium.Chromium.XXXXXX/SingletonSocket): then a short
+ * private folder in the system temp dir, removed when the process exits.
+ */
+function shortTmp(dir: RunDir): string {
+  const inRun = join(dir.home, 'tmp');
+  if (inRun.length <= 60) return inRun;
+  if (!fallbackTmp) {
+    const created = mkdtempSync(join(tmpdir(), 'qe2e-'));
+    fallbackTmp = created;
+    process.once('exit', () => rmSync(created, { recursive: true, force: true }));
+  }
+  return fallbackTmp;
+}
+
+/** Environment for child processes: XDG dirs and TMPDIR inside the run dir, never $HOME or /tmp. */
+export function isolatedEnv(dir: RunDir, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    XDG_CONFIG_HOME: join(dir.home, 'config'),
+    XDG_DATA_HOME: join(dir.home, 'data'),
+    XDG_CACHE_HOME: join(dir.home, 'cache'),
+    XDG_RUNTIME_DIR: join(dir.home, 'runtime'),
+    TMPDIR: shortTmp(dir),
+    ...extra,
+  };
+  for (const k of ['XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_RUNTIME_DIR', 'TMPDIR']) {
+    mkdirSync(env[k] as string, { recursive: true, mode: 0o700 });
+  }
+  // variables from an outer VS Code / test-electron that would confuse code-server
+  for (const k of Object.keys(env)) {
+    if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE') delete env[k];
+  }
+  return env;
+}

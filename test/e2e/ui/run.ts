@@ -1,0 +1,114 @@
+// UI-flow runner: a clean code-server with the extension installed from a .vsix, opened in
+// headless Chromium, driven step by step with screenshots under test-results/e2e/ui/.
+//
+//   node --import tsx test/e2e/ui/run.ts                 real extension: ./qoder-deployments.vsix + local API
+//   node --import tsx test/e2e/ui/run.ts --vsix <file>   another .vsix of the real extension
+//   node --import tsx test/e2e/ui/run.ts --fixture       throwaway smoke extension (proves the helpers)
+//   --only <substring>   run only flows whose name contains it
+//   --api-url <url> [--api-token <t>]   use a running local API instead of starting one
+//   --serve              start everything, print the URL and wait (demo / debugging; Ctrl+C stops)
+//   QODER_E2E_HEADED=1   visible browser (needs a display)
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { launchChromium } from '../lib/browser';
+import { installVsix, QUIET_SETTINGS, startCodeServer, writeUserSettings } from '../lib/codeServer';
+import { makeRunDir, RESULTS, ROOT } from '../lib/paths';
+import { log, onCleanup, runMain } from '../lib/procs';
+import { packageFixture } from '../lib/vsix';
+import { qoderFlows } from './flows/qoder';
+import { smokeFlows } from './flows/smoke';
+import type { Flow, FlowContext } from './flows/types';
+import { Workbench } from './workbench';
+
+interface LocalApi {
+  baseUrl: string;
+  close(): Promise<void> | void;
+}
+
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function startLocalApi(token: string): Promise<LocalApi> {
+  const file = join(ROOT, 'test', 'local-api', 'server.ts');
+  if (!existsSync(file)) throw new Error(`${file} does not exist yet`);
+  const mod = (await import(pathToFileURL(file).href)) as {
+    startLocalApi: (o: { port: number; token: string; seed: number }) => Promise<LocalApi>;
+  };
+  const api = await mod.startLocalApi({ port: 0, token, seed: 40 });
+  onCleanup(() => api.close());
+  log(`local API on ${api.baseUrl}`);
+  return api;
+}
+
+async function main(): Promise<number> {
+  const t0 = Date.now();
+  const fixture = process.argv.includes('--fixture');
+  const serve = process.argv.includes('--serve');
+  const only = argValue('--only');
+  const shotsDir = join(RESULTS, fixture ? 'ui-smoke' : 'ui');
+  rmSync(shotsDir, { recursive: true, force: true });
+
+  const dir = makeRunDir('ui');
+  const ctx: Partial<FlowContext> = {};
+  const settings: Record<string, unknown> = { ...QUIET_SETTINGS };
+  let vsix: string;
+  let flows: Flow[];
+  if (fixture) {
+    vsix = packageFixture();
+    settings['e2eSmoke.greeting'] = 'Hi there';
+    flows = smokeFlows;
+  } else {
+    vsix = argValue('--vsix') ?? join(ROOT, 'qoder-deployments.vsix');
+    if (!existsSync(vsix)) throw new Error(`${vsix} not found — run \`npm run package\` first`);
+    ctx.apiToken = argValue('--api-token') ?? 'pt-e2e-token';
+    // --api-url: use an already running API (e.g. `npm run local-api`) instead of starting one
+    ctx.apiBaseUrl = argValue('--api-url') ?? (await startLocalApi(ctx.apiToken)).baseUrl;
+    settings['qoder.apiBaseUrl'] = ctx.apiBaseUrl;
+    flows = qoderFlows;
+  }
+  if (only) flows = flows.filter((f) => f.name.includes(only));
+
+  writeUserSettings(dir, settings);
+  installVsix(dir, vsix);
+  const cs = await startCodeServer(dir);
+  ctx.workbenchUrl = `${cs.url}/?folder=${encodeURIComponent(dir.workspace)}`;
+
+  if (serve) {
+    console.log(`\nworkbench: ${ctx.workbenchUrl}${ctx.apiBaseUrl ? `\nlocal API: ${ctx.apiBaseUrl} (token ${ctx.apiToken})` : ''}\nCtrl+C stops everything.`);
+    await new Promise(() => undefined);
+  }
+
+  const { page } = await launchChromium(dir);
+  page.on('pageerror', (err) => log(`page error: ${err.message}`));
+  const wb = new Workbench(page, shotsDir);
+  const tOpen = Date.now();
+  await page.goto(ctx.workbenchUrl, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  await wb.waitReady();
+  log(`workbench ready in ${Date.now() - tOpen} ms`);
+
+  let passed = 0;
+  let failed = 0;
+  for (const flow of flows) {
+    const started = Date.now();
+    try {
+      await flow.run(wb, ctx as FlowContext);
+      passed++;
+      console.log(`  ✔ ${flow.name} (${Date.now() - started} ms)`);
+    } catch (err) {
+      failed++;
+      const where = ((err as Error).stack ?? '').split('\n').find((l) => l.includes('/test/e2e/') && !l.includes('/lib/')) ?? '';
+      console.log(`  ✘ ${flow.name}: ${(err as Error).message.split('\n')[0]}\n      ${where.trim()}`);
+      await wb.screenshot(`FAILED-${flow.name}`).catch(() => undefined);
+      await wb.escape(3).catch(() => undefined);
+    }
+  }
+  console.log(`screenshots: ${shotsDir}`);
+  console.log(`UI run took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed > 0 || passed === 0 ? 1 : 0;
+}
+
+void runMain(main);

@@ -1,0 +1,221 @@
+// Step helpers for driving the code-server workbench in Chromium (playwright-core).
+// Selectors are VS Code's own DOM classes/roles (checked against code-server 4.139 / VS Code 1.139).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from '../lib/browser';
+import { log } from '../lib/procs';
+
+type Text = string | RegExp;
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+
+export class Workbench {
+  private shots = 0;
+
+  constructor(
+    readonly page: Page,
+    readonly shotsDir: string,
+  ) {
+    mkdirSync(shotsDir, { recursive: true });
+  }
+
+  /** Full-window PNG under the results folder, numbered in order: `03-tree-view.png`. */
+  async screenshot(name: string): Promise<string> {
+    const path = join(this.shotsDir, `${String(++this.shots).padStart(2, '0')}-${slug(name)}.png`);
+    await this.page.screenshot({ path });
+    log(`screenshot ${path}`);
+    return path;
+  }
+
+  /** Wait until the workbench is rendered and the (remote) extension host is up. */
+  async waitReady(timeoutMs = 90_000): Promise<void> {
+    await this.page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: timeoutMs });
+    await this.page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: timeoutMs });
+    // the remote indicator in the status bar appears when the connection to the server is up
+    await this.page.locator('#status\\.host').first().waitFor({ state: 'attached', timeout: timeoutMs }).catch(() => undefined);
+  }
+
+  /** Close quick input, menus, dialogs-by-Escape and notification centre. */
+  async escape(times = 2): Promise<void> {
+    for (let i = 0; i < times; i++) await this.page.keyboard.press('Escape');
+  }
+
+  // ---------- command palette / quick input ----------
+
+  get quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  /** Open the command palette and run the command whose label contains `title` (e.g. "Qoder: Refresh"). */
+  async runCommand(title: string, timeoutMs = 15_000): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.quickInput.locator('input.input');
+    await input.waitFor({ state: 'visible', timeout: timeoutMs });
+    await input.fill(`>${title}`);
+    const rows = this.quickInput.locator('.monaco-list-row');
+    const exact = rows.filter({ hasText: new RegExp(`(^|: )${escapeRe(title)}`) }).first();
+    await exact.waitFor({ state: 'visible', timeout: timeoutMs });
+    await exact.click();
+  }
+
+  /** Type into the open quick input (input box or quick pick) and press Enter unless submit=false. */
+  async typeInQuickInput(text: string, opts: { submit?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    const input = this.quickInput.locator('input.input');
+    await input.waitFor({ state: 'visible', timeout: opts.timeoutMs ?? 15_000 });
+    await input.fill(text);
+    if (opts.submit ?? true) await input.press('Enter');
+  }
+
+  /** Prompt / title / validation message of the open quick input. */
+  async quickInputText(): Promise<string> {
+    await this.quickInput.waitFor({ state: 'visible', timeout: 15_000 });
+    // the widget is reused: wait until the new prompt has been rendered
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const parts = await this.quickInput.locator('.quick-input-title, .quick-input-message').allInnerTexts();
+      const text = parts.map((s) => s.trim()).filter(Boolean).join(' | ');
+      if (text || Date.now() > deadline) return text;
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  /** Pick an item of an open quick pick by its visible text. */
+  async pickQuickItem(text: Text, timeoutMs = 15_000): Promise<void> {
+    const row = this.quickInput.locator('.monaco-list-row').filter({ hasText: text }).first();
+    await row.waitFor({ state: 'visible', timeout: timeoutMs });
+    await row.click();
+  }
+
+  // ---------- views / trees ----------
+
+  /** Click a view container in the activity bar by its title (e.g. "Qoder"). */
+  async openViewContainer(title: string, timeoutMs = 30_000): Promise<void> {
+    const label = JSON.stringify(title);
+    const target = this.page.locator(`.part.activitybar li.action-item[aria-label^=${label}], .part.activitybar .action-label[aria-label^=${label}]`).first();
+    await target.waitFor({ state: 'visible', timeout: timeoutMs });
+    const li = this.page.locator(`.part.activitybar li.action-item:has([aria-label^=${label}]), .part.activitybar li.action-item[aria-label^=${label}]`).first();
+    const checked = (await li.getAttribute('aria-selected', { timeout: 2000 }).catch(() => null)) === 'true' || ((await li.getAttribute('class', { timeout: 2000 }).catch(() => '')) ?? '').includes('checked');
+    if (!checked) await target.click();
+    await this.page.locator('.part.sidebar').waitFor({ state: 'visible', timeout: timeoutMs });
+  }
+
+  /**
+   * Wait for a view by its name: the side bar title ("Qoder: Deployments") when the container has
+   * one view, or the view's pane header when it has several.
+   */
+  async waitForView(name: Text, timeoutMs = 30_000): Promise<void> {
+    await this.page
+      .locator('.part.sidebar .composite.title .title-label, .part.sidebar .pane-header .title')
+      .filter({ hasText: name })
+      .first()
+      .waitFor({ state: 'visible', timeout: timeoutMs });
+  }
+
+  /** A button of a view's welcome content (viewsWelcome), e.g. "Set Personal Access Token". */
+  welcomeButton(name: Text): Locator {
+    return this.page.locator('.part.sidebar .welcome-view-content').getByRole('button', { name }).first();
+  }
+
+  /** A tree/list row in the side bar, found by its visible text (its accessible name is the tooltip). */
+  treeRow(text: Text): Locator {
+    return this.page.locator('.part.sidebar .monaco-list-row').filter({ hasText: text }).first();
+  }
+
+  async waitForTreeRow(text: Text, timeoutMs = 30_000): Promise<Locator> {
+    const row = this.treeRow(text);
+    await row.waitFor({ state: 'visible', timeout: timeoutMs });
+    return row;
+  }
+
+  /** Visible texts of all rows in the side bar tree(s). */
+  async treeRowTexts(): Promise<string[]> {
+    return (await this.page.locator('.part.sidebar .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  }
+
+  /** Right-click the row with `rowText` and choose `item` in the context menu. */
+  async contextMenu(rowText: Text, item: Text, timeoutMs = 15_000): Promise<void> {
+    const row = await this.waitForTreeRow(rowText, timeoutMs);
+    await row.click({ button: 'right' });
+    const menuItem = this.page.locator('.context-view .monaco-menu .action-menu-item').filter({ hasText: item }).first();
+    await menuItem.waitFor({ state: 'visible', timeout: timeoutMs });
+    // a click right after the menu opened is sometimes swallowed: retry while the menu stays open
+    const menu = this.page.locator('.context-view .monaco-menu');
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await this.page.waitForTimeout(150);
+      await menuItem.click();
+      const closed = await menu.waitFor({ state: 'hidden', timeout: 2000 }).then(() => true, () => false);
+      if (closed) return;
+      log(`context menu still open after clicking ${item}, retrying`);
+    }
+    throw new Error(`context menu item ${item} did not run`);
+  }
+
+  /** Texts of the items of the currently open context menu. */
+  async contextMenuItems(): Promise<string[]> {
+    return (await this.page.locator('.context-view .monaco-menu .action-menu-item .action-label').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+  }
+
+  // ---------- modal dialog ----------
+
+  get dialogBox(): Locator {
+    return this.page.locator('.monaco-dialog-box');
+  }
+
+  /** Message and detail text of the modal dialog (waits for it). */
+  async dialogText(timeoutMs = 15_000): Promise<string> {
+    await this.dialogBox.waitFor({ state: 'visible', timeout: timeoutMs });
+    const parts = await this.dialogBox.locator('.dialog-message-text, .dialog-message-detail').allInnerTexts();
+    return parts.map((s) => s.trim()).filter(Boolean).join('\n');
+  }
+
+  async dialogButtons(): Promise<string[]> {
+    return (await this.dialogBox.locator('.dialog-buttons .monaco-button').allInnerTexts()).map((s) => s.trim());
+  }
+
+  async clickDialogButton(name: Text, timeoutMs = 15_000): Promise<void> {
+    await this.dialogBox.waitFor({ state: 'visible', timeout: timeoutMs });
+    await this.dialogBox.getByRole('button', { name, exact: typeof name === 'string' }).first().click();
+    await this.dialogBox.waitFor({ state: 'hidden', timeout: timeoutMs });
+  }
+
+  // ---------- notifications ----------
+
+  /** Messages of visible toasts. */
+  async toasts(): Promise<string[]> {
+    return (await this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).map((s) => s.trim());
+  }
+
+  /** Messages in the notification centre (opens it, reads, closes it again). */
+  async notificationCentre(): Promise<string[]> {
+    const centre = this.page.locator('.notifications-center');
+    const wasOpen = await centre.isVisible();
+    if (!wasOpen) await this.runCommand('Notifications: Show Notifications');
+    await centre.waitFor({ state: 'visible', timeout: 10_000 });
+    const texts = (await centre.locator('.notification-list-item-message').allInnerTexts()).map((s) => s.trim());
+    if (!wasOpen) await this.runCommand('Notifications: Hide Notifications').catch(() => this.escape(1));
+    return texts;
+  }
+
+  /** Wait for a notification matching `match`, as a toast or (checked every few seconds) in the centre. */
+  async waitForNotification(match: Text, timeoutMs = 20_000): Promise<string> {
+    const test = (s: string) => (typeof match === 'string' ? s.includes(match) : match.test(s));
+    const deadline = Date.now() + timeoutMs;
+    let nextCentre = Date.now() + 3000;
+    for (;;) {
+      const hit = (await this.toasts()).find(test);
+      if (hit) return hit;
+      if (Date.now() >= nextCentre || Date.now() >= deadline) {
+        const inCentre = (await this.notificationCentre()).find(test);
+        if (inCentre) return inCentre;
+        nextCentre = Date.now() + 3000;
+      }
+      if (Date.now() >= deadline) throw new Error(`no notification matching ${match} within ${timeoutMs} ms`);
+      await this.page.waitForTimeout(250);
+    }
+  }
+
+  async clearNotifications(): Promise<void> {
+    await this.runCommand('Notifications: Clear All Notifications').catch(() => undefined);
+  }
+}
