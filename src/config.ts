@@ -14,14 +14,25 @@ export function showArchived(): boolean {
   return vscode.workspace.getConfiguration(Settings.section).get<boolean>(Settings.showArchived, false);
 }
 
+/** Seconds between automatic refreshes; 0 = off. */
+export function autoRefreshSeconds(): number {
+  const v = vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.autoRefreshSeconds, 60);
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.max(5, v) : 0;
+}
+
+export async function setApiBaseUrl(url: string): Promise<void> {
+  await vscode.workspace.getConfiguration(Settings.section).update(Settings.apiBaseUrl, url, vscode.ConfigurationTarget.Global);
+}
+
 export async function setShowArchived(value: boolean): Promise<void> {
   await vscode.workspace.getConfiguration(Settings.section).update(Settings.showArchived, value, vscode.ConfigurationTarget.Global);
 }
 
-export function onDidChange(listener: (e: { apiBaseUrl: boolean; showArchived: boolean }) => void): vscode.Disposable {
+export function onDidChange(listener: (e: { apiBaseUrl: boolean; showArchived: boolean; autoRefresh: boolean }) => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {
     const apiBaseUrl = e.affectsConfiguration(`${Settings.section}.${Settings.apiBaseUrl}`);
     const archived = e.affectsConfiguration(`${Settings.section}.${Settings.showArchived}`);
-    if (apiBaseUrl || archived) listener({ apiBaseUrl, showArchived: archived });
+    const autoRefresh = e.affectsConfiguration(`${Settings.section}.${Settings.autoRefreshSeconds}`);
+    if (apiBaseUrl || archived || autoRefresh) listener({ apiBaseUrl, showArchived: archived, autoRefresh });
   });
 }

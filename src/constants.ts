@@ -17,18 +17,32 @@ export const Commands = {
   hideArchived: 'qoder.hideArchived',
   showLog: 'qoder.showLog',
   loadMoreRuns: 'qoder.loadMoreRuns',
+  showRunDetails: 'qoder.showRunDetails',
+  copyAsCurl: 'qoder.copyAsCurl',
+  filter: 'qoder.filter',
+  editFilter: 'qoder.editFilter',
+  clearFilter: 'qoder.clearFilter',
+  switchRegion: 'qoder.switchRegion',
 } as const;
 
 export const ContextKeys = {
   hasToken: 'qoder.hasToken',
   loadState: 'qoder.loadState',
   showArchived: 'qoder.showArchived',
+  filterActive: 'qoder.filterActive',
+  filterEmpty: 'qoder.filterEmpty',
 } as const;
 
 export const Settings = {
   section: 'qoder',
   apiBaseUrl: 'apiBaseUrl',
   showArchived: 'showArchived',
+  autoRefreshSeconds: 'autoRefreshSeconds',
 } as const;
+
+export const Regions = [
+  { id: 'global', baseUrl: 'https://api.qoder.com/api/v1/cloud' },
+  { id: 'china', baseUrl: 'https://api.qoder.com.cn/api/v1/cloud' },
+] as const;
 
 export const DEFAULT_API_BASE_URL = 'https://api.qoder.com/api/v1/cloud';

@@ -19,12 +19,19 @@ import { registerCopyId } from './commands/copyId';
 import { registerShowDetails } from './commands/showDetails';
 import { registerToken } from './commands/token';
 import { registerRefresh } from './commands/refresh';
+import { registerFilter } from './commands/filter';
+import { registerRegion } from './commands/region';
+import { FilterState } from './model/filter';
+import { Poller } from './model/poller';
+import { QoderApiError } from './api';
 
 /** Returned by activate() only in ExtensionMode.Test, for the in-host test suite. */
 export interface TestHooks {
   services: Services;
   tree: DeploymentsTreeProvider;
   view: vscode.TreeView<unknown>;
+  filter: FilterState;
+  poller: Poller;
   /** Replace to answer modals, input boxes and picks from a test. */
   setUi(ui: Ui): void;
 }
@@ -37,9 +44,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
   const session = new Session(tokens, store, runs, log);
   const services: Services = { session, store, runs, tokens, log, ui: windowUi() };
 
-  const tree = new DeploymentsTreeProvider(store, runs);
+  const filter = new FilterState();
+  const tree = new DeploymentsTreeProvider(store, runs, filter);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
-  const viewState = new ViewState(view as vscode.TreeView<unknown>, store, session, services);
+  const viewState = new ViewState(view as vscode.TreeView<unknown>, store, session, services, filter, tree);
 
   // Load only once the view has been seen (or a command asks): activation itself stays cheap.
   let seen = view.visible;
@@ -47,12 +55,27 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
     if (seen) void store.refresh();
   };
 
+  // Auto-refresh only while someone can see it; never two walks at once (the store joins them).
+  const poller = new Poller({
+    intervalMs: () => config.autoRefreshSeconds() * 1000,
+    isActive: () => view.visible && vscode.window.state.focused && session.hasToken,
+    lastUpdated: () => store.lastUpdated,
+    poll: async () => {
+      await store.refresh();
+      const e = store.error;
+      if (!e) return { ok: true };
+      return { ok: false, retryAfterMs: e instanceof QoderApiError && e.retryAfterSeconds !== undefined ? e.retryAfterSeconds * 1000 : undefined };
+    },
+  });
+
   context.subscriptions.push(
-    log, tokens, store, runs, session, tree, view, viewState,
+    log, tokens, store, runs, session, filter, tree, view, viewState, poller,
     registerArchive(services),
     ...registerPauseUnpause(services),
     registerRunNow(services),
-    registerCopyId(services),
+    ...registerCopyId(services),
+    ...registerFilter(services, filter),
+    registerRegion(services),
     ...registerShowDetails(services),
     ...registerToken(services),
     ...registerRefresh(services),
@@ -61,11 +84,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
         seen = true;
         loadIfSeen();
       }
+      poller.update();
     }),
+    vscode.window.onDidChangeWindowState(() => poller.update()),
+    store.onDidChange(() => {
+      if (!store.isLoading) poller.update();
+    }),
+    session.onDidChange(() => poller.update()),
     tokens.onDidChange(() => void session.reload().then(loadIfSeen)),
     config.onDidChange((e) => {
       if (e.apiBaseUrl) void session.reload().then(loadIfSeen);
-      else if (e.showArchived) void store.setIncludeArchived(config.showArchived());
+      if (e.showArchived) void store.setIncludeArchived(config.showArchived());
+      if (e.autoRefresh) poller.update();
     }),
   );
 
@@ -74,7 +104,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
   log.info(`Qoder Deployments ${context.extension.packageJSON.version as string} activated (API ${session.apiBaseUrl}).`);
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
-  return { services, tree, view: view as vscode.TreeView<unknown>, setUi: (ui) => (services.ui = ui) };
+  return { services, tree, view: view as vscode.TreeView<unknown>, filter, poller, setUi: (ui) => (services.ui = ui) };
 }
 
 export function deactivate(): void {

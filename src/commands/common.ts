@@ -75,7 +75,7 @@ export async function resolveTargets(
     void s.ui.showInformationMessage(pick.none, {});
     return [];
   }
-  const items = candidates.map((d) => ({ label: d.name, description: `${statusText(d, t)} · ${scheduleText(d, t)}`, detail: d.id, deployment: d }));
+  const items = candidates.map((d) => ({ label: d.name, description: `${statusText(d, t)} · ${scheduleText(d, t, { locale: vscode.env.language })}`, detail: d.id, deployment: d }));
   if (pick.many) {
     const chosen = await s.ui.showQuickPick(items, { placeHolder: pick.placeHolder, canPickMany: true, matchOnDescription: true, matchOnDetail: true });
     return chosen ? chosen.map((c) => c.deployment) : [];

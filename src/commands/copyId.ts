@@ -13,6 +13,26 @@ export async function copyId(s: Services, arg?: unknown): Promise<void> {
   s.ui.setStatusBarMessage(t('$(check) Copied {0}', d.id), 4000);
 }
 
-export function registerCopyId(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(Commands.copyId, guarded(s, t('Copy Deployment ID'), (a?: unknown) => copyId(s, a)));
+/** A curl command for the deployment, with $QODER_PAT where the token goes. */
+export function curlFor(baseUrl: string, id: string): string {
+  const url = `${baseUrl.replace(/\/+$/, '')}/deployments/${encodeURIComponent(id)}`;
+  return `curl -sS -H "Authorization: Bearer $QODER_PAT" -H "Accept: application/json" '${url}'`;
+}
+
+export async function copyAsCurl(s: Services, arg?: unknown): Promise<void> {
+  const [d] = await resolveTargets(s, arg, undefined, () => true, {
+    placeHolder: t('Select the deployment to copy as curl'),
+    many: false,
+    none: t('There is no deployment.'),
+  });
+  if (!d) return;
+  await vscode.env.clipboard.writeText(curlFor(s.session.apiBaseUrl, d.id));
+  s.ui.setStatusBarMessage(t('$(check) Copied a curl command for {0} (set QODER_PAT first)', d.name), 4000);
+}
+
+export function registerCopyId(s: Services): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(Commands.copyId, guarded(s, t('Copy Deployment ID'), (a?: unknown) => copyId(s, a))),
+    vscode.commands.registerCommand(Commands.copyAsCurl, guarded(s, t('Copy as curl'), (a?: unknown) => copyAsCurl(s, a))),
+  ];
 }

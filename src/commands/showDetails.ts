@@ -1,37 +1,48 @@
-// Show Details: the deployment as read-only, pretty-printed JSON in a virtual document.
+// Show Details: a deployment or a run as read-only, pretty-printed JSON in a virtual document.
 
 import * as vscode from 'vscode';
-import { isDeploymentId } from '../api';
+import { isDeploymentId, isRunId } from '../api';
 import { Commands, DETAILS_SCHEME } from '../constants';
 import { guarded, resolveTargets, t, type Services } from './common';
 
-export function detailsUri(id: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${id}.json` });
+export function detailsUri(id: string, runId?: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: runId ? `/${id}/runs/${runId}.json` : `/${id}.json` });
 }
 
-export class DetailsProvider implements vscode.TextDocumentContentProvider {
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
+const pretty = (raw: unknown) => JSON.stringify(raw, null, 2) + '\n';
 
+export class DetailsProvider implements vscode.TextDocumentContentProvider {
   constructor(private readonly s: Services) {}
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const id = uri.path.replace(/^\//, '').replace(/\.json$/, '');
-    if (!isDeploymentId(id)) return JSON.stringify({ error: t('Not a deployment ID.') }, null, 2);
+    const [id, runs, runFile] = uri.path.replace(/^\//, '').replace(/\.json$/, '').split('/');
+    if (!isDeploymentId(id)) return pretty({ error: t('Not a deployment ID.') });
+    if (runs === 'runs') {
+      if (!isRunId(runFile)) return pretty({ error: t('Not a run ID.') });
+      const cached = this.s.runs.get(id)?.runs.find((r) => r.id === runFile);
+      try {
+        return pretty((await this.s.session.requireClient().getRun(id, runFile)).raw);
+      } catch (e) {
+        if (cached) return pretty(cached.raw);
+        throw e;
+      }
+    }
     try {
       const fresh = await this.s.session.requireClient().getDeployment(id);
       if (this.s.store.get(id)) this.s.store.replace(fresh);
-      return JSON.stringify(fresh.raw, null, 2) + '\n';
+      return pretty(fresh.raw);
     } catch (e) {
       const known = this.s.store.get(id);
-      if (known) return JSON.stringify(known.raw, null, 2) + '\n';
+      if (known) return pretty(known.raw);
       throw e;
     }
   }
+}
 
-  dispose(): void {
-    this.changed.dispose();
-  }
+async function openJson(uri: vscode.Uri): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const json = doc.languageId === 'json' ? doc : await vscode.languages.setTextDocumentLanguage(doc, 'json');
+  await vscode.window.showTextDocument(json, { preview: true });
 }
 
 export async function showDetails(s: Services, arg?: unknown): Promise<void> {
@@ -40,17 +51,18 @@ export async function showDetails(s: Services, arg?: unknown): Promise<void> {
     many: false,
     none: t('There is no deployment.'),
   });
-  if (!d) return;
-  const doc = await vscode.workspace.openTextDocument(detailsUri(d.id));
-  const json = doc.languageId === 'json' ? doc : await vscode.languages.setTextDocumentLanguage(doc, 'json');
-  await vscode.window.showTextDocument(json, { preview: true });
+  if (d) await openJson(detailsUri(d.id));
+}
+
+export async function showRunDetails(deploymentId: unknown, runId: unknown): Promise<void> {
+  if (!isDeploymentId(deploymentId) || !isRunId(runId)) throw new Error(t('Show Run Details needs a deployment ID and a run ID.'));
+  await openJson(detailsUri(deploymentId, runId));
 }
 
 export function registerShowDetails(s: Services): vscode.Disposable[] {
-  const provider = new DetailsProvider(s);
   return [
-    provider,
-    vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, provider),
+    vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, new DetailsProvider(s)),
     vscode.commands.registerCommand(Commands.showDetails, guarded(s, t('Show Deployment Details'), (a?: unknown) => showDetails(s, a))),
+    vscode.commands.registerCommand(Commands.showRunDetails, guarded(s, t('Show Run Details'), (d?: unknown, r?: unknown) => showRunDetails(d, r))),
   ];
 }

@@ -1,7 +1,9 @@
 // Pure text about a deployment: status, schedule, attention, tooltip rows. No vscode import;
 // the UI passes its localizer (vscode.l10n.t) so the same code is tested under plain Node.
 
-import type { Deployment, DeploymentRun } from '../api/types';
+import cronstrue from 'cronstrue';
+import 'cronstrue/locales/zh_CN.js';
+import type { Deployment, DeploymentRun, Schedule } from '../api/types';
 import { isArchived } from './deploymentStore';
 
 /** Same contract as vscode.l10n.t: `{0}`-style placeholders. */
@@ -49,22 +51,87 @@ export function contextTokens(d: Deployment): string {
 
 export function statusText(d: Deployment, t: Localize): string {
   if (isArchived(d)) return t('archived');
-  if (isPausedOnError(d)) return t('paused on error');
+  if (isPausedOnError(d)) return t('paused on error: {0}', errorTypeText((d.paused_reason as { error?: { type?: string } } | null)?.error?.type ?? 'unknown_error', t));
   if (d.status === 'paused') return t('paused');
   if (d.status === 'active') return t('active');
   return d.status;
 }
 
-export function scheduleText(d: Deployment, t: Localize): string {
-  if (!d.schedule) return t('manual only');
-  return `${d.schedule.expression} ${d.schedule.timezone}`;
+/** The UI language as VS Code names it (`en`, `zh-cn`), and the clock. */
+export interface TextOptions {
+  locale?: string;
+  now?: number;
 }
 
-/** The short line beside the name: `paused · 30 9 * * 1-5 Asia/Shanghai`. */
-export function descriptionText(d: Deployment, t: Localize, pendingAction?: string): string {
-  const parts = [statusText(d, t), scheduleText(d, t)];
+function cronLocale(locale: string | undefined): string {
+  return locale?.toLowerCase().startsWith('zh') ? 'zh_CN' : 'en';
+}
+
+const wordsCache = new Map<string, string | null>();
+
+/** "At 09:30, Monday through Friday" (cronstrue), or null when the expression can't be read. */
+export function cronWords(expression: string, locale?: string): string | null {
+  const key = `${cronLocale(locale)}|${expression}`;
+  let words = wordsCache.get(key);
+  if (words === undefined) {
+    try {
+      words = cronstrue.toString(expression, { locale: cronLocale(locale), use24HourTimeFormat: true, throwExceptionOnParseError: true, verbose: false });
+    } catch {
+      words = null;
+    }
+    if (wordsCache.size > 2000) wordsCache.clear();
+    wordsCache.set(key, words);
+  }
+  return words;
+}
+
+/** "At 09:30, Monday through Friday (Asia/Shanghai)"; the raw cron when it can't be put in words. */
+export function scheduleWords(s: Schedule, locale?: string): string {
+  return `${cronWords(s.expression, locale) ?? s.expression} (${s.timezone})`;
+}
+
+export function scheduleText(d: Deployment, t: Localize, o: TextOptions = {}): string {
+  if (!d.schedule) return t('manual only');
+  return scheduleWords(d.schedule, o.locale);
+}
+
+const rtfCache = new Map<string, Intl.RelativeTimeFormat>();
+
+/** "in 3 hr", "5 min ago", in the UI language. */
+export function relativeTime(iso: string, o: TextOptions = {}): string {
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) return iso;
+  const locale = o.locale ?? 'en';
+  let rtf = rtfCache.get(locale);
+  if (!rtf) {
+    try {
+      rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' });
+    } catch {
+      rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'short' });
+    }
+    rtfCache.set(locale, rtf);
+  }
+  const seconds = (then - (o.now ?? Date.now())) / 1000;
+  const abs = Math.abs(seconds);
+  if (abs < 60) return rtf.format(Math.round(seconds), 'second');
+  if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
+  if (abs < 86400) return rtf.format(Math.round(seconds / 3600), 'hour');
+  return rtf.format(Math.round(seconds / 86400), 'day');
+}
+
+/** The first upcoming run that is still in the future. */
+export function nextRun(d: Deployment, now = Date.now()): string | undefined {
+  if (isArchived(d) || !d.schedule) return undefined;
+  return d.schedule.upcoming_runs_at.find((x) => Date.parse(x) > now);
+}
+
+/** The short line beside the name: `paused · At 09:30, Monday through Friday (Asia/Shanghai)`. */
+export function descriptionText(d: Deployment, t: Localize, pendingAction?: string, o: TextOptions = {}): string {
+  const parts = [statusText(d, t), scheduleText(d, t, o)];
   const failures = consecutiveFailures(d);
   if (failures > 0 && !isArchived(d)) parts.push(t('{0} failed in a row', failures));
+  const next = d.status === 'active' ? nextRun(d, o.now) : undefined;
+  if (next && !failures) parts.push(t('next {0}', relativeTime(next, o)));
   const text = parts.join(' · ');
   return pendingAction ? `${pendingAction} ${text}` : text;
 }
@@ -100,8 +167,7 @@ export function pausedReasonText(d: Deployment, t: Localize): string | undefined
   return t('paused ({0})', r.type);
 }
 
-export interface TimeFormat {
-  locale?: string;
+export interface TimeFormat extends TextOptions {
   /** IANA zone to show times in; undefined = the machine's local zone. */
   timeZone?: string;
 }
@@ -109,7 +175,26 @@ export interface TimeFormat {
 export function formatTime(iso: string, f: TimeFormat = {}): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString(f.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: f.timeZone });
+  try {
+    return date.toLocaleString(f.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: f.timeZone });
+  } catch {
+    return date.toISOString();
+  }
+}
+
+/** Time of day in a zone, e.g. the deployment's own: "08:30". */
+function timeIn(iso: string, timeZone: string, locale?: string): string {
+  try {
+    return new Date(iso).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
+  } catch {
+    return '';
+  }
+}
+
+/** "in 3 hr — Jul 15, 2026, 8:30 AM (08:30 Asia/Shanghai)": relative, then local, then the deployment's zone. */
+export function runTimeText(iso: string, scheduleZone: string | undefined, f: TimeFormat = {}): string {
+  const own = scheduleZone ? timeIn(iso, scheduleZone, f.locale) : '';
+  return `${relativeTime(iso, f)} — ${formatTime(iso, f)}${own ? ` (${own} ${scheduleZone})` : ''}`;
 }
 
 /** One row of the tooltip: the UI renders `label` as trusted text and `value` escaped. */
@@ -133,18 +218,20 @@ export function detailRows(d: Deployment, t: Localize, f: TimeFormat = {}): Deta
   if (reason) rows.push({ label: t('Paused'), value: reason });
   if (d.archived_at) rows.push({ label: t('Archived'), value: formatTime(d.archived_at, f) });
   if (d.schedule) {
+    const words = cronWords(d.schedule.expression, f.locale);
+    if (words) rows.push({ label: t('Runs'), value: `${words} (${d.schedule.timezone})` });
     rows.push({ label: t('Schedule'), value: d.schedule.expression, code: true });
     rows.push({ label: t('Time zone'), value: d.schedule.timezone });
-    const next = d.schedule.upcoming_runs_at.map((x) => formatTime(x, f));
+    const next = d.schedule.upcoming_runs_at.map((x) => runTimeText(x, d.schedule?.timezone, f));
     if (next.length) rows.push({ label: d.status === 'paused' ? t('Next runs (when resumed)') : t('Next runs'), value: next.join('; '), list: next });
-    if (d.schedule.last_run_at) rows.push({ label: t('Last run'), value: formatTime(d.schedule.last_run_at, f) });
+    if (d.schedule.last_run_at) rows.push({ label: t('Last run'), value: `${formatTime(d.schedule.last_run_at, f)} (${relativeTime(d.schedule.last_run_at, f)})` });
   } else {
     rows.push({ label: t('Schedule'), value: t('manual only (runs when triggered)') });
   }
   const s = d.stats;
   if (s && (s.total_runs !== undefined || s.total_failures !== undefined)) {
     rows.push({
-      label: t('Runs'),
+      label: t('Run statistics'),
       value: t('{0} total, {1} failed, {2} failed in a row', s.total_runs ?? 0, s.total_failures ?? 0, s.consecutive_failures ?? 0),
     });
   }

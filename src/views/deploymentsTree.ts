@@ -9,6 +9,7 @@ import {
   contextTokens, descriptionText, detailRows, formatTime, kindOf, runOutcomeText, runTriggerText, type DeploymentKind,
 } from '../model/describe';
 import { failureText } from '../model/errorText';
+import { matchesFilter, type FilterState } from '../model/filter';
 import { Commands } from '../constants';
 
 export class DeploymentNode {
@@ -51,7 +52,7 @@ export function deploymentTooltip(d: Deployment): vscode.MarkdownString {
     md.appendText(d.description);
     md.appendMarkdown('\n\n');
   }
-  for (const row of detailRows(d, t)) {
+  for (const row of detailRows(d, t, { locale: vscode.env.language })) {
     md.appendMarkdown('**');
     md.appendText(row.label);
     md.appendMarkdown(':** ');
@@ -76,9 +77,10 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
   private nodes = new Map<string, DeploymentNode>();
   private readonly subs: vscode.Disposable[];
 
-  constructor(private readonly store: DeploymentStore, private readonly runs: RunStore) {
+  constructor(private readonly store: DeploymentStore, private readonly runs: RunStore, private readonly filter?: FilterState) {
     this.subs = [
       store.onDidChange(() => this.changed.fire(undefined)),
+      ...(filter ? [filter.onDidChange(() => this.changed.fire(undefined))] : []),
       runs.onDidChange((id) => {
         const node = this.nodes.get(id);
         if (node) this.changed.fire(node);
@@ -96,13 +98,20 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
     return n;
   }
 
+  /** The deployments the view shows: the store's list through the filter. */
+  visibleDeployments(): readonly Deployment[] {
+    const f = this.filter?.active ? this.filter.current : undefined;
+    return f ? this.store.deployments.filter((d) => matchesFilter(d, f)) : this.store.deployments;
+  }
+
   getChildren(element?: Node): Node[] | Promise<Node[]> {
     if (!element) {
       const ids = new Set<string>();
-      const out = this.store.deployments.map((d) => {
+      const out = this.visibleDeployments().map((d) => {
         ids.add(d.id);
         return this.nodeFor(d.id);
       });
+      for (const d of this.store.deployments) ids.add(d.id);
       for (const id of this.nodes.keys()) if (!ids.has(id)) this.nodes.delete(id);
       return out;
     }
@@ -149,7 +158,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
     item.id = node.id;
     if (!d) return item;
     const pending = this.store.pendingAction(d.id);
-    item.description = descriptionText(d, t, pending);
+    item.description = descriptionText(d, t, pending, { locale: vscode.env.language });
     item.iconPath = pending ? new vscode.ThemeIcon('loading~spin') : deploymentIcon(kindOf(d));
     item.contextValue = pending ? 'deployment busy' : contextTokens(d);
     item.accessibilityInformation = { label: `${d.name}, ${item.description}` };
@@ -172,7 +181,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
 
 function runItem(node: RunNode): vscode.TreeItem {
   const r = node.run;
-  const when = formatTime(r.created_at);
+  const when = formatTime(r.created_at, { locale: vscode.env.language });
   const item = new vscode.TreeItem(`${runTriggerText(r, t)} · ${when}`, vscode.TreeItemCollapsibleState.None);
   item.id = `${node.deploymentId}/${r.id}`;
   item.description = runOutcomeText(r, t);
@@ -180,6 +189,7 @@ function runItem(node: RunNode): vscode.TreeItem {
     ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
     : new vscode.ThemeIcon('history');
   item.contextValue = 'run';
+  item.command = { command: Commands.showRunDetails, title: t('Show Run Details'), arguments: [node.deploymentId, r.id] };
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
   md.appendText(`${r.id}\n\n${runTriggerText(r, t)} · ${when}\n\n${runOutcomeText(r, t)}`);

@@ -1,28 +1,41 @@
 // Keeps the view's surroundings in step with the store: context keys (welcome views, menus),
-// the message line ("stale" + error), the badge (deployments needing attention) and the
-// one-time 401 prompt.
+// the message line (stale + error, or the filter), the description ("updated 2 min ago"), the
+// badge (deployments needing attention) and the one-time 401 prompt.
 
 import * as vscode from 'vscode';
 import type { DeploymentStore } from '../model/deploymentStore';
-import { needsAttention } from '../model/describe';
+import { needsAttention, relativeTime } from '../model/describe';
 import { failureText, isAuthError } from '../model/errorText';
+import { filterText, type FilterState } from '../model/filter';
 import { ContextKeys } from '../constants';
 import type { Session } from '../session';
 import { reportFailure, t, type Services } from '../commands/common';
+import type { DeploymentsTreeProvider } from './deploymentsTree';
+
+const TICK_MS = 30_000;
 
 export class ViewState implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
   private reportedAuthError: unknown;
   private lastKeys = new Map<string, unknown>();
+  private ticker: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly view: vscode.TreeView<unknown>,
     private readonly store: DeploymentStore,
     private readonly session: Session,
     private readonly services: Services,
+    private readonly filter: FilterState,
+    private readonly tree: DeploymentsTreeProvider,
   ) {
-    this.subs.push(store.onDidChange(() => this.update()), session.onDidChange(() => this.update()));
+    this.subs.push(
+      store.onDidChange(() => this.update()),
+      session.onDidChange(() => this.update()),
+      filter.onDidChange(() => this.update()),
+      view.onDidChangeVisibility(() => this.syncTicker()),
+    );
     this.update();
+    this.syncTicker();
   }
 
   private setKey(key: string, value: unknown): void {
@@ -31,22 +44,45 @@ export class ViewState implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', key, value);
   }
 
+  /** "updated 2 min ago" only changes with time, so it ticks only while the view is visible. */
+  private syncTicker(): void {
+    if (this.view.visible && !this.ticker) this.ticker = setInterval(() => this.updateDescription(), TICK_MS);
+    else if (!this.view.visible && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+    this.updateDescription();
+  }
+
+  private updateDescription(): void {
+    const s = this.store;
+    if (s.isLoading && s.state !== 'loading') this.view.description = t('updating…');
+    else if (s.lastUpdated !== undefined) {
+      const ago = relativeTime(new Date(s.lastUpdated).toISOString(), { locale: vscode.env.language });
+      this.view.description = s.stale ? t('stale · updated {0}', ago) : t('updated {0}', ago);
+    } else this.view.description = undefined;
+  }
+
   update(): void {
     const s = this.store;
+    const filtering = this.filter.active;
     this.setKey(ContextKeys.hasToken, this.session.hasToken);
     this.setKey(ContextKeys.loadState, s.state);
     this.setKey(ContextKeys.showArchived, s.showsArchived);
+    this.setKey(ContextKeys.filterActive, filtering);
+    this.setKey(ContextKeys.filterEmpty, filtering && s.state === 'ready' && this.tree.visibleDeployments().length === 0);
 
-    let message: string | undefined;
+    const lines: string[] = [];
     if (s.error && (s.state === 'error' || s.stale)) {
       const reason = failureText(t('Loading deployments'), s.error, t);
-      message = s.stale && s.lastUpdated
-        ? t('Stale: showing the list from {0}. {1}', new Date(s.lastUpdated).toLocaleTimeString(), reason)
-        : reason;
-    } else if (s.invalid.length) {
-      message = t('{0} deployments could not be read and are not shown. See the log for details.', s.invalid.length);
+      lines.push(s.stale && s.lastUpdated
+        ? t('Stale: showing the list from {0}. {1}', new Date(s.lastUpdated).toLocaleTimeString(vscode.env.language), reason)
+        : reason);
     }
-    this.view.message = message;
+    if (s.invalid.length) lines.push(t('{0} deployments could not be read and are not shown. See the log for details.', s.invalid.length));
+    if (filtering) lines.push(t('Filtered: {0} ({1} of {2} shown)', filterText(this.filter.current, t), this.tree.visibleDeployments().length, s.deployments.length));
+    this.view.message = lines.length ? lines.join(' ') : undefined;
+    this.updateDescription();
 
     const attention = s.deployments.filter(needsAttention).length;
     this.view.badge = attention ? { value: attention, tooltip: t('{0} deployments need attention', attention) } : undefined;
@@ -58,6 +94,7 @@ export class ViewState implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.ticker) clearInterval(this.ticker);
     for (const d of this.subs) d.dispose();
   }
 }

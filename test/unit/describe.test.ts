@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import {
-  contextTokens, descriptionText, detailRows, errorTypeText, formatPlaceholders as t, kindOf, needsAttention, pausedReasonText, runOutcomeText, runTriggerText,
+  contextTokens, descriptionText, relativeTime, scheduleText, detailRows, errorTypeText, formatPlaceholders as t, kindOf, needsAttention, pausedReasonText, runOutcomeText, runTriggerText,
 } from '../../src/model/describe';
 import { failureText, reasonText } from '../../src/model/errorText';
 import { QoderApiError, QoderError } from '../../src/api';
@@ -31,10 +31,13 @@ test('describe: archived deployments are never archivable, pausable, resumable o
   assert.doesNotMatch(contextTokens(p), /\b(archivable|resumable)\b/);
 });
 
-test('describe: short description is status · cron time zone', () => {
-  assert.equal(descriptionText(fixture('active'), t), 'active · 30 8 * * 1-5 Asia/Shanghai');
+test('describe: short description is status · schedule in words (time zone) · next run', () => {
+  const now = Date.parse('2026-07-14T21:30:00Z');
+  assert.equal(descriptionText(fixture('active'), t, undefined, { now }), 'active · At 08:30, Monday through Friday (Asia/Shanghai) · next in 3 hr.');
+  assert.equal(descriptionText(fixture('active'), t, undefined, { now, locale: 'zh-cn' }), 'active · 在08:30, 星期一至星期五 (Asia/Shanghai) · next 3小时后');
   assert.match(descriptionText(fixture('paused'), t), /^paused · /);
-  assert.match(descriptionText(fixture('paused-error'), t), /^paused on error · /);
+  assert.doesNotMatch(descriptionText(fixture('paused'), t, undefined, { now }), /next/, 'a paused deployment has no next run');
+  assert.match(descriptionText(fixture('paused-error'), t), /^paused on error: the environment was archived · /);
   assert.equal(descriptionText(fixture('manual'), t), 'active · manual only');
   assert.match(descriptionText(fixture('archived'), t), /^archived · /);
   assert.match(descriptionText(fixture('active'), t, 'Archiving…'), /^Archiving… active/);
@@ -65,16 +68,18 @@ test('describe: tooltip rows carry id, agent and version, environment, schedule,
   assert.equal(byLabel.get('Environment'), 'env_019ec8d21f5a7b0c84e6d3f9a2b15c70');
   assert.equal(byLabel.get('Schedule'), '30 8 * * 1-5');
   assert.equal(byLabel.get('Time zone'), 'Asia/Shanghai');
-  assert.match(byLabel.get('Next runs') ?? '', /Jul 15, 2026, 12:30 AM/);
+  assert.match(byLabel.get('Next runs') ?? '', /Jul 15, 2026, 12:30 AM \(08:30 Asia\/Shanghai\)/);
   assert.equal(rows.find((r) => r.label === 'Next runs')?.list?.length, 5, 'five next runs');
   assert.match(byLabel.get('Last run') ?? '', /Jul 14, 2026/);
-  assert.equal(byLabel.get('Runs'), '9 total, 0 failed, 0 failed in a row');
+  assert.equal(byLabel.get('Run statistics'), '9 total, 0 failed, 0 failed in a row');
+  assert.equal(byLabel.get('Runs'), 'At 08:30, Monday through Friday (Asia/Shanghai)');
 });
 
 test('describe: next runs are shown in the given local time zone', () => {
-  const rows = detailRows(fixture('active'), t, { locale: 'en-US', timeZone: 'Asia/Shanghai' });
-  const next = rows.find((r) => r.label === 'Next runs')?.value ?? '';
-  assert.match(next, /^Jul 15, 2026, 8:30 AM/, 'the 00:30Z fire is 08:30 in Shanghai');
+  const now = Date.parse('2026-07-14T21:30:00Z');
+  const rows = detailRows(fixture('active'), t, { locale: 'en-US', timeZone: 'America/New_York', now });
+  const next = rows.find((r) => r.label === 'Next runs')?.list ?? [];
+  assert.equal(next[0], 'in 3 hr. — Jul 14, 2026, 8:30 PM (08:30 Asia/Shanghai)', 'relative, then local (New York), then the deployment\'s own zone');
 });
 
 test('describe: manual-only and paused deployments read as such', () => {
@@ -89,6 +94,16 @@ test('describe: runs in words', () => {
   assert.equal(runTriggerText(run('schedule-failed'), t), 'scheduled');
   assert.equal(runOutcomeText(run('schedule-failed'), t), 'failed: the environment was archived');
   assert.match(runOutcomeText(run('manual'), t), /^session sess_/);
+});
+
+test('describe: unreadable cron falls back to the expression; relative times in both directions', () => {
+  const d = fixture('active', { schedule: { type: 'cron', expression: 'not a cron', timezone: 'UTC', upcoming_runs_at: [] } });
+  assert.equal(scheduleText(d, t), 'not a cron (UTC)');
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  assert.equal(relativeTime('2026-01-01T00:02:00Z', { now }), 'in 2 min.');
+  assert.equal(relativeTime('2025-12-31T22:00:00Z', { now }), '2 hr. ago');
+  assert.equal(relativeTime('2026-01-03T00:00:00Z', { now }), 'in 2 days');
+  assert.equal(relativeTime('garbage', { now }), 'garbage');
 });
 
 test('error text: branches on status, keeps the request id', () => {

@@ -1,0 +1,62 @@
+// The view's filter: by status and by name text. Filtering is client-side because the view
+// already holds every deployment (all pages), so it is instant and needs no request.
+
+import type { Deployment } from '../api/types';
+import { isArchived } from './deploymentStore';
+import { needsAttention, type Localize } from './describe';
+import { Emitter, type Disposable } from './events';
+
+export type StatusFilter = 'active' | 'paused' | 'attention';
+
+export interface DeploymentFilter {
+  status?: StatusFilter;
+  /** Case-insensitive substring of the name. */
+  text?: string;
+}
+
+export function isFiltering(f: DeploymentFilter): boolean {
+  return f.status !== undefined || !!f.text?.trim();
+}
+
+export function matchesFilter(d: Deployment, f: DeploymentFilter): boolean {
+  if (f.status === 'attention' && !needsAttention(d)) return false;
+  if ((f.status === 'active' || f.status === 'paused') && (isArchived(d) || d.status !== f.status)) return false;
+  const text = f.text?.trim().toLocaleLowerCase();
+  if (text && !d.name.toLocaleLowerCase().includes(text)) return false;
+  return true;
+}
+
+export function filterText(f: DeploymentFilter, t: Localize): string {
+  const parts: string[] = [];
+  if (f.status === 'active') parts.push(t('active'));
+  if (f.status === 'paused') parts.push(t('paused'));
+  if (f.status === 'attention') parts.push(t('needs attention'));
+  if (f.text?.trim()) parts.push(`“${f.text.trim()}”`);
+  return parts.join(', ');
+}
+
+export class FilterState implements Disposable {
+  private readonly changed = new Emitter<void>();
+  readonly onDidChange = this.changed.event;
+  private value: DeploymentFilter = {};
+
+  get current(): DeploymentFilter {
+    return this.value;
+  }
+  get active(): boolean {
+    return isFiltering(this.value);
+  }
+
+  set(f: DeploymentFilter): void {
+    this.value = { ...(f.status ? { status: f.status } : {}), ...(f.text?.trim() ? { text: f.text.trim() } : {}) };
+    this.changed.fire();
+  }
+
+  clear(): void {
+    this.set({});
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,108 @@
+// Auto-refresh that wastes nothing: it polls only while `isActive()` (view visible and window
+// focused), never overlaps (the store joins walks), and backs off on errors and 429.
+// Timers are injected so tests drive it without real waiting. No vscode import.
+
+import type { Disposable } from './events';
+
+export type PollOutcome = { ok: true } | { ok: false; retryAfterMs?: number };
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  now(): number;
+}
+
+export const realTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  now: () => Date.now(),
+};
+
+export interface PollerOptions {
+  /** Interval in ms; 0 turns polling off. Read at every scheduling. */
+  intervalMs: () => number;
+  isActive: () => boolean;
+  poll: () => Promise<PollOutcome>;
+  /** When the data was last loaded, so returning to the view refreshes only if it is due. */
+  lastUpdated: () => number | undefined;
+  timers?: Timers;
+  maxBackoffMs?: number;
+}
+
+export class Poller implements Disposable {
+  private handle: unknown;
+  private dueAt: number | undefined;
+  private failures = 0;
+  private retryAfterMs = 0;
+  private polling = false;
+  private disposed = false;
+  private readonly timers: Timers;
+  private readonly maxBackoffMs: number;
+
+  constructor(private readonly o: PollerOptions) {
+    this.timers = o.timers ?? realTimers;
+    this.maxBackoffMs = o.maxBackoffMs ?? 15 * 60_000;
+  }
+
+  /** Delay before the next poll: the interval, doubled per consecutive failure, at least Retry-After. */
+  nextDelay(): number {
+    const interval = this.o.intervalMs();
+    const backoff = this.failures ? Math.min(interval * 2 ** this.failures, Math.max(this.maxBackoffMs, interval)) : interval;
+    return Math.max(backoff, this.retryAfterMs);
+  }
+
+  /** Re-evaluates after a change of visibility, focus or setting. */
+  update(): void {
+    if (this.disposed || this.polling) return;
+    this.cancel();
+    if (!this.o.isActive() || this.o.intervalMs() <= 0) return;
+    const last = this.o.lastUpdated();
+    const delay = this.nextDelay();
+    // Nothing loaded yet: the first load is the view's job, so wait a whole interval.
+    const since = last === undefined ? 0 : this.timers.now() - last;
+    this.schedule(Math.max(0, delay - since));
+  }
+
+  get scheduledIn(): number | undefined {
+    return this.dueAt === undefined ? undefined : Math.max(0, this.dueAt - this.timers.now());
+  }
+
+  private schedule(ms: number): void {
+    this.dueAt = this.timers.now() + ms;
+    this.handle = this.timers.setTimeout(() => void this.tick(), ms);
+  }
+
+  private cancel(): void {
+    if (this.handle !== undefined) this.timers.clearTimeout(this.handle);
+    this.handle = undefined;
+    this.dueAt = undefined;
+  }
+
+  private async tick(): Promise<void> {
+    this.handle = undefined;
+    this.dueAt = undefined;
+    if (this.disposed || !this.o.isActive() || this.o.intervalMs() <= 0) return;
+    this.polling = true;
+    try {
+      const outcome = await this.o.poll();
+      if (outcome.ok) {
+        this.failures = 0;
+        this.retryAfterMs = 0;
+      } else {
+        this.failures++;
+        this.retryAfterMs = outcome.retryAfterMs ?? 0;
+      }
+    } catch {
+      this.failures++;
+    } finally {
+      this.polling = false;
+    }
+    if (this.disposed || !this.o.isActive() || this.o.intervalMs() <= 0) return;
+    this.schedule(this.nextDelay());
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.cancel();
+  }
+}
