@@ -1,6 +1,7 @@
 // Builds the pieces and registers them. Nothing else lives here.
 
 import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import { DeploymentStore } from './model/deploymentStore';
 import { RunStore } from './model/runStore';
 import { TokenStore } from './auth/tokenStore';
@@ -37,6 +38,8 @@ export interface TestHooks {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TestHooks | undefined> {
+  // The model (no vscode import) translates through @vscode/l10n: give it VS Code's bundle.
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const log = new Log(vscode.window.createOutputChannel('Qoder', { log: true }));
   const tokens = new TokenStore(context.secrets);
   const store = new DeploymentStore({ includeArchived: config.showArchived() });

@@ -10,6 +10,7 @@ export {
   defaultSleep,
   defaultUserAgent,
   nodeFetch,
+  httpTransport,
   HttpClient,
   DEFAULT_TIMEOUT_MS,
   DEFAULT_RETRIES,

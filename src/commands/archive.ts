@@ -6,7 +6,7 @@ import { isApiError, type Deployment } from '../api';
 import { isArchived } from '../model/deploymentStore';
 import { formatTime } from '../model/describe';
 import { Commands } from '../constants';
-import { guarded, q, reportFailure, resolveTargets, t, type Services } from './common';
+import { guarded, q, reportFailure, resolveTargets, type Services } from './common';
 
 const MAX_LISTED = 10;
 
@@ -15,26 +15,26 @@ export function confirmationText(targets: Deployment[]): { message: string; deta
   if (targets.length === 1) {
     const d = targets[0];
     const next = d.schedule?.upcoming_runs_at ?? [];
-    if (!d.schedule) lines.push(t('It is a manual-only deployment: it can no longer be run.'));
+    if (!d.schedule) lines.push(vscode.l10n.t('It is a manual-only deployment: it can no longer be run.'));
     else if (next.length) {
-      lines.push(t('Its scheduled runs stop. These will not happen:'));
+      lines.push(vscode.l10n.t('Its scheduled runs stop. These will not happen:'));
       for (const x of next) lines.push(`  • ${formatTime(x)}`);
-    } else lines.push(t('Its scheduled runs stop.'));
+    } else lines.push(vscode.l10n.t('Its scheduled runs stop.'));
     lines.push('');
-    lines.push(t('It will be renamed {0}, which frees the name {1} for reuse.', q(`${d.name}_archived_<timestamp>`), q(d.name)));
+    lines.push(vscode.l10n.t('It will be renamed {0}, which frees the name {1} for reuse.', q(`${d.name}_archived_<timestamp>`), q(d.name)));
   } else {
-    lines.push(t('Their scheduled runs stop:'));
+    lines.push(vscode.l10n.t('Their scheduled runs stop:'));
     for (const d of targets.slice(0, MAX_LISTED)) lines.push(`  • ${d.name}`);
-    if (targets.length > MAX_LISTED) lines.push(`  • ${t('and {0} more', targets.length - MAX_LISTED)}`);
+    if (targets.length > MAX_LISTED) lines.push(`  • ${vscode.l10n.t('and {0} more', targets.length - MAX_LISTED)}`);
     lines.push('');
-    lines.push(t('Each will be renamed <name>_archived_<timestamp>, which frees its name for reuse.'));
+    lines.push(vscode.l10n.t('Each will be renamed <name>_archived_<timestamp>, which frees its name for reuse.'));
   }
-  lines.push(t('Archived deployments leave the default list.'));
+  lines.push(vscode.l10n.t('Archived deployments leave the default list.'));
   lines.push('');
-  lines.push(t('This cannot be undone: the Qoder API has no way to unarchive a deployment.'));
+  lines.push(vscode.l10n.t('This cannot be undone: the Qoder API has no way to unarchive a deployment.'));
   const message = targets.length === 1
-    ? t('Archive deployment {0}?', q(targets[0].name))
-    : t('Archive {0} deployments?', targets.length);
+    ? vscode.l10n.t('Archive deployment {0}?', q(targets[0].name))
+    : vscode.l10n.t('Archive {0} deployments?', targets.length);
   return { message, detail: lines.join('\n') };
 }
 
@@ -46,7 +46,7 @@ type Outcome =
   | { kind: 'failed'; before: Deployment; error: unknown };
 
 async function archiveOne(s: Services, d: Deployment): Promise<Outcome> {
-  if (!s.store.beginAction(d.id, t('Archiving…'))) return { kind: 'busy', before: d };
+  if (!s.store.beginAction(d.id, vscode.l10n.t('Archiving…'))) return { kind: 'busy', before: d };
   try {
     const after = await s.session.requireClient().archiveDeployment(d.id);
     s.store.replace(after);
@@ -62,13 +62,13 @@ async function archiveOne(s: Services, d: Deployment): Promise<Outcome> {
 
 export async function archive(s: Services, arg?: unknown, selected?: unknown): Promise<void> {
   const targets = (await resolveTargets(s, arg, selected, (d) => !isArchived(d), {
-    placeHolder: t('Select the deployments to archive'),
+    placeHolder: vscode.l10n.t('Select the deployments to archive'),
     many: true,
-    none: t('There is no deployment to archive.'),
+    none: vscode.l10n.t('There is no deployment to archive.'),
   })).filter((d) => !isArchived(d) && !s.store.pendingAction(d.id));
   if (!targets.length) return;
 
-  const archiveButton = t('Archive');
+  const archiveButton = vscode.l10n.t('Archive');
   const { message, detail } = confirmationText(targets);
   const answer = await s.ui.showWarningMessage(message, { modal: true, detail }, archiveButton);
   if (answer !== archiveButton) return;
@@ -79,20 +79,20 @@ export async function archive(s: Services, arg?: unknown, selected?: unknown): P
 
   const archived = outcomes.filter((o): o is Extract<Outcome, { kind: 'archived' }> => o.kind === 'archived');
   for (const o of archived) s.log.info(`Archived ${o.before.id}: now "${o.after.name}"`);
-  if (archived.length === 1) void s.ui.showInformationMessage(t('Archived {0}. It is now named {1}.', q(archived[0].before.name), q(archived[0].after.name)), {});
-  else if (archived.length > 1) void s.ui.showInformationMessage(t('Archived {0} deployments.', archived.length), {});
+  if (archived.length === 1) void s.ui.showInformationMessage(vscode.l10n.t('Archived {0}. It is now named {1}.', q(archived[0].before.name), q(archived[0].after.name)), {});
+  else if (archived.length > 1) void s.ui.showInformationMessage(vscode.l10n.t('Archived {0} deployments.', archived.length), {});
   for (const o of outcomes) {
-    if (o.kind === 'already') void s.ui.showInformationMessage(t('{0} was already archived, perhaps from another window. The list has been refreshed.', q(o.before.name)), {});
-    if (o.kind === 'gone') void s.ui.showWarningMessage(t('{0} no longer exists; it may have been deleted elsewhere. The list has been refreshed.', q(o.before.name)), {});
+    if (o.kind === 'already') void s.ui.showInformationMessage(vscode.l10n.t('{0} was already archived, perhaps from another window. The list has been refreshed.', q(o.before.name)), {});
+    if (o.kind === 'gone') void s.ui.showWarningMessage(vscode.l10n.t('{0} no longer exists; it may have been deleted elsewhere. The list has been refreshed.', q(o.before.name)), {});
   }
   const failed = outcomes.filter((o): o is Extract<Outcome, { kind: 'failed' }> => o.kind === 'failed');
   if (failed.length) {
-    const what = failed.length === 1 ? t('Archiving {0}', q(failed[0].before.name)) : t('Archiving {0} deployments', failed.length);
+    const what = failed.length === 1 ? vscode.l10n.t('Archiving {0}', q(failed[0].before.name)) : vscode.l10n.t('Archiving {0} deployments', failed.length);
     await reportFailure(s, what, failed[0].error);
   }
   await refreshed;
 }
 
 export function registerArchive(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(Commands.archive, guarded(s, t('Archive'), (arg?: unknown, selected?: unknown) => archive(s, arg, selected)));
+  return vscode.commands.registerCommand(Commands.archive, guarded(s, vscode.l10n.t('Archive'), (arg?: unknown, selected?: unknown) => archive(s, arg, selected)));
 }

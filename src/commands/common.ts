@@ -23,8 +23,6 @@ export interface Services {
   ui: Ui;
 }
 
-export const t = (m: string, ...a: Array<string | number | boolean>): string => vscode.l10n.t(m, ...a);
-
 /** Quotes a deployment name for messages. */
 export const q = (name: string): string => `“${name}”`;
 
@@ -60,7 +58,7 @@ export async function resolveTargets(
     const out: Deployment[] = [];
     for (const id of ids) {
       if (!isDeploymentId(id)) {
-        throw new QoderError('config', t('{0} is not a deployment ID (expected dep_ followed by letters and digits).', JSON.stringify(id).slice(0, 80)));
+        throw new QoderError('config', vscode.l10n.t('{0} is not a deployment ID (expected dep_ followed by letters and digits).', JSON.stringify(id).slice(0, 80)));
       }
       out.push(await s.session.deployment(id));
     }
@@ -75,7 +73,7 @@ export async function resolveTargets(
     void s.ui.showInformationMessage(pick.none, {});
     return [];
   }
-  const items = candidates.map((d) => ({ label: d.name, description: `${statusText(d, t)} · ${scheduleText(d, t, { locale: vscode.env.language })}`, detail: d.id, deployment: d }));
+  const items = candidates.map((d) => ({ label: d.name, description: `${statusText(d)} · ${scheduleText(d, { locale: vscode.env.language })}`, detail: d.id, deployment: d }));
   if (pick.many) {
     const chosen = await s.ui.showQuickPick(items, { placeHolder: pick.placeHolder, canPickMany: true, matchOnDescription: true, matchOnDetail: true });
     return chosen ? chosen.map((c) => c.deployment) : [];
@@ -86,16 +84,16 @@ export async function resolveTargets(
 
 /** Shows a failure. A 401 offers to replace the token. Never rethrows. */
 export async function reportFailure(s: Services, what: string, e: unknown): Promise<void> {
-  const text = s.log.clean(failureText(what, e, t));
+  const text = s.log.clean(failureText(what, e));
   s.log.error(text);
   if (isAuthError(e)) {
-    const replace = t('Replace Token');
+    const replace = vscode.l10n.t('Replace Token');
     const answer = await s.ui.showErrorMessage(text, {}, replace);
     if (answer === replace) await vscode.commands.executeCommand(Commands.setToken);
     return;
   }
   if (e instanceof QoderError && e.kind === 'config') {
-    const open = t('Open Settings');
+    const open = vscode.l10n.t('Open Settings');
     const answer = await s.ui.showErrorMessage(text, {}, open);
     if (answer === open) await vscode.commands.executeCommand('workbench.action.openSettings', 'qoder.apiBaseUrl');
     return;

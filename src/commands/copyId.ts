@@ -1,16 +1,16 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
-import { guarded, resolveTargets, t, type Services } from './common';
+import { guarded, resolveTargets, type Services } from './common';
 
 export async function copyId(s: Services, arg?: unknown): Promise<void> {
   const [d] = await resolveTargets(s, arg, undefined, () => true, {
-    placeHolder: t('Select the deployment whose ID to copy'),
+    placeHolder: vscode.l10n.t('Select the deployment whose ID to copy'),
     many: false,
-    none: t('There is no deployment.'),
+    none: vscode.l10n.t('There is no deployment.'),
   });
   if (!d) return;
   await vscode.env.clipboard.writeText(d.id);
-  s.ui.setStatusBarMessage(t('$(check) Copied {0}', d.id), 4000);
+  s.ui.setStatusBarMessage(vscode.l10n.t('$(check) Copied {0}', d.id), 4000);
 }
 
 /** A curl command for the deployment, with $QODER_PAT where the token goes. */
@@ -21,18 +21,18 @@ export function curlFor(baseUrl: string, id: string): string {
 
 export async function copyAsCurl(s: Services, arg?: unknown): Promise<void> {
   const [d] = await resolveTargets(s, arg, undefined, () => true, {
-    placeHolder: t('Select the deployment to copy as curl'),
+    placeHolder: vscode.l10n.t('Select the deployment to copy as curl'),
     many: false,
-    none: t('There is no deployment.'),
+    none: vscode.l10n.t('There is no deployment.'),
   });
   if (!d) return;
   await vscode.env.clipboard.writeText(curlFor(s.session.apiBaseUrl, d.id));
-  s.ui.setStatusBarMessage(t('$(check) Copied a curl command for {0} (set QODER_PAT first)', d.name), 4000);
+  s.ui.setStatusBarMessage(vscode.l10n.t('$(check) Copied a curl command for {0} (set QODER_PAT first)', d.name), 4000);
 }
 
 export function registerCopyId(s: Services): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand(Commands.copyId, guarded(s, t('Copy Deployment ID'), (a?: unknown) => copyId(s, a))),
-    vscode.commands.registerCommand(Commands.copyAsCurl, guarded(s, t('Copy as curl'), (a?: unknown) => copyAsCurl(s, a))),
+    vscode.commands.registerCommand(Commands.copyId, guarded(s, vscode.l10n.t('Copy Deployment ID'), (a?: unknown) => copyId(s, a))),
+    vscode.commands.registerCommand(Commands.copyAsCurl, guarded(s, vscode.l10n.t('Copy as curl'), (a?: unknown) => copyAsCurl(s, a))),
   ];
 }

@@ -3,22 +3,22 @@
 import * as vscode from 'vscode';
 import type { FilterState, StatusFilter } from '../model/filter';
 import { Commands } from '../constants';
-import { guarded, t, type Services } from './common';
+import { guarded, type Services } from './common';
 
 export async function editFilter(s: Services, filter: FilterState): Promise<void> {
   const current = filter.current;
   const options: { label: string; status: StatusFilter | undefined }[] = [
-    { label: t('All statuses'), status: undefined },
-    { label: t('Active'), status: 'active' },
-    { label: t('Paused'), status: 'paused' },
-    { label: t('Needs attention'), status: 'attention' },
+    { label: vscode.l10n.t('All statuses'), status: undefined },
+    { label: vscode.l10n.t('Active'), status: 'active' },
+    { label: vscode.l10n.t('Paused'), status: 'paused' },
+    { label: vscode.l10n.t('Needs attention'), status: 'attention' },
   ];
-  const items = options.map((o) => ({ ...o, description: o.status === current.status ? t('current') : undefined }));
-  const picked = await s.ui.showQuickPick(items, { title: t('Filter Deployments (1/2): status'), placeHolder: t('Show deployments with this status') });
+  const items = options.map((o) => ({ ...o, description: o.status === current.status ? vscode.l10n.t('current') : undefined }));
+  const picked = await s.ui.showQuickPick(items, { title: vscode.l10n.t('Filter Deployments (1/2): status'), placeHolder: vscode.l10n.t('Show deployments with this status') });
   if (!picked) return;
   const text = await s.ui.showInputBox({
-    title: t('Filter Deployments (2/2): name'),
-    prompt: t('Show names containing this text (leave empty for any name)'),
+    title: vscode.l10n.t('Filter Deployments (2/2): name'),
+    prompt: vscode.l10n.t('Show names containing this text (leave empty for any name)'),
     value: current.text ?? '',
   });
   if (text === undefined) return;
@@ -26,7 +26,7 @@ export async function editFilter(s: Services, filter: FilterState): Promise<void
 }
 
 export function registerFilter(s: Services, filter: FilterState): vscode.Disposable[] {
-  const edit = guarded(s, t('Filter Deployments'), () => editFilter(s, filter));
+  const edit = guarded(s, vscode.l10n.t('Filter Deployments'), () => editFilter(s, filter));
   return [
     vscode.commands.registerCommand(Commands.filter, edit),
     vscode.commands.registerCommand(Commands.editFilter, edit),

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { isApiError, type Deployment } from '../api';
 import { isArchived } from '../model/deploymentStore';
 import { Commands } from '../constants';
-import { guarded, q, reportFailure, resolveTargets, t, type Services } from './common';
+import { guarded, q, reportFailure, resolveTargets, type Services } from './common';
 
 interface Spec {
   pause: boolean;
@@ -22,22 +22,22 @@ function spec(pause: boolean): Spec {
     ? {
         pause,
         fits: (d) => !isArchived(d) && d.status === 'active',
-        busy: t('Pausing…'),
-        what: (n) => t('Pausing {0}', q(n)),
-        done: (n) => t('Paused {0}. Its schedule will not fire until it is resumed.', q(n)),
-        conflict: (n) => t('{0} is already paused or archived. The list has been refreshed.', q(n)),
-        placeHolder: t('Select the deployments to pause'),
-        none: t('There is no active deployment to pause.'),
+        busy: vscode.l10n.t('Pausing…'),
+        what: (n) => vscode.l10n.t('Pausing {0}', q(n)),
+        done: (n) => vscode.l10n.t('Paused {0}. Its schedule will not fire until it is resumed.', q(n)),
+        conflict: (n) => vscode.l10n.t('{0} is already paused or archived. The list has been refreshed.', q(n)),
+        placeHolder: vscode.l10n.t('Select the deployments to pause'),
+        none: vscode.l10n.t('There is no active deployment to pause.'),
       }
     : {
         pause,
         fits: (d) => !isArchived(d) && d.status === 'paused',
-        busy: t('Resuming…'),
-        what: (n) => t('Resuming {0}', q(n)),
-        done: (n) => t('Resumed {0}.', q(n)),
-        conflict: (n) => t('{0} is not paused any more. The list has been refreshed.', q(n)),
-        placeHolder: t('Select the deployments to resume'),
-        none: t('There is no paused deployment to resume.'),
+        busy: vscode.l10n.t('Resuming…'),
+        what: (n) => vscode.l10n.t('Resuming {0}', q(n)),
+        done: (n) => vscode.l10n.t('Resumed {0}.', q(n)),
+        conflict: (n) => vscode.l10n.t('{0} is not paused any more. The list has been refreshed.', q(n)),
+        placeHolder: vscode.l10n.t('Select the deployments to resume'),
+        none: vscode.l10n.t('There is no paused deployment to resume.'),
       };
 }
 
@@ -62,7 +62,7 @@ export async function setPaused(s: Services, pause: boolean, arg?: unknown, sele
         void s.ui.showInformationMessage(sp.conflict(d.name), {});
         refresh = true;
       } else if (isApiError(e, 404)) {
-        void s.ui.showWarningMessage(t('{0} no longer exists. The list has been refreshed.', q(d.name)), {});
+        void s.ui.showWarningMessage(vscode.l10n.t('{0} no longer exists. The list has been refreshed.', q(d.name)), {});
         refresh = true;
       } else {
         await reportFailure(s, sp.what(d.name), e);
@@ -76,7 +76,7 @@ export async function setPaused(s: Services, pause: boolean, arg?: unknown, sele
 
 export function registerPauseUnpause(s: Services): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand(Commands.pause, guarded(s, t('Pause'), (a?: unknown, sel?: unknown) => setPaused(s, true, a, sel))),
-    vscode.commands.registerCommand(Commands.unpause, guarded(s, t('Resume'), (a?: unknown, sel?: unknown) => setPaused(s, false, a, sel))),
+    vscode.commands.registerCommand(Commands.pause, guarded(s, vscode.l10n.t('Pause'), (a?: unknown, sel?: unknown) => setPaused(s, true, a, sel))),
+    vscode.commands.registerCommand(Commands.unpause, guarded(s, vscode.l10n.t('Resume'), (a?: unknown, sel?: unknown) => setPaused(s, false, a, sel))),
   ];
 }

@@ -3,23 +3,23 @@
 import * as vscode from 'vscode';
 import * as config from '../config';
 import { Commands } from '../constants';
-import { guarded, reportFailure, t, type Services } from './common';
+import { guarded, reportFailure, type Services } from './common';
 
 export async function refresh(s: Services): Promise<void> {
   s.session.requireClient();
   s.runs.invalidate();
   await s.store.refresh({ fresh: true });
-  if (s.store.error) await reportFailure(s, t('Loading deployments'), s.store.error);
+  if (s.store.error) await reportFailure(s, vscode.l10n.t('Loading deployments'), s.store.error);
 }
 
 export function registerRefresh(s: Services): vscode.Disposable[] {
   let loadingMore = new Set<string>();
   return [
-    vscode.commands.registerCommand(Commands.refresh, guarded(s, t('Refresh Deployments'), () => refresh(s))),
-    vscode.commands.registerCommand(Commands.showArchived, guarded(s, t('Show Archived Deployments'), () => config.setShowArchived(true))),
-    vscode.commands.registerCommand(Commands.hideArchived, guarded(s, t('Hide Archived Deployments'), () => config.setShowArchived(false))),
+    vscode.commands.registerCommand(Commands.refresh, guarded(s, vscode.l10n.t('Refresh Deployments'), () => refresh(s))),
+    vscode.commands.registerCommand(Commands.showArchived, guarded(s, vscode.l10n.t('Show Archived Deployments'), () => config.setShowArchived(true))),
+    vscode.commands.registerCommand(Commands.hideArchived, guarded(s, vscode.l10n.t('Hide Archived Deployments'), () => config.setShowArchived(false))),
     vscode.commands.registerCommand(Commands.showLog, () => s.log.show()),
-    vscode.commands.registerCommand(Commands.loadMoreRuns, guarded(s, t('Load more runs'), async (id: unknown) => {
+    vscode.commands.registerCommand(Commands.loadMoreRuns, guarded(s, vscode.l10n.t('Load more runs'), async (id: unknown) => {
       if (typeof id !== 'string' || loadingMore.has(id)) return;
       loadingMore.add(id);
       try {

@@ -5,40 +5,40 @@ import { isApiError } from '../api';
 import { isArchived } from '../model/deploymentStore';
 import { errorTypeText } from '../model/describe';
 import { Commands } from '../constants';
-import { guarded, q, reportFailure, resolveTargets, t, type Services } from './common';
+import { guarded, q, reportFailure, resolveTargets, type Services } from './common';
 
 export async function runNow(s: Services, arg?: unknown): Promise<void> {
   const [d] = await resolveTargets(s, arg, undefined, (x) => !isArchived(x) && x.status === 'active', {
-    placeHolder: t('Select the deployment to run now'),
+    placeHolder: vscode.l10n.t('Select the deployment to run now'),
     many: false,
-    none: t('There is no active deployment to run.'),
+    none: vscode.l10n.t('There is no active deployment to run.'),
   });
   if (!d) return;
   if (isArchived(d) || d.status !== 'active') {
-    void s.ui.showInformationMessage(t('{0} can only run when it is active; it is {1}.', q(d.name), isArchived(d) ? t('archived') : t('paused')), {});
+    void s.ui.showInformationMessage(vscode.l10n.t('{0} can only run when it is active; it is {1}.', q(d.name), isArchived(d) ? vscode.l10n.t('archived') : vscode.l10n.t('paused')), {});
     return;
   }
-  const runButton = t('Run Now');
-  const answer = await s.ui.showInformationMessage(t('Run {0} now? This starts a new agent session.', q(d.name)), {}, runButton);
+  const runButton = vscode.l10n.t('Run Now');
+  const answer = await s.ui.showInformationMessage(vscode.l10n.t('Run {0} now? This starts a new agent session.', q(d.name)), {}, runButton);
   if (answer !== runButton) return;
-  if (!s.store.beginAction(d.id, t('Starting…'))) return;
+  if (!s.store.beginAction(d.id, vscode.l10n.t('Starting…'))) return;
   try {
     const run = await s.session.requireClient().runDeployment(d.id);
     s.runs.invalidate(d.id);
     if (run.error) {
-      void s.ui.showWarningMessage(t('The run of {0} was recorded, but no session started: {1}.', q(d.name), errorTypeText(run.error.type, t)), {});
+      void s.ui.showWarningMessage(vscode.l10n.t('The run of {0} was recorded, but no session started: {1}.', q(d.name), errorTypeText(run.error.type)), {});
     } else {
-      void s.ui.showInformationMessage(t('Started a run of {0} (session {1}).', q(d.name), run.session_id ?? '—'), {});
+      void s.ui.showInformationMessage(vscode.l10n.t('Started a run of {0} (session {1}).', q(d.name), run.session_id ?? '—'), {});
     }
   } catch (e) {
     if (isApiError(e, 409)) {
-      void s.ui.showInformationMessage(t('{0} cannot run now: it is paused or archived. The list has been refreshed.', q(d.name)), {});
+      void s.ui.showInformationMessage(vscode.l10n.t('{0} cannot run now: it is paused or archived. The list has been refreshed.', q(d.name)), {});
       await s.store.refresh({ fresh: true });
     } else if (isApiError(e, 404)) {
-      void s.ui.showWarningMessage(t('{0} no longer exists. The list has been refreshed.', q(d.name)), {});
+      void s.ui.showWarningMessage(vscode.l10n.t('{0} no longer exists. The list has been refreshed.', q(d.name)), {});
       await s.store.refresh({ fresh: true });
     } else {
-      await reportFailure(s, t('Running {0}', q(d.name)), e);
+      await reportFailure(s, vscode.l10n.t('Running {0}', q(d.name)), e);
     }
   } finally {
     s.store.endAction(d.id);
@@ -46,5 +46,5 @@ export async function runNow(s: Services, arg?: unknown): Promise<void> {
 }
 
 export function registerRunNow(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(Commands.run, guarded(s, t('Run Now'), (a?: unknown) => runNow(s, a)));
+  return vscode.commands.registerCommand(Commands.run, guarded(s, vscode.l10n.t('Run Now'), (a?: unknown) => runNow(s, a)));
 }

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { isDeploymentId, isRunId } from '../api';
 import { Commands, DETAILS_SCHEME } from '../constants';
-import { guarded, resolveTargets, t, type Services } from './common';
+import { guarded, resolveTargets, type Services } from './common';
 
 export function detailsUri(id: string, runId?: string): vscode.Uri {
   return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: runId ? `/${id}/runs/${runId}.json` : `/${id}.json` });
@@ -16,9 +16,9 @@ export class DetailsProvider implements vscode.TextDocumentContentProvider {
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const [id, runs, runFile] = uri.path.replace(/^\//, '').replace(/\.json$/, '').split('/');
-    if (!isDeploymentId(id)) return pretty({ error: t('Not a deployment ID.') });
+    if (!isDeploymentId(id)) return pretty({ error: vscode.l10n.t('Not a deployment ID.') });
     if (runs === 'runs') {
-      if (!isRunId(runFile)) return pretty({ error: t('Not a run ID.') });
+      if (!isRunId(runFile)) return pretty({ error: vscode.l10n.t('Not a run ID.') });
       const cached = this.s.runs.get(id)?.runs.find((r) => r.id === runFile);
       try {
         return pretty((await this.s.session.requireClient().getRun(id, runFile)).raw);
@@ -47,22 +47,22 @@ async function openJson(uri: vscode.Uri): Promise<void> {
 
 export async function showDetails(s: Services, arg?: unknown): Promise<void> {
   const [d] = await resolveTargets(s, arg, undefined, () => true, {
-    placeHolder: t('Select the deployment to show'),
+    placeHolder: vscode.l10n.t('Select the deployment to show'),
     many: false,
-    none: t('There is no deployment.'),
+    none: vscode.l10n.t('There is no deployment.'),
   });
   if (d) await openJson(detailsUri(d.id));
 }
 
 export async function showRunDetails(deploymentId: unknown, runId: unknown): Promise<void> {
-  if (!isDeploymentId(deploymentId) || !isRunId(runId)) throw new Error(t('Show Run Details needs a deployment ID and a run ID.'));
+  if (!isDeploymentId(deploymentId) || !isRunId(runId)) throw new Error(vscode.l10n.t('Show Run Details needs a deployment ID and a run ID.'));
   await openJson(detailsUri(deploymentId, runId));
 }
 
 export function registerShowDetails(s: Services): vscode.Disposable[] {
   return [
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, new DetailsProvider(s)),
-    vscode.commands.registerCommand(Commands.showDetails, guarded(s, t('Show Deployment Details'), (a?: unknown) => showDetails(s, a))),
-    vscode.commands.registerCommand(Commands.showRunDetails, guarded(s, t('Show Run Details'), (d?: unknown, r?: unknown) => showRunDetails(d, r))),
+    vscode.commands.registerCommand(Commands.showDetails, guarded(s, vscode.l10n.t('Show Deployment Details'), (a?: unknown) => showDetails(s, a))),
+    vscode.commands.registerCommand(Commands.showRunDetails, guarded(s, vscode.l10n.t('Show Run Details'), (d?: unknown, r?: unknown) => showRunDetails(d, r))),
   ];
 }

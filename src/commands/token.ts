@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { isApiError } from '../api';
 import * as config from '../config';
 import { Commands } from '../constants';
-import { guarded, reportFailure, t, type Services } from './common';
+import { guarded, reportFailure, type Services } from './common';
 
 export async function setToken(s: Services): Promise<void> {
   const baseUrl = config.apiBaseUrl();
@@ -17,23 +17,23 @@ export async function setToken(s: Services): Promise<void> {
     }
   })();
   const value = await s.ui.showInputBox({
-    title: t('Qoder Personal Access Token'),
-    prompt: t('Paste a Personal Access Token for {0}. Create one in the Qoder console under Settings → API Tokens. It is stored only in VS Code secret storage.', host),
+    title: vscode.l10n.t('Qoder Personal Access Token'),
+    prompt: vscode.l10n.t('Paste a Personal Access Token for {0}. Create one in the Qoder console under Settings → API Tokens. It is stored only in VS Code secret storage.', host),
     placeHolder: 'pt-…',
     password: true,
     ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() ? undefined : t('The token cannot be empty.')),
+    validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('The token cannot be empty.')),
   });
   if (value === undefined) return;
   const token = value.trim();
   if (!token) {
-    void s.ui.showErrorMessage(t('The token cannot be empty. Nothing was saved.'), {});
+    void s.ui.showErrorMessage(vscode.l10n.t('The token cannot be empty. Nothing was saved.'), {});
     return;
   }
   const client = s.session.createClient(baseUrl, token);
   try {
     await vscode.window.withProgress(
-      { location: { viewId: 'qoder.deployments' }, title: t('Checking the token…') },
+      { location: { viewId: 'qoder.deployments' }, title: vscode.l10n.t('Checking the token…') },
       async () => {
         const first = await client.listDeployments({ limit: 1 })[Symbol.asyncIterator]().next();
         return first;
@@ -41,16 +41,16 @@ export async function setToken(s: Services): Promise<void> {
     );
   } catch (e) {
     if (isApiError(e, 401)) {
-      void s.ui.showErrorMessage(t('Qoder rejected this token (401). Check that it was copied whole and has not expired. Nothing was saved.'), {});
+      void s.ui.showErrorMessage(vscode.l10n.t('Qoder rejected this token (401). Check that it was copied whole and has not expired. Nothing was saved.'), {});
       return;
     }
-    await reportFailure(s, t('Checking the token'), e);
+    await reportFailure(s, vscode.l10n.t('Checking the token'), e);
     return;
   }
   await s.tokens.set(baseUrl, token);
   s.log.info(`Token saved for ${host}.`);
   await s.session.reload();
-  void s.ui.setStatusBarMessage(t('$(check) Qoder token saved'), 4000);
+  void s.ui.setStatusBarMessage(vscode.l10n.t('$(check) Qoder token saved'), 4000);
   await s.store.refresh();
 }
 
@@ -59,13 +59,13 @@ export async function clearToken(s: Services): Promise<void> {
   await s.tokens.delete(baseUrl);
   await s.session.reload();
   s.log.info('Token cleared.');
-  void s.ui.setStatusBarMessage(t('Qoder token cleared'), 4000);
+  void s.ui.setStatusBarMessage(vscode.l10n.t('Qoder token cleared'), 4000);
 }
 
 export function registerToken(s: Services): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand(Commands.setToken, guarded(s, t('Set Personal Access Token'), () => setToken(s))),
-    vscode.commands.registerCommand(Commands.clearToken, guarded(s, t('Clear Personal Access Token'), () => clearToken(s))),
+    vscode.commands.registerCommand(Commands.setToken, guarded(s, vscode.l10n.t('Set Personal Access Token'), () => setToken(s))),
+    vscode.commands.registerCommand(Commands.clearToken, guarded(s, vscode.l10n.t('Clear Personal Access Token'), () => clearToken(s))),
   ];
 }
 

@@ -1,16 +1,13 @@
-// Pure text about a deployment: status, schedule, attention, tooltip rows. No vscode import;
-// the UI passes its localizer (vscode.l10n.t) so the same code is tested under plain Node.
+// Pure text about a deployment: status, schedule, attention, tooltip rows. No vscode import:
+// strings go through @vscode/l10n, which activate() feeds with vscode.l10n.bundle, so the same
+// translations apply and the code is tested under plain Node.
 
+import * as l10n from '@vscode/l10n';
 import cronstrue from 'cronstrue';
 import 'cronstrue/locales/zh_CN.js';
 import type { Deployment, DeploymentRun, Schedule } from '../api/types';
 import { isArchived } from './deploymentStore';
 
-/** Same contract as vscode.l10n.t: `{0}`-style placeholders. */
-export type Localize = (message: string, ...args: Array<string | number | boolean>) => string;
-
-export const formatPlaceholders: Localize = (message, ...args) =>
-  message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] === undefined ? m : String(args[Number(i)])));
 
 export type DeploymentKind = 'active' | 'paused' | 'attention' | 'archived';
 
@@ -49,11 +46,11 @@ export function contextTokens(d: Deployment): string {
   return tokens.join(' ');
 }
 
-export function statusText(d: Deployment, t: Localize): string {
-  if (isArchived(d)) return t('archived');
-  if (isPausedOnError(d)) return t('paused on error: {0}', errorTypeText((d.paused_reason as { error?: { type?: string } } | null)?.error?.type ?? 'unknown_error', t));
-  if (d.status === 'paused') return t('paused');
-  if (d.status === 'active') return t('active');
+export function statusText(d: Deployment): string {
+  if (isArchived(d)) return l10n.t('archived');
+  if (isPausedOnError(d)) return l10n.t('paused on error: {0}', errorTypeText((d.paused_reason as { error?: { type?: string } } | null)?.error?.type ?? 'unknown_error'));
+  if (d.status === 'paused') return l10n.t('paused');
+  if (d.status === 'active') return l10n.t('active');
   return d.status;
 }
 
@@ -90,8 +87,8 @@ export function scheduleWords(s: Schedule, locale?: string): string {
   return `${cronWords(s.expression, locale) ?? s.expression} (${s.timezone})`;
 }
 
-export function scheduleText(d: Deployment, t: Localize, o: TextOptions = {}): string {
-  if (!d.schedule) return t('manual only');
+export function scheduleText(d: Deployment, o: TextOptions = {}): string {
+  if (!d.schedule) return l10n.t('manual only');
   return scheduleWords(d.schedule, o.locale);
 }
 
@@ -126,45 +123,45 @@ export function nextRun(d: Deployment, now = Date.now()): string | undefined {
 }
 
 /** The short line beside the name: `paused · At 09:30, Monday through Friday (Asia/Shanghai)`. */
-export function descriptionText(d: Deployment, t: Localize, pendingAction?: string, o: TextOptions = {}): string {
-  const parts = [statusText(d, t), scheduleText(d, t, o)];
+export function descriptionText(d: Deployment, pendingAction?: string, o: TextOptions = {}): string {
+  const parts = [statusText(d), scheduleText(d, o)];
   const failures = consecutiveFailures(d);
-  if (failures > 0 && !isArchived(d)) parts.push(t('{0} failed in a row', failures));
+  if (failures > 0 && !isArchived(d)) parts.push(l10n.t('{0} failed in a row', failures));
   const next = d.status === 'active' ? nextRun(d, o.now) : undefined;
-  if (next && !failures) parts.push(t('next {0}', relativeTime(next, o)));
+  if (next && !failures) parts.push(l10n.t('next {0}', relativeTime(next, o)));
   const text = parts.join(' · ');
   return pendingAction ? `${pendingAction} ${text}` : text;
 }
 
 /** Error type such as `environment_archived_error` in words. Unknown types stay readable. */
-export function errorTypeText(type: string, t: Localize): string {
+export function errorTypeText(type: string): string {
   switch (type) {
-    case 'environment_archived_error': return t('the environment was archived');
-    case 'agent_archived_error': return t('the agent was archived');
-    case 'environment_not_found_error': return t('the environment was not found');
-    case 'vault_not_found_error': return t('a vault was not found');
-    case 'vault_archived_error': return t('a vault was archived');
-    case 'file_not_found_error': return t('a file was not found');
-    case 'session_resource_not_found_error': return t('a session resource was not found');
-    case 'workspace_archived_error': return t('the workspace was archived');
-    case 'organization_disabled_error': return t('the organization is disabled');
-    case 'memory_store_archived_error': return t('a memory store was archived');
-    case 'skill_not_found_error': return t('a skill was not found');
-    case 'self_hosted_resources_unsupported_error': return t('self-hosted resources are not supported');
-    case 'mcp_egress_blocked_error': return t('MCP network egress was blocked');
-    case 'session_rate_limited_error': return t('session creation was rate limited');
-    case 'session_creation_rejected_error': return t('session creation was rejected');
-    case 'unknown_error': return t('an unknown error');
+    case 'environment_archived_error': return l10n.t('the environment was archived');
+    case 'agent_archived_error': return l10n.t('the agent was archived');
+    case 'environment_not_found_error': return l10n.t('the environment was not found');
+    case 'vault_not_found_error': return l10n.t('a vault was not found');
+    case 'vault_archived_error': return l10n.t('a vault was archived');
+    case 'file_not_found_error': return l10n.t('a file was not found');
+    case 'session_resource_not_found_error': return l10n.t('a session resource was not found');
+    case 'workspace_archived_error': return l10n.t('the workspace was archived');
+    case 'organization_disabled_error': return l10n.t('the organization is disabled');
+    case 'memory_store_archived_error': return l10n.t('a memory store was archived');
+    case 'skill_not_found_error': return l10n.t('a skill was not found');
+    case 'self_hosted_resources_unsupported_error': return l10n.t('self-hosted resources are not supported');
+    case 'mcp_egress_blocked_error': return l10n.t('MCP network egress was blocked');
+    case 'session_rate_limited_error': return l10n.t('session creation was rate limited');
+    case 'session_creation_rejected_error': return l10n.t('session creation was rejected');
+    case 'unknown_error': return l10n.t('an unknown error');
     default: return type.replace(/_error$/, '').replace(/_/g, ' ');
   }
 }
 
-export function pausedReasonText(d: Deployment, t: Localize): string | undefined {
+export function pausedReasonText(d: Deployment): string | undefined {
   const r = d.paused_reason;
   if (!r || d.status !== 'paused') return undefined;
-  if (r.type === 'manual') return t('paused by a user');
-  if (r.type === 'error') return t('paused automatically: {0}', errorTypeText(r.error?.type ?? 'unknown_error', t));
-  return t('paused ({0})', r.type);
+  if (r.type === 'manual') return l10n.t('paused by a user');
+  if (r.type === 'error') return l10n.t('paused automatically: {0}', errorTypeText(r.error?.type ?? 'unknown_error'));
+  return l10n.t('paused ({0})', r.type);
 }
 
 export interface TimeFormat extends TextOptions {
@@ -207,49 +204,49 @@ export interface DetailRow {
   list?: string[];
 }
 
-export function detailRows(d: Deployment, t: Localize, f: TimeFormat = {}): DetailRow[] {
+export function detailRows(d: Deployment, f: TimeFormat = {}): DetailRow[] {
   const rows: DetailRow[] = [
-    { label: t('Status'), value: statusText(d, t) },
-    { label: t('ID'), value: d.id, code: true },
-    { label: t('Agent'), value: t('{0} (version {1})', d.agent.id, d.agent.version), code: false },
-    { label: t('Environment'), value: d.environment_id, code: true },
+    { label: l10n.t('Status'), value: statusText(d) },
+    { label: l10n.t('ID'), value: d.id, code: true },
+    { label: l10n.t('Agent'), value: l10n.t('{0} (version {1})', d.agent.id, d.agent.version), code: false },
+    { label: l10n.t('Environment'), value: d.environment_id, code: true },
   ];
-  const reason = pausedReasonText(d, t);
-  if (reason) rows.push({ label: t('Paused'), value: reason });
-  if (d.archived_at) rows.push({ label: t('Archived'), value: formatTime(d.archived_at, f) });
+  const reason = pausedReasonText(d);
+  if (reason) rows.push({ label: l10n.t('Paused'), value: reason });
+  if (d.archived_at) rows.push({ label: l10n.t('Archived'), value: formatTime(d.archived_at, f) });
   if (d.schedule) {
     const words = cronWords(d.schedule.expression, f.locale);
-    if (words) rows.push({ label: t('Runs'), value: `${words} (${d.schedule.timezone})` });
-    rows.push({ label: t('Schedule'), value: d.schedule.expression, code: true });
-    rows.push({ label: t('Time zone'), value: d.schedule.timezone });
+    if (words) rows.push({ label: l10n.t('Runs'), value: `${words} (${d.schedule.timezone})` });
+    rows.push({ label: l10n.t('Schedule'), value: d.schedule.expression, code: true });
+    rows.push({ label: l10n.t('Time zone'), value: d.schedule.timezone });
     const next = d.schedule.upcoming_runs_at.map((x) => runTimeText(x, d.schedule?.timezone, f));
-    if (next.length) rows.push({ label: d.status === 'paused' ? t('Next runs (when resumed)') : t('Next runs'), value: next.join('; '), list: next });
-    if (d.schedule.last_run_at) rows.push({ label: t('Last run'), value: `${formatTime(d.schedule.last_run_at, f)} (${relativeTime(d.schedule.last_run_at, f)})` });
+    if (next.length) rows.push({ label: d.status === 'paused' ? l10n.t('Next runs (when resumed)') : l10n.t('Next runs'), value: next.join('; '), list: next });
+    if (d.schedule.last_run_at) rows.push({ label: l10n.t('Last run'), value: `${formatTime(d.schedule.last_run_at, f)} (${relativeTime(d.schedule.last_run_at, f)})` });
   } else {
-    rows.push({ label: t('Schedule'), value: t('manual only (runs when triggered)') });
+    rows.push({ label: l10n.t('Schedule'), value: l10n.t('manual only (runs when triggered)') });
   }
   const s = d.stats;
   if (s && (s.total_runs !== undefined || s.total_failures !== undefined)) {
     rows.push({
-      label: t('Run statistics'),
-      value: t('{0} total, {1} failed, {2} failed in a row', s.total_runs ?? 0, s.total_failures ?? 0, s.consecutive_failures ?? 0),
+      label: l10n.t('Run statistics'),
+      value: l10n.t('{0} total, {1} failed, {2} failed in a row', s.total_runs ?? 0, s.total_failures ?? 0, s.consecutive_failures ?? 0),
     });
   }
   return rows;
 }
 
-export function runTriggerText(r: DeploymentRun, t: Localize): string {
+export function runTriggerText(r: DeploymentRun): string {
   switch (r.trigger_context.type) {
-    case 'manual': return t('manual');
-    case 'schedule': return t('scheduled');
-    case 'retry': return t('retry');
+    case 'manual': return l10n.t('manual');
+    case 'schedule': return l10n.t('scheduled');
+    case 'retry': return l10n.t('retry');
     default: return r.trigger_context.type;
   }
 }
 
-export function runOutcomeText(r: DeploymentRun, t: Localize): string {
-  if (r.error) return t('failed: {0}', errorTypeText(r.error.type, t));
+export function runOutcomeText(r: DeploymentRun): string {
+  if (r.error) return l10n.t('failed: {0}', errorTypeText(r.error.type));
   if (r.status && r.status !== 'completed') return r.status;
-  if (r.session_id) return t('session {0}', r.session_id);
-  return t('no session');
+  if (r.session_id) return l10n.t('session {0}', r.session_id);
+  return l10n.t('no session');
 }

@@ -1,36 +1,36 @@
-// Words for a failure, for the user. Pure: the UI passes its localizer. Branches on HTTP status
+// Words for a failure, for the user. Pure (strings via @vscode/l10n). Branches on HTTP status
 // and error kind, never on the server's message text.
 
 import { QoderApiError, QoderError } from '../api/errors';
-import type { Localize } from './describe';
+import * as l10n from '@vscode/l10n';
 
 export function requestIdOf(e: unknown): string | undefined {
   return e instanceof QoderApiError ? e.requestId : undefined;
 }
 
 /** The reason, without what was being done: "the token was rejected (401)". */
-export function reasonText(e: unknown, t: Localize): string {
+export function reasonText(e: unknown): string {
   if (e instanceof QoderApiError) {
     switch (e.status) {
-      case 400: return t('the request was refused as invalid (400): {0}', e.message);
-      case 401: return t('Qoder rejected the Personal Access Token (401); it may have expired or been revoked');
-      case 403: return t('the token has no permission for this (403)');
-      case 404: return t('it was not found (404); it may have been deleted');
-      case 409: return t('it conflicts with the current state (409): {0}', e.message);
+      case 400: return l10n.t('the request was refused as invalid (400): {0}', e.message);
+      case 401: return l10n.t('Qoder rejected the Personal Access Token (401); it may have expired or been revoked');
+      case 403: return l10n.t('the token has no permission for this (403)');
+      case 404: return l10n.t('it was not found (404); it may have been deleted');
+      case 409: return l10n.t('it conflicts with the current state (409): {0}', e.message);
       case 429: return e.retryAfterSeconds !== undefined
-        ? t('Qoder is limiting requests (429); try again in {0} s', Math.ceil(e.retryAfterSeconds))
-        : t('Qoder is limiting requests (429); try again shortly');
+        ? l10n.t('Qoder is limiting requests (429); try again in {0} s', Math.ceil(e.retryAfterSeconds))
+        : l10n.t('Qoder is limiting requests (429); try again shortly');
       default:
-        if (e.status >= 500) return t('Qoder answered with a server error ({0}): {1}', e.status, e.message);
-        return t('Qoder answered {0}: {1}', e.status, e.message);
+        if (e.status >= 500) return l10n.t('Qoder answered with a server error ({0}): {1}', e.status, e.message);
+        return l10n.t('Qoder answered {0}: {1}', e.status, e.message);
     }
   }
   if (e instanceof QoderError) {
     switch (e.kind) {
-      case 'network': return t('Qoder could not be reached: {0}', e.message);
-      case 'timeout': return t('Qoder did not answer in time: {0}', e.message);
-      case 'aborted': return t('the request was cancelled');
-      case 'invalid_response': return t('Qoder sent a response this extension cannot read: {0}', e.message);
+      case 'network': return l10n.t('Qoder could not be reached: {0}', e.message);
+      case 'timeout': return l10n.t('Qoder did not answer in time: {0}', e.message);
+      case 'aborted': return l10n.t('the request was cancelled');
+      case 'invalid_response': return l10n.t('Qoder sent a response this extension cannot read: {0}', e.message);
       case 'config': return e.message;
       default: return e.message;
     }
@@ -40,10 +40,10 @@ export function reasonText(e: unknown, t: Localize): string {
 }
 
 /** "Archiving “x” failed: <reason>. (Request ID: …)" */
-export function failureText(what: string, e: unknown, t: Localize): string {
+export function failureText(what: string, e: unknown): string {
   const id = requestIdOf(e);
-  const text = t('{0} failed: {1}.', what, reasonText(e, t));
-  return id ? `${text} ${t('(Request ID: {0})', id)}` : text;
+  const text = l10n.t('{0} failed: {1}.', what, reasonText(e));
+  return id ? `${text} ${l10n.t('(Request ID: {0})', id)}` : text;
 }
 
 export function isAuthError(e: unknown): boolean {

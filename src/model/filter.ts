@@ -3,7 +3,8 @@
 
 import type { Deployment } from '../api/types';
 import { isArchived } from './deploymentStore';
-import { needsAttention, type Localize } from './describe';
+import * as l10n from '@vscode/l10n';
+import { needsAttention } from './describe';
 import { Emitter, type Disposable } from './events';
 
 export type StatusFilter = 'active' | 'paused' | 'attention';
@@ -26,11 +27,11 @@ export function matchesFilter(d: Deployment, f: DeploymentFilter): boolean {
   return true;
 }
 
-export function filterText(f: DeploymentFilter, t: Localize): string {
+export function filterText(f: DeploymentFilter): string {
   const parts: string[] = [];
-  if (f.status === 'active') parts.push(t('active'));
-  if (f.status === 'paused') parts.push(t('paused'));
-  if (f.status === 'attention') parts.push(t('needs attention'));
+  if (f.status === 'active') parts.push(l10n.t('active'));
+  if (f.status === 'paused') parts.push(l10n.t('paused'));
+  if (f.status === 'attention') parts.push(l10n.t('needs attention'));
   if (f.text?.trim()) parts.push(`“${f.text.trim()}”`);
   return parts.join(', ');
 }

@@ -30,8 +30,6 @@ export class InfoNode {
 }
 export type Node = DeploymentNode | RunNode | LoadMoreNode | InfoNode;
 
-const t = (m: string, ...a: Array<string | number | boolean>) => vscode.l10n.t(m, ...a);
-
 export function deploymentIcon(kind: DeploymentKind): vscode.ThemeIcon {
   switch (kind) {
     case 'active': return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
@@ -52,7 +50,7 @@ export function deploymentTooltip(d: Deployment): vscode.MarkdownString {
     md.appendText(d.description);
     md.appendMarkdown('\n\n');
   }
-  for (const row of detailRows(d, t, { locale: vscode.env.language })) {
+  for (const row of detailRows(d, { locale: vscode.env.language })) {
     md.appendMarkdown('**');
     md.appendText(row.label);
     md.appendMarkdown(':** ');
@@ -124,8 +122,8 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
     const h = this.runs.get(id);
     if (!h) return [];
     const out: Node[] = h.runs.map((r) => new RunNode(id, r));
-    if (h.error) out.push(new InfoNode(id, failureText(t('Loading runs'), h.error, t), 'error'));
-    else if (!h.runs.length) out.push(new InfoNode(id, t('No runs yet'), 'info'));
+    if (h.error) out.push(new InfoNode(id, failureText(vscode.l10n.t('Loading runs'), h.error), 'error'));
+    else if (!h.runs.length) out.push(new InfoNode(id, vscode.l10n.t('No runs yet'), 'info'));
     if (h.hasMore) out.push(new LoadMoreNode(id));
     return out;
   }
@@ -138,11 +136,11 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
     if (element instanceof DeploymentNode) return this.deploymentItem(element);
     if (element instanceof RunNode) return runItem(element);
     if (element instanceof LoadMoreNode) {
-      const item = new vscode.TreeItem(t('Load more runs…'), vscode.TreeItemCollapsibleState.None);
+      const item = new vscode.TreeItem(vscode.l10n.t('Load more runs…'), vscode.TreeItemCollapsibleState.None);
       item.id = `${element.deploymentId}/more`;
       item.iconPath = new vscode.ThemeIcon('ellipsis');
       item.contextValue = 'loadMore';
-      item.command = { command: Commands.loadMoreRuns, title: t('Load more runs…'), arguments: [element.deploymentId] };
+      item.command = { command: Commands.loadMoreRuns, title: vscode.l10n.t('Load more runs…'), arguments: [element.deploymentId] };
       return item;
     }
     const item = new vscode.TreeItem(element.text, vscode.TreeItemCollapsibleState.None);
@@ -158,7 +156,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
     item.id = node.id;
     if (!d) return item;
     const pending = this.store.pendingAction(d.id);
-    item.description = descriptionText(d, t, pending, { locale: vscode.env.language });
+    item.description = descriptionText(d, pending, { locale: vscode.env.language });
     item.iconPath = pending ? new vscode.ThemeIcon('loading~spin') : deploymentIcon(kindOf(d));
     item.contextValue = pending ? 'deployment busy' : contextTokens(d);
     item.accessibilityInformation = { label: `${d.name}, ${item.description}` };
@@ -182,17 +180,17 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
 function runItem(node: RunNode): vscode.TreeItem {
   const r = node.run;
   const when = formatTime(r.created_at, { locale: vscode.env.language });
-  const item = new vscode.TreeItem(`${runTriggerText(r, t)} · ${when}`, vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(`${runTriggerText(r)} · ${when}`, vscode.TreeItemCollapsibleState.None);
   item.id = `${node.deploymentId}/${r.id}`;
-  item.description = runOutcomeText(r, t);
+  item.description = runOutcomeText(r);
   item.iconPath = r.error
     ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
     : new vscode.ThemeIcon('history');
   item.contextValue = 'run';
-  item.command = { command: Commands.showRunDetails, title: t('Show Run Details'), arguments: [node.deploymentId, r.id] };
+  item.command = { command: Commands.showRunDetails, title: vscode.l10n.t('Show Run Details'), arguments: [node.deploymentId, r.id] };
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
-  md.appendText(`${r.id}\n\n${runTriggerText(r, t)} · ${when}\n\n${runOutcomeText(r, t)}`);
+  md.appendText(`${r.id}\n\n${runTriggerText(r)} · ${when}\n\n${runOutcomeText(r)}`);
   if (r.error?.message) md.appendText(`\n\n${r.error.message}`);
   item.tooltip = md;
   return item;

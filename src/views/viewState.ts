@@ -9,7 +9,7 @@ import { failureText, isAuthError } from '../model/errorText';
 import { filterText, type FilterState } from '../model/filter';
 import { ContextKeys } from '../constants';
 import type { Session } from '../session';
-import { reportFailure, t, type Services } from '../commands/common';
+import { reportFailure, type Services } from '../commands/common';
 import type { DeploymentsTreeProvider } from './deploymentsTree';
 
 const TICK_MS = 30_000;
@@ -56,10 +56,10 @@ export class ViewState implements vscode.Disposable {
 
   private updateDescription(): void {
     const s = this.store;
-    if (s.isLoading && s.state !== 'loading') this.view.description = t('updating…');
+    if (s.isLoading && s.state !== 'loading') this.view.description = vscode.l10n.t('updating…');
     else if (s.lastUpdated !== undefined) {
       const ago = relativeTime(new Date(s.lastUpdated).toISOString(), { locale: vscode.env.language });
-      this.view.description = s.stale ? t('stale · updated {0}', ago) : t('updated {0}', ago);
+      this.view.description = s.stale ? vscode.l10n.t('stale · updated {0}', ago) : vscode.l10n.t('updated {0}', ago);
     } else this.view.description = undefined;
   }
 
@@ -74,22 +74,22 @@ export class ViewState implements vscode.Disposable {
 
     const lines: string[] = [];
     if (s.error && (s.state === 'error' || s.stale)) {
-      const reason = failureText(t('Loading deployments'), s.error, t);
+      const reason = failureText(vscode.l10n.t('Loading deployments'), s.error);
       lines.push(s.stale && s.lastUpdated
-        ? t('Stale: showing the list from {0}. {1}', new Date(s.lastUpdated).toLocaleTimeString(vscode.env.language), reason)
+        ? vscode.l10n.t('Stale: showing the list from {0}. {1}', new Date(s.lastUpdated).toLocaleTimeString(vscode.env.language), reason)
         : reason);
     }
-    if (s.invalid.length) lines.push(t('{0} deployments could not be read and are not shown. See the log for details.', s.invalid.length));
-    if (filtering) lines.push(t('Filtered: {0} ({1} of {2} shown)', filterText(this.filter.current, t), this.tree.visibleDeployments().length, s.deployments.length));
+    if (s.invalid.length) lines.push(vscode.l10n.t('{0} deployments could not be read and are not shown. See the log for details.', s.invalid.length));
+    if (filtering) lines.push(vscode.l10n.t('Filtered: {0} ({1} of {2} shown)', filterText(this.filter.current), this.tree.visibleDeployments().length, s.deployments.length));
     this.view.message = lines.length ? lines.join(' ') : undefined;
     this.updateDescription();
 
     const attention = s.deployments.filter(needsAttention).length;
-    this.view.badge = attention ? { value: attention, tooltip: t('{0} deployments need attention', attention) } : undefined;
+    this.view.badge = attention ? { value: attention, tooltip: vscode.l10n.t('{0} deployments need attention', attention) } : undefined;
 
     if (isAuthError(s.error) && s.error !== this.reportedAuthError) {
       this.reportedAuthError = s.error;
-      void reportFailure(this.services, t('Loading deployments'), s.error);
+      void reportFailure(this.services, vscode.l10n.t('Loading deployments'), s.error);
     }
   }
 

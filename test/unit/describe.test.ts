@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import {
-  contextTokens, descriptionText, relativeTime, scheduleText, detailRows, errorTypeText, formatPlaceholders as t, kindOf, needsAttention, pausedReasonText, runOutcomeText, runTriggerText,
+  contextTokens, descriptionText, relativeTime, scheduleText, detailRows, errorTypeText, kindOf, needsAttention, pausedReasonText, runOutcomeText, runTriggerText,
 } from '../../src/model/describe';
 import { failureText, reasonText } from '../../src/model/errorText';
 import { QoderApiError, QoderError } from '../../src/api';
@@ -33,14 +33,14 @@ test('describe: archived deployments are never archivable, pausable, resumable o
 
 test('describe: short description is status · schedule in words (time zone) · next run', () => {
   const now = Date.parse('2026-07-14T21:30:00Z');
-  assert.equal(descriptionText(fixture('active'), t, undefined, { now }), 'active · At 08:30, Monday through Friday (Asia/Shanghai) · next in 3 hr.');
-  assert.equal(descriptionText(fixture('active'), t, undefined, { now, locale: 'zh-cn' }), 'active · 在08:30, 星期一至星期五 (Asia/Shanghai) · next 3小时后');
-  assert.match(descriptionText(fixture('paused'), t), /^paused · /);
-  assert.doesNotMatch(descriptionText(fixture('paused'), t, undefined, { now }), /next/, 'a paused deployment has no next run');
-  assert.match(descriptionText(fixture('paused-error'), t), /^paused on error: the environment was archived · /);
-  assert.equal(descriptionText(fixture('manual'), t), 'active · manual only');
-  assert.match(descriptionText(fixture('archived'), t), /^archived · /);
-  assert.match(descriptionText(fixture('active'), t, 'Archiving…'), /^Archiving… active/);
+  assert.equal(descriptionText(fixture('active'), undefined, { now }), 'active · At 08:30, Monday through Friday (Asia/Shanghai) · next in 3 hr.');
+  assert.equal(descriptionText(fixture('active'), undefined, { now, locale: 'zh-cn' }), 'active · 在08:30, 星期一至星期五 (Asia/Shanghai) · next 3小时后');
+  assert.match(descriptionText(fixture('paused')), /^paused · /);
+  assert.doesNotMatch(descriptionText(fixture('paused'), undefined, { now }), /next/, 'a paused deployment has no next run');
+  assert.match(descriptionText(fixture('paused-error')), /^paused on error: the environment was archived · /);
+  assert.equal(descriptionText(fixture('manual')), 'active · manual only');
+  assert.match(descriptionText(fixture('archived')), /^archived · /);
+  assert.match(descriptionText(fixture('active'), 'Archiving…'), /^Archiving… active/);
 });
 
 test('describe: consecutive failures need attention and show in the description', () => {
@@ -49,19 +49,19 @@ test('describe: consecutive failures need attention and show in the description'
   assert.equal(needsAttention(d), false);
   assert.equal(needsAttention(failing), true);
   assert.equal(kindOf(failing), 'attention');
-  assert.match(descriptionText(failing, t), /3 failed in a row/);
+  assert.match(descriptionText(failing), /3 failed in a row/);
   assert.equal(needsAttention({ ...failing, archived_at: '2026-07-14T00:00:00Z' }), false, 'archived ones need nothing');
 });
 
 test('describe: paused reasons in words, unknown ones generic', () => {
-  assert.equal(pausedReasonText(fixture('paused'), t), 'paused by a user');
-  assert.equal(pausedReasonText(fixture('paused-error'), t), 'paused automatically: the environment was archived');
-  assert.equal(errorTypeText('brand_new_thing_error', t), 'brand new thing');
-  assert.equal(pausedReasonText(fixture('active'), t), undefined);
+  assert.equal(pausedReasonText(fixture('paused')), 'paused by a user');
+  assert.equal(pausedReasonText(fixture('paused-error')), 'paused automatically: the environment was archived');
+  assert.equal(errorTypeText('brand_new_thing_error'), 'brand new thing');
+  assert.equal(pausedReasonText(fixture('active')), undefined);
 });
 
 test('describe: tooltip rows carry id, agent and version, environment, schedule, next runs, last run, stats', () => {
-  const rows = detailRows(fixture('active-legacy'), t, { locale: 'en-US', timeZone: 'UTC' });
+  const rows = detailRows(fixture('active-legacy'), { locale: 'en-US', timeZone: 'UTC' });
   const byLabel = new Map(rows.map((r) => [r.label, r.value]));
   assert.equal(byLabel.get('ID'), 'dep_019f0a6c2e4b7f18a3d95c0e61b7f24d');
   assert.equal(byLabel.get('Agent'), 'agent_019ee2f4a61c7d3e9b5f0c8a47d21e6b (version 3)');
@@ -77,28 +77,28 @@ test('describe: tooltip rows carry id, agent and version, environment, schedule,
 
 test('describe: next runs are shown in the given local time zone', () => {
   const now = Date.parse('2026-07-14T21:30:00Z');
-  const rows = detailRows(fixture('active'), t, { locale: 'en-US', timeZone: 'America/New_York', now });
+  const rows = detailRows(fixture('active'), { locale: 'en-US', timeZone: 'America/New_York', now });
   const next = rows.find((r) => r.label === 'Next runs')?.list ?? [];
   assert.equal(next[0], 'in 3 hr. — Jul 14, 2026, 8:30 PM (08:30 Asia/Shanghai)', 'relative, then local (New York), then the deployment\'s own zone');
 });
 
 test('describe: manual-only and paused deployments read as such', () => {
-  const manual = detailRows(fixture('manual'), t);
+  const manual = detailRows(fixture('manual'));
   assert.equal(manual.find((r) => r.label === 'Schedule')?.value, 'manual only (runs when triggered)');
-  const paused = detailRows(fixture('paused'), t);
+  const paused = detailRows(fixture('paused'));
   assert.ok(paused.some((r) => r.label === 'Next runs (when resumed)'));
 });
 
 test('describe: runs in words', () => {
-  assert.equal(runTriggerText(run('manual'), t), 'manual');
-  assert.equal(runTriggerText(run('schedule-failed'), t), 'scheduled');
-  assert.equal(runOutcomeText(run('schedule-failed'), t), 'failed: the environment was archived');
-  assert.match(runOutcomeText(run('manual'), t), /^session sess_/);
+  assert.equal(runTriggerText(run('manual')), 'manual');
+  assert.equal(runTriggerText(run('schedule-failed')), 'scheduled');
+  assert.equal(runOutcomeText(run('schedule-failed')), 'failed: the environment was archived');
+  assert.match(runOutcomeText(run('manual')), /^session sess_/);
 });
 
 test('describe: unreadable cron falls back to the expression; relative times in both directions', () => {
   const d = fixture('active', { schedule: { type: 'cron', expression: 'not a cron', timezone: 'UTC', upcoming_runs_at: [] } });
-  assert.equal(scheduleText(d, t), 'not a cron (UTC)');
+  assert.equal(scheduleText(d), 'not a cron (UTC)');
   const now = Date.parse('2026-01-01T00:00:00Z');
   assert.equal(relativeTime('2026-01-01T00:02:00Z', { now }), 'in 2 min.');
   assert.equal(relativeTime('2025-12-31T22:00:00Z', { now }), '2 hr. ago');
@@ -108,11 +108,11 @@ test('describe: unreadable cron falls back to the expression; relative times in 
 
 test('error text: branches on status, keeps the request id', () => {
   const e401 = new QoderApiError({ status: 401, type: 'authentication_error', message: 'Invalid API key or token.', requestId: 'req-1' });
-  assert.match(failureText('Loading deployments', e401, t), /^Loading deployments failed: Qoder rejected the Personal Access Token \(401\).*\(Request ID: req-1\)$/);
+  assert.match(failureText('Loading deployments', e401), /^Loading deployments failed: Qoder rejected the Personal Access Token \(401\).*\(Request ID: req-1\)$/);
   const e429 = new QoderApiError({ status: 429, type: 'http_429', message: 'x', retryAfterSeconds: 30 });
-  assert.match(reasonText(e429, t), /try again in 30 s/);
+  assert.match(reasonText(e429), /try again in 30 s/);
   const e502 = new QoderApiError({ status: 502, type: 'http_502', message: 'HTTP 502 Bad Gateway' });
-  assert.match(reasonText(e502, t), /server error \(502\)/);
-  assert.match(reasonText(new QoderError('timeout', 'GET /deployments timed out after 30 s'), t), /did not answer in time/);
-  assert.match(reasonText(new QoderError('network', 'ECONNRESET'), t), /could not be reached/);
+  assert.match(reasonText(e502), /server error \(502\)/);
+  assert.match(reasonText(new QoderError('timeout', 'GET /deployments timed out after 30 s')), /did not answer in time/);
+  assert.match(reasonText(new QoderError('network', 'ECONNRESET')), /could not be reached/);
 });
