@@ -12,7 +12,7 @@ export interface Activated {
 
 export async function activateExtension(opts: { baseUrl?: string; token?: string; showArchived?: boolean } = {}): Promise<Activated> {
   fake.reset();
-  if (opts.baseUrl) fake.settings.global.set('qoder.apiBaseUrl', opts.baseUrl);
+  if (opts.baseUrl !== undefined) fake.settings.global.set('qoder.apiBaseUrl', opts.baseUrl);
   if (opts.showArchived) fake.settings.global.set('qoder.showArchived', true);
   const secrets = new FakeSecretStorage();
   if (opts.token) secrets.data.set(secretKey(opts.baseUrl ?? 'https://api.qoder.com/api/v1/cloud'), opts.token);
