@@ -93,9 +93,12 @@ test('token: clear deletes it and signs out', async () => {
 test('token: a change from another window reloads the view with the new account', async () => {
   await connected();
   const before = ext!.hooks.services.store.deployments.map((d) => d.id);
+  const expected = api.account('pt-other-account').list().map((d) => d.id);
+  assert.ok(expected.length > 0);
   await ext!.secrets.store(secretKey(api.baseUrl), 'pt-other-account');
-  await until(() => ext!.hooks.services.store.state === 'ready' && ext!.hooks.services.store.deployments.length === 3, 'the other account');
+  await until(() => ext!.hooks.services.store.state === 'ready' && ext!.hooks.services.store.deployments[0]?.id === expected[0], 'the other account');
   const after = ext!.hooks.services.store.deployments.map((d) => d.id);
+  assert.deepEqual(after, expected);
   assert.equal(after.some((id) => before.includes(id)), false);
 });
 
