@@ -3,13 +3,15 @@
 import * as vscode from 'vscode';
 import * as config from '../config';
 import { Commands } from '../constants';
+import { isAuthError } from '../model/errorText';
 import { guarded, reportFailure, type Services } from './common';
 
 export async function refresh(s: Services): Promise<void> {
   s.session.requireClient();
   s.runs.invalidate();
   await s.store.refresh({ fresh: true });
-  if (s.store.error) await reportFailure(s, vscode.l10n.t('Loading deployments'), s.store.error);
+  // A 401 is reported (with "Replace Token") by the view state, once; do not ask twice.
+  if (s.store.error && !isAuthError(s.store.error)) await reportFailure(s, vscode.l10n.t('Loading deployments'), s.store.error);
 }
 
 export function registerRefresh(s: Services): vscode.Disposable[] {

@@ -7,7 +7,9 @@
 //   node test/e2e/setup.mjs --print    print the resolved paths as JSON and exit
 //
 // What it installs (see /work/shared/e2e/README.md for why):
-//   - apt: chromium (the browser) and libkrb5-dev (code-server's kerberos module builds from source)
+//   - apt: chromium (the browser) and libkrb5-dev (code-server's kerberos module builds from source);
+//     fonts-noto-cjk so Chinese deployment names render in screenshots (optional: a failed
+//     install of the fonts only warns)
 //   - Node 24 (npm package node@24.x) into .cache/e2e/node24 — only to install and run code-server;
 //     the project itself keeps the system Node 20
 //   - code-server (VS Code server) into .cache/e2e/code-server, installed with Node 24 first on PATH
@@ -25,6 +27,8 @@ export const VERSIONS = Object.freeze({
   playwrightCore: '1.65.1',
 });
 export const APT_PACKAGES = ['chromium', 'libkrb5-dev'];
+/** Nice to have: without them CJK text renders as boxes in the screenshots (~57 MB download). */
+export const APT_OPTIONAL = ['fonts-noto-cjk'];
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CACHE = join(ROOT, '.cache', 'e2e');
@@ -73,8 +77,8 @@ function run(cmd, args, opts = {}) {
   log(`  done in ${secs(Date.now() - started)}`);
 }
 
-function aptMissing() {
-  return APT_PACKAGES.filter((p) => {
+function aptMissing(packages = [...APT_PACKAGES, ...APT_OPTIONAL]) {
+  return packages.filter((p) => {
     const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', p], { encoding: 'utf8' });
     return r.status !== 0 || !r.stdout.includes('install ok installed');
   });
@@ -83,7 +87,7 @@ function aptMissing() {
 function ensureApt() {
   const missing = aptMissing();
   if (missing.length === 0 && existsSync(PATHS.chromium)) {
-    log(`apt: ${APT_PACKAGES.join(', ')} already installed`);
+    log(`apt: ${[...APT_PACKAGES, ...APT_OPTIONAL].join(', ')} already installed`);
     return;
   }
   log(`apt: missing ${missing.join(', ') || PATHS.chromium}`);
@@ -92,8 +96,19 @@ function ensureApt() {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const [cmd, ...pre] = isRoot ? ['apt-get'] : [...prefix, 'apt-get'];
   run(cmd, [...pre, 'update'], { env });
-  run(cmd, [...pre, 'install', '-y', '--no-install-recommends', ...APT_PACKAGES], { env });
-  const still = aptMissing();
+  const required = aptMissing(APT_PACKAGES);
+  if (required.length || !existsSync(PATHS.chromium)) {
+    run(cmd, [...pre, 'install', '-y', '--no-install-recommends', ...(required.length ? required : APT_PACKAGES)], { env });
+  }
+  const optional = aptMissing(APT_OPTIONAL);
+  if (optional.length) {
+    try {
+      run(cmd, [...pre, 'install', '-y', '--no-install-recommends', ...optional], { env });
+    } catch (err) {
+      log(`apt: optional ${optional.join(', ')} not installed (${err instanceof Error ? err.message : err}); CJK text will render as boxes`);
+    }
+  }
+  const still = aptMissing(APT_PACKAGES);
   if (still.length) throw new Error(`apt packages still missing: ${still.join(', ')}`);
 }
 

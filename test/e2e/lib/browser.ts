@@ -32,6 +32,14 @@ export interface Locator {
   getByRole(role: string, opts?: { name?: Text; exact?: boolean }): Locator;
   getByText(text: Text, opts?: { exact?: boolean }): Locator;
   screenshot(opts: { path: string }): Promise<unknown>;
+  boundingBox(opts?: TimeoutOpt): Promise<Box | null>;
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 
 export interface ConsoleMessage {
@@ -44,7 +52,9 @@ export interface Page {
   reload(opts?: TimeoutOpt): Promise<unknown>;
   exposeFunction(name: string, fn: (...args: never[]) => unknown): Promise<void>;
   evaluate<T>(expression: string): Promise<T>;
-  screenshot(opts: { path: string; fullPage?: boolean }): Promise<unknown>;
+  screenshot(opts: { path: string; fullPage?: boolean; clip?: Box }): Promise<unknown>;
+  mouse: { move(x: number, y: number, opts?: { steps?: number }): Promise<void>; down(): Promise<void>; up(): Promise<void> };
+  viewportSize(): { width: number; height: number } | null;
   locator(selector: string, opts?: { hasText?: Text }): Locator;
   getByRole(role: string, opts?: { name?: Text; exact?: boolean }): Locator;
   getByText(text: Text, opts?: { exact?: boolean }): Locator;

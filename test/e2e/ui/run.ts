@@ -6,9 +6,12 @@
 //   node --import tsx test/e2e/ui/run.ts --fixture       throwaway smoke extension (proves the helpers)
 //   --only <substring>   run only flows whose name contains it
 //   --api-url <url> [--api-token <t>]   use a running local API instead of starting one
-//   --serve              start everything, print the URL and wait (demo / debugging; Ctrl+C stops)
+//   --serve              demo: start the local API (40 deployments) and code-server with the .vsix,
+//                        print the URL and the token, wait (Ctrl+C stops everything); `npm run demo`
+//   --update-screenshots  also copy the cropped tree and modal shots to media/screenshots/ (README)
+//                        (or QODER_E2E_UPDATE_SCREENSHOTS=1)
 //   QODER_E2E_HEADED=1   visible browser (needs a display)
-import { existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { launchChromium } from '../lib/browser';
@@ -23,8 +26,11 @@ import { Workbench } from './workbench';
 
 interface LocalApi {
   baseUrl: string;
+  origin: string;
   close(): Promise<void> | void;
 }
+
+export const DEMO_TOKEN = 'pt-local-demo';
 
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -35,9 +41,9 @@ async function startLocalApi(token: string): Promise<LocalApi> {
   const file = join(ROOT, 'test', 'local-api', 'server.ts');
   if (!existsSync(file)) throw new Error(`${file} does not exist yet`);
   const mod = (await import(pathToFileURL(file).href)) as {
-    startLocalApi: (o: { port: number; token: string; seed: number }) => Promise<LocalApi>;
+    startLocalApi: (o: { port: number; token: string; seed: number; quiet: boolean }) => Promise<LocalApi>;
   };
-  const api = await mod.startLocalApi({ port: 0, token, seed: 40 });
+  const api = await mod.startLocalApi({ port: 0, token, seed: 40, quiet: true });
   onCleanup(() => api.close());
   log(`local API on ${api.baseUrl}`);
   return api;
@@ -49,9 +55,9 @@ async function main(): Promise<number> {
   const serve = process.argv.includes('--serve');
   const only = argValue('--only');
   const shotsDir = join(RESULTS, fixture ? 'ui-smoke' : 'ui');
-  rmSync(shotsDir, { recursive: true, force: true });
+  if (!serve) rmSync(shotsDir, { recursive: true, force: true });
 
-  const dir = makeRunDir('ui');
+  const dir = makeRunDir(serve ? 'demo' : 'ui');
   const ctx: Partial<FlowContext> = {};
   const settings: Record<string, unknown> = { ...QUIET_SETTINGS };
   let vsix: string;
@@ -63,9 +69,12 @@ async function main(): Promise<number> {
   } else {
     vsix = argValue('--vsix') ?? join(ROOT, 'qoder-deployments.vsix');
     if (!existsSync(vsix)) throw new Error(`${vsix} not found — run \`npm run package\` first`);
-    ctx.apiToken = argValue('--api-token') ?? 'pt-e2e-token';
+    ctx.apiToken = argValue('--api-token') ?? (serve ? DEMO_TOKEN : 'pt-e2e-token');
     // --api-url: use an already running API (e.g. `npm run local-api`) instead of starting one
-    ctx.apiBaseUrl = argValue('--api-url') ?? (await startLocalApi(ctx.apiToken)).baseUrl;
+    const external = argValue('--api-url');
+    ctx.apiBaseUrl = external ?? (await startLocalApi(ctx.apiToken)).baseUrl;
+    ctx.apiOrigin = new URL(ctx.apiBaseUrl).origin;
+    ctx.readmeShotsDir = join(shotsDir, 'readme');
     settings['qoder.apiBaseUrl'] = ctx.apiBaseUrl;
     flows = qoderFlows;
   }
@@ -77,7 +86,28 @@ async function main(): Promise<number> {
   ctx.workbenchUrl = `${cs.url}/?folder=${encodeURIComponent(dir.workspace)}`;
 
   if (serve) {
-    console.log(`\nworkbench: ${ctx.workbenchUrl}${ctx.apiBaseUrl ? `\nlocal API: ${ctx.apiBaseUrl} (token ${ctx.apiToken})` : ''}\nCtrl+C stops everything.`);
+    const bar = '─'.repeat(72);
+    console.log(
+      [
+        '',
+        bar,
+        '  Qoder Deployments demo is running (no Qoder account needed)',
+        '',
+        `  1. Open      ${ctx.workbenchUrl}`,
+        ...(ctx.apiToken
+          ? [
+              `  2. Click the Qoder icon in the activity bar, then "Set Personal Access Token"`,
+              `  3. Paste     ${ctx.apiToken}`,
+              '',
+              `  Local Qoder API: ${ctx.apiBaseUrl} (40 seeded deployments)`,
+            ]
+          : []),
+        '',
+        '  Ctrl+C stops everything.',
+        bar,
+        '',
+      ].join('\n'),
+    );
     await new Promise(() => undefined);
   }
 
@@ -106,6 +136,16 @@ async function main(): Promise<number> {
     }
   }
   console.log(`screenshots: ${shotsDir}`);
+  if (!fixture && failed === 0 && (process.argv.includes('--update-screenshots') || process.env.QODER_E2E_UPDATE_SCREENSHOTS === '1')) {
+    const media = join(ROOT, 'media', 'screenshots');
+    mkdirSync(media, { recursive: true });
+    for (const [from, to] of [['tree.png', 'tree.png'], ['archive-modal.png', 'archive-modal.png']]) {
+      const src = join(ctx.readmeShotsDir as string, from);
+      if (!existsSync(src)) continue;
+      copyFileSync(src, join(media, to));
+      console.log(`updated ${join(media, to)}`);
+    }
+  }
   console.log(`UI run took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   console.log(`${passed} passed, ${failed} failed`);
   return failed > 0 || passed === 0 ? 1 : 0;

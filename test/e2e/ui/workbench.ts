@@ -2,7 +2,7 @@
 // Selectors are VS Code's own DOM classes/roles (checked against code-server 4.139 / VS Code 1.139).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locator, Page } from '../lib/browser';
+import type { Box, Locator, Page } from '../lib/browser';
 import { log } from '../lib/procs';
 
 type Text = string | RegExp;
@@ -24,6 +24,25 @@ export class Workbench {
   async screenshot(name: string): Promise<string> {
     const path = join(this.shotsDir, `${String(++this.shots).padStart(2, '0')}-${slug(name)}.png`);
     await this.page.screenshot({ path });
+    log(`screenshot ${path}`);
+    return path;
+  }
+
+  /**
+   * PNG of a part of the window: the union of the boxes of `parts` plus `pad` pixels, saved as
+   * `<dir>/<name>.png` (not numbered; for the README).
+   */
+  async screenshotOf(dir: string, name: string, parts: Locator[], pad = 0): Promise<string> {
+    const boxes = (await Promise.all(parts.map((p) => p.boundingBox({ timeout: 5000 })))).filter((b): b is Box => !!b);
+    if (!boxes.length) throw new Error(`screenshotOf ${name}: nothing to capture`);
+    const vp = this.page.viewportSize() ?? { width: 1400, height: 900 };
+    const x0 = Math.max(0, Math.min(...boxes.map((b) => b.x)) - pad);
+    const y0 = Math.max(0, Math.min(...boxes.map((b) => b.y)) - pad);
+    const x1 = Math.min(vp.width, Math.max(...boxes.map((b) => b.x + b.width)) + pad);
+    const y1 = Math.min(vp.height, Math.max(...boxes.map((b) => b.y + b.height)) + pad);
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, `${name}.png`);
+    await this.page.screenshot({ path, clip: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } });
     log(`screenshot ${path}`);
     return path;
   }
@@ -117,13 +136,57 @@ export class Workbench {
     return this.page.locator('.part.sidebar .welcome-view-content').getByRole('button', { name }).first();
   }
 
+  /** Move the mouse onto the empty editor area and wait for hover tooltips to go (clean screenshots). */
+  async mouseAway(): Promise<void> {
+    const vp = this.page.viewportSize() ?? { width: 1400, height: 900 };
+    await this.page.mouse.move(Math.round(vp.width * 0.7), Math.round(vp.height * 0.75));
+    await this.page
+      .locator('.workbench-hover-container:visible, .monaco-hover:not(.hidden):visible')
+      .first()
+      .waitFor({ state: 'hidden', timeout: 3000 })
+      .catch(() => log('a hover tooltip is still visible'));
+  }
+
+  /** Drag the sash on the right of the side bar by `px` (wider names in screenshots). */
+  async widenSidebar(px: number): Promise<void> {
+    const sidebar = this.page.locator('.part.sidebar');
+    const box = await sidebar.boundingBox();
+    if (!box) return;
+    const x = box.x + box.width;
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(x, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(x + px / 2, y, { steps: 4 });
+    await this.page.mouse.move(x + px, y, { steps: 4 });
+    await this.page.mouse.up();
+    const after = await sidebar.boundingBox();
+    log(`side bar width ${Math.round(box.width)} → ${Math.round(after?.width ?? 0)} px`);
+  }
+
   /** A tree/list row in the side bar, found by its visible text (its accessible name is the tooltip). */
   treeRow(text: Text): Locator {
     return this.page.locator('.part.sidebar .monaco-list-row').filter({ hasText: text }).first();
   }
 
-  async waitForTreeRow(text: Text, timeoutMs = 30_000): Promise<Locator> {
-    const row = this.treeRow(text);
+  /** A tree row whose label (not description) is exactly `label`. */
+  treeRowByLabel(label: string): Locator {
+    const name = this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`) });
+    return this.page.locator('.part.sidebar .monaco-list-row').filter({ has: name }).first();
+  }
+
+  /** The description (grey text after the label) of a tree row. */
+  async treeRowDescription(row: Locator): Promise<string> {
+    return (await row.locator('.label-description').first().innerText({ timeout: 5000 })).trim();
+  }
+
+  /** An action button in the side bar title (view/title menu), by its tooltip, e.g. "Show Archived Deployments". */
+  titleAction(title: string): Locator {
+    const sel = `.action-label[aria-label^=${JSON.stringify(title)}]`;
+    return this.page.locator(`.part.sidebar .title-actions ${sel}, .part.sidebar .pane-header .actions ${sel}`).first();
+  }
+
+  async waitForTreeRow(text: Text | Locator, timeoutMs = 30_000): Promise<Locator> {
+    const row = typeof text === 'string' || text instanceof RegExp ? this.treeRow(text) : text;
     await row.waitFor({ state: 'visible', timeout: timeoutMs });
     return row;
   }
@@ -133,12 +196,19 @@ export class Workbench {
     return (await this.page.locator('.part.sidebar .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
   }
 
-  /** Right-click the row with `rowText` and choose `item` in the context menu. */
-  async contextMenu(rowText: Text, item: Text, timeoutMs = 15_000): Promise<void> {
+  /**
+   * Right-click the row (its text, or a row locator) and choose `item` in the context menu;
+   * `onOpen` runs while the menu is open (e.g. a screenshot).
+   */
+  async contextMenu(rowText: Text | Locator, item: Text, timeoutMs = 15_000, onOpen?: () => Promise<unknown>): Promise<void> {
     const row = await this.waitForTreeRow(rowText, timeoutMs);
     await row.click({ button: 'right' });
     const menuItem = this.page.locator('.context-view .monaco-menu .action-menu-item').filter({ hasText: item }).first();
     await menuItem.waitFor({ state: 'visible', timeout: timeoutMs });
+    if (onOpen) {
+      await menuItem.hover();
+      await onOpen();
+    }
     // a click right after the menu opened is sometimes swallowed: retry while the menu stays open
     const menu = this.page.locator('.context-view .monaco-menu');
     for (let attempt = 0; attempt < 3; attempt++) {

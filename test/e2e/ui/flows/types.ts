@@ -5,6 +5,10 @@ export interface FlowContext {
   apiBaseUrl?: string;
   /** token the local API accepts */
   apiToken?: string;
+  /** origin of the local API (http://127.0.0.1:<port>) for its /__local/ control routes */
+  apiOrigin?: string;
+  /** folder for the cropped README screenshots (tree.png, archive-modal.png) */
+  readmeShotsDir?: string;
   /** workbench URL (code-server) */
   workbenchUrl: string;
 }

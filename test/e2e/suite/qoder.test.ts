@@ -1,0 +1,309 @@
+// The Qoder Deployments extension inside the real extension host (code-server through
+// test/e2e/launcher, or desktop VS Code with `npm run test:electron`), driven through its
+// commands and the vscode API against the local Qoder API, which this suite starts inside
+// the host. Modals, input boxes and picks are answered inside the host through the
+// extension's Ui seam (hooks.setUi), never in the client.
+//
+// The tests run in order and share one extension instance and one local API.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TestHooks } from '../../../src/extension';
+import type { DeploymentNode } from '../../../src/views/deploymentsTree';
+import { EXTENSION_ID, hooks, QODER_ID, requestsTo, ScriptedUi, setSetting, startApi, waitFor, type HostApi, type Json } from './lib/host';
+
+const C = {
+  setToken: 'qoder.setToken',
+  clearToken: 'qoder.clearToken',
+  refresh: 'qoder.refresh',
+  archive: 'qoder.archiveDeployment',
+  pause: 'qoder.pauseDeployment',
+  unpause: 'qoder.unpauseDeployment',
+  showArchived: 'qoder.showArchived',
+  hideArchived: 'qoder.hideArchived',
+};
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+(EXTENSION_ID === QODER_ID ? describe : describe.skip)('Qoder Deployments in the extension host', function () {
+  this.timeout(60_000);
+  let h: TestHooks;
+  let host: HostApi;
+  const ui = new ScriptedUi();
+  /** ids already used by a test, so each test picks fresh deployments */
+  const used = new Set<string>();
+
+  const api = () => host.api;
+  const store = () => h.services.store;
+  const apiList = (opts: { include_archived?: boolean } = {}) => api().account().list(opts) as Json[];
+  /** A deployment of the seeded data, not used by an earlier test. */
+  const pick = (what: string, fits: (d: Json) => boolean): Json => {
+    const d = apiList().find((x) => !used.has(x.id as string) && fits(x));
+    assert.ok(d, `the seeded data has no unused ${what} deployment`);
+    used.add(d.id as string);
+    return d;
+  };
+  const plainActive = (d: Json) => d.status === 'active' && !(((d.metadata as Json)?.cas_config as Json)?.stats as Json)?.consecutive_failures;
+  const node = (id: string) => h.tree.nodeFor(id);
+  const rootItems = async () => {
+    const nodes = (await h.tree.getChildren()) as DeploymentNode[];
+    return nodes.map((n) => h.tree.getTreeItem(n));
+  };
+  const itemOf = async (id: string) => (await rootItems()).find((i) => i.id === id);
+
+  before(async function () {
+    this.timeout(60_000);
+    host = await startApi(40);
+    console.log(`    local API in the extension host: ${host.api.baseUrl} (${host.api.account().size} deployments)`);
+    h = await hooks();
+    h.setUi(ui);
+    await setSetting('apiBaseUrl', host.api.baseUrl);
+    await waitFor(() => h.services.session.apiBaseUrl === host.api.baseUrl, 'the extension to pick up qoder.apiBaseUrl');
+  });
+
+  beforeEach(() => {
+    ui.reset();
+    api().clearFaults();
+    api().resetRequests();
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    if (!h) return;
+    await vscode.commands.executeCommand(C.clearToken).then(undefined, () => undefined);
+    await setSetting('showArchived', undefined);
+    await setSetting('apiBaseUrl', undefined);
+    await host?.api.close();
+  });
+
+  it('activates in Test mode, registers its commands and shows the view', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext?.isActive, 'extension is active');
+    assert.ok(h.services && h.tree && h.view && typeof h.setUi === 'function', 'test hooks returned by activate()');
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const contributed = ((ext.packageJSON.contributes?.commands ?? []) as Array<{ command: string }>).map((c) => c.command);
+    assert.deepEqual(contributed.filter((c) => !registered.has(c)), []);
+    // no token yet: the store is signed out and the tree is empty (the welcome view shows)
+    assert.equal(h.services.session.hasToken, false);
+    assert.equal(store().state, 'signedOut');
+    assert.deepEqual(await h.tree.getChildren(), []);
+    await vscode.commands.executeCommand('workbench.view.extension.qoder');
+    await waitFor(() => h.view.visible, 'the Deployments view to become visible');
+    assert.equal(api().requests.length, 0, 'no API call without a token');
+  });
+
+  it('sets the token through the command (input box answered by the test) and loads the list', async () => {
+    ui.input = () => `  ${host.token}  `;
+    await vscode.commands.executeCommand(C.setToken);
+    const [input] = ui.of('input');
+    assert.ok(input, 'the command asked for the token');
+    const opts = input.options as vscode.InputBoxOptions;
+    assert.equal(opts.password, true, 'the input box is masked');
+    assert.match(opts.prompt ?? '', /127\.0\.0\.1:\d+/, 'the prompt names the host the token is for');
+    assert.ok(opts.validateInput?.('   '), 'an empty token is refused');
+    assert.equal(opts.validateInput?.('pt-x') ?? undefined, undefined);
+    assert.equal(h.services.session.hasToken, true);
+    await waitFor(() => store().state === 'ready', `the list to load (state ${store().state})`);
+    assert.equal(store().error, undefined);
+    // checked with one cheap call (limit=1) before it was saved, then the whole list
+    const lists = requestsTo(api(), 'GET', /\/deployments$/);
+    assert.equal(lists[0]?.query.limit, '1');
+    assert.ok(lists.every((r) => r.status === 200 && r.authorized));
+    assert.equal(ui.of('error').length, 0, ui.of('error').map((c) => c.message).join(' / '));
+  });
+
+  it("the view's items match the seeded data", async () => {
+    const expected = apiList();
+    assert.ok(expected.length >= 30, `seeded ${expected.length}`);
+    const items = await rootItems();
+    assert.deepEqual(items.map((i) => i.id), expected.map((d) => d.id), 'same deployments, same order (newest first)');
+    assert.deepEqual(items.map((i) => i.label), expected.map((d) => d.name), 'labels are the names');
+    for (const [i, item] of items.entries()) {
+      const d = expected[i] as Json;
+      const ctx = String(item.contextValue);
+      assert.match(ctx, /\bdeployment\b/);
+      assert.match(ctx, d.status === 'paused' ? /\bresumable\b/ : /\bpausable\b/, `${d.name}: ${ctx}`);
+      assert.match(String(item.description), d.status === 'paused' ? /^paused/ : /^active/, `${d.name}: ${item.description}`);
+      assert.equal(item.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+    }
+    // seeded names include Chinese ones; they come through unchanged
+    assert.ok(items.some((i) => /[\u4e00-\u9fff]/.test(String(i.label))), 'a CJK name is in the list');
+    // the real TreeView knows the nodes too
+    const first = node(expected[0]!.id as string);
+    await h.view.reveal(first, { select: true, focus: false });
+    await waitFor(() => h.view.selection.includes(first), 'the revealed row to be selected');
+  });
+
+  it('archive: the modal names the deployment and says it cannot be undone; Cancel sends nothing', async () => {
+    const d = pick('active', plainActive);
+    ui.warning = () => undefined; // Cancel / Escape
+    await vscode.commands.executeCommand(C.archive, node(d.id as string));
+    const [modal] = ui.of('warning');
+    assert.ok(modal, 'a confirmation was shown');
+    assert.equal((modal.options as vscode.MessageOptions).modal, true, 'it is modal');
+    assert.ok(modal.message.includes(d.name as string), `the message names it: ${modal.message}`);
+    const detail = String((modal.options as vscode.MessageOptions).detail);
+    assert.match(detail, /cannot be undone/);
+    assert.ok(detail.includes(`${d.name}_archived_`), `the detail shows the new name: ${detail}`);
+    assert.deepEqual(modal.items, ['Archive']);
+    assert.equal(requestsTo(api(), 'POST', /\/archive$/).length, 0, 'no archive request after Cancel');
+    assert.ok(store().get(d.id as string), 'still in the store');
+    assert.ok(await itemOf(d.id as string), 'still in the tree');
+    assert.equal(api().account().get(d.id as string)?.archived_at, null);
+  });
+
+  let archived: { id: string; oldName: string; newName: string };
+  it('archive: confirmed → one POST, the item leaves the view, the list is refreshed', async () => {
+    const d = pick('active', plainActive);
+    const id = d.id as string;
+    ui.warning = (_m, items) => (items.includes('Archive') ? 'Archive' : undefined);
+    await vscode.commands.executeCommand(C.archive, node(id));
+    const posts = requestsTo(api(), 'POST', new RegExp(`/deployments/${id}/archive$`));
+    assert.equal(posts.length, 1, 'exactly one archive request');
+    assert.equal(posts[0]!.status, 200);
+    assert.equal(requestsTo(api(), 'POST', /\/archive$/).length, 1, 'nothing else archived');
+    assert.equal(store().get(id), undefined, 'gone from the store');
+    assert.equal(await itemOf(id), undefined, 'gone from the tree');
+    const refreshes = requestsTo(api(), 'GET', /\/deployments$/).filter((r) => r.at >= posts[0]!.at);
+    assert.ok(refreshes.length >= 1 && refreshes.every((r) => r.status === 200), 'the list was refreshed after the archive');
+    const now = api().account().get(id) as Json;
+    assert.ok(now.archived_at, 'archived in the API');
+    assert.match(now.name as string, new RegExp(`^${esc(d.name as string)}_archived_\\d+$`));
+    const done = ui.of('info').find((c) => c.message.startsWith('Archived'));
+    assert.ok(done?.message.includes(now.name as string), `the confirmation names the new name: ${done?.message}`);
+    archived = { id, oldName: d.name as string, newName: now.name as string };
+  });
+
+  it('Show Archived shows the archived deployment, marked; Hide Archived hides it again', async () => {
+    assert.ok(archived, 'needs the previous test');
+    await vscode.commands.executeCommand(C.showArchived);
+    assert.equal(vscode.workspace.getConfiguration('qoder').get('showArchived'), true);
+    await waitFor(async () => store().showsArchived && !store().isLoading && (await itemOf(archived.id)), 'the archived deployment in the tree');
+    const item = (await itemOf(archived.id))!;
+    assert.equal(item.label, archived.newName);
+    assert.match(String(item.description), /^archived/);
+    assert.match(String(item.contextValue), /\barchived\b/);
+    assert.doesNotMatch(String(item.contextValue), /\barchivable\b/, 'cannot be archived twice');
+    assert.ok(requestsTo(api(), 'GET', /\/deployments$/).some((r) => r.query.include_archived === 'true'));
+    assert.deepEqual((await rootItems()).map((i) => i.id), apiList({ include_archived: true }).map((d) => d.id));
+
+    await vscode.commands.executeCommand(C.hideArchived);
+    await waitFor(async () => !store().showsArchived && !store().isLoading && !(await itemOf(archived.id)), 'the archived deployment to leave the tree');
+    assert.deepEqual((await rootItems()).map((i) => i.id), apiList().map((d) => d.id));
+  });
+
+  it('refresh picks up a deployment created elsewhere', async () => {
+    const added = api().account().add({ name: `e2e-created-elsewhere-${Date.now()}` }) as Json;
+    assert.equal(await itemOf(added.id as string), undefined);
+    await vscode.commands.executeCommand(C.refresh);
+    const item = await itemOf(added.id as string);
+    assert.equal(item?.label, added.name);
+    assert.equal((await rootItems())[0]?.id, added.id, 'newest first');
+    assert.equal(ui.of('error').length, 0);
+  });
+
+  it('pause and resume', async () => {
+    const d = pick('active', plainActive);
+    const id = d.id as string;
+    await vscode.commands.executeCommand(C.pause, node(id));
+    assert.equal(requestsTo(api(), 'POST', new RegExp(`/deployments/${id}/pause$`))[0]?.status, 200);
+    assert.equal(api().account().get(id)?.status, 'paused');
+    assert.equal(store().get(id)?.status, 'paused');
+    let item = (await itemOf(id))!;
+    assert.match(String(item.description), /^paused/);
+    assert.match(String(item.contextValue), /\bresumable\b/);
+    assert.doesNotMatch(String(item.contextValue), /\bpausable\b/);
+    assert.ok(ui.of('status').some((c) => c.message.startsWith('Paused') && c.message.includes(d.name as string)));
+
+    await vscode.commands.executeCommand(C.unpause, node(id));
+    assert.equal(requestsTo(api(), 'POST', new RegExp(`/deployments/${id}/unpause$`))[0]?.status, 200);
+    assert.equal(api().account().get(id)?.status, 'active');
+    item = (await itemOf(id))!;
+    assert.match(String(item.description), /^active/);
+    assert.match(String(item.contextValue), /\bpausable\b/);
+    assert.equal(ui.of('error').length, 0);
+  });
+
+  it('409: archiving a deployment archived elsewhere says so and refreshes', async () => {
+    const d = pick('active', plainActive);
+    const id = d.id as string;
+    api().account().archive(id); // behind the extension's back
+    assert.ok(store().get(id), 'the view still shows it');
+    ui.warning = (_m, items) => (items.includes('Archive') ? 'Archive' : undefined);
+    await vscode.commands.executeCommand(C.archive, node(id));
+    const posts = requestsTo(api(), 'POST', /\/archive$/);
+    assert.deepEqual(posts.map((r) => r.status), [409], 'one request, answered 409, not retried');
+    const msg = ui.of('info').find((c) => c.message.includes('already archived'));
+    assert.ok(msg?.message.includes(d.name as string), `info: ${ui.of('info').map((c) => c.message).join(' / ')}`);
+    assert.equal(ui.of('error').length, 0, 'a conflict is not an error');
+    assert.equal(store().get(id), undefined, 'the refreshed list no longer has it');
+  });
+
+  it('409: pausing a deployment paused elsewhere says so and refreshes', async () => {
+    const d = pick('active', plainActive);
+    const id = d.id as string;
+    api().account().pause(id);
+    await vscode.commands.executeCommand(C.pause, node(id));
+    assert.deepEqual(requestsTo(api(), 'POST', /\/pause$/).map((r) => r.status), [409]);
+    assert.ok(ui.of('info').some((c) => c.message.includes('already paused') && c.message.includes(d.name as string)));
+    assert.equal(ui.of('error').length, 0);
+    assert.equal(store().get(id)?.status, 'paused', 'the refreshed list shows it paused');
+  });
+
+  it('404: archiving a deployment that no longer exists warns and refreshes', async () => {
+    const d = pick('active', plainActive);
+    const id = d.id as string;
+    api().injectFault({ route: 'POST /deployments/:id/archive', kind: 'status', status: 404 });
+    ui.warning = (_m, items) => (items.includes('Archive') ? 'Archive' : undefined);
+    await vscode.commands.executeCommand(C.archive, node(id));
+    assert.deepEqual(requestsTo(api(), 'POST', /\/archive$/).map((r) => [r.status, r.fault]), [[404, 'status']]);
+    const warn = ui.of('warning').find((c) => c.message.includes('no longer exists'));
+    assert.ok(warn?.message.includes(d.name as string), `warnings: ${ui.of('warning').map((c) => c.message).join(' / ')}`);
+    assert.equal(ui.of('error').length, 0);
+    const post = requestsTo(api(), 'POST', /\/archive$/)[0]!;
+    assert.ok(requestsTo(api(), 'GET', /\/deployments$/).some((r) => r.at >= post.at), 'the list was refreshed');
+  });
+
+  it('404: pausing a deployment that no longer exists warns and refreshes', async () => {
+    const d = pick('active', plainActive);
+    const id = d.id as string;
+    api().injectFault({ route: 'POST /deployments/:id/pause', kind: 'status', status: 404 });
+    await vscode.commands.executeCommand(C.pause, node(id));
+    assert.deepEqual(requestsTo(api(), 'POST', /\/pause$/).map((r) => r.status), [404]);
+    assert.ok(ui.of('warning').some((c) => c.message.includes('no longer exists') && c.message.includes(d.name as string)));
+    assert.equal(ui.of('error').length, 0);
+    assert.equal(store().get(id)?.status, 'active', 'nothing changed');
+  });
+
+  it('a server error on archive is reported as an error and nothing changes', async () => {
+    const d = pick('active', plainActive);
+    const id = d.id as string;
+    api().injectFault({ route: 'POST /deployments/:id/archive', kind: 'html', status: 502, times: 10 });
+    ui.warning = (_m, items) => (items.includes('Archive') ? 'Archive' : undefined);
+    await vscode.commands.executeCommand(C.archive, node(id));
+    assert.ok(requestsTo(api(), 'POST', /\/archive$/).length >= 1);
+    const [err] = ui.of('error');
+    assert.ok(err, 'an error message');
+    assert.ok(err.message.includes(d.name as string), err.message);
+    assert.equal(api().account().get(id)?.archived_at, null);
+    assert.ok(store().get(id), 'still listed');
+    assert.equal(store().pendingAction(id), undefined, 'not stuck in "Archiving…"');
+  });
+
+  it('401 → "Replace Token" asks for a new token and reloads with it', async () => {
+    api().revoke(host.token);
+    let offered = 0;
+    ui.error = (_m, items) => (items.includes('Replace Token') && offered++ === 0 ? 'Replace Token' : undefined);
+    ui.input = () => host.replacementToken;
+    await vscode.commands.executeCommand(C.refresh);
+    const prompts = () => ui.of('error').filter((c) => c.items.includes('Replace Token'));
+    await waitFor(() => prompts().length >= 1, 'the 401 to offer "Replace Token"');
+    assert.match(prompts()[0]!.message, /401|rejected|token/i);
+    await waitFor(() => ui.of('input').length === 1, 'the token input box');
+    assert.equal((ui.of('input')[0]!.options as vscode.InputBoxOptions).password, true);
+    await waitFor(() => store().state === 'ready' && !store().isLoading && store().error === undefined, `the list to reload with the new token (state ${store().state}, error ${String(store().error)})`);
+    const after = requestsTo(api(), 'GET', /\/deployments$/).filter((r) => r.authorized);
+    assert.ok(after.length >= 1 && after.every((r) => r.status === 200), 'the new token works');
+    assert.deepEqual((await rootItems()).map((i) => i.id), (api().account(host.replacementToken).list() as Json[]).map((d) => d.id));
+    assert.equal(prompts().length, 1, `one 401 asks once: ${prompts().map((p) => JSON.stringify(p.message)).join(', ')}`);
+  });
+});
