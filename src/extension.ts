@@ -44,7 +44,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
   const tokens = new TokenStore(context.secrets);
   const store = new DeploymentStore({ includeArchived: config.showArchived() });
   const runs = new RunStore();
-  const session = new Session(tokens, store, runs, log);
+  // Tests only: a short client timeout (QODER_TEST_TIMEOUT_MS), ignored outside ExtensionMode.Test.
+  const testTimeoutMs = context.extensionMode === vscode.ExtensionMode.Test ? Number(process.env.QODER_TEST_TIMEOUT_MS) : NaN;
+  const session = new Session(tokens, store, runs, log, testTimeoutMs > 0 ? { timeoutMs: testTimeoutMs } : {});
   const services: Services = { session, store, runs, tokens, log, ui: windowUi() };
 
   const filter = new FilterState();

@@ -215,7 +215,8 @@ export class QoderClient {
       return parse(res.json);
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
-      throw new QoderError('invalid_response', this.http.redact(`${res.operation}: unexpected response (${reason})`), res.operation);
+      const requestId = res.requestId === undefined ? undefined : this.http.redact(res.requestId);
+      throw new QoderError('invalid_response', this.http.redact(`${res.operation}: unexpected response (${reason})`), res.operation, { requestId });
     }
   }
 

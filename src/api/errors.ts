@@ -13,12 +13,15 @@ export class QoderError extends Error {
   readonly kind: QoderErrorKind;
   /** Method and path (never the query's secrets, never the host's credentials). */
   readonly operation: string | undefined;
+  /** The request id of the server's answer this error is about (also for an unreadable 2xx body). */
+  readonly requestId: string | undefined;
 
-  constructor(kind: QoderErrorKind, message: string, operation?: string, options?: { cause?: unknown }) {
+  constructor(kind: QoderErrorKind, message: string, operation?: string, options?: { cause?: unknown; requestId?: string }) {
     super(message, options);
     this.name = 'QoderError';
     this.kind = kind;
     this.operation = operation;
+    this.requestId = options?.requestId;
   }
 }
 
@@ -28,7 +31,6 @@ export class QoderApiError extends QoderError {
   /** `error.type` from the envelope (e.g. `not_found_error`), or a synthetic `http_<status>`. */
   readonly type: string;
   readonly param: string | undefined;
-  readonly requestId: string | undefined;
   /** Seconds the server asked us to wait (Retry-After / retry-after-ms), if any. */
   readonly retryAfterSeconds: number | undefined;
 
@@ -41,12 +43,11 @@ export class QoderApiError extends QoderError {
     retryAfterSeconds?: number;
     operation?: string;
   }) {
-    super('api', init.message, init.operation);
+    super('api', init.message, init.operation, { requestId: init.requestId });
     this.name = 'QoderApiError';
     this.status = init.status;
     this.type = init.type;
     this.param = init.param;
-    this.requestId = init.requestId;
     this.retryAfterSeconds = init.retryAfterSeconds;
   }
 }

@@ -427,7 +427,7 @@ export class HttpClient {
           }
           if (json === undefined) {
             const what = text.trim() === '' ? 'an empty body' : `a body that is not valid JSON: ${bodyExcerpt(text)}`;
-            const err = new QoderError('invalid_response', this.redact(`${operation}: HTTP ${status} with ${what}`), operation);
+            const err = new QoderError('invalid_response', this.redact(`${operation}: HTTP ${status} with ${what}`), operation, { requestId: this.redact(requestId) });
             this.log({ method, path: logPath, status, durationMs, requestId, attempt, error: err.message });
             return { outcome: { kind: 'error', error: err }, requests };
           }

@@ -5,7 +5,7 @@ import { QoderApiError, QoderError } from '../api/errors';
 import * as l10n from '@vscode/l10n';
 
 export function requestIdOf(e: unknown): string | undefined {
-  return e instanceof QoderApiError ? e.requestId : undefined;
+  return e instanceof QoderError ? e.requestId : undefined;
 }
 
 /** The reason, without what was being done: "the token was rejected (401)". */
