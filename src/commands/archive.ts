@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { isApiError, type Deployment } from '../api';
 import { isArchived } from '../model/deploymentStore';
 import { formatTime } from '../model/describe';
+import { mayHaveReachedServer } from '../model/errorText';
 import { Commands } from '../constants';
 import { guarded, q, reportFailure, resolveTargets, type Services } from './common';
 
@@ -74,7 +75,7 @@ export async function archive(s: Services, arg?: unknown, selected?: unknown): P
   if (answer !== archiveButton) return;
 
   const outcomes = await Promise.all(targets.map((d) => archiveOne(s, d)));
-  const changed = outcomes.some((o) => o.kind !== 'busy' && o.kind !== 'failed');
+  const changed = outcomes.some((o) => (o.kind === 'failed' ? mayHaveReachedServer(o.error) : o.kind !== 'busy'));
   const refreshed = changed ? s.store.refresh({ fresh: true }) : Promise.resolve();
 
   const archived = outcomes.filter((o): o is Extract<Outcome, { kind: 'archived' }> => o.kind === 'archived');

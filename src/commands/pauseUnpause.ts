@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { isApiError, type Deployment } from '../api';
 import { isArchived } from '../model/deploymentStore';
+import { mayHaveReachedServer } from '../model/errorText';
 import { Commands } from '../constants';
 import { guarded, q, reportFailure, resolveTargets, type Services } from './common';
 
@@ -65,6 +66,7 @@ export async function setPaused(s: Services, pause: boolean, arg?: unknown, sele
         void s.ui.showWarningMessage(vscode.l10n.t('{0} no longer exists. The list has been refreshed.', q(d.name)), {});
         refresh = true;
       } else {
+        refresh ||= mayHaveReachedServer(e);
         await reportFailure(s, sp.what(d.name), e);
       }
     } finally {

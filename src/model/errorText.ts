@@ -49,3 +49,11 @@ export function failureText(what: string, e: unknown): string {
 export function isAuthError(e: unknown): boolean {
   return e instanceof QoderApiError && e.status === 401;
 }
+
+/**
+ * The request may have been processed although we got no usable answer (a timeout, a dropped
+ * connection, an unreadable body). After a mutation fails like this, reload to show the truth.
+ */
+export function mayHaveReachedServer(e: unknown): boolean {
+  return e instanceof QoderError && !(e instanceof QoderApiError) && (e.kind === 'timeout' || e.kind === 'network' || e.kind === 'invalid_response');
+}
