@@ -3,7 +3,7 @@
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type LocalApi } from '../local-api/server';
-import { activateExtension, fake, until, type Activated } from './harness';
+import { type Activated, activateExtension, cmd, fake, until } from './harness';
 
 const TOKEN = 'pt-unit-archive-secret-0001';
 let api: LocalApi;
@@ -26,7 +26,6 @@ afterEach(() => ext.dispose());
 
 const archivePosts = () => api.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/archive'));
 const store = () => ext.hooks.services.store;
-const cmd = (id: string, ...args: unknown[]) => fake.commands.get(id)!(...args) as Promise<void>;
 const firstArchivable = () => store().deployments.find((d) => !d.archived_at)!;
 const nodeOf = (id: string) => ext.hooks.tree.nodeFor(id);
 

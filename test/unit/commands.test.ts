@@ -4,7 +4,7 @@
 import { test, before, after, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type LocalApi } from '../local-api/server';
-import { activateExtension, fake, until, type Activated } from './harness';
+import { type Activated, activateConnected, activateExtension, cmd, fake, until } from './harness';
 import { secretKey } from '../../src/auth/tokenStore';
 
 const TOKEN = 'pt-unit-commands-secret-0002';
@@ -24,12 +24,9 @@ afterEach(() => {
   api.reseed(25);
 });
 
-const cmd = (id: string, ...args: unknown[]) => fake.commands.get(id)!(...args) as Promise<void>;
 
 async function connected(): Promise<Activated> {
-  ext = await activateExtension({ baseUrl: api.baseUrl, token: TOKEN });
-  await ext.hooks.services.store.refresh();
-  api.resetRequests();
+  ext = await activateConnected(api, TOKEN);
   return ext;
 }
 

@@ -5,7 +5,7 @@ import { test, before, after, afterEach } from 'node:test';
 import { setMaxListeners } from 'node:events';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type LocalApi, type RecordedRequest } from '../local-api/server';
-import { activateExtension, fake, until, type Activated } from './harness';
+import { type Activated, activateExtension, cmd, fake, until } from './harness';
 import { secretKey } from '../../src/auth/tokenStore';
 
 const TOKEN = 'pt-unit-concurrency-secret-0011';
@@ -39,7 +39,6 @@ afterEach(() => {
   api.resetRequests();
 });
 
-const cmd = (id: string, ...args: unknown[]) => fake.commands.get(id)!(...args) as Promise<void>;
 const store = () => ext!.hooks.services.store;
 const ids = (xs: readonly object[]): string[] => xs.map((x) => String((x as { id?: unknown }).id));
 const serverIds = (token = TOKEN) => ids(api.account(token).list());

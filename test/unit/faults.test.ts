@@ -7,7 +7,7 @@ import { test, before, after, beforeEach, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type FaultSpec, type LocalApi, type RecordedRequest } from '../local-api/server';
 import { clock, FIXED_NOW } from '../local-api/test-helpers';
-import { activateExtension, fake, until, type Activated } from './harness';
+import { type Activated, activateExtension, cmd, fake, until } from './harness';
 
 const TOKEN = 'pt-unit-faults-secret-0007';
 const SEED = 30;
@@ -92,7 +92,6 @@ const ROUTE: Record<Op, string> = {
 };
 const VERB: Record<Op, string> = { list: '', refresh: '', archive: 'archive', pause: 'pause', resume: 'unpause', run: 'run' };
 
-const cmd = (id: string, ...args: unknown[]) => fake.commands.get(id)!(...args) as Promise<void>;
 const store = () => ext!.hooks.services.store;
 const ids = (xs: readonly object[]): string[] => xs.map((x) => String((x as { id?: unknown }).id));
 const serverIds = () => ids(api.account().list());

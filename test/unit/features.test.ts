@@ -3,7 +3,7 @@
 import { test, before, after, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type LocalApi } from '../local-api/server';
-import { activateExtension, fake, until, type Activated } from './harness';
+import { type Activated, activateConnected, cmd, fake, until } from './harness';
 import { matchesFilter, isFiltering } from '../../src/model/filter';
 import { secretKey } from '../../src/auth/tokenStore';
 import { fixture } from './fixtures';
@@ -21,12 +21,9 @@ afterEach(() => {
   ext = undefined;
 });
 
-const cmd = (id: string, ...args: unknown[]) => fake.commands.get(id)!(...args) as Promise<void>;
 
 async function connected(): Promise<Activated> {
-  ext = await activateExtension({ baseUrl: api.baseUrl, token: TOKEN });
-  await ext.hooks.services.store.refresh();
-  api.resetRequests();
+  ext = await activateConnected(api, TOKEN);
   return ext;
 }
 

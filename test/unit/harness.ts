@@ -35,6 +35,17 @@ export async function activateExtension(opts: { baseUrl?: string; token?: string
   };
 }
 
+/** Activates against a running local API with a token, waits for the first load, forgets its requests. */
+export async function activateConnected(api: { baseUrl: string; resetRequests(): void }, token: string): Promise<Activated> {
+  const ext = await activateExtension({ baseUrl: api.baseUrl, token });
+  await ext.hooks.services.store.refresh();
+  api.resetRequests();
+  return ext;
+}
+
+/** Runs a registered command through the fake, as VS Code would. */
+export const cmd = (id: string, ...args: unknown[]): Promise<void> => fake.commands.get(id)!(...args) as Promise<void>;
+
 /** Waits until `cond` holds, polling the event loop (no fixed sleeps). */
 export async function until(cond: () => boolean, what = 'condition', timeoutMs = 5000): Promise<void> {
   const start = Date.now();
