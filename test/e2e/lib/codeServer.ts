@@ -72,6 +72,8 @@ export interface CodeServer {
   port: number;
   url: string;
   logFile: string;
+  /** Stops this code-server (its process group) before the end of the run, e.g. a second one. */
+  stop(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -134,5 +136,20 @@ export async function startCodeServer(dir: RunDir, opts: StartOptions = {}): Pro
     await new Promise((r) => setTimeout(r, 150));
   }
   log(`code-server up on ${url} in ${Date.now() - started} ms (log: ${logFile})`);
-  return { port, url, logFile };
+  const exited = new Promise<void>((r) => (exitInfo !== null ? r() : child.once('exit', () => r())));
+  const stop = async (): Promise<void> => {
+    if (exitInfo !== null || !child.pid) return;
+    const kill = (sig: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, sig);
+      } catch {
+        /* gone */
+      }
+    };
+    kill('SIGTERM');
+    const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3000))]);
+    if (!done) kill('SIGKILL');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+  };
+  return { port, url, logFile, stop };
 }

@@ -61,8 +61,10 @@ export async function runInHost(opts: HostRunOptions, dir: RunDir = makeRunDir('
   const timeoutMs = opts.timeoutMs ?? (Number(process.env.QODER_E2E_TIMEOUT_MS) || 600_000);
   const startTimeoutMs = opts.startTimeoutMs ?? (Number(process.env.QODER_E2E_START_TIMEOUT_MS) || 120_000);
   writeUserSettings(dir, { ...QUIET_SETTINGS, ...(opts.settings ?? {}) });
+  // QODER_E2E_RUN_DIR tells the in-host suite where this run keeps user data, logs and the
+  // browser profile (e.g. to search them for the token afterwards).
   const cs = await startCodeServer(dir, { // QODER_E2E_SMOKE_DRIVER=0 only exists to prove the no-start watchdog
-    smokeTestDriver: process.env.QODER_E2E_SMOKE_DRIVER !== '0', env: opts.env ?? {} });
+    smokeTestDriver: process.env.QODER_E2E_SMOKE_DRIVER !== '0', env: { QODER_E2E_RUN_DIR: dir.root, ...(opts.env ?? {}) } });
   const { page } = await launchChromium(dir);
 
   const wbLogFile = join(dir.logs, 'workbench.log');

@@ -6,10 +6,13 @@
 //
 // The tests run in order and share one extension instance and one local API.
 import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { describeHits, scanForSecrets } from '../lib/tokenScan';
 import type { TestHooks } from '../../../src/extension';
 import type { DeploymentNode } from '../../../src/views/deploymentsTree';
-import { EXTENSION_ID, hooks, QODER_ID, requestsTo, ScriptedUi, setSetting, startApi, waitFor, type HostApi, type Json } from './lib/host';
+import { EXTENSION_ID, hooks, QODER_ID, quietPeriod, requestsTo, ScriptedUi, setSetting, startApi, startOtherApi, waitFor, type HostApi, type Json } from './lib/host';
 
 const C = {
   setToken: 'qoder.setToken',
@@ -20,7 +23,31 @@ const C = {
   unpause: 'qoder.unpauseDeployment',
   showArchived: 'qoder.showArchived',
   hideArchived: 'qoder.hideArchived',
+  filter: 'qoder.filter',
+  editFilter: 'qoder.editFilter',
+  clearFilter: 'qoder.clearFilter',
 };
+
+/** Every Qoder.log the extension host wrote: <user-data>/logs/<session>/exthostN/<extension id>/Qoder.log */
+function qoderLogFiles(userData: string, extensionId: string): string[] {
+  const logs = join(userData, 'logs');
+  if (!existsSync(logs)) return [];
+  const out: string[] = [];
+  for (const session of readdirSync(logs)) {
+    const sessionDir = join(logs, session);
+    let hosts: string[] = [];
+    try {
+      hosts = readdirSync(sessionDir).filter((n) => n.startsWith('exthost'));
+    } catch {
+      continue;
+    }
+    for (const host of hosts) {
+      const f = join(sessionDir, host, extensionId, 'Qoder.log');
+      if (existsSync(f)) out.push(f);
+    }
+  }
+  return out;
+}
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -56,6 +83,8 @@ const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     console.log(`    local API in the extension host: ${host.api.baseUrl} (${host.api.account().size} deployments)`);
     h = await hooks();
     h.setUi(ui);
+    // no auto-refresh in the background of the other tests (the default is 60 s); one test turns it on
+    await setSetting('autoRefreshSeconds', 0);
     await setSetting('apiBaseUrl', host.api.baseUrl);
     await waitFor(() => h.services.session.apiBaseUrl === host.api.baseUrl, 'the extension to pick up qoder.apiBaseUrl');
   });
@@ -70,7 +99,9 @@ const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     this.timeout(30_000);
     if (!h) return;
     await vscode.commands.executeCommand(C.clearToken).then(undefined, () => undefined);
+    await vscode.commands.executeCommand(C.clearFilter).then(undefined, () => undefined);
     await setSetting('showArchived', undefined);
+    await setSetting('autoRefreshSeconds', undefined);
     await setSetting('apiBaseUrl', undefined);
     await host?.api.close();
   });
@@ -201,6 +232,54 @@ const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     assert.equal(ui.of('error').length, 0);
   });
 
+  it('filter: status "Paused" shows exactly the paused deployments; a name matching nothing empties the view; Clear Filter restores all', async () => {
+    await waitFor(() => store().state === 'ready' && !store().isLoading, `the list (state ${store().state})`);
+    const all = store().deployments.map((d) => d.id);
+    const paused = store().deployments.filter((d) => d.status === 'paused').map((d) => d.id);
+    assert.ok(paused.length >= 1 && paused.length < all.length, `the seeded data has ${paused.length} paused of ${all.length}`);
+    api().resetRequests();
+
+    // qoder.filter: the status pick (answer "Paused"), then the name box (answer: empty)
+    let offered: readonly vscode.QuickPickItem[] = [];
+    ui.pick = (items) => {
+      offered = items;
+      return items.find((i) => i.label === 'Paused');
+    };
+    ui.input = () => '';
+    await vscode.commands.executeCommand(C.filter);
+    assert.deepEqual(offered.map((i) => i.label), ['All statuses', 'Active', 'Paused', 'Needs attention']);
+    assert.equal(offered.find((i) => i.label === 'All statuses')?.description, 'current', 'no filter yet: "All statuses" is current');
+    assert.equal(ui.of('input').length, 1, 'then the name box');
+    assert.equal(h.filter.active, true);
+    assert.deepEqual((await rootItems()).map((i) => i.id), paused, "the root children are exactly the store's paused deployments, in order");
+    for (const item of await rootItems()) assert.match(String(item.description), /^paused/, String(item.label));
+    assert.match(String(h.view.message), new RegExp(`Filtered: paused \\(${paused.length} of ${all.length} shown\\)`));
+    assert.equal(api().requests.length, 0, 'filtering is client-side: no request');
+
+    // qoder.editFilter: the current status is marked; any status + a name that matches nothing
+    ui.reset();
+    ui.pick = (items) => {
+      offered = items;
+      return items.find((i) => i.label === 'All statuses');
+    };
+    ui.input = () => 'zz-no-such-deployment';
+    await vscode.commands.executeCommand(C.editFilter);
+    assert.equal(offered.find((i) => i.label === 'Paused')?.description, 'current');
+    assert.deepEqual(await h.tree.getChildren(), [], 'nothing matches: the tree is empty (the "no match" welcome shows)');
+    assert.match(String(h.view.message), new RegExp(`Filtered: “zz-no-such-deployment” \\(0 of ${all.length} shown\\)`));
+
+    // Escape in the status pick leaves the filter as it is
+    ui.reset();
+    await vscode.commands.executeCommand(C.editFilter);
+    assert.equal(h.filter.current.text, 'zz-no-such-deployment');
+
+    await vscode.commands.executeCommand(C.clearFilter);
+    assert.equal(h.filter.active, false);
+    assert.deepEqual((await rootItems()).map((i) => i.id), all, 'Clear Filter: every deployment is back');
+    assert.doesNotMatch(String(h.view.message ?? ''), /Filtered/);
+    assert.equal(ui.of('error').length, 0);
+  });
+
   it('pause and resume', async () => {
     const d = pick('active', plainActive);
     const id = d.id as string;
@@ -289,6 +368,106 @@ const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     assert.equal(store().pendingAction(id), undefined, 'not stuck in "Archiving…"');
   });
 
+  it('auto-refresh every 5 s (qoder.autoRefreshSeconds) picks up a new deployment without Refresh; 0 stops polling', async function () {
+    this.timeout(60_000);
+    await vscode.commands.executeCommand('qoder.deployments.focus');
+    await waitFor(() => h.view.visible, 'the Deployments view to be visible');
+    console.log(`      window focused: ${vscode.window.state.focused}, view visible: ${h.view.visible}`);
+    // polling needs a focused window (by design); the harness gives the page focus
+    await waitFor(() => vscode.window.state.focused, 'the window to have focus', 10_000);
+    await waitFor(() => store().state === 'ready' && !store().isLoading, `the list (state ${store().state})`);
+    const lists = () => requestsTo(api(), 'GET', /\/deployments$/);
+
+    await setSetting('autoRefreshSeconds', 5);
+    const added = api().account().add({ name: `e2e-auto-refresh-${Date.now()}` }) as Json;
+    const t0 = Date.now();
+    await waitFor(() => store().get(added.id as string), 'auto-refresh to load the new deployment (no Refresh)', 20_000);
+    console.log(`      a deployment created elsewhere showed up after ${Date.now() - t0} ms (interval 5 s)`);
+    assert.ok(await itemOf(added.id as string), 'and it is in the tree');
+    const first = lists();
+    assert.ok(first.length >= 1 && first.every((r) => r.status === 200 && r.authorized), 'the poll listed the deployments');
+    // the next poll comes one interval after the previous one finished, not sooner
+    const n = first.length;
+    await waitFor(() => lists().length > n && !store().isLoading, 'the next poll', 15_000);
+    const prev = first[n - 1]!;
+    const gap = lists()[n]!.at - (prev.at + prev.durationMs);
+    console.log(`      next poll ${gap} ms after the previous one ended`);
+    assert.ok(gap >= 4_900, `polled again after ${gap} ms (interval 5 s)`);
+    assert.equal(ui.of('error').length, 0);
+
+    // 0 turns it off: once a poll in flight is done, nothing is scheduled and nothing is sent
+    await setSetting('autoRefreshSeconds', 0);
+    await waitFor(
+      () => vscode.workspace.getConfiguration('qoder').get('autoRefreshSeconds') === 0 && !store().isLoading && h.poller.scheduledIn === undefined,
+      'the poller to stop',
+    );
+    api().resetRequests();
+    await quietPeriod(7_000); // a bounded wait: it asserts that nothing happens
+    assert.equal(lists().length, 0, `no list request within 7 s after autoRefreshSeconds = 0 (got ${lists().length})`);
+  });
+
+  it('a workspace .vscode/settings.json cannot send the token to another host (qoder.apiBaseUrl is application-scoped)', async function () {
+    this.timeout(30_000);
+    const attacker = await startOtherApi();
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'a folder is open');
+    const dotVscode = join(folder.uri.fsPath, '.vscode');
+    const file = join(dotVscode, 'settings.json');
+    const hadDir = existsSync(dotVscode);
+    const before = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    const canary = `e2e-${Date.now()}`;
+    const qoder = () => vscode.workspace.getConfiguration('qoder');
+    try {
+      // through the API: VS Code refuses to write an application setting into the workspace
+      let refused: string | undefined;
+      try {
+        await qoder().update('apiBaseUrl', attacker.baseUrl, vscode.ConfigurationTarget.Workspace);
+      } catch (e) {
+        refused = (e as Error).message;
+      }
+      console.log(`      update(apiBaseUrl, Workspace): ${refused ? `refused: ${refused}` : 'accepted'}`);
+      // by hand, as a cloned repository would carry it (+ a canary to know the file was read)
+      mkdirSync(dotVscode, { recursive: true });
+      writeFileSync(file, JSON.stringify({ 'qoder.apiBaseUrl': attacker.baseUrl, 'qoder.e2eCanary': canary }, null, 2));
+      await waitFor(() => qoder().inspect('e2eCanary')?.workspaceValue === canary, 'VS Code to read the workspace settings file');
+      const inspected = qoder().inspect<string>('apiBaseUrl');
+      console.log(`      apiBaseUrl: workspaceValue=${String(inspected?.workspaceValue)}, globalValue=${String(inspected?.globalValue)}, get()=${String(qoder().get('apiBaseUrl'))}`);
+
+      api().resetRequests();
+      await h.services.session.reload();
+      assert.equal(h.services.session.apiBaseUrl, host.api.baseUrl, 'the extension still talks to the user-level URL');
+      await vscode.commands.executeCommand(C.refresh);
+      await waitFor(() => store().state === 'ready' && !store().isLoading, `the list (state ${store().state})`);
+      assert.equal(attacker.requests.length, 0, `the workspace's host got ${attacker.requests.length} request(s)`);
+      const real = requestsTo(api(), 'GET', /\/deployments$/);
+      assert.ok(real.length >= 1 && real.every((r) => r.status === 200 && r.authorized), 'the real API keeps getting the requests');
+      // the token prompt names the real host too
+      ui.input = () => undefined;
+      await vscode.commands.executeCommand(C.setToken);
+      const prompt = (ui.of('input')[0]?.options as vscode.InputBoxOptions | undefined)?.prompt ?? '';
+      assert.ok(prompt.includes(new URL(host.api.baseUrl).host) && !prompt.includes(`:${attacker.port}`), `prompt: ${prompt}`);
+      assert.equal(attacker.requests.length, 0);
+    } finally {
+      if (before === undefined) rmSync(file, { force: true });
+      else writeFileSync(file, before);
+      if (!hadDir) {
+        try {
+          rmdirSync(dotVscode);
+        } catch {
+          /* not empty: leave it */
+        }
+      }
+      await waitFor(() => qoder().inspect('e2eCanary')?.workspaceValue === undefined, 'the workspace settings to be restored').catch(() => undefined);
+      // A change of the file may make the extension list again (it ignores the value but
+      // reloads on any change of qoder.apiBaseUrl): let that happen before the next test
+      // (condition: the list is idle and no list request started for 1.5 s).
+      const restoredAt = Date.now();
+      const lastList = () => Math.max(restoredAt, ...requestsTo(api(), 'GET', /\/deployments$/).map((r) => r.at));
+      await waitFor(() => !store().isLoading && Date.now() - lastList() > 1_500, 'the list to settle after the settings change', 10_000);
+      await attacker.close();
+    }
+  });
+
   it('401 → "Replace Token" asks for a new token and reloads with it', async () => {
     api().revoke(host.token);
     let offered = 0;
@@ -305,5 +484,84 @@ const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     assert.ok(after.length >= 1 && after.every((r) => r.status === 200), 'the new token works');
     assert.deepEqual((await rootItems()).map((i) => i.id), (api().account(host.replacementToken).list() as Json[]).map((d) => d.id));
     assert.equal(prompts().length, 1, `one 401 asks once: ${prompts().map((p) => JSON.stringify(p.message)).join(', ')}`);
+  });
+
+  it('the token never leaks: messages, the Qoder log, settings, extension state and storage on disk', async function () {
+    this.timeout(60_000);
+    // a few more failures, each with the token in the request: 500, 502 HTML, 429, truncated
+    // JSON, wrong shape, 401, 404 on runs, 409 on pause, and a rejected token typed into Set Token
+    const rejected = `pt-e2e-rejected-${Date.now().toString(36)}x${Math.random().toString(36).slice(2, 10)}`;
+    const secrets = [host.token, host.replacementToken, rejected];
+    const listFaults: Parameters<HostApi['api']['injectFault']>[0][] = [
+      { route: 'GET /deployments', kind: 'status', status: 500, times: 10 },
+      { route: 'GET /deployments', kind: 'html', status: 502, times: 10 },
+      { route: 'GET /deployments', kind: 'rate_limit', retryAfter: 0, times: 10 },
+      { route: 'GET /deployments', kind: 'truncated', times: 10 },
+      { route: 'GET /deployments', kind: 'wrong_shape', times: 10 },
+      { route: 'GET /deployments', kind: 'status', status: 401, times: 10 },
+    ];
+    for (const f of listFaults) {
+      api().clearFaults();
+      api().injectFault(f);
+      await vscode.commands.executeCommand(C.refresh);
+      await waitFor(() => !store().isLoading, 'the refresh to end');
+      assert.ok(store().error, `${f.kind} ${f.status ?? ''}: the store has an error`);
+    }
+    api().clearFaults();
+    await vscode.commands.executeCommand(C.refresh);
+    await waitFor(() => store().state === 'ready' && !store().isLoading && !store().error, `the list to load again (state ${store().state})`);
+    // the current token is the replacement account's (the 401 test): pick one of its deployments
+    const d = (api().account(host.replacementToken).list() as Json[]).find((x) => !used.has(x.id as string) && plainActive(x) && store().get(x.id as string));
+    assert.ok(d, 'an active deployment of the current account');
+    used.add(d.id as string);
+    api().injectFault({ route: 'GET /deployments/:id/runs', kind: 'status', status: 404 });
+    await h.tree.getChildren(node(d.id as string));
+    api().injectFault({ route: 'POST /deployments/:id/pause', kind: 'status', status: 409 });
+    await vscode.commands.executeCommand(C.pause, node(d.id as string));
+    assert.deepEqual(requestsTo(api(), 'POST', /\/pause$/).map((r) => r.status).slice(-1), [409]);
+    ui.input = () => rejected; // Set Token with a token the API rejects (401): "Nothing was saved"
+    await vscode.commands.executeCommand(C.setToken);
+    assert.ok(ui.history.some((c) => c.kind === 'error' && /rejected this token/.test(c.message)), 'the rejected token was refused');
+    assert.ok(ui.history.length > 20, `messages recorded over the suite: ${ui.history.length}`);
+
+    // 1. every message, input box and pick the extension showed over the whole suite (not the answers typed by the test)
+    const shown = JSON.stringify(ui.history.map((c) => ({ kind: c.kind, message: c.message, items: c.items, options: c.options })));
+    const inMessages = secrets.reduce((n, t) => n + shown.split(t).length - 1, 0);
+    assert.equal(inMessages, 0, 'a message contains the token');
+
+    // 2. the files of this run: the Qoder log channel, User/settings.json, globalStorage,
+    // workspaceStorage, every other log, the browser profile (IndexedDB: extension state), the
+    // workspace's .vscode/settings.json. SecretStorage's own entry is the only allowed hit.
+    const runDir = process.env.QODER_E2E_RUN_DIR;
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    let summary = `${ui.history.length} messages`;
+    let leaks: string[] = [];
+    if (runDir && existsSync(runDir)) {
+      const userData = join(runDir, 'user-data');
+      const logs = qoderLogFiles(userData, EXTENSION_ID);
+      assert.ok(logs.length >= 1, `no Qoder.log under ${userData}/logs`);
+      // the log channel is written asynchronously: wait until the last failures are in it
+      await waitFor(() => logs.some((f) => /→ 401/.test(readFileSync(f, 'utf8')) && /pause → 409/.test(readFileSync(f, 'utf8'))), 'the Qoder log to contain the failures', 10_000)
+        .catch(() => undefined);
+      const logText = logs.map((f) => readFileSync(f, 'utf8')).join('\n');
+      for (const want of ['→ 500', '→ 502', '→ 429', '→ 401', '→ 404', '→ 409']) assert.ok(logText.includes(want), `the Qoder log has a "${want}" line (right file?)`);
+      // + a positive control: the Qoder log has the archived deployment's new name, so the search must find it
+      const control = archived?.newName ?? 'Qoder Deployments';
+      const result = scanForSecrets([runDir, ...(folder ? [join(folder, '.vscode')] : [])], [...secrets, control], {
+        secretStorageRoots: [join(runDir, 'browser-profile')],
+      });
+      const controlHits = result.leaks.filter((x) => x.secret === control).length;
+      assert.ok(controlHits >= 1, `the search did not find the control string "${control}" (in the Qoder log): it is broken`);
+      result.leaks = result.leaks.filter((x) => x.secret !== control);
+      result.secretStorage = result.secretStorage.filter((x) => x.secret !== control);
+      leaks = describeHits(result.leaks, runDir);
+      summary += `, ${result.files} files (${(result.bytes / 1e6).toFixed(1)} MB) under the run dir incl. ${logs.map((f) => f.slice(userData.length + 1)).join(', ')}, User/settings.json, globalStorage, workspaceStorage, browser profile, and the workspace .vscode/; SecretStorage entries excluded: ${result.secretStorage.length}; control string found ${controlHits}×`;
+    } else {
+      summary += ' (QODER_E2E_RUN_DIR unknown: disk not searched)';
+    }
+    const total = inMessages + leaks.length;
+    console.log(`      token occurrences found: ${total}`);
+    console.log(`      searched: ${summary}`);
+    assert.deepEqual(leaks, [], 'the token was found on disk');
   });
 });

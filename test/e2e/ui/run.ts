@@ -8,16 +8,19 @@
 //   --api-url <url> [--api-token <t>]   use a running local API instead of starting one
 //   --serve              demo: start the local API (40 deployments) and code-server with the .vsix,
 //                        print the URL and the token, wait (Ctrl+C stops everything); `npm run demo`
-//   --update-screenshots  also copy the cropped tree and modal shots to media/screenshots/ (README)
+//   --update-screenshots  also copy the cropped README shots (tree, archive modal en + zh-CN, filter,
+//                        runs) to media/screenshots/
 //                        (or QODER_E2E_UPDATE_SCREENSHOTS=1)
 //   QODER_E2E_HEADED=1   visible browser (needs a display)
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { launchChromium } from '../lib/browser';
 import { installVsix, QUIET_SETTINGS, startCodeServer, writeUserSettings } from '../lib/codeServer';
 import { makeRunDir, RESULTS, ROOT } from '../lib/paths';
 import { log, onCleanup, runMain } from '../lib/procs';
+import { describeHits, scanForSecrets } from '../lib/tokenScan';
 import { packageFixture } from '../lib/vsix';
 import { qoderFlows } from './flows/qoder';
 import { smokeFlows } from './flows/smoke';
@@ -69,7 +72,8 @@ async function main(): Promise<number> {
   } else {
     vsix = argValue('--vsix') ?? join(ROOT, 'qoder-deployments.vsix');
     if (!existsSync(vsix)) throw new Error(`${vsix} not found — run \`npm run package\` first`);
-    ctx.apiToken = argValue('--api-token') ?? (serve ? DEMO_TOKEN : 'pt-e2e-token');
+    // a random tail, so the search of the run's files for it afterwards cannot hit by chance
+    ctx.apiToken = argValue('--api-token') ?? (serve ? DEMO_TOKEN : `pt-e2e-ui-${randomBytes(10).toString('hex')}`);
     // --api-url: use an already running API (e.g. `npm run local-api`) instead of starting one
     const external = argValue('--api-url');
     ctx.apiBaseUrl = external ?? (await startLocalApi(ctx.apiToken)).baseUrl;
@@ -82,6 +86,9 @@ async function main(): Promise<number> {
 
   writeUserSettings(dir, settings);
   installVsix(dir, vsix);
+  ctx.vsix = vsix;
+  ctx.settings = settings;
+  ctx.runDirs = [dir];
   const cs = await startCodeServer(dir);
   ctx.workbenchUrl = `${cs.url}/?folder=${encodeURIComponent(dir.workspace)}`;
 
@@ -111,7 +118,8 @@ async function main(): Promise<number> {
     await new Promise(() => undefined);
   }
 
-  const { page } = await launchChromium(dir);
+  const browser = await launchChromium(dir);
+  const { page } = browser;
   page.on('pageerror', (err) => log(`page error: ${err.message}`));
   const wb = new Workbench(page, shotsDir);
   const tOpen = Date.now();
@@ -136,10 +144,50 @@ async function main(): Promise<number> {
     }
   }
   console.log(`screenshots: ${shotsDir}`);
+
+  // The token typed into the workbench must end up nowhere but SecretStorage: search every file
+  // of the run (code-server user data: logs incl. the Qoder log channel, User/settings.json,
+  // globalStorage, workspaceStorage; the browser profile: IndexedDB with the extension state;
+  // the workspace), after closing the browser so that it has flushed its storage.
+  if (!fixture && ctx.apiToken && passed > 0) {
+    await browser.close();
+    const dirs = ctx.runDirs ?? [dir];
+    // + a positive control: the API URL is in User/settings.json, so the search must find it
+    const control = ctx.apiBaseUrl as string;
+    const scan = scanForSecrets(dirs.map((d) => d.root), [ctx.apiToken, control], { secretStorageRoots: dirs.map((d) => d.browserProfile) });
+    const controlHits = scan.leaks.filter((h) => h.secret === control).length;
+    scan.leaks = scan.leaks.filter((h) => h.secret !== control);
+    scan.secretStorage = scan.secretStorage.filter((h) => h.secret !== control);
+    const qoderLogs = dirs.flatMap((d) => logFiles(d.userData));
+    console.log(`token occurrences found: ${scan.leaks.length}`);
+    console.log(
+      `  searched ${scan.files} files (${(scan.bytes / 1e6).toFixed(1)} MB) in ${dirs.map((d) => relative(ROOT, d.root)).join(', ')}: ` +
+        `${qoderLogs.length} Qoder.log, User/settings.json, globalStorage, workspaceStorage, browser profile, workspace; ` +
+        `SecretStorage entries (allowed): ${scan.secretStorage.length}; control string (API URL) found ${controlHits}×`,
+    );
+    if (controlHits === 0) {
+      failed++;
+      console.log('  ✘ token search: the control string (the API URL in User/settings.json) was not found: the search is broken');
+    }
+    if (qoderLogs.length === 0) {
+      failed++;
+      console.log('  ✘ token search: no Qoder.log found (wrong place?)');
+    }
+    if (scan.leaks.length) {
+      failed++;
+      for (const line of describeHits(scan.leaks, ROOT)) console.log(`  ✘ token found: ${line}`);
+    }
+  }
   if (!fixture && failed === 0 && (process.argv.includes('--update-screenshots') || process.env.QODER_E2E_UPDATE_SCREENSHOTS === '1')) {
     const media = join(ROOT, 'media', 'screenshots');
     mkdirSync(media, { recursive: true });
-    for (const [from, to] of [['tree.png', 'tree.png'], ['archive-modal.png', 'archive-modal.png']]) {
+    for (const [from, to] of [
+      ['tree.png', 'tree.png'],
+      ['archive-modal.png', 'archive-modal.png'],
+      ['archive-modal-zh-cn.png', 'archive-modal-zh-cn.png'],
+      ['filter.png', 'filter.png'],
+      ['runs.png', 'runs.png'],
+    ]) {
       const src = join(ctx.readmeShotsDir as string, from);
       if (!existsSync(src)) continue;
       copyFileSync(src, join(media, to));
@@ -152,3 +200,10 @@ async function main(): Promise<number> {
 }
 
 void runMain(main);
+
+/** <user-data>/logs/<session>/exthostN/<extension id>/Qoder.log files. */
+function logFiles(userData: string): string[] {
+  const logs = join(userData, 'logs');
+  if (!existsSync(logs)) return [];
+  return (readdirSync(logs, { recursive: true }) as string[]).filter((f) => f.endsWith('/Qoder.log')).map((f) => join(logs, f));
+}

@@ -1,6 +1,7 @@
 // Helpers for the in-host suite: the extension's test hooks, a scripted Ui that answers modals,
 // input boxes and quick picks inside the extension host, waits on conditions, and the local
 // Qoder API started inside the host (bundled into the suite by test/e2e/build.mjs).
+import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { TestHooks } from '../../../../src/extension';
 import type { Ui } from '../../../../src/ui';
@@ -48,6 +49,8 @@ type MessageAnswer = (message: string, items: string[], options: vscode.MessageO
  */
 export class ScriptedUi implements Ui {
   calls: UiCall[] = [];
+  /** every call since the suite started (reset() does not clear it) */
+  readonly history: UiCall[] = [];
   warning: MessageAnswer = () => undefined;
   info: MessageAnswer = () => undefined;
   error: MessageAnswer = () => undefined;
@@ -63,6 +66,11 @@ export class ScriptedUi implements Ui {
     this.pick = () => undefined;
   }
 
+  private record(call: UiCall): void {
+    this.calls.push(call);
+    this.history.push(call);
+  }
+
   of(kind: UiKind): UiCall[] {
     return this.calls.filter((c) => c.kind === kind);
   }
@@ -70,7 +78,7 @@ export class ScriptedUi implements Ui {
   private message(kind: 'warning' | 'info' | 'error', message: string, options: vscode.MessageOptions, items: string[]): Thenable<string | undefined> {
     const script = kind === 'warning' ? this.warning : kind === 'info' ? this.info : this.error;
     const answer = script(message, items, options);
-    this.calls.push({ kind, message, options, items, answer });
+    this.record({ kind, message, options, items, answer });
     if (!options?.modal && items.length === 0) {
       const show = kind === 'warning' ? vscode.window.showWarningMessage : kind === 'info' ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
       void show(message);
@@ -89,17 +97,17 @@ export class ScriptedUi implements Ui {
   }
   showInputBox(options: vscode.InputBoxOptions): Thenable<string | undefined> {
     const answer = this.input(options);
-    this.calls.push({ kind: 'input', message: options.prompt ?? '', options, items: [], answer });
+    this.record({ kind: 'input', message: options.prompt ?? '', options, items: [], answer });
     return Promise.resolve(answer);
   }
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   showQuickPick(items: readonly any[], options: vscode.QuickPickOptions): Thenable<any> {
     const answer = this.pick(items, options);
-    this.calls.push({ kind: 'pick', message: options.placeHolder ?? '', options, items: items.map((i: vscode.QuickPickItem) => i.label), answer });
+    this.record({ kind: 'pick', message: options.placeHolder ?? '', options, items: items.map((i: vscode.QuickPickItem) => i.label), answer });
     return Promise.resolve(answer);
   }
   setStatusBarMessage(text: string, hideAfterTimeout: number): vscode.Disposable {
-    this.calls.push({ kind: 'status', message: text, options: { hideAfterTimeout }, items: [], answer: undefined });
+    this.record({ kind: 'status', message: text, options: { hideAfterTimeout }, items: [], answer: undefined });
     return vscode.window.setStatusBarMessage(text, hideAfterTimeout);
   }
 }
@@ -113,8 +121,9 @@ export interface HostApi {
 }
 
 export async function startApi(seed = 40): Promise<HostApi> {
-  const token = 'pt-e2e-host';
-  const replacementToken = 'pt-e2e-replacement';
+  // random tails, so a search of the disk for them after the run finds nothing by chance
+  const token = `pt-e2e-host-${randomBytes(12).toString('hex')}`;
+  const replacementToken = `pt-e2e-replacement-${randomBytes(12).toString('hex')}`;
   const api = await startLocalApi({
     port: 0,
     token,
@@ -134,4 +143,14 @@ export function requestsTo(api: LocalApi, method: string, path: RegExp): Recorde
 
 export async function setSetting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('qoder').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+/** Another local API (e.g. an "attacker" a workspace setting might point at), with its own token. */
+export async function startOtherApi(seed = 3): Promise<LocalApi> {
+  return startLocalApi({ port: 0, token: `pt-e2e-other-${randomBytes(6).toString('hex')}`, seed, quiet: true });
+}
+
+/** Resolves after `ms`. Only for bounded waits that assert that something does NOT happen. */
+export function quietPeriod(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }

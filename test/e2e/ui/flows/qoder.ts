@@ -5,9 +5,12 @@
 // renamed title does not break the flows. The local API is checked through its /__local/ routes.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../../lib/paths';
+import { launchChromium } from '../../lib/browser';
+import { installVsix, startCodeServer, writeUserSettings } from '../../lib/codeServer';
+import { declareLanguagePack } from '../../lib/locale';
+import { makeRunDir, ROOT } from '../../lib/paths';
 import { log } from '../../lib/procs';
-import type { Workbench } from '../workbench';
+import { Workbench } from '../workbench';
 import { expect, type Flow, type FlowContext } from './types';
 
 interface CommandContribution {
@@ -22,6 +25,16 @@ export function nls(value: string): string {
   if (!existsSync(file)) return value;
   const strings = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
   return value.replace(/^%(.+)%$/, (m, key: string) => strings[key] ?? m);
+}
+
+/** package.nls.<locale>.json (command titles, view names, welcome texts) */
+function nlsOf(locale: string): Record<string, string> {
+  return JSON.parse(readFileSync(join(ROOT, `package.nls.${locale}.json`), 'utf8')) as Record<string, string>;
+}
+
+/** l10n/bundle.l10n.<locale>.json (strings of the code: messages, modal text), keyed by the English text */
+function bundleOf(locale: string): Record<string, string> {
+  return JSON.parse(readFileSync(join(ROOT, 'l10n', `bundle.l10n.${locale}.json`), 'utf8')) as Record<string, string>;
 }
 
 function command(id: string): CommandContribution {
@@ -49,6 +62,7 @@ interface ApiDeployment {
   name: string;
   status: string;
   archived_at: string | null;
+  metadata?: { cas_config?: { stats?: { total_runs?: number; consecutive_failures?: number } } };
 }
 
 interface ApiRequest {
@@ -74,6 +88,21 @@ async function control<T>(ctx: FlowContext, method: string, path: string, body?:
 }
 
 const deployments = (ctx: FlowContext) => control<ApiDeployment[]>(ctx, 'GET', '/__local/deployments');
+
+interface ApiRun {
+  id: string;
+  error: { type: string } | null;
+  session_id: string | null;
+  trigger_context: { type: string };
+}
+
+/** The real API route, as the extension calls it (Bearer token). */
+async function apiGet<T>(ctx: FlowContext, path: string): Promise<T> {
+  expect(ctx.apiBaseUrl && ctx.apiToken, 'local API base URL / token missing');
+  const res = await fetch(`${ctx.apiBaseUrl}${path}`, { headers: { authorization: `Bearer ${ctx.apiToken}` } });
+  if (!res.ok) throw new Error(`GET ${path} → ${res.status}: ${await res.text()}`);
+  return (await res.json()) as T;
+}
 const requests = (ctx: FlowContext) => control<ApiRequest[]>(ctx, 'GET', '/__local/requests');
 const clearRequests = (ctx: FlowContext) => control<unknown>(ctx, 'DELETE', '/__local/requests');
 
@@ -115,6 +144,23 @@ async function ensureSignedIn(wb: Workbench, ctx: FlowContext): Promise<void> {
     await setTokenFromPalette(wb, ctx, false);
     await firstRow.waitFor({ state: 'visible', timeout: 30_000 });
   }
+}
+
+/** Polls `cond` (async) until true; `state` describes the last state for the error. */
+async function waitUntil(cond: () => Promise<boolean>, what: string, timeoutMs: number, state?: () => Promise<string>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await cond()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${state ? ` (${await state()})` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Title / prompt of the open quick input once it matches (the widget is reused between steps). */
+async function waitForQuickInputText(wb: Workbench, match: RegExp, timeoutMs = 10_000): Promise<string> {
+  let text = '';
+  await waitUntil(async () => match.test((text = await wb.quickInputText())), `the quick input to show ${match}`, timeoutMs, async () => `"${text}"`);
+  return text;
 }
 
 // ---------------------------------------------------------------- flows
@@ -200,6 +246,186 @@ export const qoderFlows: Flow[] = [
       // back to the default list
       await wb.titleAction(title('qoder.hideArchived')).click();
       await archivedRow.waitFor({ state: 'detached', timeout: 20_000 });
+    },
+  },
+  {
+    name: 'filter: title button → status "Paused" → empty name → only paused rows, "Filtered: …" → Clear Filter',
+    async run(wb, ctx) {
+      await ensureSignedIn(wb, ctx);
+      await wb.clearNotifications(); // no toast of an earlier flow in the screenshots
+      const listed = (await deployments(ctx)).filter((d) => d.archived_at === null);
+      const paused = listed.filter((d) => d.status === 'paused').map((d) => d.name);
+      expect(paused.length >= 2 && paused.length < listed.length, `the local API has ${paused.length} paused of ${listed.length}`);
+      await wb.treeRowByLabel(listed[0]!.name).waitFor({ state: 'visible', timeout: 30_000 });
+      await clearRequests(ctx);
+
+      // the filter icon in the view's title → status pick → name box
+      await wb.titleAction(title('qoder.filter')).click();
+      const step1 = await wb.quickInputText();
+      expect(/status/i.test(step1), `step 1 of the filter: "${step1}"`);
+      await wb.pickQuickItem(/^\s*Paused/);
+      const step2 = await waitForQuickInputText(wb, /name/i);
+      expect(/leave empty/i.test(step2) || /name/i.test(step2), `step 2 of the filter: "${step2}"`);
+      await wb.typeInQuickInput('');
+      await wb.quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+
+      // only the paused rows, and the message line
+      const message = wb.page.locator('.part.sidebar').getByText(/^Filtered: /).first();
+      await message.waitFor({ state: 'visible', timeout: 10_000 });
+      const msg = (await message.innerText()).trim();
+      expect(msg === `Filtered: paused (${paused.length} of ${listed.length} shown)`, `message: "${msg}"`);
+      const rows = wb.page.locator(SIDEBAR_ROWS);
+      await waitUntil(async () => (await rows.count()) === paused.length, `${paused.length} rows`, 10_000, async () => `${await rows.count()} rows`);
+      const labels = (await rows.locator('.label-name').allInnerTexts()).map((t) => t.trim());
+      expect(JSON.stringify(labels) === JSON.stringify(paused), `rows ${labels.join(', ')} ≠ paused ${paused.join(', ')}`);
+      for (const d of (await rows.locator('.label-description').allInnerTexts()).map((t) => t.trim())) expect(/^paused/.test(d), `description "${d}"`);
+      const sent = (await requests(ctx)).filter((r) => r.method === 'GET' && /\/deployments$/.test(r.path));
+      expect(sent.length === 0, `filtering sent ${sent.length} list request(s)`);
+      await wb.mouseAway();
+      await wb.screenshot('filter');
+      if (ctx.readmeShotsDir) {
+        await wb.screenshotOf(ctx.readmeShotsDir, 'filter', [wb.page.locator('.part.sidebar .composite.title'), message, rows.last()], 2);
+      }
+
+      // Clear Filter (title button): every row is back
+      await wb.titleAction(title('qoder.clearFilter')).click();
+      await message.waitFor({ state: 'detached', timeout: 10_000 });
+      const firstActive = listed.find((d) => d.status === 'active')!;
+      await wb.treeRowByLabel(firstActive.name).waitFor({ state: 'visible', timeout: 10_000 });
+      await wb.treeRowByLabel(listed[0]!.name).waitFor({ state: 'visible', timeout: 10_000 });
+      await wb.titleAction(title('qoder.filter')).waitFor({ state: 'visible', timeout: 10_000 });
+      expect((await rows.count()) > paused.length, 'all rows are back');
+    },
+  },
+  {
+    name: 'run history: expand a deployment → runs (trigger · time, outcome) and "Load more runs…"',
+    async run(wb, ctx) {
+      await ensureSignedIn(wb, ctx);
+      const listed = (await deployments(ctx)).filter((d) => d.archived_at === null);
+      // one with more runs than a page (10); best an ASCII name with a failed run on the first page
+      const many = listed.filter((d) => (d.metadata?.cas_config?.stats?.total_runs ?? 0) > 10);
+      expect(many.length, 'the local API has no deployment with more than 10 runs');
+      const firstPages = await Promise.all(many.map(async (d) => ({ d, page: await apiGet<{ data: ApiRun[] }>(ctx, `/deployments/${d.id}/runs?limit=10`) })));
+      const ascii = (x: ApiDeployment) => /^[\x20-\x7e]+$/.test(x.name);
+      const failing = (p: { data: ApiRun[] }) => p.data.some((r) => r.error);
+      const { d, page } =
+        firstPages.find((c) => ascii(c.d) && failing(c.page)) ?? firstPages.find((c) => failing(c.page)) ?? firstPages.find((c) => ascii(c.d)) ?? firstPages[0]!;
+      expect(page.data.length === 10, `first page of runs: ${page.data.length}`);
+      log(`run history of ${d.name} (${d.metadata?.cas_config?.stats?.total_runs} runs)`);
+
+      const sidebar = await wb.page.locator('.part.sidebar').boundingBox();
+      if (sidebar && sidebar.width < 500) await wb.widenSidebar(240); // room for time and outcome (flow 1 widens it too)
+      const row = wb.treeRowByLabel(d.name);
+      await row.waitFor({ state: 'visible', timeout: 30_000 });
+      await row.click();
+      const more = wb.page.locator(SIDEBAR_ROWS).filter({ hasText: 'Load more runs…' }).first();
+      await more.waitFor({ state: 'visible', timeout: 20_000 });
+      const runRows = wb.page.locator(`.part.sidebar .monaco-list-row[aria-level="2"]:visible`).filter({ hasNotText: 'Load more runs…' });
+      const texts = (await runRows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+      expect(texts.length === 10, `10 runs under ${d.name}, got ${texts.length}: ${texts.join(' / ')}`);
+      for (const [i, t] of texts.entries()) {
+        const r = page.data[i]!;
+        const trigger = { manual: 'manual', schedule: 'scheduled', retry: 'retry' }[r.trigger_context.type] ?? r.trigger_context.type;
+        const outcome = r.error ? 'failed: ' : r.session_id ? `session ${r.session_id}` : '';
+        expect(t.startsWith(`${trigger} · `), `run ${i}: "${t}" should start with "${trigger} · "`);
+        expect(/\d/.test(t.split(' · ')[1] ?? ''), `run ${i}: a time in "${t}"`);
+        expect(t.includes(outcome), `run ${i}: "${t}" should show "${outcome}"`);
+      }
+      await wb.mouseAway();
+      await wb.screenshot('runs');
+      if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'runs', [row, more], 4);
+
+      // "Load more runs…" fetches the next page
+      await clearRequests(ctx);
+      await more.click();
+      await waitUntil(async () => (await runRows.count()) > 10, 'more runs after "Load more runs…"', 15_000, async () => `${await runRows.count()} runs`);
+      const runRequests = (await requests(ctx)).filter((r) => r.method === 'GET' && r.path.endsWith(`/deployments/${d.id}/runs`));
+      expect(runRequests.length === 1 && runRequests[0]!.status === 200, `run requests: ${JSON.stringify(runRequests)}`);
+      // collapse again
+      await row.click();
+      await more.waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+    },
+  },
+  {
+    name: 'zh-CN: a clean code-server in Chinese → token from the palette → right-click → 归档部署 → the modal in Chinese → Cancel',
+    async run(wb, ctx) {
+      expect(ctx.vsix && ctx.settings && ctx.apiToken, 'needs the .vsix, the settings and the token');
+      const nlsZh = nlsOf('zh-cn');
+      const zh = bundleOf('zh-cn');
+      const t = (english: string) => {
+        const v = zh[english];
+        expect(v, `no zh-cn translation of "${english}"`);
+        return v;
+      };
+      const dir = makeRunDir('zh');
+      ctx.runDirs?.push(dir);
+      writeUserSettings(dir, ctx.settings);
+      installVsix(dir, ctx.vsix);
+      declareLanguagePack(dir, 'zh-cn');
+      const cs = await startCodeServer(dir, { locale: 'zh-cn' });
+      const browser = await launchChromium(dir);
+      try {
+        const zwb = new Workbench(browser.page, join(wb.shotsDir, 'zh-cn'));
+        await zwb.page.goto(`${cs.url}/?folder=${encodeURIComponent(dir.workspace)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+        await zwb.waitReady();
+
+        // the view and its welcome text in Chinese
+        await zwb.openViewContainer(nlsZh['container.title']!);
+        await zwb.waitForView(new RegExp(esc(nlsZh['view.deployments']!)));
+        const welcome = zwb.page.locator('.part.sidebar .welcome-view-content');
+        await welcome.waitFor({ state: 'visible', timeout: 30_000 });
+        const welcomeText = (await welcome.innerText()).replace(/\s+/g, ' ');
+        const firstLine = nlsZh['welcome.noToken']!.split('\n')[0]!;
+        expect(welcomeText.includes(firstLine), `welcome text "${welcomeText}" lacks "${firstLine}"`);
+        await zwb.widenSidebar(240);
+
+        // token from the palette: "Qoder: 设置个人访问令牌"
+        const label = `${nlsZh.category}: ${nlsZh['command.setToken']}`;
+        await zwb.page.keyboard.press('F1');
+        const input = zwb.quickInput.locator('input.input');
+        await input.waitFor({ state: 'visible', timeout: 15_000 });
+        await input.fill(`>${label}`);
+        await zwb.quickInput.locator('.monaco-list-row').filter({ hasText: new RegExp(`(^|: )${esc(label)}`) }).first().click({ timeout: 15_000 });
+        const prompt = await waitForQuickInputText(zwb, /令牌/);
+        expect(prompt.includes(t('Qoder Personal Access Token')), `token box title/prompt in Chinese: "${prompt}"`);
+        expect((await input.getAttribute('type')) === 'password', 'the token input box is masked');
+        await input.fill(ctx.apiToken);
+        await input.press('Enter');
+        await zwb.quickInput.waitFor({ state: 'hidden', timeout: 15_000 });
+
+        // a deployment with a Chinese name (CJK font installed by setup), else any active one
+        const listed = (await deployments(ctx)).filter((d) => d.archived_at === null && d.status === 'active');
+        const target = listed.find((d) => /^[\u4e00-\u9fff]+$/.test(d.name) && !(d.metadata?.cas_config?.stats?.consecutive_failures ?? 0)) ?? listed[1]!;
+        const row = zwb.treeRowByLabel(target.name);
+        await row.waitFor({ state: 'visible', timeout: 30_000 });
+        const description = await zwb.treeRowDescription(row);
+        expect(description.startsWith(t('active')), `row description in Chinese: "${description}"`);
+        await clearRequests(ctx);
+
+        // right-click → 归档部署 → the modal, in Chinese
+        await zwb.contextMenu(row, nlsZh['command.archiveDeployment']!);
+        const text = await zwb.dialogText();
+        const [before, after] = t('Archive deployment {0}?').split('{0}');
+        expect(text.includes(`${before}“${target.name}”${after}`), `modal title: expected "${before}“${target.name}”${after}" in "${text}"`);
+        const undone = t('This cannot be undone: the Qoder API has no way to unarchive a deployment.');
+        expect(text.includes(undone), `modal: "${undone}" missing in "${text}"`);
+        expect(/无法撤[消销]/.test(text), 'the modal says it cannot be undone (无法撤消)');
+        const buttons = await zwb.dialogButtons();
+        expect(buttons.includes(t('Archive')), `buttons: ${buttons.join(', ')}`);
+        const cancel = buttons.find((b) => b !== t('Archive'));
+        expect(cancel, `a Cancel button: ${buttons.join(', ')}`);
+        log(`zh-CN modal buttons: ${buttons.join(' | ')}`);
+        await zwb.screenshot('zh-cn-archive-modal');
+        if (ctx.readmeShotsDir) await zwb.screenshotOf(ctx.readmeShotsDir, 'archive-modal-zh-cn', [zwb.dialogBox], 24);
+        await zwb.clickDialogButton(cancel);
+        await row.waitFor({ state: 'visible', timeout: 10_000 });
+        const posts = (await requests(ctx)).filter((r) => r.method === 'POST' && r.path.endsWith('/archive'));
+        expect(posts.length === 0, `Cancel sent ${posts.length} archive request(s)`);
+        expect((await deployments(ctx)).find((d) => d.id === target.id)?.archived_at === null, 'still unarchived after Cancel');
+      } finally {
+        await browser.close();
+        await cs.stop();
+      }
     },
   },
   {

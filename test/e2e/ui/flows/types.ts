@@ -1,3 +1,4 @@
+import type { RunDir } from '../../lib/paths';
 import type { Workbench } from '../workbench';
 
 export interface FlowContext {
@@ -11,6 +12,12 @@ export interface FlowContext {
   readmeShotsDir?: string;
   /** workbench URL (code-server) */
   workbenchUrl: string;
+  /** the .vsix under test (flows that start a second, clean code-server install it too) */
+  vsix?: string;
+  /** user settings of the run's code-server (a second code-server starts from the same) */
+  settings?: Record<string, unknown>;
+  /** run dirs of every code-server + browser of this run (flows add theirs); searched for the token afterwards */
+  runDirs?: RunDir[];
 }
 
 export interface Flow {
