@@ -19,6 +19,25 @@ const useBuiltinWebStreams = {
   },
 };
 
+/**
+ * node-fetch 3 imports polyfills for things this extension never uses (Blob and FormData
+ * bodies, data: URLs). Node >= 20 has Blob, File and FormData built in; data: URLs are refused.
+ */
+const shims = {
+  'fetch-blob': 'module.exports = { __esModule: true, default: Blob, Blob, File };',
+  'fetch-blob/from.js': 'const no = () => { throw new Error("not supported"); }; module.exports = { __esModule: true, default: Blob, Blob, File, blobFrom: no, blobFromSync: no, fileFrom: no, fileFromSync: no };',
+  'formdata-polyfill/esm.min.js': 'module.exports = { FormData, formDataToBlob: () => { throw new Error("FormData bodies are not supported"); } };',
+  'data-uri-to-buffer': 'module.exports = { __esModule: true, default: () => { throw new Error("data: URLs are not supported"); } };',
+};
+const builtinShims = {
+  name: 'builtin-shims',
+  setup(build) {
+    const filter = new RegExp(`^(${Object.keys(shims).map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'builtin-shims' }));
+    build.onLoad({ filter: /.*/, namespace: 'builtin-shims' }, (args) => ({ contents: shims[args.path], loader: 'js' }));
+  },
+};
+
 const options = {
   entryPoints: ['src/extension.ts'],
   bundle: true,
@@ -32,7 +51,7 @@ const options = {
   metafile: true,
   logLevel: 'info',
   define: { 'process.env.QODER_EXTENSION_VERSION': JSON.stringify(require('./package.json').version) },
-  plugins: [useBuiltinWebStreams],
+  plugins: [useBuiltinWebStreams, builtinShims],
 };
 
 if (watch) {

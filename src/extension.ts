@@ -98,7 +98,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
     session.onDidChange(() => poller.update()),
     tokens.onDidChange(() => void session.reload().then(loadIfSeen)),
     config.onDidChange((e) => {
-      if (e.apiBaseUrl) void session.reload().then(loadIfSeen);
+      // A workspace value is ignored (application scope), so only a real change reloads.
+      if (e.apiBaseUrl && config.apiBaseUrl() !== session.apiBaseUrl) void session.reload().then(loadIfSeen);
       if (e.showArchived) void store.setIncludeArchived(config.showArchived());
       if (e.autoRefresh) poller.update();
     }),

@@ -19,7 +19,7 @@ export interface QoderClientOptions {
   /** e.g. https://api.qoder.com/api/v1/cloud */
   baseUrl: string;
   token: string;
-  /** Defaults to httpTransport (node:http / node:https directly; see http.ts). */
+  /** Defaults to node-fetch (see nodeFetch in http.ts). */
   fetch?: FetchLike;
   /** Total per-attempt timeout including the body read. Default 30 000 ms. */
   timeoutMs?: number;

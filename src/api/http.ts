@@ -3,11 +3,11 @@
 // token redaction. Knows nothing about deployments — see client.ts for that.
 
 import { randomUUID } from 'node:crypto';
-import { request as httpRequest, STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 import { QoderApiError, QoderError } from './errors';
 
 // ---------------------------------------------------------------------------------------
-// Minimal fetch surface (httpTransport below, node-fetch 3, undici fetch and test fakes all satisfy it)
+// Minimal fetch surface (node-fetch 3, undici fetch and test fakes all satisfy it)
 
 export interface HeadersLike {
   get(name: string): string | null;
@@ -246,7 +246,7 @@ export class HttpClient {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.origin = new URL(this.baseUrl).origin;
     this.token = opts.token;
-    this.fetchImpl = opts.fetch ?? httpTransport;
+    this.fetchImpl = opts.fetch ?? nodeFetch;
     this.timeoutMs = opts.timeoutMs !== undefined && opts.timeoutMs > 0 ? opts.timeoutMs : DEFAULT_TIMEOUT_MS;
     this.retries = opts.retries !== undefined && opts.retries >= 0 ? Math.floor(opts.retries) : DEFAULT_RETRIES;
     this.userAgent = opts.userAgent ?? defaultUserAgent();
@@ -548,91 +548,8 @@ function describeTransportError(e: unknown): string {
 }
 
 // ---------------------------------------------------------------------------------------
-// Default transport: node:http / node:https directly.
-//
-// The FetchLike surface without node-fetch's Request/Headers/Response/stream machinery: one
-// request, the body collected as Buffers and decoded once. Measured with bench/ (10,000
-// deployments over loopback) it walks the list ~1.4× faster than node-fetch and costs ~35 %
-// less CPU, and it keeps node-fetch out of the bundle. Like node-fetch it never follows
-// redirects (HttpClient does, same-origin only), uses the default agent of node:http/https
-// (keep-alive on Node >= 19, patched by VS Code for proxies), aborts on `init.signal`, asks
-// for gzip/deflate/br and decodes them (zlib is loaded only when a body is compressed).
-
-let httpsModule: Promise<typeof import('node:https')> | undefined;
-let zlibModule: Promise<typeof import('node:zlib')> | undefined;
-
-class NodeHeaders implements HeadersLike {
-  constructor(private readonly raw: IncomingHttpHeaders) {}
-  get(name: string): string | null {
-    const v = this.raw[name.toLowerCase()];
-    if (v === undefined) return null;
-    return Array.isArray(v) ? v.join(', ') : String(v);
-  }
-}
-
-function readBody(res: IncomingMessage): Promise<Buffer> {
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let settled = false;
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => {
-      settled = true;
-      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-    });
-    res.on('error', (e) => {
-      if (settled) return;
-      settled = true;
-      reject(e);
-    });
-    res.on('close', () => {
-      if (settled) return;
-      settled = true;
-      reject(Object.assign(new Error('The connection closed before the response body was complete.'), { code: 'ECONNRESET' }));
-    });
-  });
-}
-
-async function decodeBody(res: IncomingMessage, body: Buffer): Promise<string> {
-  const encoding = String(res.headers['content-encoding'] ?? '').trim().toLowerCase();
-  if (body.length > 0 && encoding !== '' && encoding !== 'identity') {
-    zlibModule ??= import('node:zlib');
-    const zlib = await zlibModule;
-    const run = (f: (b: Buffer, cb: (e: Error | null, out: Buffer) => void) => void): Promise<Buffer> =>
-      new Promise<Buffer>((resolve, reject) => f(body, (e, out) => (e ? reject(e) : resolve(out))));
-    if (encoding === 'gzip' || encoding === 'x-gzip') body = await run(zlib.gunzip);
-    // "deflate" is zlib-wrapped per the RFC, but some servers send raw deflate.
-    else if (encoding === 'deflate') body = await run((body[0] & 0x0f) === 0x08 ? zlib.inflate : zlib.inflateRaw);
-    else if (encoding === 'br') body = await run(zlib.brotliDecompress);
-  }
-  const text = body.toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-export const httpTransport: FetchLike = async (url, init) => {
-  const target = new URL(url);
-  let request = httpRequest;
-  if (target.protocol === 'https:') {
-    httpsModule ??= import('node:https');
-    request = (await httpsModule).request;
-  } else if (target.protocol !== 'http:') {
-    throw new TypeError(`Unsupported protocol ${target.protocol}`);
-  }
-  const headers: Record<string, string | number> = { 'Accept-Encoding': 'gzip, deflate, br', ...init.headers };
-  if (init.body !== undefined) headers['Content-Length'] = Buffer.byteLength(init.body);
-  return new Promise<ResponseLike>((resolve, reject) => {
-    const req = request(target, { method: init.method, headers, signal: init.signal }, (res) => {
-      const text = readBody(res).then((b) => decodeBody(res, b));
-      text.catch(() => undefined); // read (or not) through text(); never an unhandled rejection
-      resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage, headers: new NodeHeaders(res.headers), text: () => text });
-    });
-    req.on('error', reject);
-    req.end(init.body);
-  });
-};
-
-// ---------------------------------------------------------------------------------------
-// node-fetch 3 (ESM-only; loaded lazily through require(esm)/bundler). No longer the default
-// transport; kept for callers and tests that pass it explicitly as `fetch`.
+// The default transport: node-fetch 3. ESM-only, loaded lazily (through the bundle, or
+// require(esm) under plain Node), so activation does not pay for it before the first request.
 
 let nodeFetchModule: Promise<typeof import('node-fetch')> | undefined;
 

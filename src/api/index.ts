@@ -10,7 +10,6 @@ export {
   defaultSleep,
   defaultUserAgent,
   nodeFetch,
-  httpTransport,
   HttpClient,
   DEFAULT_TIMEOUT_MS,
   DEFAULT_RETRIES,

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { isApiError, type Deployment } from '../api';
 import { isArchived } from '../model/deploymentStore';
-import { formatTime } from '../model/describe';
+import { runTimeText } from '../model/describe';
 import { mayHaveReachedServer } from '../model/errorText';
 import { Commands } from '../constants';
 import { guarded, q, reportFailure, resolveTargets, type Services } from './common';
@@ -19,7 +19,7 @@ export function confirmationText(targets: Deployment[]): { message: string; deta
     if (!d.schedule) lines.push(vscode.l10n.t('It is a manual-only deployment: it can no longer be run.'));
     else if (next.length) {
       lines.push(vscode.l10n.t('Its scheduled runs stop. These will not happen:'));
-      for (const x of next) lines.push(`  • ${formatTime(x)}`);
+      for (const x of next) lines.push(`  • ${runTimeText(x, d.schedule.timezone, { locale: vscode.env.language })}`);
     } else lines.push(vscode.l10n.t('Its scheduled runs stop.'));
     lines.push('');
     lines.push(vscode.l10n.t('It will be renamed {0}, which frees the name {1} for reuse.', q(`${d.name}_archived_<timestamp>`), q(d.name)));

@@ -169,11 +169,28 @@ export interface TimeFormat extends TextOptions {
   timeZone?: string;
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Intl.DateTimeFormat is costly to build (a tooltip needs ~10), so keep one per use. */
+function formatter(kind: 'dateTime' | 'time', locale: string | undefined, timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = `${kind}|${locale ?? ''}|${timeZone ?? ''}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const options: Intl.DateTimeFormatOptions = kind === 'dateTime'
+      ? { dateStyle: 'medium', timeStyle: 'short', timeZone }
+      : { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone };
+    f = new Intl.DateTimeFormat(locale, options);
+    if (formatters.size > 200) formatters.clear();
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 export function formatTime(iso: string, f: TimeFormat = {}): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   try {
-    return date.toLocaleString(f.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: f.timeZone });
+    return formatter('dateTime', f.locale, f.timeZone).format(date);
   } catch {
     return date.toISOString();
   }
@@ -182,7 +199,7 @@ export function formatTime(iso: string, f: TimeFormat = {}): string {
 /** Time of day in a zone, e.g. the deployment's own: "08:30". */
 function timeIn(iso: string, timeZone: string, locale?: string): string {
   try {
-    return new Date(iso).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
+    return formatter('time', locale, timeZone).format(new Date(iso));
   } catch {
     return '';
   }

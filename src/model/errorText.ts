@@ -42,7 +42,8 @@ export function reasonText(e: unknown): string {
 /** "Archiving “x” failed: <reason>. (Request ID: …)" */
 export function failureText(what: string, e: unknown): string {
   const id = requestIdOf(e);
-  const text = l10n.t('{0} failed: {1}.', what, reasonText(e));
+  const reason = reasonText(e).replace(/[.。…]+$/u, '');
+  const text = l10n.t('{0} failed: {1}.', what, reason);
   return id ? `${text} ${l10n.t('(Request ID: {0})', id)}` : text;
 }
 

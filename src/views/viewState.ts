@@ -16,7 +16,8 @@ const TICK_MS = 30_000;
 
 export class ViewState implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
-  private reportedAuthError: unknown;
+  /** A rejected token is reported once per connection, however many walks see the 401. */
+  private authPrompted = false;
   private lastKeys = new Map<string, unknown>();
   private ticker: ReturnType<typeof setInterval> | undefined;
 
@@ -30,7 +31,10 @@ export class ViewState implements vscode.Disposable {
   ) {
     this.subs.push(
       store.onDidChange(() => this.update()),
-      session.onDidChange(() => this.update()),
+      session.onDidChange(() => {
+        this.authPrompted = false;
+        this.update();
+      }),
       filter.onDidChange(() => this.update()),
       view.onDidChangeVisibility(() => this.syncTicker()),
     );
@@ -87,8 +91,8 @@ export class ViewState implements vscode.Disposable {
     const attention = s.deployments.filter(needsAttention).length;
     this.view.badge = attention ? { value: attention, tooltip: vscode.l10n.t('{0} deployments need attention', attention) } : undefined;
 
-    if (isAuthError(s.error) && s.error !== this.reportedAuthError) {
-      this.reportedAuthError = s.error;
+    if (isAuthError(s.error) && !this.authPrompted) {
+      this.authPrompted = true;
       void reportFailure(this.services, vscode.l10n.t('Loading deployments'), s.error);
     }
   }

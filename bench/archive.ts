@@ -1,0 +1,160 @@
+// 3. Archive path and the request half of 4. (activation): the real extension activated on the
+// fake `vscode` (test/unit/harness.ts), against an in-process local API whose request log is
+// read synchronously at the moment the store changes.
+
+import { startLocalApi, type LocalApi } from '../test/local-api/server';
+import { log, median, round } from './stats';
+
+export interface ArchiveResult {
+  n: number;
+  /** Deployments in the default (non-archived) list the view shows. */
+  listed: number;
+  /** Requests from the confirmed modal until the item left the store (and so the view). */
+  requestsBeforeRemoval: number;
+  requestsBeforeRemovalDetail: string[];
+  /** Requests of the refresh the command starts afterwards. */
+  refreshRequests: number;
+  refreshRequestKinds: Record<string, number>;
+  /** Modal confirmed → item gone, ms (median). */
+  removalMs: number;
+  /** Item gone → command finished (the refresh), ms (median). */
+  refreshMs: number;
+  /** onDidChangeTreeData(undefined) events (whole-tree re-renders) from the modal to the end of the refresh. */
+  fullTreeRefreshes: number;
+  runs: number;
+}
+
+export interface ActivationResult {
+  /** Requests made by activate() and the following 250 ms while the view is hidden. */
+  requestsBeforeView: number;
+  /** Requests made once the view becomes visible, until the list is loaded. */
+  requestsAfterView: number;
+  activateMs: number;
+  /** View shown → list loaded, ms. */
+  firstLoadMs: number;
+}
+
+const TOKEN = 'pt-bench-archive';
+
+type Harness = typeof import('../test/unit/harness');
+
+function kinds(api: LocalApi, from: number, to = api.requests.length): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of api.requests.slice(from, to)) {
+    const k = `${r.method} ${r.path.replace(/^\/api\/v1\/cloud/, '').replace(/dep_[A-Za-z0-9]+/, ':id')}`;
+    out[k] = (out[k] ?? 0) + 1;
+  }
+  return out;
+}
+
+async function settle(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+export async function measureActivation(n: number): Promise<ActivationResult> {
+  const h: Harness = await import('../test/unit/harness');
+  const fakeVscode = await import('../test/fakes/vscode');
+  const api = await startLocalApi({ port: 0, token: TOKEN, seed: n, quiet: true, warm: true });
+  const original = fakeVscode.window.createTreeView;
+  try {
+    // The view starts hidden (collapsed container, another view container in front, …).
+    fakeVscode.window.createTreeView = (id: string, options: unknown) => {
+      const v = original.call(fakeVscode.window, id, options);
+      v.visible = false;
+      return v;
+    };
+    api.resetRequests();
+    let t = performance.now();
+    const ext = await h.activateExtension({ baseUrl: api.baseUrl, token: TOKEN });
+    const activateMs = performance.now() - t;
+    await settle(250);
+    const requestsBeforeView = api.requests.length;
+    const view = fakeVscode.fake.views[0];
+    t = performance.now();
+    view.setVisible(true);
+    await h.until(() => ext.hooks.services.store.state === 'ready' && !ext.hooks.services.store.isLoading, 'first load', 60_000);
+    const firstLoadMs = performance.now() - t;
+    const requestsAfterView = api.requests.length - requestsBeforeView;
+    ext.dispose();
+    log(`activation: ${requestsBeforeView} requests before the view is shown, ${requestsAfterView} after (${round(activateMs)} ms activate, ${round(firstLoadMs)} ms first load)`);
+    return { requestsBeforeView, requestsAfterView, activateMs, firstLoadMs };
+  } finally {
+    fakeVscode.window.createTreeView = original;
+    await api.close();
+  }
+}
+
+export async function measureArchive(n: number, runs: number): Promise<ArchiveResult> {
+  const h: Harness = await import('../test/unit/harness');
+  const api = await startLocalApi({ port: 0, token: TOKEN, seed: n, quiet: true, warm: true });
+  try {
+    const ext = await h.activateExtension({ baseUrl: api.baseUrl, token: TOKEN });
+    const { store } = ext.hooks.services;
+    await h.until(() => store.state === 'ready' && !store.isLoading, 'first load', 60_000);
+    const listed = store.deployments.length;
+    const archive = h.fake.commands.get('qoder.archiveDeployment');
+    if (!archive) throw new Error('qoder.archiveDeployment is not registered');
+
+    const before: number[] = [];
+    const refresh: number[] = [];
+    const removalMs: number[] = [];
+    const refreshMs: number[] = [];
+    const fullRefreshes: number[] = [];
+    let detail: string[] = [];
+    let refreshKinds: Record<string, number> = {};
+    for (let r = 0; r < runs; r++) {
+      const target = store.deployments.find((d) => d.archived_at === null);
+      if (!target) throw new Error('nothing left to archive');
+      api.resetRequests();
+      let atRemoval = -1;
+      let removedAt = 0;
+      const sub = store.onDidChange(() => {
+        if (atRemoval < 0 && !store.get(target.id)) {
+          atRemoval = api.requests.length;
+          removedAt = performance.now();
+        }
+      });
+      let whole = 0;
+      const treeSub = ext.hooks.tree.onDidChangeTreeData((e) => {
+        if (e === undefined) whole++;
+      });
+      h.fake.answers.push('Archive'); // the modal's answer
+      const t0 = performance.now();
+      await archive(ext.hooks.tree.nodeFor(target.id));
+      const t1 = performance.now();
+      sub.dispose();
+      const shownModal = h.fake.shown.find((s) => s.options?.modal && s.items.includes('Archive'));
+      if (!shownModal) throw new Error('the archive modal was not shown');
+      if (atRemoval < 0) throw new Error(`${target.id} never left the store`);
+      if (store.isLoading) await h.until(() => !store.isLoading, 'refresh', 60_000);
+      treeSub.dispose();
+      fullRefreshes.push(whole);
+      before.push(atRemoval);
+      refresh.push(api.requests.length - atRemoval);
+      removalMs.push(removedAt - t0);
+      refreshMs.push(t1 - removedAt);
+      if (r === 0) {
+        detail = api.requests.slice(0, atRemoval).map((x) => `${x.method} ${x.path.replace(/^\/api\/v1\/cloud/, '')} → ${x.status}`);
+        refreshKinds = kinds(api, atRemoval);
+      }
+      h.fake.shown = [];
+    }
+    ext.dispose();
+    const res: ArchiveResult = {
+      n,
+      listed,
+      requestsBeforeRemoval: median(before),
+      requestsBeforeRemovalDetail: detail,
+      refreshRequests: median(refresh),
+      refreshRequestKinds: refreshKinds,
+      removalMs: median(removalMs),
+      refreshMs: median(refreshMs),
+      fullTreeRefreshes: median(fullRefreshes),
+      runs,
+    };
+    log(`archive: ${res.requestsBeforeRemoval} request(s) before removal (${round(res.removalMs)} ms), then ${res.refreshRequests} for the refresh (${round(res.refreshMs)} ms); ${res.fullTreeRefreshes} whole-tree refresh events`);
+    return res;
+  } finally {
+    await api.close();
+  }
+}

@@ -1,0 +1,189 @@
+// The JSON object of `npm run bench -- --json`, and the same figures as a text or Markdown table.
+
+import * as os from 'node:os';
+import type { ActivationResult, ArchiveResult } from './archive';
+import type { BundleResult } from './bundle';
+import type { ListAllResult } from './list-all';
+import type { MemoryResult } from './memory';
+import type { Options } from './run';
+import { round } from './stats';
+import type { TreeResult } from './tree';
+
+export const BUDGETS = {
+  list_all_ratio: 1.15,
+  tree_build_ratio: 1.0,
+  bundle_bytes: 120 * 1024,
+  archive_requests_before_removal: 1,
+} as const;
+
+interface Inputs {
+  opts: Options;
+  listAll: ListAllResult;
+  tree: TreeResult;
+  memory: MemoryResult;
+  scaling: ListAllResult[];
+  archive: ArchiveResult;
+  activation: ActivationResult;
+  bundle: BundleResult;
+  page: number;
+  load: number[];
+  seconds: number;
+}
+
+export type Report = ReturnType<typeof buildReport>;
+
+export function buildReport(x: Inputs) {
+  const { opts, listAll, tree, memory, archive, activation, bundle } = x;
+  const floor = Math.ceil(listAll.n / x.page);
+  const scaling: Record<string, number> = {};
+  for (const s of x.scaling) {
+    scaling[`n${s.n}_ms`] = round(s.clientMs, 1);
+    scaling[`n${s.n}_per_item_us`] = round((s.clientMs * 1000) / s.n, 2);
+    scaling[`n${s.n}_raw_ms`] = round(s.rawMs, 1);
+    scaling[`n${s.n}_requests`] = s.requests;
+  }
+  const perItem = x.scaling.map((s) => (s.clientMs * 1000) / s.n);
+  // Linear means the per-item cost does not grow with N: compare the largest N with the middle one.
+  const largest = x.scaling[x.scaling.length - 1];
+  const middle = x.scaling[Math.floor(x.scaling.length / 2)];
+  scaling.per_item_growth = round((largest.clientMs / largest.n) / (middle.clientMs / middle.n), 3);
+  scaling.per_item_spread = round(Math.max(...perItem) / Math.min(...perItem), 3);
+
+  const probe = bundle.probe;
+  const report = {
+    bench: 'qoder-deployments',
+    mode: opts.smoke ? 'smoke' : 'full',
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpus: os.cpus().length,
+    load_avg_1m: round(x.load[0], 2),
+    runs: opts.runs,
+    warmup: opts.warmup,
+    n: listAll.n,
+    transport: opts.transport,
+
+    list_all_ratio: round(listAll.ratio, 3),
+    list_all_requests: listAll.requests,
+    list_all_requests_floor: floor,
+    list_all_ms_client: round(listAll.clientMs, 1),
+    list_all_ms_raw: round(listAll.rawMs, 1),
+    list_all_cpu_ms_client: round(listAll.clientCpuMs, 1),
+    list_all_cpu_ms_raw: round(listAll.rawCpuMs, 1),
+    list_all_cpu_ratio: round(listAll.cpuRatio, 3),
+    list_all_min_ratio: round(listAll.minRatio, 3),
+
+    tree_build_ratio: round(tree.ratio, 3),
+    tree_build_ms: round(tree.buildMs, 2),
+    tree_tooltip_ms: round(tree.tooltipMs, 2),
+    tree_tooltip_us_per_item: round((tree.tooltipMs * 1000) / tree.n, 1),
+    tree_tooltip_ms_cached_date_format: round(tree.tooltipCachedDateFormatMs, 2),
+    tree_build_with_tooltips_ratio: round(tree.tooltipRatio, 3),
+    tree_refresh_ms: round(tree.refreshMs, 2),
+    tree_refresh_ms_item_cache: round(tree.refreshCachedMs, 2),
+    json_parse_ms: round(tree.jsonParseMs, 2),
+    payload_mb: round(tree.payloadBytes / (1024 * 1024), 2),
+
+    archive_requests_before_removal: archive.requestsBeforeRemoval,
+    archive_requests_before_removal_detail: archive.requestsBeforeRemovalDetail,
+    archive_refresh_requests: archive.refreshRequests,
+    archive_refresh_request_kinds: archive.refreshRequestKinds,
+    archive_listed: archive.listed,
+    archive_removal_ms: round(archive.removalMs, 1),
+    archive_refresh_ms: round(archive.refreshMs, 1),
+    archive_full_tree_refreshes: archive.fullTreeRefreshes,
+
+    bundle_bytes: bundle.bytes,
+    bundle_built: bundle.built,
+    bundle_build_error: bundle.buildError ?? null,
+    bundle_packages: bundle.packages,
+    activation_requests_before_view: activation.requestsBeforeView,
+    activation_requests_after_view: activation.requestsAfterView,
+    activation_ms: round(activation.activateMs, 2),
+    first_load_ms: round(activation.firstLoadMs, 1),
+    bundle_activation_requests_before_view: probe?.requestsBeforeView ?? null,
+    bundle_modules_at_load: probe?.required.load ?? null,
+    bundle_modules_on_activate: probe?.required.activate ?? null,
+    bundle_modules_on_view_open: probe?.required.view ?? null,
+    activation_heavy_modules: probe?.heavyBeforeView ?? null,
+    bundle_load_ms: probe ? round(probe.loadMs, 1) : null,
+    bundle_probe_error: bundle.probeError ?? null,
+
+    heap_mb_10k: round(memory.heapMb, 2),
+    heap_bytes_per_deployment: Math.round(memory.bytesPerDeployment),
+    heap_mb_raw_json: round(memory.rawJsonHeapMb, 2),
+
+    scaling,
+
+    budgets: {
+      list_all_ratio: { budget: BUDGETS.list_all_ratio, value: round(listAll.ratio, 3), met: listAll.ratio <= BUDGETS.list_all_ratio },
+      list_all_requests: { budget: floor, value: listAll.requests, met: listAll.requests === floor },
+      tree_build_ratio: { budget: BUDGETS.tree_build_ratio, value: round(tree.ratio, 3), met: tree.ratio <= BUDGETS.tree_build_ratio },
+      bundle_bytes: { budget: BUDGETS.bundle_bytes, value: bundle.bytes, met: bundle.bytes <= BUDGETS.bundle_bytes },
+      archive_requests_before_removal: {
+        budget: BUDGETS.archive_requests_before_removal,
+        value: archive.requestsBeforeRemoval,
+        met: archive.requestsBeforeRemoval === BUDGETS.archive_requests_before_removal,
+      },
+      activation_requests_before_view: { budget: 0, value: activation.requestsBeforeView, met: activation.requestsBeforeView === 0 },
+    },
+    seconds: round(x.seconds, 1),
+  };
+  return report;
+}
+
+type Row = [figure: string, measured: string, baseline: string, value: string, budget: string, status: string];
+
+function ms(x: number): string {
+  return `${x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0)} ms`;
+}
+
+function mark(met: boolean | undefined): string {
+  return met === undefined ? '' : met ? 'ok' : 'OVER';
+}
+
+export function rows(r: Report): Row[] {
+  const b = r.budgets;
+  const n = r.n.toLocaleString('en-US');
+  const out: Row[] = [
+    [`List all, N=${n} (wall)`, `client ${ms(r.list_all_ms_client)}`, `raw ${ms(r.list_all_ms_raw)}`, `×${r.list_all_ratio.toFixed(2)}`, `≤ ×${BUDGETS.list_all_ratio}`, mark(b.list_all_ratio.met)],
+    [`List all, N=${n} (CPU)`, `client ${ms(r.list_all_cpu_ms_client)}`, `raw ${ms(r.list_all_cpu_ms_raw)}`, `×${r.list_all_cpu_ratio.toFixed(2)}`, '', ''],
+    [`List all, N=${n} (fastest runs)`, '', '', `×${r.list_all_min_ratio.toFixed(2)}`, '', ''],
+    ['List all requests', `${r.list_all_requests}`, `floor ${r.list_all_requests_floor}`, `${r.list_all_requests}`, `= ${r.list_all_requests_floor}`, mark(b.list_all_requests.met)],
+    [`Tree build, N=${n} (no tooltips)`, ms(r.tree_build_ms), `JSON.parse ${ms(r.json_parse_ms)}`, `×${r.tree_build_ratio.toFixed(2)}`, `≤ ×${BUDGETS.tree_build_ratio.toFixed(1)}`, mark(b.tree_build_ratio.met)],
+    ['Tree tooltips (lazy, all items)', ms(r.tree_tooltip_ms), `cached date formats ${ms(r.tree_tooltip_ms_cached_date_format)}`, `${r.tree_tooltip_us_per_item} µs/hover; ×${r.tree_build_with_tooltips_ratio.toFixed(2)} if eager`, '', ''],
+    ['Tree refresh (same list)', ms(r.tree_refresh_ms), `item cache ${ms(r.tree_refresh_ms_item_cache)}`, '', '', ''],
+    ['Archive: requests before removal', `${r.archive_requests_before_removal}`, 'floor 1', `${r.archive_requests_before_removal}`, '= 1', mark(b.archive_requests_before_removal.met)],
+    ['Archive: refresh requests after', `${r.archive_refresh_requests}`, `${r.archive_listed.toLocaleString('en-US')} listed`, `${ms(r.archive_refresh_ms)}; ${r.archive_full_tree_refreshes} whole-tree re-renders`, '', ''],
+    ['Bundle dist/extension.js', `${(r.bundle_bytes / 1024).toFixed(1)} KB`, '', `${r.bundle_bytes} B`, `≤ ${BUDGETS.bundle_bytes / 1024} KB`, mark(b.bundle_bytes.met)],
+    ['Activation: requests before view', `${r.activation_requests_before_view}`, `bundle: ${r.bundle_activation_requests_before_view ?? '?'}`, `${r.activation_requests_after_view} once shown`, '= 0', mark(b.activation_requests_before_view.met)],
+    ['Activation: heavy modules', (r.activation_heavy_modules ?? ['?']).join(', ') || 'none', `at load: ${(r.bundle_modules_at_load ?? []).join(', ')}`, r.bundle_load_ms === null ? '' : `load ${ms(r.bundle_load_ms)}`, 'none', r.activation_heavy_modules === null ? '' : mark(r.activation_heavy_modules.length === 0)],
+    [`Heap, N=${n}`, `${r.heap_mb_10k.toFixed(1)} MB`, `parsed JSON ${r.heap_mb_raw_json.toFixed(1)} MB`, `${r.heap_bytes_per_deployment} B/item`, '', ''],
+  ];
+  for (const key of Object.keys(r.scaling)) {
+    const m = /^n(\d+)_ms$/.exec(key);
+    if (!m) continue;
+    const k = Number(m[1]);
+    out.push([`Scaling: list all N=${k.toLocaleString('en-US')}`, ms(r.scaling[key]), `raw ${ms(r.scaling[`n${k}_raw_ms`])}`, `${r.scaling[`n${k}_per_item_us`].toFixed(2)} µs/item`, '', '']);
+  }
+  out.push(['Scaling: per-item growth', `×${r.scaling.per_item_growth.toFixed(2)}`, 'largest N vs middle N', `spread ×${r.scaling.per_item_spread.toFixed(2)}`, '≈ ×1 (linear)', '']);
+  return out;
+}
+
+const HEAD: Row = ['Figure', 'Measured', 'Baseline / context', 'Value', 'Budget', 'Status'];
+
+function header(r: Report): string {
+  return `Qoder Deployments benchmark (${r.mode}): node ${r.node}, ${r.platform}, ${r.cpus} CPUs, load ${r.load_avg_1m}, N=${r.n}, median of ${r.runs} run(s)${r.warmup ? ' after a warm-up' : ''}, ${r.seconds} s`;
+}
+
+export function textTable(r: Report): string {
+  const all = [HEAD, ...rows(r)];
+  const w = HEAD.map((_, i) => Math.max(...all.map((row) => [...row[i]].length)));
+  const line = (row: Row): string => row.map((c, i) => c + ' '.repeat(w[i] - [...c].length)).join('  ').trimEnd();
+  return [header(r), '', line(HEAD), w.map((x) => '-'.repeat(x)).join('  '), ...rows(r).map(line)].join('\n');
+}
+
+export function markdownTable(r: Report): string {
+  const esc = (c: string): string => c.replace(/\|/g, '\\|');
+  const line = (row: Row): string => `| ${row.map(esc).join(' | ')} |`;
+  return [`_${header(r)}_`, '', line(HEAD), `|${HEAD.map(() => '---').join('|')}|`, ...rows(r).map(line)].join('\n');
+}
