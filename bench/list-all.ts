@@ -2,7 +2,6 @@
 
 import * as http from 'node:http';
 import { QoderClient } from '../src/api/client';
-import { nodeFetch } from '../src/api/http';
 import type { Deployment } from '../src/api/types';
 import type { ApiProcess } from './api-process';
 import { fullGc, log, median, round, sample, type Sample } from './stats';
@@ -50,14 +49,9 @@ function get(url: string, headers: Record<string, string>): Promise<string> {
   });
 }
 
-/** `--transport node-fetch` measures the client with the transport it had before bench/ (for before/after). */
-export let transport: 'default' | 'node-fetch' = 'default';
-export function setTransport(t: 'default' | 'node-fetch'): void {
-  transport = t;
-}
-
+/** The real client with its real transport (node-fetch). */
 export function newClient(api: ApiProcess): QoderClient {
-  return new QoderClient({ baseUrl: api.baseUrl, token: api.token, fetch: transport === 'node-fetch' ? nodeFetch : undefined });
+  return new QoderClient({ baseUrl: api.baseUrl, token: api.token });
 }
 
 export async function clientWalk(client: QoderClient): Promise<{ deployments: Deployment[]; requests: number }> {

@@ -60,7 +60,6 @@ export function buildReport(x: Inputs) {
     runs: opts.runs,
     warmup: opts.warmup,
     n: listAll.n,
-    transport: opts.transport,
 
     list_all_ratio: round(listAll.ratio, 3),
     list_all_requests: listAll.requests,

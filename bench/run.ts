@@ -1,6 +1,6 @@
 // `npm run bench`: the performance benchmark of issue #5. See bench/README.md.
 //
-//   node --import tsx --expose-gc bench/run.ts [--json] [--markdown] [--smoke] [--runs N] [--n N] [--no-build] [--no-warmup] [--out file.json] [--transport node-fetch]
+//   node --import tsx --expose-gc bench/run.ts [--json] [--markdown] [--smoke] [--runs N] [--n N] [--no-build] [--no-warmup] [--out file.json]
 //
 // Prints a table (default), only one JSON object (--json) or a Markdown table (--markdown) on
 // stdout; progress goes to stderr. Exits non-zero only when the benchmark itself fails.
@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import { startApiProcess, type ApiProcess } from './api-process';
 import { measureActivation, measureArchive } from './archive';
 import { measureBundle } from './bundle';
-import { clientWalk, measureListAll, newClient, PAGE, rawWalk, setTransport, type ListAllResult } from './list-all';
+import { clientWalk, measureListAll, newClient, PAGE, rawWalk, type ListAllResult } from './list-all';
 import { measureMemory } from './memory';
 import { buildReport, markdownTable, textTable } from './report';
 import { log } from './stats';
@@ -28,8 +28,6 @@ export interface Options {
   build: boolean;
   /** Also write the JSON report to this file. */
   out: string | undefined;
-  /** Client transport for the list-all, memory and scaling figures: the default, or node-fetch (the one before bench/). */
-  transport: 'default' | 'node-fetch';
 }
 
 export function parseArgs(argv: string[]): Options {
@@ -53,13 +51,11 @@ export function parseArgs(argv: string[]): Options {
     scaling: smoke ? [100, n, 2_500] : [1_000, 10_000, 50_000],
     build: !has('--no-build'),
     out: argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : undefined,
-    transport: argv.includes('--transport') && argv[argv.indexOf('--transport') + 1] === 'node-fetch' ? 'node-fetch' : 'default',
   };
 }
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
-  setTransport(opts.transport);
   const started = performance.now();
   const load = os.loadavg();
   log(`${opts.smoke ? 'smoke' : 'full'} run: N=${opts.n}, ${opts.runs} run(s)${opts.warmup ? ' after a warm-up' : ', no warm-up'}, node ${process.version}, ${os.cpus().length} CPUs, load ${load.map((l) => l.toFixed(2)).join(' ')}`);

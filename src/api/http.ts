@@ -307,7 +307,8 @@ export class HttpClient {
     if (outcome.transport) return idempotent; // a POST may have been processed
     const res = outcome.response;
     if (!res) return false;
-    if (res.status === 409) return false;
+    // 409 is a state conflict and 501 a feature that needs a beta header: repeating won't help.
+    if (res.status === 409 || res.status === 501) return false;
     const hint = header(res, 'x-should-retry')?.trim().toLowerCase();
     if (hint === 'false') return false;
     // Non-idempotent requests carry no Idempotency-Key, so only a 429 (not processed) is

@@ -382,6 +382,12 @@ describe('retry policy', () => {
     assert.equal(calls.length, 1);
   });
 
+  test('501 (feature needs a beta header) is not retried: it is not transient', async () => {
+    const { client, calls } = makeClient([response({ status: 501, body: fixtureText('error-501-legacy.json') }), json(DEPLOYMENT)]);
+    await rejection(client.getDeployment(DEP_ID));
+    assert.equal(calls.length, 1);
+  });
+
   test('x-should-retry overrides the status (GET)', async () => {
     const a = makeClient([response({ status: 503, headers: { 'x-should-retry': 'false' } }), json(DEPLOYMENT)]);
     await rejection(a.client.getDeployment(DEP_ID));
