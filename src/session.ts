@@ -96,7 +96,7 @@ export class Session implements vscode.Disposable {
     const client = this.client;
     const configError = this.configError;
     const source: DeploymentSource | undefined = client
-      ? { listAll: (includeArchived, signal): Promise<LoadResult> => client.listAllDeployments({ include_archived: includeArchived }, { signal }) }
+      ? { listAll: (includeArchived, signal, onPage): Promise<LoadResult> => client.listAllDeployments({ include_archived: includeArchived }, { signal, onPage }) }
       : configError
         ? { listAll: () => Promise.reject(configError) }
         : undefined;

@@ -113,7 +113,7 @@ export class QoderClient {
    */
   async listAllDeployments(
     filter?: DeploymentListFilter,
-    opts?: RequestOptions,
+    opts?: RequestOptions & { onPage?: (soFar: readonly Deployment[]) => void },
   ): Promise<{ deployments: Deployment[]; invalid: InvalidItem[]; requests: number }> {
     const query = this.deploymentQuery(filter);
     const stats = { requests: 0 };
@@ -124,6 +124,7 @@ export class QoderClient {
       deployments.push(...page.data);
       for (const item of page.invalid) invalid.push({ ...item, index: item.index + offset });
       offset += page.data.length + page.invalid.length;
+      if (page.has_more) opts?.onPage?.(deployments);
     }
     return { deployments, invalid, requests: stats.requests };
   }

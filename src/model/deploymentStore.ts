@@ -11,7 +11,8 @@ export interface LoadResult {
 
 /** Where deployments come from: normally a QoderClient bound to one base URL and token. */
 export interface DeploymentSource {
-  listAll(includeArchived: boolean, signal: AbortSignal): Promise<LoadResult>;
+  /** `onPage` receives the deployments loaded so far while more pages are coming. */
+  listAll(includeArchived: boolean, signal: AbortSignal, onPage?: (soFar: readonly Deployment[]) => void): Promise<LoadResult>;
 }
 
 export type LoadState =
@@ -139,9 +140,16 @@ export class DeploymentStore implements Disposable {
       this.abort = abort;
       this.walks++;
       try {
-        const result = await source.listAll(this.includeArchived, abort.signal);
+        // The first load shows rows as pages arrive; later walks keep the shown list until
+        // they are complete, so it never shrinks or flickers.
+        const onPage = (soFar: readonly Deployment[]): void => {
+          if (generation !== this.generation || this.loaded) return;
+          this.setList(this.visible(soFar));
+          this.changed.fire();
+        };
+        const result = await source.listAll(this.includeArchived, abort.signal, onPage);
         if (generation !== this.generation) return;
-        this.setList(this.includeArchived ? result.deployments : result.deployments.filter((d) => !isArchived(d)));
+        this.setList(this.visible(result.deployments));
         this.lastInvalid = result.invalid;
         this.loaded = true;
         this.lastError = undefined;
@@ -192,6 +200,10 @@ export class DeploymentStore implements Disposable {
 
   pendingAction(id: string): string | undefined {
     return this.actions.get(id);
+  }
+
+  private visible(list: readonly Deployment[]): Deployment[] {
+    return this.includeArchived ? list.slice() : list.filter((d) => !isArchived(d));
   }
 
   private setList(list: Deployment[]): void {

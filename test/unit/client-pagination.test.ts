@@ -193,3 +193,19 @@ describe('runs', () => {
     assert.deepEqual(params(calls[0]), { limit: '2' });
   });
 });
+
+describe('listAllDeployments progress', () => {
+  test('reports the deployments so far after every page but the last', async () => {
+    const ids = (n: number) => `dep_${n.toString(16).padStart(32, '0')}`;
+    const dep = (n: number) => ({ ...(fixture('deployment-active.json') as object), id: ids(n), name: `d${n}` });
+    const { client } = makeClient([
+      json({ data: [dep(1), dep(2)], has_more: true, next_page: ids(2), first_id: ids(1), last_id: ids(2) }),
+      json({ data: [dep(3)], has_more: true, next_page: ids(3), first_id: ids(3), last_id: ids(3) }),
+      json({ data: [dep(4)], has_more: false, next_page: null, first_id: ids(4), last_id: ids(4) }),
+    ]);
+    const seen: number[] = [];
+    const all = await client.listAllDeployments(undefined, { onPage: (soFar) => seen.push(soFar.length) });
+    assert.deepEqual(seen, [2, 3]);
+    assert.equal(all.deployments.length, 4);
+  });
+});

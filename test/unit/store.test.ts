@@ -233,3 +233,46 @@ test('run store: an error is kept for display and a retry after invalidate refet
   assert.equal(runs.get('dep_a')?.error, undefined);
   assert.equal(n, 2);
 });
+
+test('store: the first load shows rows as pages arrive; a later refresh never shows a partial list', async () => {
+  const store = new DeploymentStore();
+  const a = variant('active', 1);
+  const b = variant('active', 2);
+  const c = variant('active', 3);
+  let page: ((soFar: readonly Deployment[]) => void) | undefined;
+  let finish: ((r: LoadResult) => void) | undefined;
+  store.setSource({
+    listAll: (_inc, _signal, onPage) => new Promise((resolve) => {
+      page = onPage;
+      finish = resolve;
+    }),
+  });
+  const first = store.refresh();
+  page!([a]);
+  assert.deepEqual(store.deployments.map((d) => d.id), [a.id], 'first page shown at once');
+  assert.equal(store.state, 'loading', 'still loading');
+  page!([a, b]);
+  assert.equal(store.deployments.length, 2);
+  finish!(ok([a, b, c]));
+  await first;
+  assert.equal(store.state, 'ready');
+  assert.equal(store.deployments.length, 3);
+
+  const second = store.refresh({ fresh: true });
+  page!([a]);
+  assert.equal(store.deployments.length, 3, 'a refresh keeps the whole list until it completes');
+  finish!(ok([a, b]));
+  await second;
+  assert.deepEqual(store.deployments.map((d) => d.id), [a.id, b.id]);
+});
+
+test('store: pages of an old token\'s walk are ignored', async () => {
+  const store = new DeploymentStore();
+  let oldPage: ((soFar: readonly Deployment[]) => void) | undefined;
+  store.setSource({ listAll: (_i, _s, onPage) => { oldPage = onPage; return new Promise(() => undefined); } });
+  void store.refresh();
+  store.setSource({ listAll: () => new Promise(() => undefined) });
+  void store.refresh();
+  oldPage!([fixture('active')]);
+  assert.equal(store.deployments.length, 0);
+});
