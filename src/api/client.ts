@@ -3,7 +3,7 @@
 // parse.ts, and everything about transport lives in http.ts.
 
 import { QoderError } from './errors';
-import { HttpClient, defaultUserAgent, type FetchLike, type HttpRequest, type RequestLogEntry } from './http';
+import { HttpClient, defaultUserAgent, type HttpClientOptions, type HttpRequest } from './http';
 import { baseUrlString, isDeploymentId, isRunId, parseDeployment, parseListPage, parseRun, validateBaseUrl } from './parse';
 import type {
   Deployment,
@@ -15,22 +15,8 @@ import type {
   RunListFilter,
 } from './types';
 
-export interface QoderClientOptions {
-  /** e.g. https://api.qoder.com/api/v1/cloud */
-  baseUrl: string;
-  token: string;
-  /** Defaults to node-fetch (see nodeFetch in http.ts). */
-  fetch?: FetchLike;
-  /** Total per-attempt timeout including the body read. Default 30 000 ms. */
-  timeoutMs?: number;
-  /** Default 2. */
-  retries?: number;
-  /** Default `qoder-deployments-vscode/<QODER_EXTENSION_VERSION ?? 0.0.0>`. */
-  userAgent?: string;
-  /** One call per HTTP request (attempt / redirect hop); never contains the token. */
-  onRequest?: (e: RequestLogEntry) => void;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  random?: () => number;
+/** The HTTP options (base URL, token, transport, timeout, retries, logging hook, clock). */
+export interface QoderClientOptions extends Omit<HttpClientOptions, 'now'> {
   /** Spacing between page fetches when walking a list. Default 0 (the reference suggests ≥ 100 ms). */
   minPageIntervalMs?: number;
 }

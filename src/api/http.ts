@@ -3,32 +3,11 @@
 // token redaction. Knows nothing about deployments — see client.ts for that.
 
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
 import { QoderApiError, QoderError } from './errors';
-
-// ---------------------------------------------------------------------------------------
-// Minimal fetch surface (node-fetch 3, undici fetch and test fakes all satisfy it)
-
-export interface HeadersLike {
-  get(name: string): string | null;
-}
-
-export interface ResponseLike {
-  status: number;
-  statusText?: string;
-  headers: HeadersLike;
-  text(): Promise<string>;
-}
-
-export interface FetchInit {
-  method: string;
-  headers: Record<string, string>;
-  body?: string;
-  redirect: 'manual';
-  signal: AbortSignal;
-}
-
-export type FetchLike = (url: string, init: FetchInit) => Promise<ResponseLike>;
+import { header, nodeFetch, type FetchInit, type FetchLike, type ResponseLike } from './transport';
+import { redact } from './redact';
+import { apiErrorFrom, bodyExcerpt, formatSeconds, redirectTargetOf } from './envelope';
+import { backoffMs, defaultSleep, MAX_RETRY_AFTER_MS, parseRetryAfterMs, raceSignal } from './retry';
 
 export interface RequestLogEntry {
   method: string;
@@ -44,13 +23,18 @@ export interface RequestLogEntry {
 }
 
 export interface HttpClientOptions {
-  /** Already validated (see validateBaseUrl), without trailing slash. */
+  /** e.g. https://api.qoder.com/api/v1/cloud (validated by the client; see validateBaseUrl). */
   baseUrl: string;
   token: string;
+  /** Defaults to node-fetch (see transport.ts). */
   fetch?: FetchLike;
+  /** Total per-attempt timeout including the body read. Default 30 000 ms. */
   timeoutMs?: number;
+  /** Default 2. */
   retries?: number;
+  /** Default `qoder-deployments-vscode/<QODER_EXTENSION_VERSION ?? 0.0.0>`. */
   userAgent?: string;
+  /** One call per HTTP request (attempt / redirect hop); never contains the token. */
   onRequest?: (e: RequestLogEntry) => void;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
@@ -80,144 +64,13 @@ export interface HttpResult {
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_RETRIES = 2;
 const MAX_REDIRECTS = 3;
-const MAX_RETRY_AFTER_MS = 60_000;
-const INITIAL_RETRY_DELAY_MS = 500;
-const MAX_RETRY_DELAY_MS = 8_000;
-const EXCERPT_CHARS = 120;
 
 export function defaultUserAgent(): string {
   return `qoder-deployments-vscode/${process.env.QODER_EXTENSION_VERSION ?? '0.0.0'}`;
 }
 
 // ---------------------------------------------------------------------------------------
-// Redaction
-
-// A bearer value must look like a credential (≥ 8 chars with a digit) so that prose such
-// as "Invalid bearer token." survives; our own token is removed verbatim anyway.
-const BEARER_RE = /\bBearer\s+(?=[^\s"',;]*\d)[^\s"',;]{8,}/gi;
-const PAT_RE = /(?<![A-Za-z0-9])pt-[A-Za-z0-9._~+/=-]{6,}/g;
-
-/**
- * Replace every occurrence of `secret` (also URL-encoded) and anything that looks like a
- * bearer credential (`Bearer <x>`, x ≥ 8 chars containing a digit) or a Qoder PAT
- * (`pt-` + ≥ 6 token chars, not preceded by a letter/digit) by `***`.
- */
-export function redact(text: string, secret: string): string {
-  let out = String(text);
-  if (typeof secret === 'string' && secret !== '') {
-    out = out.split(secret).join('***');
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret) out = out.split(encoded).join('***');
-  }
-  return out.replace(BEARER_RE, '***').replace(PAT_RE, '***');
-}
-
-// ---------------------------------------------------------------------------------------
 // Helpers
-
-/** Abortable sleep; rejects with the signal's reason when aborted. */
-export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** Reject as soon as `signal` aborts, even if `p` never settles (fakes that ignore the signal). */
-function raceSignal<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    p.catch(() => undefined);
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
-
-/** Collapse whitespace, strip tags, cut to ~120 chars: a safe one-line excerpt of a body. */
-export function bodyExcerpt(text: string, max = EXCERPT_CHARS): string {
-  const plain = text
-    .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return plain.length > max ? `${plain.slice(0, max)}…` : plain;
-}
-
-function formatSeconds(ms: number): string {
-  const s = ms / 1000;
-  return `${Number.isInteger(s) ? s : Number(s.toFixed(3))} s`;
-}
-
-function isObj(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-function header(res: ResponseLike, name: string): string | undefined {
-  try {
-    const v = res.headers.get(name);
-    return v === null || v === undefined ? undefined : String(v);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Delay the server asked for, in ms: `retry-after-ms`, else `retry-after` as seconds or an
- * HTTP date. Returns undefined when absent or unparsable (negative values included).
- */
-export function parseRetryAfterMs(res: ResponseLike, now: number): number | undefined {
-  const ms = header(res, 'retry-after-ms');
-  if (ms !== undefined && ms.trim() !== '') {
-    const n = Number(ms);
-    if (Number.isFinite(n) && n >= 0) return n;
-  }
-  const ra = header(res, 'retry-after');
-  if (ra === undefined || ra.trim() === '') return undefined;
-  const trimmed = ra.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
-  if (/^[A-Za-z]/.test(trimmed)) {
-    const date = Date.parse(trimmed);
-    if (Number.isFinite(date)) return Math.max(0, date - now);
-  }
-  return undefined;
-}
-
-/** Python-SDK backoff: min(0.5·2^n, 8) s, minus up to 25 % jitter. `retryIndex` is 0 for the first retry. */
-export function backoffMs(retryIndex: number, random: () => number): number {
-  const base = Math.min(INITIAL_RETRY_DELAY_MS * 2 ** retryIndex, MAX_RETRY_DELAY_MS);
-  let r = random();
-  if (!Number.isFinite(r) || r < 0) r = 0;
-  if (r > 1) r = 1;
-  return base * (1 - 0.25 * r);
-}
-
-function statusText(res: ResponseLike): string {
-  const t = typeof res.statusText === 'string' && res.statusText.trim() !== '' ? res.statusText.trim() : STATUS_CODES[res.status];
-  return t ?? '';
-}
 
 // ---------------------------------------------------------------------------------------
 // Attempt outcomes
@@ -452,89 +305,14 @@ export class HttpClient {
 
   /** Where a 3xx may be followed to, or the error explaining why it is not. */
   private redirectTarget(res: ResponseLike, current: string, operation: string, requestId: string): URL | QoderError {
-    const location = header(res, 'location');
-    if (location === undefined || location.trim() === '') {
-      return new QoderApiError({
-        status: res.status,
-        type: `http_${res.status}`,
-        message: this.redact(`HTTP ${res.status} ${statusText(res)} from ${operation} without a Location header.`),
-        requestId,
-        operation,
-      });
-    }
-    let target: URL;
-    try {
-      target = new URL(location, current);
-    } catch {
-      return new QoderApiError({
-        status: res.status,
-        type: 'invalid_redirect',
-        message: this.redact(`${operation}: the API redirected to an invalid location; not followed.`),
-        requestId,
-        operation,
-      });
-    }
-    if (target.origin !== this.origin || target.username !== '' || target.password !== '') {
-      const where = /^https?:$/.test(target.protocol) ? target.origin : target.protocol;
-      return new QoderApiError({
-        status: res.status,
-        type: 'cross_origin_redirect',
-        message: this.redact(
-          `${operation}: the API redirected to another host (${where}). The redirect was not followed and the access token was not sent there. Check the API base URL setting (expected origin ${this.origin}).`,
-        ),
-        requestId,
-        operation,
-      });
-    }
-    return target;
+    return redirectTargetOf(res, current, this.origin, operation, requestId, (t) => this.redact(t));
   }
 
   /** Build the QoderApiError for a non-2xx answer, from the envelope when there is one. */
   private apiError(res: ResponseLike, text: string, operation: string, headerRequestId: string): QoderApiError {
-    const status = res.status;
-    const retryAfterMs = parseRetryAfterMs(res, this.now());
-    const retryAfterSeconds = retryAfterMs === undefined ? undefined : retryAfterMs / 1000;
-    let body: unknown;
-    try {
-      body = text.trim() === '' ? undefined : JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    if (isObj(body) && isObj(body.error) && (typeof body.error.type === 'string' || typeof body.error.message === 'string')) {
-      const e = body.error;
-      const type = typeof e.type === 'string' && e.type !== '' ? e.type : `http_${status}`;
-      let message =
-        typeof e.message === 'string' && e.message.trim() !== ''
-          ? e.message
-          : `HTTP ${status} ${statusText(res)} (${type}) from ${operation}`.replace(/\s+/g, ' ');
-      // [cli] 501 envelope: name the beta feature.
-      if (typeof e.feature === 'string') {
-        message += ` (feature: ${e.feature}${typeof e.available_from === 'string' ? `, available from ${e.available_from}` : ''})`;
-      }
-      const requestId = typeof body.request_id === 'string' && body.request_id !== '' ? body.request_id : headerRequestId;
-      const param = typeof e.param === 'string' ? e.param : undefined;
-      return new QoderApiError({
-        status,
-        type,
-        message: this.redact(message),
-        param: param === undefined ? undefined : this.redact(param),
-        requestId: this.redact(requestId),
-        retryAfterSeconds,
-        operation,
-      });
-    }
-    const ex = bodyExcerpt(text);
-    let message = `HTTP ${status} ${statusText(res)}`.trim() + ` from ${operation}` + (ex === '' ? ' (empty body)' : `: ${ex}`);
-    if (retryAfterSeconds !== undefined) message += ` (retry after ${formatSeconds(retryAfterSeconds * 1000)})`;
-    return new QoderApiError({
-      status,
-      type: `http_${status}`,
-      message: this.redact(message),
-      requestId: this.redact(headerRequestId),
-      retryAfterSeconds,
-      operation,
-    });
+    return apiErrorFrom(res, text, operation, headerRequestId, this.now(), (t) => this.redact(t));
   }
+
 }
 
 function describeTransportError(e: unknown): string {
@@ -548,21 +326,3 @@ function describeTransportError(e: unknown): string {
   return String(e);
 }
 
-// ---------------------------------------------------------------------------------------
-// The default transport: node-fetch 3. ESM-only, loaded lazily (through the bundle, or
-// require(esm) under plain Node), so activation does not pay for it before the first request.
-
-let nodeFetchModule: Promise<typeof import('node-fetch')> | undefined;
-
-export const nodeFetch: FetchLike = async (url, init) => {
-  nodeFetchModule ??= import('node-fetch');
-  const mod = await nodeFetchModule;
-  const res = await mod.default(url, {
-    method: init.method,
-    headers: init.headers,
-    body: init.body,
-    redirect: init.redirect,
-    signal: init.signal,
-  });
-  return res;
-};

@@ -2,21 +2,15 @@
 
 export * from './types';
 export * from './errors';
+export { redact } from './redact';
+export { parseRetryAfterMs, backoffMs, defaultSleep } from './retry';
+export { nodeFetch, type FetchLike, type FetchInit, type ResponseLike, type HeadersLike } from './transport';
+export { bodyExcerpt } from './envelope';
 export {
-  redact,
-  bodyExcerpt,
-  parseRetryAfterMs,
-  backoffMs,
-  defaultSleep,
   defaultUserAgent,
-  nodeFetch,
   HttpClient,
   DEFAULT_TIMEOUT_MS,
   DEFAULT_RETRIES,
-  type FetchLike,
-  type FetchInit,
-  type ResponseLike,
-  type HeadersLike,
   type RequestLogEntry,
   type HttpClientOptions,
   type HttpRequest,
