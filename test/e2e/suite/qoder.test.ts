@@ -12,21 +12,9 @@ import * as vscode from 'vscode';
 import { describeHits, scanForSecrets } from '../lib/tokenScan';
 import type { TestHooks } from '../../../src/extension';
 import type { DeploymentNode } from '../../../src/views/deploymentsTree';
+import { Commands as C } from '../../../src/constants';
 import { EXTENSION_ID, hooks, QODER_ID, quietPeriod, requestsTo, ScriptedUi, setSetting, startApi, startOtherApi, waitFor, type HostApi, type Json } from './lib/host';
 
-const C = {
-  setToken: 'qoder.setToken',
-  clearToken: 'qoder.clearToken',
-  refresh: 'qoder.refresh',
-  archive: 'qoder.archiveDeployment',
-  pause: 'qoder.pauseDeployment',
-  unpause: 'qoder.unpauseDeployment',
-  showArchived: 'qoder.showArchived',
-  hideArchived: 'qoder.hideArchived',
-  filter: 'qoder.filter',
-  editFilter: 'qoder.editFilter',
-  clearFilter: 'qoder.clearFilter',
-};
 
 /** Every Qoder.log the extension host wrote: <user-data>/logs/<session>/exthostN/<extension id>/Qoder.log */
 function qoderLogFiles(userData: string, extensionId: string): string[] {
