@@ -15,21 +15,14 @@ export async function refresh(s: Services): Promise<void> {
 }
 
 export function registerRefresh(s: Services): vscode.Disposable[] {
-  let loadingMore = new Set<string>();
   return [
     vscode.commands.registerCommand(Commands.refresh, guarded(s, vscode.l10n.t('Refresh Deployments'), () => refresh(s))),
     vscode.commands.registerCommand(Commands.showArchived, guarded(s, vscode.l10n.t('Show Archived Deployments'), () => config.setShowArchived(true))),
     vscode.commands.registerCommand(Commands.hideArchived, guarded(s, vscode.l10n.t('Hide Archived Deployments'), () => config.setShowArchived(false))),
     vscode.commands.registerCommand(Commands.showLog, () => s.log.show()),
+    // RunStore.loadMore joins a load in flight, so a double click loads one page.
     vscode.commands.registerCommand(Commands.loadMoreRuns, guarded(s, vscode.l10n.t('Load more runs'), async (id: unknown) => {
-      if (typeof id !== 'string' || loadingMore.has(id)) return;
-      loadingMore.add(id);
-      try {
-        await s.runs.loadMore(id);
-      } finally {
-        loadingMore.delete(id);
-      }
+      if (typeof id === 'string') await s.runs.loadMore(id);
     })),
-    { dispose: () => (loadingMore = new Set()) },
   ];
 }

@@ -127,3 +127,22 @@ test('auto refresh: polls the API while visible, not while hidden', async () => 
   view.setVisible(true);
   assert.ok((ext!.hooks.poller.scheduledIn ?? Infinity) <= 5000);
 });
+
+test('load more runs: a double click fetches one more page', async () => {
+  await connected();
+  const runs = ext!.hooks.services.runs;
+  let target: string | undefined;
+  for (const d of ext!.hooks.services.store.deployments) {
+    await runs.ensure(d.id);
+    if (runs.get(d.id)?.hasMore) {
+      target = d.id;
+      break;
+    }
+  }
+  assert.ok(target, 'a seeded deployment has more than one page of runs');
+  const before = runs.get(target)!.runs.length;
+  api.resetRequests();
+  await Promise.all([cmd('qoder.loadMoreRuns', target), cmd('qoder.loadMoreRuns', target)]);
+  assert.equal(api.requests.filter((r) => r.path.endsWith(`/deployments/${target}/runs`)).length, 1);
+  assert.ok(runs.get(target)!.runs.length > before);
+});
