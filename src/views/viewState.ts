@@ -1,6 +1,8 @@
 // Keeps the view's surroundings in step with the store: context keys (welcome views, menus),
-// the message line (stale + error, or the filter), the description ("updated 2 min ago"), the
-// badge (deployments needing attention) and the one-time 401 prompt.
+// the message line (stale + error, the filter, "Updated 2 min ago"), the badge (deployments
+// needing attention) and the one-time 401 prompt. The age goes in the message, not the view's
+// description: a view alone in its container has its title merged into the container's, and
+// VS Code then shows no description (microsoft/vscode#166000).
 
 import * as vscode from 'vscode';
 import type { DeploymentStore } from '../model/deploymentStore';
@@ -48,23 +50,30 @@ export class ViewState implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', key, value);
   }
 
-  /** "updated 2 min ago" only changes with time, so it ticks only while the view is visible. */
+  /** "Updated 2 min ago" only changes with time, so it ticks only while the view is visible. */
   private syncTicker(): void {
-    if (this.view.visible && !this.ticker) this.ticker = setInterval(() => this.updateDescription(), TICK_MS);
+    if (this.view.visible && !this.ticker) this.ticker = setInterval(() => this.updateMessage(), TICK_MS);
     else if (!this.view.visible && this.ticker) {
       clearInterval(this.ticker);
       this.ticker = undefined;
     }
-    this.updateDescription();
+    this.updateMessage();
   }
 
-  private updateDescription(): void {
+  private updateMessage(): void {
     const s = this.store;
-    if (s.isLoading && s.state !== 'loading') this.view.description = vscode.l10n.t('updating…');
-    else if (s.lastUpdated !== undefined) {
-      const ago = relativeTime(new Date(s.lastUpdated).toISOString(), { locale: vscode.env.language });
-      this.view.description = s.stale ? vscode.l10n.t('stale · updated {0}', ago) : vscode.l10n.t('updated {0}', ago);
-    } else this.view.description = undefined;
+    const lines: string[] = [];
+    if (s.error && (s.state === 'error' || s.stale)) {
+      const reason = failureText(vscode.l10n.t('Loading deployments'), s.error);
+      lines.push(s.stale && s.lastUpdated
+        ? vscode.l10n.t('Stale: showing the list from {0}. {1}', new Date(s.lastUpdated).toLocaleTimeString(vscode.env.language), reason)
+        : reason);
+    }
+    if (s.invalid.length) lines.push(vscode.l10n.t('{0} deployments could not be read and are not shown. See the log for details.', s.invalid.length));
+    if (this.filter.active) lines.push(vscode.l10n.t('Filtered: {0} ({1} of {2} shown)', filterText(this.filter.current), this.tree.visibleDeployments().length, s.deployments.length));
+    if (s.isLoading && s.state !== 'loading') lines.push(vscode.l10n.t('Updating…'));
+    else if (s.lastUpdated !== undefined && !s.stale) lines.push(vscode.l10n.t('Updated {0}', relativeTime(new Date(s.lastUpdated).toISOString(), { locale: vscode.env.language })));
+    this.view.message = lines.length ? lines.join(' · ') : undefined;
   }
 
   update(): void {
@@ -76,17 +85,7 @@ export class ViewState implements vscode.Disposable {
     this.setKey(ContextKeys.filterActive, filtering);
     this.setKey(ContextKeys.filterEmpty, filtering && s.state === 'ready' && this.tree.visibleDeployments().length === 0);
 
-    const lines: string[] = [];
-    if (s.error && (s.state === 'error' || s.stale)) {
-      const reason = failureText(vscode.l10n.t('Loading deployments'), s.error);
-      lines.push(s.stale && s.lastUpdated
-        ? vscode.l10n.t('Stale: showing the list from {0}. {1}', new Date(s.lastUpdated).toLocaleTimeString(vscode.env.language), reason)
-        : reason);
-    }
-    if (s.invalid.length) lines.push(vscode.l10n.t('{0} deployments could not be read and are not shown. See the log for details.', s.invalid.length));
-    if (filtering) lines.push(vscode.l10n.t('Filtered: {0} ({1} of {2} shown)', filterText(this.filter.current), this.tree.visibleDeployments().length, s.deployments.length));
-    this.view.message = lines.length ? lines.join(' ') : undefined;
-    this.updateDescription();
+    this.updateMessage();
 
     const attention = s.deployments.filter(needsAttention).length;
     this.view.badge = attention ? { value: attention, tooltip: vscode.l10n.t('{0} deployments need attention', attention) } : undefined;

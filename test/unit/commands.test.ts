@@ -122,7 +122,7 @@ test('refresh: a failure keeps the list, marks it stale in the view message, and
   assert.match(view.message ?? '', /^Stale: showing the list from .*Loading deployments failed: .*server error \(503\)/);
   assert.ok(fake.shown.some((s) => s.kind === 'error' && /503/.test(s.message)), 'a user refresh that fails says so');
   await cmd('qoder.refresh');
-  assert.equal(view.message, undefined, 'a good refresh clears the stale mark');
+  assert.match(view.message ?? '', /^Updated now$/, 'a good refresh clears the stale mark');
 });
 
 test('refresh: the first load failing shows the error state for the welcome view', async () => {
@@ -131,6 +131,13 @@ test('refresh: the first load failing shows the error state for the welcome view
   await ext.hooks.services.store.refresh();
   assert.equal(fake.contexts.get('qoder.loadState'), 'error');
   assert.match(fake.views[0].message ?? '', /502/);
+});
+
+test('view: the message says how old the list is, and nothing uses the hidden view description', async () => {
+  await connected();
+  const view = fake.views[0];
+  assert.equal(view.message, 'Updated now');
+  assert.equal((view as unknown as { description?: string }).description, undefined);
 });
 
 test('view: the badge counts deployments that need attention', async () => {
