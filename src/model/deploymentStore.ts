@@ -27,7 +27,12 @@ export function isArchived(d: Deployment): boolean {
 }
 
 export class DeploymentStore implements Disposable {
-  private readonly changed = new Emitter<void>();
+  private readonly changed = new Emitter<string | undefined>();
+  /**
+   * Fires with a deployment id when only that deployment's shown state changed in place (an
+   * update from the server, an action starting or ending), so a view can redraw just that row;
+   * with undefined when the list or the loading state changed.
+   */
   readonly onDidChange = this.changed.event;
 
   private source: DeploymentSource | undefined;
@@ -103,14 +108,14 @@ export class DeploymentStore implements Disposable {
     this.lastInvalid = [];
     this.lastUpdatedAt = undefined;
     this.actions.clear();
-    this.changed.fire();
+    this.changed.fire(undefined);
   }
 
   setIncludeArchived(include: boolean): Promise<void> {
     if (include === this.includeArchived) return Promise.resolve();
     this.includeArchived = include;
     if (!include) this.setList(this.list.filter((d) => !isArchived(d)));
-    this.changed.fire();
+    this.changed.fire(undefined);
     return this.refresh({ fresh: true });
   }
 
@@ -126,7 +131,7 @@ export class DeploymentStore implements Disposable {
       return this.loading;
     }
     this.loading = this.walk();
-    this.changed.fire();
+    this.changed.fire(undefined);
     return this.loading;
   }
 
@@ -145,7 +150,7 @@ export class DeploymentStore implements Disposable {
         const onPage = (soFar: readonly Deployment[]): void => {
           if (generation !== this.generation || this.loaded) return;
           this.setList(this.visible(soFar));
-          this.changed.fire();
+          this.changed.fire(undefined);
         };
         const result = await source.listAll(this.includeArchived, abort.signal, onPage);
         if (generation !== this.generation) return;
@@ -161,7 +166,7 @@ export class DeploymentStore implements Disposable {
     } while (this.again && generation === this.generation);
     this.loading = undefined;
     this.abort = undefined;
-    this.changed.fire();
+    this.changed.fire(undefined);
   }
 
   /** Puts the server's latest copy of one deployment in place (or removes it when it is now hidden). */
@@ -174,13 +179,13 @@ export class DeploymentStore implements Disposable {
     if (i >= 0) this.list = [...this.list.slice(0, i), d, ...this.list.slice(i + 1)];
     else this.list = [d, ...this.list];
     this.byId.set(d.id, d);
-    this.changed.fire();
+    this.changed.fire(i >= 0 ? d.id : undefined);
   }
 
   remove(id: string): void {
     if (!this.byId.delete(id)) return;
     this.list = this.list.filter((d) => d.id !== id);
-    this.changed.fire();
+    this.changed.fire(undefined);
   }
 
   /**
@@ -190,12 +195,12 @@ export class DeploymentStore implements Disposable {
   beginAction(id: string, label: string): boolean {
     if (this.actions.has(id)) return false;
     this.actions.set(id, label);
-    this.changed.fire();
+    this.changed.fire(id);
     return true;
   }
 
   endAction(id: string): void {
-    if (this.actions.delete(id)) this.changed.fire();
+    if (this.actions.delete(id)) this.changed.fire(id);
   }
 
   pendingAction(id: string): string | undefined {

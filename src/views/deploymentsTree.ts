@@ -73,11 +73,19 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private nodes = new Map<string, DeploymentNode>();
+  /** The store's list as the view last asked for it. */
+  private rendered: readonly Deployment[] | undefined;
   private readonly subs: vscode.Disposable[];
 
   constructor(private readonly store: DeploymentStore, private readonly runs: RunStore, private readonly filter?: FilterState) {
     this.subs = [
-      store.onDidChange(() => this.changed.fire(undefined)),
+      // One deployment changed in place: redraw its row only. With a filter on, the change may
+      // move it in or out of view, so redraw the list.
+      store.onDidChange((id) => {
+        if (id === undefined && this.store.deployments === this.rendered) return; // only the loading state changed
+        if (id !== undefined && !this.store.get(id)) return; // already gone: its removal redrew the list
+        this.changed.fire(id !== undefined && !this.filter?.active ? this.nodes.get(id) : undefined);
+      }),
       ...(filter ? [filter.onDidChange(() => this.changed.fire(undefined))] : []),
       runs.onDidChange((id) => {
         const node = this.nodes.get(id);
@@ -104,14 +112,10 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
 
   getChildren(element?: Node): Node[] | Promise<Node[]> {
     if (!element) {
-      const ids = new Set<string>();
-      const out = this.visibleDeployments().map((d) => {
-        ids.add(d.id);
-        return this.nodeFor(d.id);
-      });
-      for (const d of this.store.deployments) ids.add(d.id);
-      for (const id of this.nodes.keys()) if (!ids.has(id)) this.nodes.delete(id);
-      return out;
+      this.rendered = this.store.deployments;
+      // Forget nodes of deployments that are gone; keep filtered-out ones stable.
+      for (const id of this.nodes.keys()) if (!this.store.get(id)) this.nodes.delete(id);
+      return this.visibleDeployments().map((d) => this.nodeFor(d.id));
     }
     if (element instanceof DeploymentNode) return this.runChildren(element.id);
     return [];

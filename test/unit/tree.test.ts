@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { MarkdownString, ThemeIcon, TreeItemCollapsibleState } from '../fakes/vscode';
 import { DeploymentStore } from '../../src/model/deploymentStore';
+import { FilterState } from '../../src/model/filter';
 import { RunStore } from '../../src/model/runStore';
 import { DeploymentsTreeProvider, DeploymentNode, LoadMoreNode, RunNode, deploymentTooltip } from '../../src/views/deploymentsTree';
 import type { Deployment, DeploymentRun, ListPage } from '../../src/api';
@@ -116,4 +117,37 @@ test('tree: a deployment without runs says so', async () => {
   const children = await tree.getChildren(tree.nodeFor(d.id));
   assert.equal(children.length, 1);
   assert.equal(tree.getTreeItem(children[0]).label, 'No runs yet');
+});
+
+test('tree: an action or an in-place update redraws one row; a list change or a filter redraws all', async () => {
+  const a = fixture('active');
+  const { tree, store } = await treeWith([a, fixture('paused')]);
+  await tree.getChildren();
+  const fired: unknown[] = [];
+  tree.onDidChangeTreeData((e) => fired.push(e));
+  const node = tree.nodeFor(a.id);
+  store.beginAction(a.id, 'Archiving…');
+  store.replace({ ...a, status: 'paused' });
+  store.endAction(a.id);
+  assert.deepEqual(fired, [node, node, node], 'three row redraws, no whole-tree redraw');
+  fired.length = 0;
+  await tree.getChildren();
+  const reload = store.refresh({ fresh: true });
+  assert.deepEqual(fired, [], 'a reload starting changes no row');
+  await reload;
+  assert.deepEqual(fired, [undefined], 'the reloaded list is redrawn once');
+  fired.length = 0;
+  store.beginAction(a.id, 'Archiving…');
+  store.replace({ ...a, archived_at: '2026-07-14T00:00:00Z' });
+  store.endAction(a.id);
+  assert.equal(fired.filter((e) => e === undefined).length, 0, 'archived while shown: the store keeps it (archived shown), so rows only');
+
+  const filter = new FilterState();
+  const filtered = new DeploymentsTreeProvider(store, new RunStore(), filter);
+  await filtered.getChildren();
+  filter.set({ status: 'paused' });
+  const seen: unknown[] = [];
+  filtered.onDidChangeTreeData((e) => seen.push(e));
+  store.replace({ ...a, status: 'active' });
+  assert.deepEqual(seen, [undefined], 'with a filter on, a change may move a row in or out of view');
 });
