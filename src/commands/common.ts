@@ -30,8 +30,8 @@ export const q = (name: string): string => `“${name}”`;
 function idOf(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;
   if (arg && typeof arg === 'object') {
-    const o = arg as { id?: unknown; kind?: unknown; deploymentId?: unknown };
-    if (typeof o.id === 'string') return o.id;
+    const id = (arg as { id?: unknown }).id;
+    if (typeof id === 'string') return id;
   }
   return undefined;
 }
@@ -80,6 +80,21 @@ export async function resolveTargets(
   }
   const chosen = await s.ui.showQuickPick(items, { placeHolder: pick.placeHolder, matchOnDescription: true, matchOnDetail: true });
   return chosen ? [chosen.deployment] : [];
+}
+
+/**
+ * The one deployment a command acts on: the argument, or a pick among those that fit.
+ * Undefined when the user dismissed the pick or nothing fits.
+ */
+export async function resolveOne(
+  s: Services,
+  arg: unknown,
+  placeHolder: string,
+  fits: (d: Deployment) => boolean = () => true,
+  none = vscode.l10n.t('There is no deployment.'),
+): Promise<Deployment | undefined> {
+  const [d] = await resolveTargets(s, arg, undefined, fits, { placeHolder, many: false, none });
+  return d;
 }
 
 /** Shows a failure. A 401 offers to replace the token. Never rethrows. */

@@ -1,13 +1,9 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
-import { guarded, resolveTargets, type Services } from './common';
+import { guarded, resolveOne, type Services } from './common';
 
 export async function copyId(s: Services, arg?: unknown): Promise<void> {
-  const [d] = await resolveTargets(s, arg, undefined, () => true, {
-    placeHolder: vscode.l10n.t('Select the deployment whose ID to copy'),
-    many: false,
-    none: vscode.l10n.t('There is no deployment.'),
-  });
+  const d = await resolveOne(s, arg, vscode.l10n.t('Select the deployment whose ID to copy'));
   if (!d) return;
   await vscode.env.clipboard.writeText(d.id);
   s.ui.setStatusBarMessage(vscode.l10n.t('$(check) Copied {0}', d.id), 4000);
@@ -20,11 +16,7 @@ export function curlFor(baseUrl: string, id: string): string {
 }
 
 export async function copyAsCurl(s: Services, arg?: unknown): Promise<void> {
-  const [d] = await resolveTargets(s, arg, undefined, () => true, {
-    placeHolder: vscode.l10n.t('Select the deployment to copy as curl'),
-    many: false,
-    none: vscode.l10n.t('There is no deployment.'),
-  });
+  const d = await resolveOne(s, arg, vscode.l10n.t('Select the deployment to copy as curl'));
   if (!d) return;
   await vscode.env.clipboard.writeText(curlFor(s.session.apiBaseUrl, d.id));
   s.ui.setStatusBarMessage(vscode.l10n.t('$(check) Copied a curl command for {0} (set QODER_PAT first)', d.name), 4000);

@@ -8,7 +8,6 @@ import { Commands } from '../constants';
 import { guarded, q, reportFailure, resolveTargets, type Services } from './common';
 
 interface Spec {
-  pause: boolean;
   fits: (d: Deployment) => boolean;
   busy: string;
   what: (name: string) => string;
@@ -21,7 +20,6 @@ interface Spec {
 function spec(pause: boolean): Spec {
   return pause
     ? {
-        pause,
         fits: (d) => !isArchived(d) && d.status === 'active',
         busy: vscode.l10n.t('Pausing…'),
         what: (n) => vscode.l10n.t('Pausing {0}', q(n)),
@@ -31,7 +29,6 @@ function spec(pause: boolean): Spec {
         none: vscode.l10n.t('There is no active deployment to pause.'),
       }
     : {
-        pause,
         fits: (d) => !isArchived(d) && d.status === 'paused',
         busy: vscode.l10n.t('Resuming…'),
         what: (n) => vscode.l10n.t('Resuming {0}', q(n)),

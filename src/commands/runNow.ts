@@ -5,14 +5,10 @@ import { isApiError } from '../api';
 import { isArchived } from '../model/deploymentStore';
 import { errorTypeText } from '../model/describe';
 import { Commands } from '../constants';
-import { guarded, q, reportFailure, resolveTargets, type Services } from './common';
+import { guarded, q, reportFailure, resolveOne, type Services } from './common';
 
 export async function runNow(s: Services, arg?: unknown): Promise<void> {
-  const [d] = await resolveTargets(s, arg, undefined, (x) => !isArchived(x) && x.status === 'active', {
-    placeHolder: vscode.l10n.t('Select the deployment to run now'),
-    many: false,
-    none: vscode.l10n.t('There is no active deployment to run.'),
-  });
+  const d = await resolveOne(s, arg, vscode.l10n.t('Select the deployment to run now'), (x) => !isArchived(x) && x.status === 'active', vscode.l10n.t('There is no active deployment to run.'));
   if (!d) return;
   if (isArchived(d) || d.status !== 'active') {
     void s.ui.showInformationMessage(vscode.l10n.t('{0} can only run when it is active; it is {1}.', q(d.name), isArchived(d) ? vscode.l10n.t('archived') : vscode.l10n.t('paused')), {});

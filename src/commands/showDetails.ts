@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { isDeploymentId, isRunId } from '../api';
 import { Commands, DETAILS_SCHEME } from '../constants';
-import { guarded, resolveTargets, type Services } from './common';
+import { guarded, resolveOne, type Services } from './common';
 
 export function detailsUri(id: string, runId?: string): vscode.Uri {
   return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: runId ? `/${id}/runs/${runId}.json` : `/${id}.json` });
@@ -46,11 +46,7 @@ async function openJson(uri: vscode.Uri): Promise<void> {
 }
 
 export async function showDetails(s: Services, arg?: unknown): Promise<void> {
-  const [d] = await resolveTargets(s, arg, undefined, () => true, {
-    placeHolder: vscode.l10n.t('Select the deployment to show'),
-    many: false,
-    none: vscode.l10n.t('There is no deployment.'),
-  });
+  const d = await resolveOne(s, arg, vscode.l10n.t('Select the deployment to show'));
   if (d) await openJson(detailsUri(d.id));
 }
 

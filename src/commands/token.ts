@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { isApiError } from '../api';
 import * as config from '../config';
-import { Commands } from '../constants';
+import { Commands, VIEW_ID } from '../constants';
 import { guarded, reportFailure, type Services } from './common';
 
 export async function setToken(s: Services): Promise<void> {
@@ -32,12 +32,9 @@ export async function setToken(s: Services): Promise<void> {
   }
   const client = s.session.createClient(baseUrl, token);
   try {
-    await vscode.window.withProgress(
-      { location: { viewId: 'qoder.deployments' }, title: vscode.l10n.t('Checking the token…') },
-      async () => {
-        const first = await client.listDeployments({ limit: 1 })[Symbol.asyncIterator]().next();
-        return first;
-      },
+    // One page of one deployment: the cheapest call that proves the token works.
+    await vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: vscode.l10n.t('Checking the token…') }, () =>
+      client.listDeployments({ limit: 1 }).next(),
     );
   } catch (e) {
     if (isApiError(e, 401)) {

@@ -60,7 +60,8 @@ export class ViewState implements vscode.Disposable {
     this.updateMessage();
   }
 
-  private updateMessage(): void {
+  /** `shown`: how many rows the filter lets through (computed once per update). */
+  private updateMessage(shown?: number): void {
     const s = this.store;
     const lines: string[] = [];
     if (s.error && (s.state === 'error' || s.stale)) {
@@ -70,7 +71,7 @@ export class ViewState implements vscode.Disposable {
         : reason);
     }
     if (s.invalid.length) lines.push(vscode.l10n.t('{0} deployments could not be read and are not shown. See the log for details.', s.invalid.length));
-    if (this.filter.active) lines.push(vscode.l10n.t('Filtered: {0} ({1} of {2} shown)', filterText(this.filter.current), this.tree.visibleDeployments().length, s.deployments.length));
+    if (this.filter.active) lines.push(vscode.l10n.t('Filtered: {0} ({1} of {2} shown)', filterText(this.filter.current), shown ?? this.tree.visibleDeployments().length, s.deployments.length));
     if (s.isLoading && s.state !== 'loading') lines.push(vscode.l10n.t('Updating…'));
     else if (s.lastUpdated !== undefined && !s.stale) lines.push(vscode.l10n.t('Updated {0}', relativeTime(new Date(s.lastUpdated).toISOString(), { locale: vscode.env.language })));
     this.view.message = lines.length ? lines.join(' · ') : undefined;
@@ -79,13 +80,14 @@ export class ViewState implements vscode.Disposable {
   update(): void {
     const s = this.store;
     const filtering = this.filter.active;
+    const shown = filtering ? this.tree.visibleDeployments().length : s.deployments.length;
     this.setKey(ContextKeys.hasToken, this.session.hasToken);
     this.setKey(ContextKeys.loadState, s.state);
     this.setKey(ContextKeys.showArchived, s.showsArchived);
     this.setKey(ContextKeys.filterActive, filtering);
-    this.setKey(ContextKeys.filterEmpty, filtering && s.state === 'ready' && this.tree.visibleDeployments().length === 0);
+    this.setKey(ContextKeys.filterEmpty, filtering && s.state === 'ready' && shown === 0);
 
-    this.updateMessage();
+    this.updateMessage(shown);
 
     const attention = s.deployments.filter(needsAttention).length;
     this.view.badge = attention ? { value: attention, tooltip: vscode.l10n.t('{0} deployments need attention', attention) } : undefined;
