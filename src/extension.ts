@@ -92,8 +92,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
       poller.update();
     }),
     vscode.window.onDidChangeWindowState(() => poller.update()),
-    store.onDidChange(() => {
-      if (!store.isLoading) poller.update();
+    // The poll timer counts from the end of the last load; row-level changes don't move it.
+    store.onDidChange((id) => {
+      if (id === undefined && !store.isLoading) poller.update();
     }),
     session.onDidChange(() => poller.update()),
     tokens.onDidChange(() => void session.reload().then(loadIfSeen)),
