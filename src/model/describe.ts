@@ -233,8 +233,8 @@ export function detailRows(d: Deployment, f: TimeFormat = {}): DetailRow[] {
   if (d.archived_at) rows.push({ label: l10n.t('Archived'), value: formatTime(d.archived_at, f) });
   if (d.schedule) {
     const words = cronWords(d.schedule.expression, f.locale);
-    if (words) rows.push({ label: l10n.t('Runs'), value: `${words} (${d.schedule.timezone})` });
-    rows.push({ label: l10n.t('Schedule'), value: d.schedule.expression, code: true });
+    if (words) rows.push({ label: l10n.t('Schedule'), value: `${words} (${d.schedule.timezone})` });
+    rows.push({ label: l10n.t('Cron'), value: d.schedule.expression, code: true });
     rows.push({ label: l10n.t('Time zone'), value: d.schedule.timezone });
     const next = d.schedule.upcoming_runs_at.map((x) => runTimeText(x, d.schedule?.timezone, f));
     if (next.length) rows.push({ label: d.status === 'paused' ? l10n.t('Next runs (when resumed)') : l10n.t('Next runs'), value: next.join('; '), list: next });

@@ -66,13 +66,14 @@ test('describe: tooltip rows carry id, agent and version, environment, schedule,
   assert.equal(byLabel.get('ID'), 'dep_019f0a6c2e4b7f18a3d95c0e61b7f24d');
   assert.equal(byLabel.get('Agent'), 'agent_019ee2f4a61c7d3e9b5f0c8a47d21e6b (version 3)');
   assert.equal(byLabel.get('Environment'), 'env_019ec8d21f5a7b0c84e6d3f9a2b15c70');
-  assert.equal(byLabel.get('Schedule'), '30 8 * * 1-5');
+  assert.equal(byLabel.get('Cron'), '30 8 * * 1-5');
   assert.equal(byLabel.get('Time zone'), 'Asia/Shanghai');
   assert.match(byLabel.get('Next runs') ?? '', /Jul 15, 2026, 12:30 AM \(08:30 Asia\/Shanghai\)/);
   assert.equal(rows.find((r) => r.label === 'Next runs')?.list?.length, 5, 'five next runs');
   assert.match(byLabel.get('Last run') ?? '', /Jul 14, 2026/);
   assert.equal(byLabel.get('Run statistics'), '9 total, 0 failed, 0 failed in a row');
-  assert.equal(byLabel.get('Runs'), 'At 08:30, Monday through Friday (Asia/Shanghai)');
+  assert.equal(byLabel.get('Schedule'), 'At 08:30, Monday through Friday (Asia/Shanghai)');
+  assert.equal(byLabel.has('Runs'), false, '"Runs" is not a schedule label (it read like a count)');
 });
 
 test('describe: next runs are shown in the given local time zone', () => {
