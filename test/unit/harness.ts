@@ -3,6 +3,8 @@
 import { fake, FakeSecretStorage, ExtensionMode } from '../fakes/vscode';
 import { activate, type TestHooks } from '../../src/extension';
 import { secretKey } from '../../src/auth/tokenStore';
+import { Session } from '../../src/session';
+import { QoderClient, type FetchLike } from '../../src/api';
 
 export interface Activated {
   hooks: TestHooks;
@@ -10,11 +12,30 @@ export interface Activated {
   dispose(): void;
 }
 
-export async function activateExtension(opts: { baseUrl?: string; token?: string; showArchived?: boolean } = {}): Promise<Activated> {
+export interface ActivateOptions {
+  baseUrl?: string;
+  token?: string;
+  showArchived?: boolean;
+  /** Answers every request of the extension's clients (no socket is opened). */
+  fetch?: FetchLike;
+  /** Extra tokens in SecretStorage, by base URL. */
+  tokens?: Record<string, string>;
+  secrets?: FakeSecretStorage;
+}
+
+export async function activateExtension(opts: ActivateOptions = {}): Promise<Activated> {
   fake.reset();
+  const fetch = opts.fetch;
+  if (fetch) {
+    Session.prototype.createClient = function (this: { log: { addSecret(t: string): void } }, baseUrl: string, token: string) {
+      this.log.addSecret(token);
+      return new QoderClient({ baseUrl, token, fetch });
+    } as typeof Session.prototype.createClient;
+  }
   if (opts.baseUrl !== undefined) fake.settings.global.set('qoder.apiBaseUrl', opts.baseUrl);
   if (opts.showArchived) fake.settings.global.set('qoder.showArchived', true);
-  const secrets = new FakeSecretStorage();
+  const secrets = opts.secrets ?? new FakeSecretStorage();
+  for (const [url, token] of Object.entries(opts.tokens ?? {})) secrets.data.set(secretKey(url), token);
   if (opts.token) secrets.data.set(secretKey(opts.baseUrl ?? 'https://api.qoder.com/api/v1/cloud'), opts.token);
   const subscriptions: { dispose(): unknown }[] = [];
   const context = {
