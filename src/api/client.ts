@@ -128,7 +128,8 @@ export class QoderClient {
     return this.action(id, 'pause', opts);
   }
 
-  async unpauseDeployment(id: string, opts?: RequestOptions): Promise<Deployment> {
+  /** Resume a paused deployment (the endpoint is `POST /deployments/{id}/unpause`). */
+  async resumeDeployment(id: string, opts?: RequestOptions): Promise<Deployment> {
     return this.action(id, 'unpause', opts);
   }
 

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { QoderApiError, QoderError } from './errors';
 import { header, nodeFetch, type FetchInit, type FetchLike, type ResponseLike } from './transport';
 import { redact } from './redact';
+import { withoutTrailingSlash } from './parse';
 import { apiErrorFrom, bodyExcerpt, formatSeconds, redirectTargetOf } from './envelope';
 import { backoffMs, defaultSleep, MAX_RETRY_AFTER_MS, parseRetryAfterMs, raceSignal } from './retry';
 
@@ -96,7 +97,7 @@ export class HttpClient {
   private readonly now: () => number;
 
   constructor(opts: HttpClientOptions) {
-    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+    this.baseUrl = withoutTrailingSlash(opts.baseUrl);
     this.origin = new URL(this.baseUrl).origin;
     this.token = opts.token;
     this.fetchImpl = opts.fetch ?? nodeFetch;
@@ -299,7 +300,7 @@ export class HttpClient {
   }
 
   private relativePath(u: URL): string {
-    const basePath = new URL(this.baseUrl).pathname.replace(/\/+$/, '');
+    const basePath = withoutTrailingSlash(new URL(this.baseUrl).pathname);
     return basePath !== '' && u.pathname.startsWith(`${basePath}/`) ? u.pathname.slice(basePath.length) : u.pathname;
   }
 

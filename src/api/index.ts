@@ -24,5 +24,6 @@ export {
   isRunId,
   validateBaseUrl,
   baseUrlString,
+  withoutTrailingSlash,
 } from './parse';
 export { QoderClient, WALK_PAGE_SIZE, RUNS_PAGE_SIZE, type QoderClientOptions } from './client';

@@ -100,8 +100,13 @@ export function validateBaseUrl(url: string): URL {
       `The Qoder API base URL ${shown} must not contain a query string or fragment; the access token will not be sent.`,
     );
   }
-  parsed.pathname = parsed.pathname.replace(/\/+$/, '') || '/';
+  parsed.pathname = withoutTrailingSlash(parsed.pathname) || '/';
   return parsed;
+}
+
+/** `text` without trailing slashes. */
+export function withoutTrailingSlash(text: string): string {
+  return text.replace(/\/+$/, '');
 }
 
 /** The base URL as a string without a trailing slash (`https://host` or `https://host/api/v1/cloud`). */

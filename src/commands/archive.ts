@@ -1,13 +1,13 @@
 // Archive: irreversible, so it is guarded three ways: offered only on archivable items, a
-// modal that says exactly what will happen, and one request per deployment at a time.
+// modal (one at a time per deployment) that says exactly what will happen, and one request per
+// deployment at a time.
 
 import * as vscode from 'vscode';
-import { isApiError, type Deployment } from '../api';
+import type { Deployment } from '../api';
 import { isArchived } from '../model/deploymentStore';
 import { runTimeText } from '../model/describe';
-import { mayHaveReachedServer } from '../model/errorText';
 import { Commands } from '../constants';
-import { guarded, q, reportFailure, resolveTargets, type Services } from './common';
+import { q, registerGuarded, reportFailure, resolveTargets, type Services } from './common';
 
 const MAX_LISTED = 10;
 
@@ -39,28 +39,6 @@ export function confirmationText(targets: Deployment[]): { message: string; deta
   return { message, detail: lines.join('\n') };
 }
 
-type Outcome =
-  | { kind: 'archived'; before: Deployment; after: Deployment }
-  | { kind: 'already'; before: Deployment }
-  | { kind: 'gone'; before: Deployment }
-  | { kind: 'busy'; before: Deployment }
-  | { kind: 'failed'; before: Deployment; error: unknown };
-
-async function archiveOne(s: Services, d: Deployment): Promise<Outcome> {
-  if (!s.store.beginAction(d.id, vscode.l10n.t('Archiving…'))) return { kind: 'busy', before: d };
-  try {
-    const after = await s.session.requireClient().archiveDeployment(d.id);
-    s.store.replace(after);
-    return { kind: 'archived', before: d, after };
-  } catch (e) {
-    if (isApiError(e, 409)) return { kind: 'already', before: d };
-    if (isApiError(e, 404)) return { kind: 'gone', before: d };
-    return { kind: 'failed', before: d, error: e };
-  } finally {
-    s.store.endAction(d.id);
-  }
-}
-
 export async function archive(s: Services, arg?: unknown, selected?: unknown): Promise<void> {
   const targets = (await resolveTargets(s, arg, selected, (d) => !isArchived(d), {
     placeHolder: vscode.l10n.t('Select the deployments to archive'),
@@ -71,29 +49,32 @@ export async function archive(s: Services, arg?: unknown, selected?: unknown): P
 
   const archiveButton = vscode.l10n.t('Archive');
   const { message, detail } = confirmationText(targets);
-  const answer = await s.ui.showWarningMessage(message, { modal: true, detail }, archiveButton);
+  const answer = await s.mutations.confirmOnce(targets.map((d) => d.id), () => s.ui.showWarningMessage(message, { modal: true, detail }, archiveButton));
   if (answer !== archiveButton) return;
 
-  const outcomes = await Promise.all(targets.map((d) => archiveOne(s, d)));
-  const changed = outcomes.some((o) => (o.kind === 'failed' ? mayHaveReachedServer(o.error) : o.kind !== 'busy'));
-  const refreshed = changed ? s.store.refresh({ fresh: true }) : Promise.resolve();
+  const outcomes = await s.mutations.run(targets, {
+    verb: 'archive',
+    busyLabel: vscode.l10n.t('Archiving…'),
+    send: (client, id) => client.archiveDeployment(id),
+    updated: (after) => after,
+    reloadAfterDone: true,
+  });
 
-  const archived = outcomes.filter((o): o is Extract<Outcome, { kind: 'archived' }> => o.kind === 'archived');
-  for (const o of archived) s.log.info(`Archived ${o.before.id}: now "${o.after.name}"`);
-  if (archived.length === 1) void s.ui.showInformationMessage(vscode.l10n.t('Archived {0}. It is now named {1}.', q(archived[0].before.name), q(archived[0].after.name)), {});
+  const archived = outcomes.filter((o) => o.kind === 'done');
+  for (const o of archived) s.log.info(`Archived ${o.target.id}: now "${o.result.name}"`);
+  if (archived.length === 1) void s.ui.showInformationMessage(vscode.l10n.t('Archived {0}. It is now named {1}.', q(archived[0].target.name), q(archived[0].result.name)), {});
   else if (archived.length > 1) void s.ui.showInformationMessage(vscode.l10n.t('Archived {0} deployments.', archived.length), {});
   for (const o of outcomes) {
-    if (o.kind === 'already') void s.ui.showInformationMessage(vscode.l10n.t('{0} was already archived, perhaps from another window. The list has been refreshed.', q(o.before.name)), {});
-    if (o.kind === 'gone') void s.ui.showWarningMessage(vscode.l10n.t('{0} no longer exists; it may have been deleted elsewhere. The list has been refreshed.', q(o.before.name)), {});
+    if (o.kind === 'conflict') void s.ui.showInformationMessage(vscode.l10n.t('{0} was already archived, perhaps from another window. The list has been refreshed.', q(o.target.name)), {});
+    if (o.kind === 'gone') void s.ui.showWarningMessage(vscode.l10n.t('{0} no longer exists; it may have been deleted elsewhere. The list has been refreshed.', q(o.target.name)), {});
   }
-  const failed = outcomes.filter((o): o is Extract<Outcome, { kind: 'failed' }> => o.kind === 'failed');
+  const failed = outcomes.filter((o) => o.kind === 'failed');
   if (failed.length) {
-    const what = failed.length === 1 ? vscode.l10n.t('Archiving {0}', q(failed[0].before.name)) : vscode.l10n.t('Archiving {0} deployments', failed.length);
+    const what = failed.length === 1 ? vscode.l10n.t('Archiving {0}', q(failed[0].target.name)) : vscode.l10n.t('Archiving {0} deployments', failed.length);
     await reportFailure(s, what, failed[0].error);
   }
-  await refreshed;
 }
 
 export function registerArchive(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(Commands.archive, guarded(s, vscode.l10n.t('Archive'), (arg?: unknown, selected?: unknown) => archive(s, arg, selected)));
+  return registerGuarded(s, Commands.archive, vscode.l10n.t('Archive'), (arg?: unknown, selected?: unknown) => archive(s, arg, selected));
 }

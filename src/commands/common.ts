@@ -3,22 +3,24 @@
 // reports a failure.
 
 import * as vscode from 'vscode';
-import { isDeploymentId, QoderError, type Deployment } from '../api';
+import { isDeploymentId, QoderError, type Deployment, type QoderClient } from '../api';
 import type { DeploymentStore } from '../model/deploymentStore';
 import type { RunStore } from '../model/runStore';
+import type { Mutations } from '../model/actions';
 import { failureText, isAuthError } from '../model/errorText';
 import { statusText, scheduleText } from '../model/describe';
 import type { Session } from '../session';
 import type { TokenStore } from '../auth/tokenStore';
 import type { Log } from '../log';
 import type { Ui } from '../ui';
-import { Commands } from '../constants';
+import { Commands, Settings } from '../constants';
 
 export interface Services {
   session: Session;
   store: DeploymentStore;
   runs: RunStore;
   tokens: TokenStore;
+  mutations: Mutations<QoderClient>;
   log: Log;
   ui: Ui;
 }
@@ -52,8 +54,8 @@ export async function resolveTargets(
   if (clicked !== undefined) {
     let ids = [clicked];
     if (Array.isArray(selected) && selected.length > 1) {
-      const sel = selected.map(idOf).filter((x): x is string => x !== undefined);
-      if (sel.includes(clicked)) ids = sel;
+      const selectedIds = selected.map(idOf).filter((id): id is string => id !== undefined);
+      if (selectedIds.includes(clicked)) ids = selectedIds;
     }
     const out: Deployment[] = [];
     for (const id of ids) {
@@ -110,7 +112,7 @@ export async function reportFailure(s: Services, what: string, e: unknown): Prom
   if (e instanceof QoderError && e.kind === 'config') {
     const open = vscode.l10n.t('Open Settings');
     const answer = await s.ui.showErrorMessage(text, {}, open);
-    if (answer === open) await vscode.commands.executeCommand('workbench.action.openSettings', 'qoder.apiBaseUrl');
+    if (answer === open) await vscode.commands.executeCommand('workbench.action.openSettings', `${Settings.section}.${Settings.apiBaseUrl}`);
     return;
   }
   await s.ui.showErrorMessage(text, {});
@@ -125,4 +127,9 @@ export function guarded<A extends unknown[]>(s: Services, what: string, body: (.
       await reportFailure(s, what, e);
     }
   };
+}
+
+/** Registers a command whose failures become one message (see guarded). */
+export function registerGuarded<A extends unknown[]>(s: Services, id: string, what: string, body: (...args: A) => Promise<void>): vscode.Disposable {
+  return vscode.commands.registerCommand(id, guarded(s, what, body));
 }

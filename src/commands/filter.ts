@@ -1,4 +1,5 @@
-// Filter the view by status and name text; Clear Filter. Client-side: the list is complete.
+// Filter Deployments by status and name text (client-side: the list is complete). The same
+// command is offered as "Filter" and, while a filter is on, as "Edit Filter".
 
 import * as vscode from 'vscode';
 import type { FilterState, StatusFilter } from '../model/filter';
@@ -13,7 +14,7 @@ export async function editFilter(s: Services, filter: FilterState): Promise<void
     { label: vscode.l10n.t('Paused'), status: 'paused' },
     { label: vscode.l10n.t('Needs attention'), status: 'attention' },
   ];
-  const items = options.map((o) => ({ ...o, description: o.status === current.status ? vscode.l10n.t('current') : undefined }));
+  const items = options.map((option) => ({ ...option, description: option.status === current.status ? vscode.l10n.t('current') : undefined }));
   const picked = await s.ui.showQuickPick(items, { title: vscode.l10n.t('Filter Deployments (1/2): status'), placeHolder: vscode.l10n.t('Show deployments with this status') });
   if (!picked) return;
   const text = await s.ui.showInputBox({
@@ -27,9 +28,5 @@ export async function editFilter(s: Services, filter: FilterState): Promise<void
 
 export function registerFilter(s: Services, filter: FilterState): vscode.Disposable[] {
   const edit = guarded(s, vscode.l10n.t('Filter Deployments'), () => editFilter(s, filter));
-  return [
-    vscode.commands.registerCommand(Commands.filter, edit),
-    vscode.commands.registerCommand(Commands.editFilter, edit),
-    vscode.commands.registerCommand(Commands.clearFilter, () => filter.clear()),
-  ];
+  return [vscode.commands.registerCommand(Commands.filter, edit), vscode.commands.registerCommand(Commands.editFilter, edit)];
 }

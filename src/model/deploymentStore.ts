@@ -49,6 +49,8 @@ export class DeploymentStore implements Disposable {
   private lastInvalid: InvalidItem[] = [];
   private lastUpdatedAt: number | undefined;
   private readonly actions = new Map<string, string>();
+  /** Rows changed in place (or removed) since the walk in flight started: that walk's copy of them is older. */
+  private readonly changedSinceWalk = new Set<string>();
   private readonly now: () => number;
   /** Number of list walks started (for tests and the benchmark). */
   walks = 0;
@@ -80,10 +82,6 @@ export class DeploymentStore implements Disposable {
   get isLoading(): boolean {
     return this.loading !== undefined;
   }
-  get hasSource(): boolean {
-    return this.source !== undefined;
-  }
-
   get state(): LoadState {
     if (!this.source) return 'signedOut';
     if (!this.loaded) return this.lastError !== undefined && !this.loading ? 'error' : 'loading';
@@ -108,6 +106,7 @@ export class DeploymentStore implements Disposable {
     this.lastInvalid = [];
     this.lastUpdatedAt = undefined;
     this.actions.clear();
+    this.changedSinceWalk.clear();
     this.changed.fire(undefined);
   }
 
@@ -144,17 +143,19 @@ export class DeploymentStore implements Disposable {
       const abort = new AbortController();
       this.abort = abort;
       this.walks++;
+      // The server answers this walk after everything changed so far: only later changes win.
+      this.changedSinceWalk.clear();
       try {
         // The first load shows rows as pages arrive; later walks keep the shown list until
         // they are complete, so it never shrinks or flickers.
         const onPage = (soFar: readonly Deployment[]): void => {
           if (generation !== this.generation || this.loaded) return;
-          this.setList(this.visible(soFar));
+          this.setList(this.visible(this.newest(soFar)));
           this.changed.fire(undefined);
         };
         const result = await source.listAll(this.includeArchived, abort.signal, onPage);
         if (generation !== this.generation) return;
-        this.setList(this.visible(result.deployments));
+        this.setList(this.visible(this.newest(result.deployments)));
         this.lastInvalid = result.invalid;
         this.loaded = true;
         this.lastError = undefined;
@@ -169,8 +170,29 @@ export class DeploymentStore implements Disposable {
     this.changed.fire(undefined);
   }
 
+  /**
+   * A walk's list, except rows changed in place since the walk started: those keep the newer
+   * copy (or stay removed), so an older list never undoes a mutation.
+   */
+  private newest(list: readonly Deployment[]): readonly Deployment[] {
+    if (!this.changedSinceWalk.size) return list;
+    const out: Deployment[] = [];
+    for (const d of list) {
+      if (!this.changedSinceWalk.has(d.id)) out.push(d);
+      else {
+        const current = this.byId.get(d.id);
+        if (current) out.push(current);
+      }
+    }
+    const listed = new Set(list.map((d) => d.id));
+    const added = [...this.changedSinceWalk].filter((id) => !listed.has(id)).map((id) => this.byId.get(id));
+    return [...added.filter((d): d is Deployment => d !== undefined), ...out];
+  }
+
   /** Puts the server's latest copy of one deployment in place (or removes it when it is now hidden). */
   replace(d: Deployment): void {
+    if (!this.source) return; // signed out: nothing is shown, nothing may appear
+    this.changedSinceWalk.add(d.id);
     if (isArchived(d) && !this.includeArchived) {
       this.remove(d.id);
       return;
@@ -184,6 +206,7 @@ export class DeploymentStore implements Disposable {
 
   remove(id: string): void {
     if (!this.byId.delete(id)) return;
+    this.changedSinceWalk.add(id);
     this.list = this.list.filter((d) => d.id !== id);
     this.changed.fire(undefined);
   }

@@ -26,7 +26,7 @@ export class LoadMoreNode {
 }
 export class InfoNode {
   readonly kind = 'info';
-  constructor(readonly deploymentId: string, readonly text: string, readonly icon: string, readonly tooltip?: string) {}
+  constructor(readonly deploymentId: string, readonly text: string, readonly icon: string, readonly retry = false) {}
 }
 export type Node = DeploymentNode | RunNode | LoadMoreNode | InfoNode;
 
@@ -84,7 +84,13 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
       store.onDidChange((id) => {
         if (id === undefined && this.store.deployments === this.rendered) return; // only the loading state changed
         if (id !== undefined && !this.store.get(id)) return; // already gone: its removal redrew the list
-        this.changed.fire(id !== undefined && !this.filter?.active ? this.nodes.get(id) : undefined);
+        // An in-place change leaves the same rows in the same order: that list counts as drawn.
+        if (id !== undefined && !this.filter?.active) {
+          this.rendered = this.store.deployments;
+          this.changed.fire(this.nodes.get(id));
+          return;
+        }
+        this.changed.fire(undefined);
       }),
       ...(filter ? [filter.onDidChange(() => this.changed.fire(undefined))] : []),
       runs.onDidChange((id) => {
@@ -96,18 +102,18 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
 
   /** The stable node of a deployment (same object across refreshes). */
   nodeFor(id: string): DeploymentNode {
-    let n = this.nodes.get(id);
-    if (!n) {
-      n = new DeploymentNode(id);
-      this.nodes.set(id, n);
+    let node = this.nodes.get(id);
+    if (!node) {
+      node = new DeploymentNode(id);
+      this.nodes.set(id, node);
     }
-    return n;
+    return node;
   }
 
   /** The deployments the view shows: the store's list through the filter. */
   visibleDeployments(): readonly Deployment[] {
-    const f = this.filter?.active ? this.filter.current : undefined;
-    return f ? this.store.deployments.filter((d) => matchesFilter(d, f)) : this.store.deployments;
+    const filter = this.filter?.active ? this.filter.current : undefined;
+    return filter ? this.store.deployments.filter((d) => matchesFilter(d, filter)) : this.store.deployments;
   }
 
   getChildren(element?: Node): Node[] | Promise<Node[]> {
@@ -123,12 +129,12 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
 
   private async runChildren(id: string): Promise<Node[]> {
     await this.runs.ensure(id);
-    const h = this.runs.get(id);
-    if (!h) return [];
-    const out: Node[] = h.runs.map((r) => new RunNode(id, r));
-    if (h.error) out.push(new InfoNode(id, failureText(vscode.l10n.t('Loading runs'), h.error), 'error'));
-    else if (!h.runs.length) out.push(new InfoNode(id, vscode.l10n.t('No runs yet'), 'info'));
-    if (h.hasMore) out.push(new LoadMoreNode(id));
+    const history = this.runs.get(id);
+    if (!history) return [];
+    const out: Node[] = history.runs.map((r) => new RunNode(id, r));
+    if (history.error) out.push(new InfoNode(id, failureText(vscode.l10n.t('Loading runs'), history.error), 'error', true));
+    else if (!history.runs.length) out.push(new InfoNode(id, vscode.l10n.t('No runs yet'), 'info'));
+    if (history.hasMore && !history.error) out.push(new LoadMoreNode(id));
     return out;
   }
 
@@ -150,7 +156,9 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
     const item = new vscode.TreeItem(element.text, vscode.TreeItemCollapsibleState.None);
     item.id = `${element.deploymentId}/info`;
     item.iconPath = new vscode.ThemeIcon(element.icon);
-    item.tooltip = element.tooltip ?? element.text;
+    item.tooltip = element.text;
+    // A failed page is loaded again on click.
+    if (element.retry) item.command = { command: Commands.loadMoreRuns, title: vscode.l10n.t('Load more runs…'), arguments: [element.deploymentId] };
     return item;
   }
 
@@ -176,7 +184,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
   }
 
   dispose(): void {
-    for (const s of this.subs) s.dispose();
+    for (const sub of this.subs) sub.dispose();
     this.changed.dispose();
   }
 }

@@ -211,7 +211,7 @@ describe('QoderClient × local API: endpoints', () => {
     assert.equal(paused.paused_reason?.type, 'manual');
     assert.equal(api.account().get(a)!.status, 'paused');
 
-    const resumed = await c.unpauseDeployment(a);
+    const resumed = await c.resumeDeployment(a);
     assert.equal(resumed.status, 'active');
     assert.equal(resumed.paused_reason, null);
     assert.equal(api.account().get(a)!.status, 'active');
@@ -320,7 +320,7 @@ describe('QoderClient × local API: documented errors', () => {
     const c = client();
     const cases: [string, () => Promise<unknown>][] = [
       ['pause', () => c.pauseDeployment(pausedId())],
-      ['unpause', () => c.unpauseDeployment(activeId())],
+      ['unpause', () => c.resumeDeployment(activeId())],
       ['archive', () => c.archiveDeployment(archivedId())],
       ['run', () => c.runDeployment(pausedId())],
     ];
@@ -462,7 +462,7 @@ describe('QoderClient × local API: faults', () => {
 
     api.resetRequests();
     api.injectFault({ route: 'POST /deployments/:id/unpause', kind: 'reset' });
-    assertQoderError(await rejection(client().unpauseDeployment(pausedId())), 'network', /^POST /);
+    assertQoderError(await rejection(client().resumeDeployment(pausedId())), 'network', /^POST /);
     assert.equal(api.requests.length, 1);
   });
 

@@ -261,6 +261,7 @@ export const workspace = {
     };
   },
   onDidChangeConfiguration: (l: any) => fake.configListeners.event(l),
+  onDidCloseTextDocument: new EventEmitter<{ uri: Uri }>().event,
   registerTextDocumentContentProvider(scheme: string, p: any): Disposable {
     fake.providers.set(scheme, p);
     return new Disposable(() => fake.providers.delete(scheme));

@@ -123,7 +123,7 @@ describe('id validation happens before any request', () => {
     for (const id of badIds) {
       assertConfig(await rejection(client.getDeployment(id)), /not a valid deployment id/);
       assertConfig(await rejection(client.pauseDeployment(id)));
-      assertConfig(await rejection(client.unpauseDeployment(id)));
+      assertConfig(await rejection(client.resumeDeployment(id)));
       assertConfig(await rejection(client.archiveDeployment(id)));
       assertConfig(await rejection(client.runDeployment(id)));
       assertConfig(await rejection(client.listRunsPage(id)));

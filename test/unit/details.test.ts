@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { type Activated, activateExtension } from './harness';
 import { FakeApi, deploymentJson } from '../fakes/api';
 import { Regions } from '../../src/constants';
-import { DetailsProvider, detailsUri } from '../../src/commands/showDetails';
+import { DetailsProvider, detailsUri } from '../../src/views/detailsDocument';
 
 const GLOBAL = Regions[0].baseUrl;
 let ext: Activated | undefined;
@@ -46,7 +46,7 @@ test('details: an open document is told to reload when its deployment changes in
   const uri = detailsUri(d.id as string);
   await provider.provideTextDocumentContent(uri);
   const changed: string[] = [];
-  provider.onDidChange!((u) => changed.push(u.path));
+  provider.onDidChange!((u: { path: string }) => changed.push(u.path));
   const paused = { ...store.get(d.id as string)!, status: 'paused' };
   store.replace(paused);
   assert.deepEqual(changed, [uri.path]);

@@ -1,10 +1,9 @@
 // Activates the real extension against the fake vscode, for unit tests.
 
 import { fake, FakeSecretStorage, ExtensionMode } from '../fakes/vscode';
-import { activate, type TestHooks } from '../../src/extension';
+import { start, type TestHooks } from '../../src/extension';
 import { secretKey } from '../../src/auth/tokenStore';
-import { Session } from '../../src/session';
-import { QoderClient, type FetchLike } from '../../src/api';
+import type { FetchLike } from '../../src/api';
 
 export interface Activated {
   hooks: TestHooks;
@@ -25,13 +24,6 @@ export interface ActivateOptions {
 
 export async function activateExtension(opts: ActivateOptions = {}): Promise<Activated> {
   fake.reset();
-  const fetch = opts.fetch;
-  if (fetch) {
-    Session.prototype.createClient = function (this: { log: { addSecret(t: string): void } }, baseUrl: string, token: string) {
-      this.log.addSecret(token);
-      return new QoderClient({ baseUrl, token, fetch });
-    } as typeof Session.prototype.createClient;
-  }
   if (opts.baseUrl !== undefined) fake.settings.global.set('qoder.apiBaseUrl', opts.baseUrl);
   if (opts.showArchived) fake.settings.global.set('qoder.showArchived', true);
   const secrets = opts.secrets ?? new FakeSecretStorage();
@@ -45,7 +37,7 @@ export async function activateExtension(opts: ActivateOptions = {}): Promise<Act
     extension: { packageJSON: { version: '0.0.0-test' } },
   };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const hooks = await activate(context as any);
+  const hooks = await start(context as any, { fetch: opts.fetch });
   if (!hooks) throw new Error('activate() returned no test hooks in Test mode');
   return {
     hooks,

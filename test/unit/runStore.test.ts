@@ -19,7 +19,7 @@ test('runs: invalidate() fires onDidChange for that deployment, so an expanded r
   assert.deepEqual(fired, [ID]);
 });
 
-test('runs: after a failed first page, ensure() asks again instead of keeping the error forever', async () => {
+test('runs: after a failed first page, retrying (Load more / the error row) asks again instead of keeping the error forever', async () => {
   let calls = 0;
   const runs = new RunStore();
   runs.setSource({
@@ -32,6 +32,8 @@ test('runs: after a failed first page, ensure() asks again instead of keeping th
   await runs.ensure(ID);
   assert.ok(runs.get(ID)?.error);
   await runs.ensure(ID);
+  assert.equal(calls, 1, 'a view asking again does not retry in a loop');
+  await runs.loadMore(ID);
   assert.equal(calls, 2);
   assert.equal(runs.get(ID)?.error, undefined);
 });

@@ -2,18 +2,19 @@
 // API origin in SecretStorage, so each region keeps its own.
 
 import * as vscode from 'vscode';
+import { withoutTrailingSlash } from '../api';
 import * as config from '../config';
 import { Commands, Regions } from '../constants';
-import { guarded, type Services } from './common';
+import { registerGuarded, type Services } from './common';
 
 export async function switchRegion(s: Services): Promise<void> {
-  const current = config.apiBaseUrl().replace(/\/+$/, '');
+  const current = withoutTrailingSlash(config.apiBaseUrl());
   const label = (id: string) => (id === 'global' ? vscode.l10n.t('Global') : vscode.l10n.t('China'));
-  const items = Regions.map((r) => ({
-    label: label(r.id),
-    description: new URL(r.baseUrl).host,
-    detail: r.baseUrl === current ? vscode.l10n.t('current region') : undefined,
-    baseUrl: r.baseUrl,
+  const items = Regions.map((region) => ({
+    label: label(region.id),
+    description: new URL(region.baseUrl).host,
+    detail: region.baseUrl === current ? vscode.l10n.t('current region') : undefined,
+    baseUrl: region.baseUrl,
   }));
   const picked = await s.ui.showQuickPick(items, { title: vscode.l10n.t('Qoder: Switch Region'), placeHolder: vscode.l10n.t('Each region keeps its own token') });
   if (!picked || picked.baseUrl === current) return;
@@ -22,6 +23,6 @@ export async function switchRegion(s: Services): Promise<void> {
   void s.ui.setStatusBarMessage(vscode.l10n.t('Qoder region: {0}', picked.label), 4000);
 }
 
-export function registerRegion(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(Commands.switchRegion, guarded(s, vscode.l10n.t('Switch Region'), () => switchRegion(s)));
+export function registerSwitchRegion(s: Services): vscode.Disposable {
+  return registerGuarded(s, Commands.switchRegion, vscode.l10n.t('Switch Region'), () => switchRegion(s));
 }

@@ -1,28 +1,30 @@
-// Set and clear the Personal Access Token. A token is checked with one cheap list call before
-// it is saved, and it is saved only in SecretStorage.
+// Set Personal Access Token. A token is checked with one cheap list call before it is saved,
+// and it is saved only in SecretStorage.
 
 import * as vscode from 'vscode';
 import { isApiError } from '../api';
 import * as config from '../config';
 import { Commands, VIEW_ID } from '../constants';
-import { guarded, reportFailure, type Services } from './common';
+import { registerGuarded, reportFailure, type Services } from './common';
+
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return baseUrl;
+  }
+}
 
 export async function setToken(s: Services): Promise<void> {
   const baseUrl = config.apiBaseUrl();
-  const host = (() => {
-    try {
-      return new URL(baseUrl).host;
-    } catch {
-      return baseUrl;
-    }
-  })();
+  const host = hostOf(baseUrl);
   const value = await s.ui.showInputBox({
     title: vscode.l10n.t('Qoder Personal Access Token'),
     prompt: vscode.l10n.t('Paste a Personal Access Token for {0}. Create one in the Qoder console under Settings → API Tokens. It is stored only in VS Code secret storage.', host),
     placeHolder: 'pt-…',
     password: true,
     ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('The token cannot be empty.')),
+    validateInput: (input) => (input.trim() ? undefined : vscode.l10n.t('The token cannot be empty.')),
   });
   if (value === undefined) return;
   const token = value.trim();
@@ -51,18 +53,6 @@ export async function setToken(s: Services): Promise<void> {
   await s.store.refresh();
 }
 
-export async function clearToken(s: Services): Promise<void> {
-  const baseUrl = config.apiBaseUrl();
-  await s.tokens.delete(baseUrl);
-  await s.session.reload();
-  s.log.info('Token cleared.');
-  void s.ui.setStatusBarMessage(vscode.l10n.t('Qoder token cleared'), 4000);
+export function registerSetToken(s: Services): vscode.Disposable {
+  return registerGuarded(s, Commands.setToken, vscode.l10n.t('Set Personal Access Token'), () => setToken(s));
 }
-
-export function registerToken(s: Services): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand(Commands.setToken, guarded(s, vscode.l10n.t('Set Personal Access Token'), () => setToken(s))),
-    vscode.commands.registerCommand(Commands.clearToken, guarded(s, vscode.l10n.t('Clear Personal Access Token'), () => clearToken(s))),
-  ];
-}
-

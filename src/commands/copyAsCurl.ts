@@ -1,0 +1,22 @@
+// Copy as curl: a command line that fetches the deployment, with $QODER_PAT where the token goes.
+
+import * as vscode from 'vscode';
+import { withoutTrailingSlash } from '../api';
+import { Commands } from '../constants';
+import { registerGuarded, resolveOne, type Services } from './common';
+
+export function curlFor(baseUrl: string, id: string): string {
+  const url = `${withoutTrailingSlash(baseUrl)}/deployments/${encodeURIComponent(id)}`;
+  return `curl -sS -H "Authorization: Bearer $QODER_PAT" -H "Accept: application/json" '${url}'`;
+}
+
+export async function copyAsCurl(s: Services, arg?: unknown): Promise<void> {
+  const target = await resolveOne(s, arg, vscode.l10n.t('Select the deployment to copy as curl'));
+  if (!target) return;
+  await vscode.env.clipboard.writeText(curlFor(s.session.apiBaseUrl, target.id));
+  s.ui.setStatusBarMessage(vscode.l10n.t('$(check) Copied a curl command for {0} (set QODER_PAT first)', target.name), 4000);
+}
+
+export function registerCopyAsCurl(s: Services): vscode.Disposable {
+  return registerGuarded(s, Commands.copyAsCurl, vscode.l10n.t('Copy as curl'), (arg?: unknown) => copyAsCurl(s, arg));
+}
