@@ -4,7 +4,8 @@
 
 import { QoderError } from './errors';
 import { HttpClient, defaultUserAgent, type HttpClientOptions, type HttpRequest } from './http';
-import { baseUrlString, isDeploymentId, isRunId, parseDeployment, parseListPage, parseRun, validateBaseUrl } from './parse';
+import { parseDeployment, parseListPage, parseRun } from './parse';
+import { baseUrlString, isDeploymentId, isRunId, validateBaseUrl } from './validate';
 import type {
   Deployment,
   DeploymentListFilter,

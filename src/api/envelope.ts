@@ -6,6 +6,7 @@ import { STATUS_CODES } from 'node:http';
 import { QoderApiError } from './errors';
 import { parseRetryAfterMs } from './retry';
 import { header, type ResponseLike } from './transport';
+import { isObj } from './util';
 
 const EXCERPT_CHARS = 120;
 
@@ -22,10 +23,6 @@ export function bodyExcerpt(text: string, max = EXCERPT_CHARS): string {
 export function formatSeconds(ms: number): string {
   const s = ms / 1000;
   return `${Number.isInteger(s) ? s : Number(s.toFixed(3))} s`;
-}
-
-function isObj(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 export function statusText(res: ResponseLike): string {

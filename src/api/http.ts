@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { QoderApiError, QoderError } from './errors';
 import { header, nodeFetch, type FetchInit, type FetchLike, type ResponseLike } from './transport';
 import { redact } from './redact';
-import { withoutTrailingSlash } from './parse';
+import { withoutTrailingSlash } from './util';
 import { apiErrorFrom, bodyExcerpt, formatSeconds, redirectTargetOf } from './envelope';
 import { backoffMs, defaultSleep, MAX_RETRY_AFTER_MS, parseRetryAfterMs, raceSignal } from './retry';
 

@@ -16,14 +16,7 @@ export {
   type HttpRequest,
   type HttpResult,
 } from './http';
-export {
-  parseDeployment,
-  parseRun,
-  parseListPage,
-  isDeploymentId,
-  isRunId,
-  validateBaseUrl,
-  baseUrlString,
-  withoutTrailingSlash,
-} from './parse';
+export { parseDeployment, parseRun, parseListPage } from './parse';
+export { isDeploymentId, isRunId, validateBaseUrl, baseUrlString } from './validate';
+export { withoutTrailingSlash } from './util';
 export { QoderClient, WALK_PAGE_SIZE, RUNS_PAGE_SIZE, type QoderClientOptions } from './client';
