@@ -2,6 +2,7 @@
 // that passes cannot change the shape of a URL; a base URL that passes never sends the token
 // in clear text (except to loopback) or with credentials in the URL.
 
+import * as l10n from '@vscode/l10n';
 import { QoderError } from './errors';
 import { excerpt, withoutTrailingSlash } from './util';
 
@@ -31,12 +32,12 @@ export function isRunId(id: unknown): id is string {
 // base URL
 
 function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase();
-  if (h === 'localhost' || h === 'localhost.') return true;
-  if (h === '[::1]' || h === '::1') return true;
+  const host = hostname.toLowerCase();
+  if (host === 'localhost' || host === 'localhost.') return true;
+  if (host === '[::1]' || host === '::1') return true;
   // WHATWG URL has already normalised IPv4 forms (127.1, 0x7f.1, ...) to dotted quads.
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  return m !== null && m[1] === '127' && m.slice(2).every((p) => Number(p) <= 255);
+  const quad = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  return quad !== null && quad[1] === '127' && quad.slice(2).every((part) => Number(part) <= 255);
 }
 
 /**
@@ -47,7 +48,7 @@ function isLoopbackHost(hostname: string): boolean {
  */
 export function validateBaseUrl(url: string): URL {
   if (typeof url !== 'string' || url.trim() === '') {
-    throw new QoderError('config', 'The Qoder API base URL is empty; the access token will not be sent anywhere.');
+    throw new QoderError('config', l10n.t('The Qoder API base URL is empty; the access token will not be sent anywhere.'));
   }
   const text = url.trim();
   let parsed: URL;
@@ -56,7 +57,7 @@ export function validateBaseUrl(url: string): URL {
   } catch {
     throw new QoderError(
       'config',
-      `The Qoder API base URL "${excerpt(text, 80)}" is not a valid absolute URL (expected e.g. https://api.qoder.com/api/v1/cloud); the access token will not be sent.`,
+      l10n.t('The Qoder API base URL "{0}" is not a valid absolute URL (expected e.g. https://api.qoder.com/api/v1/cloud); the access token will not be sent.', excerpt(text, 80)),
     );
   }
   const shown = `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
@@ -64,25 +65,25 @@ export function validateBaseUrl(url: string): URL {
     if (!isLoopbackHost(parsed.hostname)) {
       throw new QoderError(
         'config',
-        `The Qoder API base URL ${shown} uses plain http on a non-loopback host. The access token would travel unencrypted, so it will not be sent. Use https:// (plain http is only allowed for 127.0.0.0/8, ::1 and localhost).`,
+        l10n.t('The Qoder API base URL {0} uses plain http on a non-loopback host. The access token would travel unencrypted, so it will not be sent. Use https:// (plain http is only allowed for 127.0.0.0/8, ::1 and localhost).', shown),
       );
     }
   } else if (parsed.protocol !== 'https:') {
     throw new QoderError(
       'config',
-      `The Qoder API base URL must use https:// (got "${parsed.protocol}"); the access token will not be sent.`,
+      l10n.t('The Qoder API base URL must use https:// (got "{0}"); the access token will not be sent.', parsed.protocol),
     );
   }
   if (parsed.username !== '' || parsed.password !== '') {
     throw new QoderError(
       'config',
-      'The Qoder API base URL must not contain a user name or password; the access token will not be sent.',
+      l10n.t('The Qoder API base URL must not contain a user name or password; the access token will not be sent.'),
     );
   }
   if (parsed.search !== '' || parsed.hash !== '') {
     throw new QoderError(
       'config',
-      `The Qoder API base URL ${shown} must not contain a query string or fragment; the access token will not be sent.`,
+      l10n.t('The Qoder API base URL {0} must not contain a query string or fragment; the access token will not be sent.', shown),
     );
   }
   parsed.pathname = withoutTrailingSlash(parsed.pathname) || '/';

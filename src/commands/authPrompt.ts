@@ -5,14 +5,14 @@ import * as vscode from 'vscode';
 import { isAuthError } from '../model/errorText';
 import { reportFailure, type Services } from './common';
 
-export function promptOnRejectedToken(s: Services): vscode.Disposable {
+export function promptOnRejectedToken(services: Services): vscode.Disposable {
   let prompted = false;
   const subs = [
-    s.session.onDidChange(() => (prompted = false)),
-    s.store.onDidChange(() => {
-      if (!isAuthError(s.store.error) || prompted) return;
+    services.session.onDidChange(() => (prompted = false)),
+    services.store.onDidChange(() => {
+      if (!isAuthError(services.store.error) || prompted) return;
       prompted = true;
-      void reportFailure(s, vscode.l10n.t('Loading deployments'), s.store.error);
+      void reportFailure(services, vscode.l10n.t('Loading deployments'), services.store.error);
     }),
   ];
   return { dispose: () => subs.forEach((sub) => sub.dispose()) };

@@ -5,13 +5,13 @@ import * as config from '../config';
 import { Commands } from '../constants';
 import { registerGuarded, type Services } from './common';
 
-export async function clearToken(s: Services): Promise<void> {
-  await s.tokens.delete(config.apiBaseUrl());
-  await s.session.reload();
-  s.log.info('Token cleared.');
-  void s.ui.setStatusBarMessage(vscode.l10n.t('Qoder token cleared'), 4000);
+export async function clearToken(services: Services): Promise<void> {
+  await services.tokens.delete(config.apiBaseUrl());
+  await services.session.reload();
+  services.log.info('Token cleared.');
+  void services.ui.setStatusBarMessage(vscode.l10n.t('Qoder token cleared'), 4000);
 }
 
-export function registerClearToken(s: Services): vscode.Disposable {
-  return registerGuarded(s, Commands.clearToken, vscode.l10n.t('Clear Personal Access Token'), () => clearToken(s));
+export function registerClearToken(services: Services): vscode.Disposable {
+  return registerGuarded(services, Commands.clearToken, vscode.l10n.t('Clear Personal Access Token'), () => clearToken(services));
 }

@@ -10,13 +10,13 @@ export function curlFor(baseUrl: string, id: string): string {
   return `curl -sS -H "Authorization: Bearer $QODER_PAT" -H "Accept: application/json" '${url}'`;
 }
 
-export async function copyAsCurl(s: Services, arg?: unknown): Promise<void> {
-  const target = await resolveOne(s, arg, vscode.l10n.t('Select the deployment to copy as curl'));
+export async function copyAsCurl(services: Services, arg?: unknown): Promise<void> {
+  const target = await resolveOne(services, arg, vscode.l10n.t('Select the deployment to copy as curl'));
   if (!target) return;
-  await vscode.env.clipboard.writeText(curlFor(s.session.apiBaseUrl, target.id));
-  s.ui.setStatusBarMessage(vscode.l10n.t('$(check) Copied a curl command for {0} (set QODER_PAT first)', target.name), 4000);
+  await vscode.env.clipboard.writeText(curlFor(services.session.apiBaseUrl, target.id));
+  services.ui.setStatusBarMessage(vscode.l10n.t('$(check) Copied a curl command for {0} (set QODER_PAT first)', target.name), 4000);
 }
 
-export function registerCopyAsCurl(s: Services): vscode.Disposable {
-  return registerGuarded(s, Commands.copyAsCurl, vscode.l10n.t('Copy as curl'), (arg?: unknown) => copyAsCurl(s, arg));
+export function registerCopyAsCurl(services: Services): vscode.Disposable {
+  return registerGuarded(services, Commands.copyAsCurl, vscode.l10n.t('Copy as curl'), (arg?: unknown) => copyAsCurl(services, arg));
 }

@@ -5,6 +5,6 @@ import * as config from '../config';
 import { Commands } from '../constants';
 import { registerGuarded, type Services } from './common';
 
-export function registerHideArchived(s: Services): vscode.Disposable {
-  return registerGuarded(s, Commands.hideArchived, vscode.l10n.t('Hide Archived Deployments'), () => config.setShowArchived(false));
+export function registerHideArchived(services: Services): vscode.Disposable {
+  return registerGuarded(services, Commands.hideArchived, vscode.l10n.t('Hide Archived Deployments'), () => config.setShowArchived(false));
 }

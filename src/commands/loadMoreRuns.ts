@@ -5,8 +5,8 @@ import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import { registerGuarded, type Services } from './common';
 
-export function registerLoadMoreRuns(s: Services): vscode.Disposable {
-  return registerGuarded(s, Commands.loadMoreRuns, vscode.l10n.t('Load more runs'), async (deploymentId: unknown) => {
-    if (typeof deploymentId === 'string') await s.runs.loadMore(deploymentId);
+export function registerLoadMoreRuns(services: Services): vscode.Disposable {
+  return registerGuarded(services, Commands.loadMoreRuns, vscode.l10n.t('Load more runs'), async (deploymentId: unknown) => {
+    if (typeof deploymentId === 'string') await services.runs.loadMore(deploymentId);
   });
 }

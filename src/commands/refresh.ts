@@ -5,14 +5,14 @@ import { Commands } from '../constants';
 import { isAuthError } from '../model/errorText';
 import { registerGuarded, reportFailure, type Services } from './common';
 
-export async function refresh(s: Services): Promise<void> {
-  s.session.requireClient();
-  s.runs.invalidate();
-  await s.store.refresh({ fresh: true });
+export async function refresh(services: Services): Promise<void> {
+  services.session.requireClient();
+  services.runs.invalidate();
+  await services.store.refresh({ fresh: true });
   // A 401 is reported (with "Replace Token") by the auth prompt, once; do not ask twice.
-  if (s.store.error && !isAuthError(s.store.error)) await reportFailure(s, vscode.l10n.t('Loading deployments'), s.store.error);
+  if (services.store.error && !isAuthError(services.store.error)) await reportFailure(services, vscode.l10n.t('Loading deployments'), services.store.error);
 }
 
-export function registerRefresh(s: Services): vscode.Disposable {
-  return registerGuarded(s, Commands.refresh, vscode.l10n.t('Refresh Deployments'), () => refresh(s));
+export function registerRefresh(services: Services): vscode.Disposable {
+  return registerGuarded(services, Commands.refresh, vscode.l10n.t('Refresh Deployments'), () => refresh(services));
 }

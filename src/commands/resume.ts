@@ -3,21 +3,21 @@
 import * as vscode from 'vscode';
 import { isArchived } from '../model/deploymentStore';
 import { Commands } from '../constants';
-import { q, registerGuarded, type Services } from './common';
+import { quote, registerGuarded, type Services } from './common';
 import { changeStatus, type StatusChange } from './statusChange';
 
 const resume = (): StatusChange => ({
   verb: 'resume',
-  fits: (d) => !isArchived(d) && d.status === 'paused',
+  fits: (deployment) => !isArchived(deployment) && deployment.status === 'paused',
   send: (client, id) => client.resumeDeployment(id),
   busyLabel: vscode.l10n.t('Resuming…'),
-  what: (name) => vscode.l10n.t('Resuming {0}', q(name)),
-  done: (name) => vscode.l10n.t('Resumed {0}.', q(name)),
-  conflict: (name) => vscode.l10n.t('{0} is not paused any more. The list has been refreshed.', q(name)),
+  what: (name) => vscode.l10n.t('Resuming {0}', quote(name)),
+  done: (name) => vscode.l10n.t('Resumed {0}.', quote(name)),
+  conflict: (name) => vscode.l10n.t('{0} is not paused any more. The list has been refreshed.', quote(name)),
   placeHolder: vscode.l10n.t('Select the deployments to resume'),
   none: vscode.l10n.t('There is no paused deployment to resume.'),
 });
 
-export function registerResume(s: Services): vscode.Disposable {
-  return registerGuarded(s, Commands.resume, vscode.l10n.t('Resume'), (arg?: unknown, selected?: unknown) => changeStatus(s, resume(), arg, selected));
+export function registerResume(services: Services): vscode.Disposable {
+  return registerGuarded(services, Commands.resume, vscode.l10n.t('Resume'), (arg?: unknown, selected?: unknown) => changeStatus(services, resume(), arg, selected));
 }

@@ -15,10 +15,10 @@ function hostOf(baseUrl: string): string {
   }
 }
 
-export async function setToken(s: Services): Promise<void> {
+export async function setToken(services: Services): Promise<void> {
   const baseUrl = config.apiBaseUrl();
   const host = hostOf(baseUrl);
-  const value = await s.ui.showInputBox({
+  const value = await services.ui.showInputBox({
     title: vscode.l10n.t('Qoder Personal Access Token'),
     prompt: vscode.l10n.t('Paste a Personal Access Token for {0}. Create one in the Qoder console under Settings → API Tokens. It is stored only in VS Code secret storage.', host),
     placeHolder: 'pt-…',
@@ -29,10 +29,10 @@ export async function setToken(s: Services): Promise<void> {
   if (value === undefined) return;
   const token = value.trim();
   if (!token) {
-    void s.ui.showErrorMessage(vscode.l10n.t('The token cannot be empty. Nothing was saved.'), {});
+    void services.ui.showErrorMessage(vscode.l10n.t('The token cannot be empty. Nothing was saved.'), {});
     return;
   }
-  const client = s.session.createClient(baseUrl, token);
+  const client = services.session.createClient(baseUrl, token);
   try {
     // One page of one deployment: the cheapest call that proves the token works.
     await vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: vscode.l10n.t('Checking the token…') }, () =>
@@ -40,19 +40,19 @@ export async function setToken(s: Services): Promise<void> {
     );
   } catch (e) {
     if (isApiError(e, 401)) {
-      void s.ui.showErrorMessage(vscode.l10n.t('Qoder rejected this token (401). Check that it was copied whole and has not expired. Nothing was saved.'), {});
+      void services.ui.showErrorMessage(vscode.l10n.t('Qoder rejected this token (401). Check that it was copied whole and has not expired. Nothing was saved.'), {});
       return;
     }
-    await reportFailure(s, vscode.l10n.t('Checking the token'), e);
+    await reportFailure(services, vscode.l10n.t('Checking the token'), e);
     return;
   }
-  await s.tokens.set(baseUrl, token);
-  s.log.info(`Token saved for ${host}.`);
-  await s.session.reload();
-  void s.ui.setStatusBarMessage(vscode.l10n.t('$(check) Qoder token saved'), 4000);
-  await s.store.refresh();
+  await services.tokens.set(baseUrl, token);
+  services.log.info(`Token saved for ${host}.`);
+  await services.session.reload();
+  void services.ui.setStatusBarMessage(vscode.l10n.t('$(check) Qoder token saved'), 4000);
+  await services.store.refresh();
 }
 
-export function registerSetToken(s: Services): vscode.Disposable {
-  return registerGuarded(s, Commands.setToken, vscode.l10n.t('Set Personal Access Token'), () => setToken(s));
+export function registerSetToken(services: Services): vscode.Disposable {
+  return registerGuarded(services, Commands.setToken, vscode.l10n.t('Set Personal Access Token'), () => setToken(services));
 }

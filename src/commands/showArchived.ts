@@ -5,6 +5,6 @@ import * as config from '../config';
 import { Commands } from '../constants';
 import { registerGuarded, type Services } from './common';
 
-export function registerShowArchived(s: Services): vscode.Disposable {
-  return registerGuarded(s, Commands.showArchived, vscode.l10n.t('Show Archived Deployments'), () => config.setShowArchived(true));
+export function registerShowArchived(services: Services): vscode.Disposable {
+  return registerGuarded(services, Commands.showArchived, vscode.l10n.t('Show Archived Deployments'), () => config.setShowArchived(true));
 }

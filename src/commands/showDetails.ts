@@ -5,11 +5,11 @@ import { Commands } from '../constants';
 import { detailsUri, openDetails } from '../views/detailsDocument';
 import { registerGuarded, resolveOne, type Services } from './common';
 
-export async function showDetails(s: Services, arg?: unknown): Promise<void> {
-  const target = await resolveOne(s, arg, vscode.l10n.t('Select the deployment to show'));
+export async function showDetails(services: Services, arg?: unknown): Promise<void> {
+  const target = await resolveOne(services, arg, vscode.l10n.t('Select the deployment to show'));
   if (target) await openDetails(detailsUri(target.id));
 }
 
-export function registerShowDetails(s: Services): vscode.Disposable {
-  return registerGuarded(s, Commands.showDetails, vscode.l10n.t('Show Deployment Details'), (arg?: unknown) => showDetails(s, arg));
+export function registerShowDetails(services: Services): vscode.Disposable {
+  return registerGuarded(services, Commands.showDetails, vscode.l10n.t('Show Deployment Details'), (arg?: unknown) => showDetails(services, arg));
 }

@@ -4,6 +4,6 @@ import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import type { Services } from './common';
 
-export function registerShowLog(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(Commands.showLog, () => s.log.show());
+export function registerShowLog(services: Services): vscode.Disposable {
+  return vscode.commands.registerCommand(Commands.showLog, () => services.log.show());
 }

@@ -11,6 +11,6 @@ export async function showRunDetails(deploymentId: unknown, runId: unknown): Pro
   await openDetails(detailsUri(deploymentId, runId));
 }
 
-export function registerShowRunDetails(s: Services): vscode.Disposable {
-  return registerGuarded(s, Commands.showRunDetails, vscode.l10n.t('Show Run Details'), (deploymentId?: unknown, runId?: unknown) => showRunDetails(deploymentId, runId));
+export function registerShowRunDetails(services: Services): vscode.Disposable {
+  return registerGuarded(services, Commands.showRunDetails, vscode.l10n.t('Show Run Details'), (deploymentId?: unknown, runId?: unknown) => showRunDetails(deploymentId, runId));
 }

@@ -3,11 +3,11 @@
 
 import * as vscode from 'vscode';
 import type { Deployment, QoderClient } from '../api';
-import { q, reportFailure, resolveTargets, type Services } from './common';
+import { quote, reportFailure, resolveTargets, type Services } from './common';
 
 export interface StatusChange {
   verb: 'pause' | 'resume';
-  fits: (d: Deployment) => boolean;
+  fits: (deployment: Deployment) => boolean;
   send: (client: QoderClient, id: string) => Promise<Deployment>;
   busyLabel: string;
   what: (name: string) => string;
@@ -17,20 +17,20 @@ export interface StatusChange {
   none: string;
 }
 
-export async function changeStatus(s: Services, change: StatusChange, arg?: unknown, selected?: unknown): Promise<void> {
-  const targets = await resolveTargets(s, arg, selected, change.fits, { placeHolder: change.placeHolder, many: true, none: change.none });
-  const outcomes = await s.mutations.run(targets, {
+export async function changeStatus(services: Services, change: StatusChange, arg?: unknown, selected?: unknown): Promise<void> {
+  const targets = await resolveTargets(services, arg, selected, change.fits, { placeHolder: change.placeHolder, many: true, none: change.none });
+  const outcomes = await services.mutations.run(targets, {
     verb: change.verb,
     busyLabel: change.busyLabel,
     fits: change.fits,
     send: change.send,
     updated: (after) => after,
   });
-  for (const o of outcomes) {
-    const name = o.target.name;
-    if (o.kind === 'done') void s.ui.setStatusBarMessage(change.done(name), 5000);
-    else if (o.kind === 'conflict') void s.ui.showInformationMessage(change.conflict(name), {});
-    else if (o.kind === 'gone') void s.ui.showWarningMessage(vscode.l10n.t('{0} no longer exists. The list has been refreshed.', q(name)), {});
-    else if (o.kind === 'failed') await reportFailure(s, change.what(name), o.error);
+  for (const outcome of outcomes) {
+    const name = outcome.target.name;
+    if (outcome.kind === 'done') void services.ui.setStatusBarMessage(change.done(name), 5000);
+    else if (outcome.kind === 'conflict') void services.ui.showInformationMessage(change.conflict(name), {});
+    else if (outcome.kind === 'gone') void services.ui.showWarningMessage(vscode.l10n.t('{0} no longer exists. The list has been refreshed.', quote(name)), {});
+    else if (outcome.kind === 'failed') await reportFailure(services, change.what(name), outcome.error);
   }
 }

@@ -22,8 +22,8 @@ export type LoadState =
   | 'empty' // loaded, the account has nothing to show
   | 'error'; // the first load failed; nothing to show
 
-export function isArchived(d: Deployment): boolean {
-  return d.archived_at !== null;
+export function isArchived(deployment: Deployment): boolean {
+  return deployment.archived_at !== null;
 }
 
 export class DeploymentStore implements Disposable {
@@ -113,7 +113,7 @@ export class DeploymentStore implements Disposable {
   setIncludeArchived(include: boolean): Promise<void> {
     if (include === this.includeArchived) return Promise.resolve();
     this.includeArchived = include;
-    if (!include) this.setList(this.list.filter((d) => !isArchived(d)));
+    if (!include) this.setList(this.list.filter((deployment) => !isArchived(deployment)));
     this.changed.fire(undefined);
     return this.refresh({ fresh: true });
   }
@@ -177,37 +177,37 @@ export class DeploymentStore implements Disposable {
   private newest(list: readonly Deployment[]): readonly Deployment[] {
     if (!this.changedSinceWalk.size) return list;
     const out: Deployment[] = [];
-    for (const d of list) {
-      if (!this.changedSinceWalk.has(d.id)) out.push(d);
+    for (const deployment of list) {
+      if (!this.changedSinceWalk.has(deployment.id)) out.push(deployment);
       else {
-        const current = this.byId.get(d.id);
+        const current = this.byId.get(deployment.id);
         if (current) out.push(current);
       }
     }
-    const listed = new Set(list.map((d) => d.id));
+    const listed = new Set(list.map((deployment) => deployment.id));
     const added = [...this.changedSinceWalk].filter((id) => !listed.has(id)).map((id) => this.byId.get(id));
-    return [...added.filter((d): d is Deployment => d !== undefined), ...out];
+    return [...added.filter((deployment): deployment is Deployment => deployment !== undefined), ...out];
   }
 
   /** Puts the server's latest copy of one deployment in place (or removes it when it is now hidden). */
-  replace(d: Deployment): void {
+  replace(deployment: Deployment): void {
     if (!this.source) return; // signed out: nothing is shown, nothing may appear
-    this.changedSinceWalk.add(d.id);
-    if (isArchived(d) && !this.includeArchived) {
-      this.remove(d.id);
+    this.changedSinceWalk.add(deployment.id);
+    if (isArchived(deployment) && !this.includeArchived) {
+      this.remove(deployment.id);
       return;
     }
-    const i = this.list.findIndex((x) => x.id === d.id);
-    if (i >= 0) this.list = [...this.list.slice(0, i), d, ...this.list.slice(i + 1)];
-    else this.list = [d, ...this.list];
-    this.byId.set(d.id, d);
-    this.changed.fire(i >= 0 ? d.id : undefined);
+    const index = this.list.findIndex((x) => x.id === deployment.id);
+    if (index >= 0) this.list = [...this.list.slice(0, index), deployment, ...this.list.slice(index + 1)];
+    else this.list = [deployment, ...this.list];
+    this.byId.set(deployment.id, deployment);
+    this.changed.fire(index >= 0 ? deployment.id : undefined);
   }
 
   remove(id: string): void {
     if (!this.byId.delete(id)) return;
     this.changedSinceWalk.add(id);
-    this.list = this.list.filter((d) => d.id !== id);
+    this.list = this.list.filter((deployment) => deployment.id !== id);
     this.changed.fire(undefined);
   }
 
@@ -231,12 +231,12 @@ export class DeploymentStore implements Disposable {
   }
 
   private visible(list: readonly Deployment[]): Deployment[] {
-    return this.includeArchived ? list.slice() : list.filter((d) => !isArchived(d));
+    return this.includeArchived ? list.slice() : list.filter((deployment) => !isArchived(deployment));
   }
 
   private setList(list: Deployment[]): void {
     this.list = list;
-    this.byId = new Map(list.map((d) => [d.id, d]));
+    this.byId = new Map(list.map((deployment) => [deployment.id, deployment]));
   }
 
   dispose(): void {

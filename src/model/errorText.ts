@@ -31,8 +31,7 @@ export function reasonText(e: unknown): string {
       case 'timeout': return l10n.t('Qoder did not answer in time: {0}', e.message);
       case 'aborted': return l10n.t('the request was cancelled');
       case 'invalid_response': return l10n.t('Qoder sent a response this extension cannot read: {0}', e.message);
-      case 'config': return e.message;
-      default: return e.message;
+      default: return e.message; // 'config' messages are already worded for the user
     }
   }
   if (e instanceof Error) return e.message;

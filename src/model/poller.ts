@@ -39,14 +39,14 @@ export class Poller implements Disposable {
   private readonly timers: Timers;
   private readonly maxBackoffMs: number;
 
-  constructor(private readonly o: PollerOptions) {
-    this.timers = o.timers ?? realTimers;
-    this.maxBackoffMs = o.maxBackoffMs ?? 15 * 60_000;
+  constructor(private readonly options: PollerOptions) {
+    this.timers = options.timers ?? realTimers;
+    this.maxBackoffMs = options.maxBackoffMs ?? 15 * 60_000;
   }
 
   /** Delay before the next poll: the interval, doubled per consecutive failure, at least Retry-After. */
   nextDelay(): number {
-    const interval = this.o.intervalMs();
+    const interval = this.options.intervalMs();
     const backoff = this.failures ? Math.min(interval * 2 ** this.failures, Math.max(this.maxBackoffMs, interval)) : interval;
     return Math.max(backoff, this.retryAfterMs);
   }
@@ -55,8 +55,8 @@ export class Poller implements Disposable {
   update(): void {
     if (this.disposed || this.polling) return;
     this.cancel();
-    if (!this.o.isActive() || this.o.intervalMs() <= 0) return;
-    const last = this.o.lastUpdated();
+    if (!this.options.isActive() || this.options.intervalMs() <= 0) return;
+    const last = this.options.lastUpdated();
     const delay = this.nextDelay();
     // Nothing loaded yet: the first load is the view's job, so wait a whole interval.
     const since = last === undefined ? 0 : this.timers.now() - last;
@@ -81,10 +81,10 @@ export class Poller implements Disposable {
   private async tick(): Promise<void> {
     this.handle = undefined;
     this.dueAt = undefined;
-    if (this.disposed || !this.o.isActive() || this.o.intervalMs() <= 0) return;
+    if (this.disposed || !this.options.isActive() || this.options.intervalMs() <= 0) return;
     this.polling = true;
     try {
-      const outcome = await this.o.poll();
+      const outcome = await this.options.poll();
       if (outcome.ok) {
         this.failures = 0;
         this.retryAfterMs = 0;
@@ -97,7 +97,7 @@ export class Poller implements Disposable {
     } finally {
       this.polling = false;
     }
-    if (this.disposed || !this.o.isActive() || this.o.intervalMs() <= 0) return;
+    if (this.disposed || !this.options.isActive() || this.options.intervalMs() <= 0) return;
     this.schedule(this.nextDelay());
   }
 

@@ -39,25 +39,25 @@ export function deploymentIcon(kind: DeploymentKind): vscode.ThemeIcon {
   }
 }
 
-export function deploymentTooltip(d: Deployment): vscode.MarkdownString {
+export function deploymentTooltip(deployment: Deployment): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
   md.supportHtml = false;
   md.appendMarkdown('**');
-  md.appendText(d.name);
+  md.appendText(deployment.name);
   md.appendMarkdown('**\n\n');
-  if (d.description) {
-    md.appendText(d.description);
+  if (deployment.description) {
+    md.appendText(deployment.description);
     md.appendMarkdown('\n\n');
   }
-  for (const row of detailRows(d, { locale: vscode.env.language })) {
+  for (const row of detailRows(deployment, { locale: vscode.env.language })) {
     md.appendMarkdown('**');
     md.appendText(row.label);
     md.appendMarkdown(':** ');
     if (row.list) {
-      for (const v of row.list) {
+      for (const value of row.list) {
         md.appendMarkdown('\n- ');
-        md.appendText(v);
+        md.appendText(value);
       }
       md.appendMarkdown('\n\n');
       continue;
@@ -113,7 +113,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
   /** The deployments the view shows: the store's list through the filter. */
   visibleDeployments(): readonly Deployment[] {
     const filter = this.filter?.active ? this.filter.current : undefined;
-    return filter ? this.store.deployments.filter((d) => matchesFilter(d, filter)) : this.store.deployments;
+    return filter ? this.store.deployments.filter((deployment) => matchesFilter(deployment, filter)) : this.store.deployments;
   }
 
   getChildren(element?: Node): Node[] | Promise<Node[]> {
@@ -121,7 +121,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
       this.rendered = this.store.deployments;
       // Forget nodes of deployments that are gone; keep filtered-out ones stable.
       for (const id of this.nodes.keys()) if (!this.store.get(id)) this.nodes.delete(id);
-      return this.visibleDeployments().map((d) => this.nodeFor(d.id));
+      return this.visibleDeployments().map((deployment) => this.nodeFor(deployment.id));
     }
     if (element instanceof DeploymentNode) return this.runChildren(element.id);
     return [];
@@ -163,22 +163,22 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
   }
 
   private deploymentItem(node: DeploymentNode): vscode.TreeItem {
-    const d = this.store.get(node.id);
-    const item = new vscode.TreeItem(d?.name ?? node.id, vscode.TreeItemCollapsibleState.Collapsed);
+    const deployment = this.store.get(node.id);
+    const item = new vscode.TreeItem(deployment?.name ?? node.id, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = node.id;
-    if (!d) return item;
-    const pending = this.store.pendingAction(d.id);
-    item.description = descriptionText(d, pending, { locale: vscode.env.language });
-    item.iconPath = pending ? new vscode.ThemeIcon('loading~spin') : deploymentIcon(kindOf(d));
-    item.contextValue = pending ? 'deployment busy' : contextTokens(d);
-    item.accessibilityInformation = { label: `${d.name}, ${item.description}` };
+    if (!deployment) return item;
+    const pending = this.store.pendingAction(deployment.id);
+    item.description = descriptionText(deployment, pending, { locale: vscode.env.language });
+    item.iconPath = pending ? new vscode.ThemeIcon('loading~spin') : deploymentIcon(kindOf(deployment));
+    item.contextValue = pending ? 'deployment busy' : contextTokens(deployment);
+    item.accessibilityInformation = { label: `${deployment.name}, ${item.description}` };
     return item;
   }
 
   resolveTreeItem(item: vscode.TreeItem, element: Node): vscode.TreeItem {
     if (element instanceof DeploymentNode && !item.tooltip) {
-      const d = this.store.get(element.id);
-      if (d) item.tooltip = deploymentTooltip(d);
+      const deployment = this.store.get(element.id);
+      if (deployment) item.tooltip = deploymentTooltip(deployment);
     }
     return item;
   }
@@ -190,20 +190,20 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
 }
 
 function runItem(node: RunNode): vscode.TreeItem {
-  const r = node.run;
-  const when = formatTime(r.created_at, { locale: vscode.env.language });
-  const item = new vscode.TreeItem(`${runTriggerText(r)} · ${when}`, vscode.TreeItemCollapsibleState.None);
-  item.id = `${node.deploymentId}/${r.id}`;
-  item.description = runOutcomeText(r);
-  item.iconPath = r.error
+  const run = node.run;
+  const when = formatTime(run.created_at, { locale: vscode.env.language });
+  const item = new vscode.TreeItem(`${runTriggerText(run)} · ${when}`, vscode.TreeItemCollapsibleState.None);
+  item.id = `${node.deploymentId}/${run.id}`;
+  item.description = runOutcomeText(run);
+  item.iconPath = run.error
     ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
     : new vscode.ThemeIcon('history');
   item.contextValue = 'run';
-  item.command = { command: Commands.showRunDetails, title: vscode.l10n.t('Show Run Details'), arguments: [node.deploymentId, r.id] };
+  item.command = { command: Commands.showRunDetails, title: vscode.l10n.t('Show Run Details'), arguments: [node.deploymentId, run.id] };
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
-  md.appendText(`${r.id}\n\n${runTriggerText(r)} · ${when}\n\n${runOutcomeText(r)}`);
-  if (r.error?.message) md.appendText(`\n\n${r.error.message}`);
+  md.appendText(`${run.id}\n\n${runTriggerText(run)} · ${when}\n\n${runOutcomeText(run)}`);
+  if (run.error?.message) md.appendText(`\n\n${run.error.message}`);
   item.tooltip = md;
   return item;
 }

@@ -88,6 +88,6 @@ export class ViewState implements vscode.Disposable {
 
   dispose(): void {
     if (this.ticker) clearInterval(this.ticker);
-    for (const d of this.subs) d.dispose();
+    for (const sub of this.subs) sub.dispose();
   }
 }
