@@ -24,6 +24,7 @@ import {
 } from './sessions';
 import { streamEvents, type StreamSessionOptions } from './sessionStream';
 import { defaultSleep } from './retry';
+import type { DeploymentCreateBody, DeploymentPatch } from './editTypes';
 import type {
   Deployment,
   DeploymentListFilter,
@@ -65,6 +66,13 @@ function deploymentPath(id: unknown): string {
     throw new QoderError('config', `"${typeof id === 'string' ? id.slice(0, 80) : String(id)}" is not a valid deployment id (expected dep_…); nothing was sent.`);
   }
   return `/deployments/${encodeURIComponent(id as string)}`;
+}
+
+function checkBody<T>(body: T): T {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new QoderError('config', 'The request body must be a JSON object; nothing was sent.');
+  }
+  return body;
 }
 
 function runPath(deploymentId: unknown, runId: unknown): string {
@@ -139,6 +147,20 @@ export class QoderClient {
   async getDeployment(id: string, opts?: RequestOptions): Promise<Deployment> {
     const path = deploymentPath(id);
     return this.one({ method: 'GET', path, signal: opts?.signal }, parseDeployment);
+  }
+
+  /** `POST /deployments` → the new Deployment (any 2xx). The body is sent as given; the server validates it. */
+  async createDeployment(body: DeploymentCreateBody, opts?: RequestOptions): Promise<Deployment> {
+    return this.one({ method: 'POST', path: '/deployments', body: checkBody(body), signal: opts?.signal }, parseDeployment);
+  }
+
+  /**
+   * `POST /deployments/{id}` with a merge-patch (only the fields to change; `metadata` keys
+   * set to null are deleted) → the updated Deployment.
+   */
+  async updateDeployment(id: string, patch: DeploymentPatch, opts?: RequestOptions): Promise<Deployment> {
+    const path = deploymentPath(id);
+    return this.one({ method: 'POST', path, body: checkBody(patch), signal: opts?.signal }, parseDeployment);
   }
 
   async archiveDeployment(id: string, opts?: RequestOptions): Promise<Deployment> {

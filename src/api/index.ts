@@ -2,6 +2,7 @@
 
 export * from './types';
 export * from './errors';
+export * from './editTypes';
 export { redact } from './redact';
 export { parseRetryAfterMs, backoffMs, defaultSleep } from './retry';
 export { nodeFetch, type FetchLike, type FetchInit, type ResponseLike, type HeadersLike } from './transport';
