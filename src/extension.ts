@@ -25,7 +25,6 @@ import { registerRegion } from './commands/region';
 import { FilterState } from './model/filter';
 import { Poller } from './model/poller';
 import { QoderApiError, type QoderClient } from './api';
-import { SESSION_SCHEME } from './constants';
 import { NameCache, SessionStatusCache } from './model/sessionCache';
 import { SessionDocuments } from './views/sessionDocument';
 import { registerOpenSession } from './commands/openSession';
@@ -34,7 +33,11 @@ import { registerCopyRunId } from './commands/copyRunId';
 import { registerShowNeedsAttention } from './commands/showNeedsAttention';
 import { AttentionWatch, attentionList, backgroundIntervalMs } from './model/attention';
 import { AttentionStatusBar, notifyAttention } from './views/attention';
-import { Commands } from './constants';
+import { DOCUMENT_SELECTOR, EditorHost } from './views/editorHost';
+import { registerEditDeployment } from './commands/editDeployment';
+import { registerCreateDeployment } from './commands/createDeployment';
+import { registerDuplicateDeployment } from './commands/duplicateDeployment';
+import { Commands, DEPLOYMENT_SCHEME, SESSION_SCHEME } from './constants';
 
 /** Returned by activate() only in ExtensionMode.Test, for the in-host test suite. */
 export interface TestHooks {
@@ -154,6 +157,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
     const changes = attention.update(store.deployments);
     if (changes.length > 0 && config.notifications() !== 'off') void notifyAttention(services.ui, changes, attentionActions);
   };
+  // Deployments as files (edit, create, duplicate; saved with Ctrl+S). The editor itself is
+  // loaded from dist/editor.js the first time it is needed.
+  const editorHost = new EditorHost(services);
+  context.subscriptions.push(
+    editorHost,
+    vscode.workspace.registerFileSystemProvider(DEPLOYMENT_SCHEME, editorHost, { isCaseSensitive: true }),
+    vscode.languages.registerCodeLensProvider(DOCUMENT_SELECTOR, editorHost),
+    registerEditDeployment(services),
+    registerCreateDeployment(services, editorHost),
+    registerDuplicateDeployment(services, editorHost),
+  );
 
   context.subscriptions.push(
     log, tokens, store, runs, session, filter, tree, view, viewState, poller, background, statusBar,
