@@ -38,6 +38,53 @@ const builtinShims = {
   },
 };
 
+/**
+ * croner (next cron runs) is needed only once a deployment document is open, so it ships as
+ * its own file, dist/croner.js, required on first use instead of weighing on every activation.
+ */
+const cronerApart = {
+  name: 'croner-apart',
+  setup(build) {
+    build.onResolve({ filter: /^croner$/ }, () => ({ path: './croner.js', external: true }));
+  },
+};
+
+/**
+ * The deployment editor (documents, schedule lens, Save) is needed only once a deployment
+ * document is open or an editor command runs: it ships as dist/editor.js, required on first use.
+ */
+const editorApart = {
+  name: 'editor-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/editor$/ }, () => ({ path: './editor.js', external: true }));
+  },
+};
+
+const editorOptions = {
+  entryPoints: ['src/editor/index.ts'],
+  bundle: true,
+  outfile: 'dist/editor.js',
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: ['vscode'],
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  logLevel: 'info',
+  plugins: [cronerApart],
+};
+
+const cronerOptions = {
+  entryPoints: [require.resolve('croner')],
+  bundle: true,
+  outfile: 'dist/croner.js',
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: production,
+  logLevel: 'info',
+};
+
 const options = {
   entryPoints: ['src/extension.ts'],
   bundle: true,
@@ -51,13 +98,15 @@ const options = {
   metafile: true,
   logLevel: 'info',
   define: { 'process.env.QODER_EXTENSION_VERSION': JSON.stringify(require('./package.json').version) },
-  plugins: [useBuiltinWebStreams, builtinShims],
+  plugins: [useBuiltinWebStreams, builtinShims, cronerApart, editorApart],
 };
 
 if (watch) {
   const ctx = await esbuild.context(options);
-  await ctx.watch();
+  await esbuild.build(cronerOptions);
+  const editorCtx = await esbuild.context(editorOptions);
+  await Promise.all([ctx.watch(), editorCtx.watch()]);
 } else {
-  const result = await esbuild.build(options);
+  const [result] = await Promise.all([esbuild.build(options), esbuild.build(editorOptions), esbuild.build(cronerOptions)]);
   writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
 }

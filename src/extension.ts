@@ -6,13 +6,13 @@ import { DeploymentStore } from './model/deploymentStore';
 import { RunStore } from './model/runStore';
 import { Mutations } from './model/actions';
 import { FilterState } from './model/filter';
-import { Poller } from './model/poller';
+import { Poller, type PollOutcome } from './model/poller';
 import { TokenStore } from './auth/tokenStore';
 import { Log } from './log';
 import { Session } from './session';
 import { windowUi, type Ui } from './ui';
 import * as config from './config';
-import { VIEW_ID, DETAILS_SCHEME } from './constants';
+import { Commands, VIEW_ID, DETAILS_SCHEME, DEPLOYMENT_SCHEME, SESSION_SCHEME } from './constants';
 import { QoderApiError, type FetchLike, type QoderClient } from './api';
 import { DeploymentsTreeProvider } from './views/deploymentsTree';
 import { DetailsProvider } from './views/detailsDocument';
@@ -37,6 +37,18 @@ import { registerLoadMoreRuns } from './commands/loadMoreRuns';
 import { registerFilter } from './commands/filter';
 import { registerClearFilter } from './commands/clearFilter';
 import { registerSwitchRegion } from './commands/switchRegion';
+import { NameCache, SessionStatusCache } from './model/sessionCache';
+import { SessionDocuments } from './views/sessionDocument';
+import { registerOpenSession } from './commands/openSession';
+import { registerCancelSession } from './commands/cancelSession';
+import { registerCopyRunId } from './commands/copyRunId';
+import { registerShowNeedsAttention } from './commands/showNeedsAttention';
+import { AttentionWatch, attentionList, backgroundIntervalMs } from './model/attention';
+import { AttentionStatusBar, notifyAttention } from './views/attention';
+import { DOCUMENT_SELECTOR, EditorHost } from './views/editorHost';
+import { registerEditDeployment } from './commands/editDeployment';
+import { registerCreateDeployment } from './commands/createDeployment';
+import { registerDuplicateDeployment } from './commands/duplicateDeployment';
 
 /** Returned by activate() only in ExtensionMode.Test, for the in-host test suite. */
 export interface TestHooks {
@@ -47,6 +59,8 @@ export interface TestHooks {
   poller: Poller;
   /** Replace to answer modals, input boxes and picks from a test. */
   setUi(ui: Ui): void;
+  background: Poller;
+  statusBar: AttentionStatusBar;
 }
 
 /** What tests may change about the services (unit tests run without a network). */
@@ -60,6 +74,15 @@ interface Parts {
   tree: DeploymentsTreeProvider;
   view: vscode.TreeView<unknown>;
   poller: Poller;
+  /** Loads while the view is hidden, for the attention status bar and notifications. */
+  background: Poller;
+  statusBar: AttentionStatusBar;
+  /** Session statuses and names follow the connection. */
+  connectSessions(): void;
+  /** Feeds the status bar and notifications after every complete load. */
+  onLoaded(): void;
+  /** Forgets what the attention watch knew about the previous connection. */
+  resetAttention(): void;
   /** Loads the list once the view has been seen (or a command asks). */
   loadIfSeen(): void;
   disposables: vscode.Disposable[];
@@ -88,7 +111,28 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
   const services: Services = { session, store, runs, tokens, mutations, log, ui };
 
   const filter = new FilterState();
-  const tree = new DeploymentsTreeProvider(store, runs, filter);
+  // Sessions: statuses for the run rows, names for headers and tooltips, documents that follow a session live.
+  const statuses = new SessionStatusCache();
+  const names = new NameCache();
+  const documents = new SessionDocuments({
+    client: () => session.requireClient(),
+    names,
+    statuses,
+    deploymentName: (id) => store.get(id)?.name,
+    log: (line) => log.warn(line),
+  });
+  const connectSessions = (): void => {
+    let client: QoderClient | undefined;
+    try {
+      client = session.requireClient();
+    } catch {
+      client = undefined; // signed out or a bad base URL: no session sources
+    }
+    statuses.setSource(client ? { getSession: (id, signal) => client.getSession(id, { signal }) } : undefined);
+    names.setSource(client ? { getAgent: (id, version) => client.getAgent(id, version), getEnvironment: (id) => client.getEnvironment(id) } : undefined);
+    documents.reset();
+  };
+  const tree = new DeploymentsTreeProvider(store, runs, filter, statuses, names);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true }) as vscode.TreeView<unknown>;
   const viewState = new ViewState(view, store, session, filter, tree);
   const details = new DetailsProvider(services);
@@ -100,26 +144,81 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
   const markSeen = view.onDidChangeVisibility((e) => {
     if (e.visible && !seen) {
       seen = true;
-      loadIfSeen();
+      // A background load already has the list: show it, and let auto-refresh decide when to reload.
+      if (store.lastUpdated === undefined) loadIfSeen();
     }
   });
 
   // Auto-refresh only while someone can see it; never two walks at once (the store joins them).
+  const poll = async (): Promise<PollOutcome> => {
+    await store.refresh();
+    const error = store.error;
+    if (!error) return { ok: true };
+    return { ok: false, retryAfterMs: error instanceof QoderApiError && error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : undefined };
+  };
   const poller = new Poller({
     intervalMs: () => config.autoRefreshSeconds() * 1000,
     isActive: () => view.visible && vscode.window.state.focused && session.hasToken,
     lastUpdated: () => store.lastUpdated,
-    poll: async () => {
-      await store.refresh();
-      const error = store.error;
-      if (!error) return { ok: true };
-      return { ok: false, retryAfterMs: error instanceof QoderApiError && error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : undefined };
-    },
+    poll,
   });
 
+  // Told without watching: while the window has focus and the view is hidden, load every
+  // qoder.backgroundRefreshMinutes (stretched for big accounts); every complete load feeds the
+  // status bar and the notifications. No request is sent before a token exists.
+  const attention = new AttentionWatch();
+  const statusBar = new AttentionStatusBar();
+  let lastChecked: number | undefined;
+  const background = new Poller({
+    intervalMs: () => backgroundIntervalMs(config.backgroundRefreshMinutes(), store.deployments.length),
+    isActive: () => !view.visible && vscode.window.state.focused && session.hasToken && config.notifications() !== 'off',
+    // Nothing loaded yet: load now, so the baseline exists and the view opens on a full list.
+    lastUpdated: () => store.lastUpdated ?? 0,
+    poll,
+  });
+  const attentionActions = {
+    show: async (id: string | undefined): Promise<void> => {
+      if (id === undefined) {
+        await vscode.commands.executeCommand(Commands.showNeedsAttention);
+        return;
+      }
+      await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+      if (store.get(id)) await view.reveal(tree.nodeFor(id), { select: true, focus: true });
+    },
+    openLastSession: async (id: string): Promise<void> => {
+      await runs.ensure(id);
+      const run = runs.get(id)?.runs.find((candidate) => candidate.session_id);
+      if (run) await vscode.commands.executeCommand(Commands.openSession, id, run.id, run.session_id);
+      else void services.ui.showInformationMessage(vscode.l10n.t('None of the recent runs of this deployment started a session.'), {});
+    },
+    resume: async (id: string): Promise<void> => {
+      await vscode.commands.executeCommand(Commands.resume, id);
+    },
+  };
+  const onLoaded = (): void => {
+    statusBar.update(attentionList(store.deployments), config.attentionStatusBar());
+    const at = store.lastUpdated;
+    if (store.isLoading || at === undefined || at === lastChecked) return;
+    lastChecked = at;
+    const changes = attention.update(store.deployments);
+    if (changes.length > 0 && config.notifications() !== 'off') void notifyAttention(services.ui, changes, attentionActions);
+  };
+  const resetAttention = (): void => {
+    attention.reset();
+    lastChecked = undefined;
+    statusBar.update([], false);
+  };
+  // Deployments as files (edit, create, duplicate; saved with Ctrl+S). The editor itself is
+  // loaded from dist/editor.js the first time it is needed.
+  const editorHost = new EditorHost(services);
+
   const disposables: vscode.Disposable[] = [
-    log, tokens, store, runs, session, filter, tree, view, viewState, details, poller, markSeen,
+    log, tokens, store, runs, session, filter, tree, view, viewState, details, poller, background, statusBar, markSeen,
+    statuses, documents, editorHost,
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),
+    vscode.workspace.registerTextDocumentContentProvider(SESSION_SCHEME, documents),
+    vscode.workspace.registerFileSystemProvider(DEPLOYMENT_SCHEME, editorHost, { isCaseSensitive: true }),
+    vscode.languages.registerCodeLensProvider(DOCUMENT_SELECTOR, editorHost),
     promptOnRejectedToken(services),
     registerArchive(services),
     registerPause(services),
@@ -139,27 +238,45 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
     ...registerFilter(services, filter),
     registerClearFilter(filter),
     registerSwitchRegion(services),
+    registerShowNeedsAttention(services, filter),
+    registerOpenSession(services),
+    registerCancelSession(services, { documents, statuses }),
+    registerCopyRunId(services),
+    registerEditDeployment(services),
+    registerCreateDeployment(services, editorHost),
+    registerDuplicateDeployment(services, editorHost),
   ];
-  return { services, filter, tree, view, poller, loadIfSeen, disposables };
+  return { services, filter, tree, view, poller, background, statusBar, connectSessions, onLoaded, resetAttention, loadIfSeen, disposables };
 }
 
 /** The events that connect the pieces: visibility, focus, token and settings changes. */
 function wireEvents(parts: Parts): vscode.Disposable[] {
-  const { services: { session, store, tokens }, view, poller, loadIfSeen } = parts;
+  const { services: { session, store, tokens }, view, poller, background, statusBar, loadIfSeen } = parts;
+  const updatePollers = (): void => {
+    poller.update();
+    background.update();
+  };
   return [
-    view.onDidChangeVisibility(() => poller.update()),
-    vscode.window.onDidChangeWindowState(() => poller.update()),
-    // The poll timer counts from the end of the last load; row-level changes don't move it.
+    store.onDidChange(parts.onLoaded),
+    session.onDidChange(parts.resetAttention),
+    session.onDidChange(parts.connectSessions),
+    view.onDidChangeVisibility(updatePollers),
+    vscode.window.onDidChangeWindowState(updatePollers),
+    // The poll timers count from the end of the last load; row-level changes don't move them.
     store.onDidChange((id) => {
-      if (id === undefined && !store.isLoading) poller.update();
+      if (id === undefined && !store.isLoading) updatePollers();
     }),
-    session.onDidChange(() => poller.update()),
+    session.onDidChange(updatePollers),
     tokens.onDidChange(() => void session.reload().then(loadIfSeen)),
     config.onDidChange((change) => {
       // A workspace value is ignored (application scope), so only a real change reloads.
       if (change.apiBaseUrl && config.apiBaseUrl() !== session.apiBaseUrl) void session.reload().then(loadIfSeen);
       if (change.showArchived) void store.setIncludeArchived(config.showArchived());
       if (change.autoRefresh) poller.update();
+      if (change.attention) {
+        background.update();
+        statusBar.update(attentionList(store.deployments), config.attentionStatusBar());
+      }
     }),
   ];
 }
@@ -177,7 +294,10 @@ export async function start(context: vscode.ExtensionContext, options: BuildOpti
   services.log.info(`Qoder Deployments ${context.extension.packageJSON.version as string} activated (API ${services.session.apiBaseUrl}).`);
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
-  return { services, tree: parts.tree, view: parts.view, filter: parts.filter, poller: parts.poller, setUi: (ui) => (services.ui = ui) };
+  return {
+    services, tree: parts.tree, view: parts.view, filter: parts.filter, poller: parts.poller, background: parts.background, statusBar: parts.statusBar,
+    setUi: (ui) => (services.ui = ui),
+  };
 }
 
 export function activate(context: vscode.ExtensionContext): Promise<TestHooks | undefined> {

@@ -7,6 +7,12 @@ import { detailsUri, openDetails } from '../views/detailsDocument';
 import { registerGuarded, type Services } from './common';
 
 export async function showRunDetails(deploymentId: unknown, runId: unknown): Promise<void> {
+  // From the run's context menu the argument is its tree node.
+  const node = deploymentId as { deploymentId?: unknown; run?: { id?: unknown } } | undefined;
+  if (node && typeof node === 'object' && node.run) {
+    runId = node.run.id;
+    deploymentId = node.deploymentId;
+  }
   if (!isDeploymentId(deploymentId) || !isRunId(runId)) throw new Error(vscode.l10n.t('Show Run Details needs a deployment ID and a run ID.'));
   await openDetails(detailsUri(deploymentId, runId));
 }

@@ -6,11 +6,13 @@ import type { Deployment, DeploymentRun } from '../api/types';
 import type { DeploymentStore } from '../model/deploymentStore';
 import type { RunStore } from '../model/runStore';
 import {
-  contextTokens, descriptionText, detailRows, formatTime, kindOf, runOutcomeText, runTriggerText, type DeploymentKind,
+  contextTokens, descriptionText, detailRows, formatTime, kindOf, runOutcomeText, type DeploymentKind,
 } from '../model/describe';
 import { failureText } from '../model/errorText';
 import { matchesFilter, type FilterState } from '../model/filter';
 import { Commands } from '../constants';
+import type { NameCache, SessionStatusCache } from '../model/sessionCache';
+import { runOutcome, runRowText } from '../model/runRow';
 
 export class DeploymentNode {
   readonly kind = 'deployment';
@@ -39,7 +41,13 @@ export function deploymentIcon(kind: DeploymentKind): vscode.ThemeIcon {
   }
 }
 
-export function deploymentTooltip(deployment: Deployment): vscode.MarkdownString {
+/** Names fetched for the tooltip; rows keep the ids when a name is unknown. */
+export interface TooltipNames {
+  agent?: string;
+  environment?: string;
+}
+
+export function deploymentTooltip(deployment: Deployment, names: TooltipNames = {}): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
   md.supportHtml = false;
@@ -51,6 +59,13 @@ export function deploymentTooltip(deployment: Deployment): vscode.MarkdownString
     md.appendMarkdown('\n\n');
   }
   for (const row of detailRows(deployment, { locale: vscode.env.language })) {
+    if (row.label === vscode.l10n.t('Agent') && names.agent && names.agent !== deployment.agent.id) {
+      row.value = vscode.l10n.t('{0} (version {1})', names.agent, deployment.agent.version) + ` — ${deployment.agent.id}`;
+    }
+    if (row.label === vscode.l10n.t('Environment') && names.environment && names.environment !== deployment.environment_id) {
+      row.value = `${names.environment} — ${deployment.environment_id}`;
+      row.code = false;
+    }
     md.appendMarkdown('**');
     md.appendText(row.label);
     md.appendMarkdown(':** ');
@@ -77,8 +92,24 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
   private rendered: readonly Deployment[] | undefined;
   private readonly subs: vscode.Disposable[];
 
-  constructor(private readonly store: DeploymentStore, private readonly runs: RunStore, private readonly filter?: FilterState) {
+  /** Session id → the deployment whose run started it (to redraw that row's runs). */
+  private readonly sessionOwners = new Map<string, string>();
+
+  constructor(
+    private readonly store: DeploymentStore,
+    private readonly runs: RunStore,
+    private readonly filter?: FilterState,
+    private readonly sessions?: SessionStatusCache,
+    private readonly names?: NameCache,
+  ) {
     this.subs = [
+      ...(sessions
+        ? [sessions.onDidChange((sid) => {
+            const owner = this.sessionOwners.get(sid);
+            const node = owner === undefined ? undefined : this.nodes.get(owner);
+            if (node) this.changed.fire(node);
+          })]
+        : []),
       // One deployment changed in place: redraw its row only. With a filter on, the change may
       // move it in or out of view, so redraw the list.
       store.onDidChange((id) => {
@@ -144,7 +175,14 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
 
   getTreeItem(element: Node): vscode.TreeItem {
     if (element instanceof DeploymentNode) return this.deploymentItem(element);
-    if (element instanceof RunNode) return runItem(element);
+    if (element instanceof RunNode) {
+      const sid = element.run.session_id;
+      if (sid && this.sessions) {
+        this.sessionOwners.set(sid, element.deploymentId);
+        this.sessions.request(sid);
+      }
+      return runItem(element, this.sessions);
+    }
     if (element instanceof LoadMoreNode) {
       const item = new vscode.TreeItem(vscode.l10n.t('Load more runs…'), vscode.TreeItemCollapsibleState.None);
       item.id = `${element.deploymentId}/more`;
@@ -175,10 +213,20 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
     return item;
   }
 
-  resolveTreeItem(item: vscode.TreeItem, element: Node): vscode.TreeItem {
+  resolveTreeItem(item: vscode.TreeItem, element: Node): vscode.TreeItem | Promise<vscode.TreeItem> {
     if (element instanceof DeploymentNode && !item.tooltip) {
       const deployment = this.store.get(element.id);
-      if (deployment) item.tooltip = deploymentTooltip(deployment);
+      if (!deployment) return item;
+      if (!this.names) {
+        item.tooltip = deploymentTooltip(deployment);
+        return item;
+      }
+      // Names are fetched once per id (and agent version) and fall back to the id.
+      const names = this.names;
+      return Promise.all([names.agentName(deployment.agent.id, deployment.agent.version), names.environmentName(deployment.environment_id)]).then(([agent, environment]) => {
+        item.tooltip = deploymentTooltip(deployment, { agent, environment });
+        return item;
+      });
     }
     return item;
   }
@@ -189,21 +237,40 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
   }
 }
 
-function runItem(node: RunNode): vscode.TreeItem {
+function runItem(node: RunNode, sessions: SessionStatusCache | undefined): vscode.TreeItem {
   const run = node.run;
+  const summary = run.session_id ? sessions?.get(run.session_id) : undefined;
+  const words = runRowText(run, summary, { locale: vscode.env.language });
   const when = formatTime(run.created_at, { locale: vscode.env.language });
-  const item = new vscode.TreeItem(`${runTriggerText(run)} · ${when}`, vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(words, vscode.TreeItemCollapsibleState.None);
   item.id = `${node.deploymentId}/${run.id}`;
-  item.description = runOutcomeText(run);
-  item.iconPath = run.error
+  item.accessibilityInformation = { label: words };
+  const outcome = runOutcome(run, summary);
+  item.iconPath = outcome === 'failed'
     ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
-    : new vscode.ThemeIcon('history');
-  item.contextValue = 'run';
-  item.command = { command: Commands.showRunDetails, title: vscode.l10n.t('Show Run Details'), arguments: [node.deploymentId, run.id] };
+    : outcome === 'running'
+      ? new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue'))
+      : outcome === 'done'
+        ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
+        : new vscode.ThemeIcon('history');
+  const tokens = ['run'];
+  if (run.session_id) tokens.push('hasSession');
+  if (outcome === 'running') tokens.push('sessionRunning');
+  item.contextValue = tokens.join(' ');
+  item.command = run.session_id
+    ? { command: Commands.openSession, title: vscode.l10n.t('Open Session'), arguments: [node.deploymentId, run.id, run.session_id] }
+    : { command: Commands.showRunDetails, title: vscode.l10n.t('Show Run Details'), arguments: [node.deploymentId, run.id] };
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
-  md.appendText(`${run.id}\n\n${runTriggerText(run)} · ${when}\n\n${runOutcomeText(run)}`);
+  md.appendText(words);
+  md.appendText(`\n\n${when}\n\n${runOutcomeText(run)}`);
   if (run.error?.message) md.appendText(`\n\n${run.error.message}`);
+  md.appendText(`\n\n${run.id}`);
   item.tooltip = md;
   return item;
+}
+
+/** A run as its tree node, for commands that receive the clicked run. */
+export function runNodeOf(arg: unknown): RunNode | undefined {
+  return arg instanceof RunNode ? arg : undefined;
 }

@@ -20,10 +20,13 @@ export interface ActivateOptions {
   /** Extra tokens in SecretStorage, by base URL. */
   tokens?: Record<string, string>;
   secrets?: FakeSecretStorage;
+  /** User settings, by full key. */
+  settings?: Record<string, unknown>;
 }
 
 export async function activateExtension(opts: ActivateOptions = {}): Promise<Activated> {
   fake.reset();
+  for (const [k, v] of Object.entries(opts.settings ?? {})) fake.settings.global.set(k, v);
   if (opts.baseUrl !== undefined) fake.settings.global.set('qoder.apiBaseUrl', opts.baseUrl);
   if (opts.showArchived) fake.settings.global.set('qoder.showArchived', true);
   const secrets = opts.secrets ?? new FakeSecretStorage();
