@@ -94,7 +94,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
     vscode.window.onDidChangeWindowState(() => poller.update()),
     // The poll timer counts from the end of the last load; row-level changes don't move it.
     store.onDidChange((id) => {
-      if (id === undefined && !store.isLoading) poller.update();
+      if (id !== undefined || store.isLoading) return;
+      if (!store.error && store.lastUpdated !== undefined) poller.loadSucceeded();
+      poller.update();
     }),
     session.onDidChange(() => poller.update()),
     tokens.onDidChange(() => void session.reload().then(loadIfSeen)),

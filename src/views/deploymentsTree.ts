@@ -9,6 +9,7 @@ import {
   contextTokens, descriptionText, detailRows, formatTime, kindOf, runOutcomeText, runTriggerText, type DeploymentKind,
 } from '../model/describe';
 import { failureText } from '../model/errorText';
+import { codeSpanSafe, displayName, displayText, markdownSafe } from '../model/display';
 import { matchesFilter, type FilterState } from '../model/filter';
 import { Commands } from '../constants';
 
@@ -39,15 +40,20 @@ export function deploymentIcon(kind: DeploymentKind): vscode.ThemeIcon {
   }
 }
 
+/**
+ * Server text goes in only through appendText, after markdownSafe (redacted, no control
+ * characters, `<` as an entity) or codeSpanSafe, so none of it can become a link, an image
+ * or a command.
+ */
 export function deploymentTooltip(d: Deployment): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
   md.supportHtml = false;
   md.appendMarkdown('**');
-  md.appendText(d.name);
+  md.appendText(markdownSafe(displayName(d.name)));
   md.appendMarkdown('**\n\n');
   if (d.description) {
-    md.appendText(d.description);
+    md.appendText(markdownSafe(d.description, true));
     md.appendMarkdown('\n\n');
   }
   for (const row of detailRows(d, { locale: vscode.env.language })) {
@@ -57,13 +63,13 @@ export function deploymentTooltip(d: Deployment): vscode.MarkdownString {
     if (row.list) {
       for (const v of row.list) {
         md.appendMarkdown('\n- ');
-        md.appendText(v);
+        md.appendText(markdownSafe(v));
       }
       md.appendMarkdown('\n\n');
       continue;
     }
-    if (row.code) md.appendMarkdown('`' + row.value.replace(/[`\\\n]/g, '') + '`');
-    else md.appendText(row.value);
+    if (row.code) md.appendMarkdown('`' + codeSpanSafe(row.value) + '`');
+    else md.appendText(markdownSafe(row.value));
     md.appendMarkdown('  \n');
   }
   return md;
@@ -156,14 +162,15 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
 
   private deploymentItem(node: DeploymentNode): vscode.TreeItem {
     const d = this.store.get(node.id);
-    const item = new vscode.TreeItem(d?.name ?? node.id, vscode.TreeItemCollapsibleState.Collapsed);
+    // The row shows the whole name (the tree cuts it to the width itself), but never a line break or bidi control.
+    const item = new vscode.TreeItem(d ? displayText(d.name) : node.id, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = node.id;
     if (!d) return item;
     const pending = this.store.pendingAction(d.id);
-    item.description = descriptionText(d, pending, { locale: vscode.env.language });
+    item.description = displayText(descriptionText(d, pending, { locale: vscode.env.language }));
     item.iconPath = pending ? new vscode.ThemeIcon('loading~spin') : deploymentIcon(kindOf(d));
     item.contextValue = pending ? 'deployment busy' : contextTokens(d);
-    item.accessibilityInformation = { label: `${d.name}, ${item.description}` };
+    item.accessibilityInformation = { label: `${displayText(d.name)}, ${item.description}` };
     return item;
   }
 
@@ -184,9 +191,9 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
 function runItem(node: RunNode): vscode.TreeItem {
   const r = node.run;
   const when = formatTime(r.created_at, { locale: vscode.env.language });
-  const item = new vscode.TreeItem(`${runTriggerText(r)} · ${when}`, vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(displayText(`${runTriggerText(r)} · ${when}`), vscode.TreeItemCollapsibleState.None);
   item.id = `${node.deploymentId}/${r.id}`;
-  item.description = runOutcomeText(r);
+  item.description = displayText(runOutcomeText(r));
   item.iconPath = r.error
     ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
     : new vscode.ThemeIcon('history');
@@ -194,8 +201,8 @@ function runItem(node: RunNode): vscode.TreeItem {
   item.command = { command: Commands.showRunDetails, title: vscode.l10n.t('Show Run Details'), arguments: [node.deploymentId, r.id] };
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
-  md.appendText(`${r.id}\n\n${runTriggerText(r)} · ${when}\n\n${runOutcomeText(r)}`);
-  if (r.error?.message) md.appendText(`\n\n${r.error.message}`);
+  md.appendText(markdownSafe(`${r.id}\n\n${runTriggerText(r)} · ${when}\n\n${runOutcomeText(r)}`, true));
+  if (r.error?.message) md.appendText(markdownSafe(`\n\n${r.error.message}`, true));
   item.tooltip = md;
   return item;
 }
