@@ -13,6 +13,8 @@ export interface ApiProcess {
   /** `METHOD /path` of each recorded request. */
   requests(): Promise<string[]>;
   reset(): Promise<void>;
+  /** Simulated round trip added to every API request from now on (0 = none). */
+  setLatency(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,6 +57,9 @@ export async function startApiProcess(opts: { token: string; seed?: number; now:
     requests: () => call<string[]>('requests'),
     reset: async () => {
       await call('reset');
+    },
+    setLatency: async (ms) => {
+      await call('latency', ms);
     },
     close: async () => {
       if (exited) return;

@@ -6,7 +6,7 @@
 import { startLocalApi, type FaultSpec, type LocalApiOptions } from './server';
 import { validateFault } from './faults';
 
-const USAGE = `usage: cli.ts [--port N] [--token T] [--seed N] [--fault JSON]... [--limit-mode reject|cap] [--account TOKEN:SEED]... [--verbose] [--quiet]`;
+const USAGE = `usage: cli.ts [--port N] [--token T] [--seed N] [--fault JSON]... [--limit-mode reject|cap] [--account TOKEN:SEED]... [--latency MS] [--verbose] [--quiet]`;
 
 function fail(msg: string): never {
   process.stderr.write(`${msg}\n${USAGE}\n`);
@@ -67,6 +67,9 @@ function parseArgs(argv: string[]): LocalApiOptions {
         accounts.push({ token, seed: int(seed) });
         break;
       }
+      case '--latency':
+        opts.latencyMs = int(next());
+        break;
       case '--verbose':
         opts.verbose = true;
         break;

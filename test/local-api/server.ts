@@ -34,6 +34,8 @@ export interface LocalApiOptions {
   verbose?: boolean;
   /** Pre-compute upcoming runs and the JSON of every deployment before listening (off by default). */
   warm?: boolean;
+  /** Simulated network round trip: every API request is answered this many ms late (default 0). */
+  latencyMs?: number;
 }
 
 export interface RecordedRequest {
@@ -77,6 +79,8 @@ export interface LocalApi {
   revoke(token: string): void;
   /** Pre-computes upcoming runs / JSON of every deployment of every account (e.g. before a benchmark). */
   warm(): void;
+  /** Changes the simulated round trip (see LocalApiOptions.latencyMs). */
+  setLatency(ms: number): void;
 }
 
 export const BASE_PATH = '/api/v1/cloud';
@@ -236,6 +240,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
   const limitMode = options.limitMode ?? 'reject';
   const quiet = options.quiet ?? false;
   const verbose = options.verbose ?? false;
+  let latencyMs = Math.max(0, options.latencyMs ?? 0);
 
   const accounts = new Map<string, AccountStore>();
   const accountSeeds = new Map<string, number>();
@@ -600,6 +605,11 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
       res.once('close', () => searchInFlight.set(t, Math.max(0, (searchInFlight.get(t) ?? 1) - 1)));
     }
 
+    if (inApi && latencyMs > 0) {
+      await sleep(latencyMs, lifetime.signal);
+      if (res.destroyed || lifetime.signal.aborted) return;
+    }
+
     const fault = inApi ? faults.take(method, template, rel, query) : null;
     const normal = (): Reply => {
       if (!inApi) return { status: 404, body: envelope(requestId, 'not_found_error', `Unknown route: ${method} ${path}`) };
@@ -723,6 +733,9 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     },
     revoke(t: string): void {
       revoked.add(t);
+    },
+    setLatency(ms: number): void {
+      latencyMs = Math.max(0, ms);
     },
     warm(): void {
       for (const a of accounts.values()) a.warm();
