@@ -156,6 +156,7 @@ test('notification, status bar and log: hostile names arrive without control cha
     assert.ok(s.length < 220, s);
   }
   for (const l of fake.logLines) assert.ok(!CONTROL_RE.test(l), JSON.stringify(l));
+  for (const s of fake.shown) assert.ok(!/\]\((https?|command):/.test(s.message), `a notification would render a link: ${s.message}`);
   assert.ok(!SECRET_RE.test(fake.allText()), fake.allText());
 });
 
