@@ -15,6 +15,8 @@ export interface ApiProcess {
   reset(): Promise<void>;
   /** Simulated round trip added to every API request from now on (0 = none). */
   setLatency(ms: number): Promise<void>;
+  /** Adds a finished session with n events; resolves with its id. */
+  largeSession(n: number): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -55,6 +57,7 @@ export async function startApiProcess(opts: { token: string; seed?: number; now:
     reseed: (n) => call<number>('reseed', n),
     count: () => call<number>('count'),
     requests: () => call<string[]>('requests'),
+    largeSession: (n) => call<string>('largeSession', n),
     reset: async () => {
       await call('reset');
     },

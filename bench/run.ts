@@ -6,6 +6,7 @@
 // stdout; progress goes to stderr. Exits non-zero only when the benchmark itself fails.
 
 import './vscode-fake'; // before anything that may load `vscode`
+import { measureSessionOpen } from './session';
 import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { startApiProcess, type ApiProcess } from './api-process';
@@ -81,6 +82,8 @@ async function main(): Promise<void> {
 
     // 7. What a user far from the API feels: list-all over an 80 ms round trip, default spacing.
     const latency = await measureListAllLatency(api, opts.n, 80, opts.smoke ? 1 : Math.min(opts.runs, 3));
+    // 7. Opening a 10,000-event session
+    const sessionOpen = await measureSessionOpen(api, 10_000, opts.smoke ? 1 : Math.min(opts.runs, 5));
 
     await api.close();
     api = undefined;
@@ -92,7 +95,7 @@ async function main(): Promise<void> {
     // 4. Bundle (+ what the shipped bundle loads before the view is opened)
     const bundle = measureBundle({ build: opts.build, probeN: Math.min(opts.n, 2_000) });
 
-    const report = buildReport({ opts, listAll, tree, memory, scaling, latency, archive, activation, bundle, page: PAGE, load, seconds: (performance.now() - started) / 1000 });
+    const report = buildReport({ opts, listAll, tree, memory, scaling, latency, archive, activation, bundle, sessionOpen, page: PAGE, load, seconds: (performance.now() - started) / 1000 });
     if (opts.out) writeFileSync(opts.out, JSON.stringify(report, null, 2) + '\n');
     if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else if (opts.markdown) process.stdout.write(markdownTable(report) + '\n');

@@ -63,7 +63,7 @@ test('tooltip: no link or image in any tooltip of the hostile fixture, rendered 
   const tree = ext.hooks.tree;
   for (const d of list) {
     const node = tree.nodeFor(d.id);
-    const item = tree.resolveTreeItem(tree.getTreeItem(node), node);
+    const item = await tree.resolveTreeItem(tree.getTreeItem(node), node);
     const html = md.render((item.tooltip as unknown as MarkdownString).value);
     assert.deepEqual(targets(html), [], `deployment tooltip of ${d.id}:\n${html}`);
     assert.ok(!html.includes('evil.example/') || !/<(a|img)\b/.test(html));
@@ -83,7 +83,7 @@ test('tooltip: the token (any case, with or without pt-) appears in no tooltip, 
   const tree = ext.hooks.tree;
   for (const d of list) {
     const node = new DeploymentNode(d.id);
-    const item = tree.resolveTreeItem(tree.getTreeItem(node), node);
+    const item = await tree.resolveTreeItem(tree.getTreeItem(node), node);
     const text = [String(item.label), String(item.description), (item.tooltip as unknown as MarkdownString).value, deploymentTooltip(d).value].join('\n');
     assert.ok(!SECRET_RE.test(text.replace(/\\/g, '')), text);
   }
