@@ -11,6 +11,7 @@ import { failureText } from '../model/errorText';
 import { durationText } from '../model/runRow';
 import { isSettledStatus, type NameCache, type SessionStatusCache } from '../model/sessionCache';
 import { SessionTranscript, type LiveState } from '../model/sessionTranscript';
+import { redactSecrets } from '../model/display';
 
 const REDRAW_MS = 250;
 const RECONNECTING_AFTER_MS = 5_000;
@@ -234,7 +235,8 @@ export class SessionDocuments implements vscode.TextDocumentContentProvider, vsc
       return `# ${uri.path.replace(/^\//, '')}\n\n${failureText(vscode.l10n.t('Loading the session'), e)}\n`;
     }
     this.updateContext();
-    return v.text();
+    // The transcript is server text: the token must not show even if a tool printed it.
+    return redactSecrets(v.text());
   }
 
   /** The open view of a session, if any. */
