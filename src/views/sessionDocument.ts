@@ -23,6 +23,8 @@ export interface SessionDocDeps {
   /** Deployment name by id when the list knows it. */
   deploymentName(id: string): string | undefined;
   log(message: string): void;
+  /** How long the stream may be down before the header says "reconnecting…" (default 5 s; tests shorten it). */
+  reconnectingAfterMs?: number;
 }
 
 export function sessionUri(sessionId: string, title: string): vscode.Uri {
@@ -131,7 +133,7 @@ class SessionView implements vscode.Disposable {
         this.scheduleRedraw();
       }
     } else if (s.kind === 'reconnecting' && this.reconnectTimer === undefined && this.live !== 'reconnecting') {
-      const wait = Math.max(0, RECONNECTING_AFTER_MS - (Date.now() - s.downSince));
+      const wait = Math.max(0, (this.deps.reconnectingAfterMs ?? RECONNECTING_AFTER_MS) - (Date.now() - s.downSince));
       this.reconnectTimer = setTimeout(() => {
         this.live = 'reconnecting';
         this.scheduleRedraw(0);

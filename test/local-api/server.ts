@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { errorTypeForStatus, FaultQueue, validateFault, type FaultKind, type FaultSpec } from './faults';
-import type { DepRecord, RunRec } from './model';
+import { invalidate as invalidateRecord, type DepRecord, type RunRec } from './model';
 import { AccountStore, type DeploymentQuery, type PageQuery, type PageResult, type RunQuery } from './store';
 import { ApiError, invalid, isPlainObject, notFound, parseIso } from './util';
 import { agentJson, environmentJson, parseAgentVersion, SessionHub, type StreamFault } from './sessions';
@@ -591,6 +591,19 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
           for (const hub of hubs.values()) hub.liveSessionMs = ms;
           options.liveSessionMs = ms;
           return reply(200, { liveSessionMs: ms });
+        }
+        case 'POST /__local/pause-on-error': {
+          // What the platform does after a failed run: pause with paused_reason {type: error}.
+          const id = isPlainObject(body) ? body.id : undefined;
+          const errorType = isPlainObject(body) && typeof body.errorType === 'string' ? body.errorType : 'environment_not_found_error';
+          const store = accounts.get(query.get('token') ?? token);
+          const rec = typeof id === 'string' ? store?.record(id) : undefined;
+          if (!rec) return bad(404, 'not_found_error', 'Unknown deployment (body {"id": "dep_…"}).');
+          rec.status = 'paused';
+          rec.paused_reason = { error: { type: errorType }, type: 'error' };
+          rec.updated_at = new Date(now().getTime()).toISOString().replace(/\.\d+Z$/, 'Z');
+          invalidateRecord(rec);
+          return reply(200, { ok: true, id });
         }
         case 'POST /__local/revoke': {
           const t = isPlainObject(body) ? body.token : undefined;
