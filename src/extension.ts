@@ -264,7 +264,13 @@ function wireEvents(parts: Parts): vscode.Disposable[] {
     vscode.window.onDidChangeWindowState(updatePollers),
     // The poll timers count from the end of the last load; row-level changes don't move them.
     store.onDidChange((id) => {
-      if (id === undefined && !store.isLoading) updatePollers();
+      if (id !== undefined || store.isLoading) return;
+      // Any successful load (a poll, a manual refresh, an action's reload) ends the back-off.
+      if (!store.error && store.lastUpdated !== undefined) {
+        poller.loadSucceeded();
+        background.loadSucceeded();
+      }
+      updatePollers();
     }),
     session.onDidChange(updatePollers),
     tokens.onDidChange(() => void session.reload().then(loadIfSeen)),

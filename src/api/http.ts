@@ -10,6 +10,7 @@ import { redact } from './redact';
 import { withoutTrailingSlash } from './util';
 import { apiErrorFrom, bodyExcerpt, formatSeconds, redirectTargetOf } from './envelope';
 import { backoffMs, defaultSleep, MAX_RETRY_AFTER_MS, parseRetryAfterMs, raceSignal } from './retry';
+import { BodyTooLargeError, DEFAULT_MAX_RESPONSE_BYTES, formatBytes, isStringTooLong, readBodyCapped } from './body';
 
 export interface RequestLogEntry {
   method: string;
@@ -34,6 +35,8 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** Default 2. */
   retries?: number;
+  /** Cap on one response body; a larger one fails with 'response_too_large' and is not retried. Default 16 MB. */
+  maxResponseBytes?: number;
   /** Default `qoder-deployments-vscode/<QODER_EXTENSION_VERSION ?? 0.0.0>`. */
   userAgent?: string;
   /** One call per HTTP request (attempt / redirect hop); never contains the token. */
@@ -86,7 +89,10 @@ type Outcome =
 /** One request and its answer: the response and its body, or why there is none. */
 type Hop =
   | { kind: 'answer'; res: ResponseLike; text: string; requestId: string; durationMs: number }
-  | { kind: 'transport'; error: QoderError };
+  /** No answer: a timeout or a network failure (may be retried for idempotent calls). */
+  | { kind: 'transport'; error: QoderError }
+  /** An answer that cannot be used and would be the same again (a body over the cap). */
+  | { kind: 'failed'; error: QoderError };
 
 /** Where one request being sent goes, and how it is logged. */
 interface HopTarget {
@@ -106,6 +112,7 @@ export class HttpClient {
   private readonly fetchImpl: FetchLike;
   private readonly timeoutMs: number;
   private readonly retries: number;
+  private readonly maxResponseBytes: number;
   private readonly userAgent: string;
   private readonly onRequest: ((e: RequestLogEntry) => void) | undefined;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -119,6 +126,7 @@ export class HttpClient {
     this.fetchImpl = opts.fetch ?? nodeFetch;
     this.timeoutMs = opts.timeoutMs !== undefined && opts.timeoutMs > 0 ? opts.timeoutMs : DEFAULT_TIMEOUT_MS;
     this.retries = opts.retries !== undefined && opts.retries >= 0 ? Math.floor(opts.retries) : DEFAULT_RETRIES;
+    this.maxResponseBytes = opts.maxResponseBytes !== undefined && opts.maxResponseBytes > 0 ? opts.maxResponseBytes : DEFAULT_MAX_RESPONSE_BYTES;
     this.userAgent = opts.userAgent ?? defaultUserAgent();
     this.onRequest = opts.onRequest;
     this.sleep = opts.sleep ?? defaultSleep;
@@ -195,6 +203,7 @@ export class HttpClient {
   private log(entry: RequestLogEntry): void {
     if (!this.onRequest) return;
     const safe: RequestLogEntry = { ...entry, path: this.redact(entry.path) };
+    if (entry.requestId !== undefined) safe.requestId = this.redact(entry.requestId);
     if (entry.error !== undefined) safe.error = this.redact(entry.error);
     try {
       this.onRequest(safe);
@@ -223,6 +232,7 @@ export class HttpClient {
       for (let hop = 0; ; hop++) {
         const sent = await this.send(target, signal, req.signal, operation, attempt, () => timedOut);
         if (sent.kind === 'transport') return { outcome: { kind: 'error', error: sent.error, transport: true }, requests: hop + 1 };
+        if (sent.kind === 'failed') return { outcome: { kind: 'error', error: sent.error }, requests: hop + 1 };
         const verdict = this.classify(sent, target, operation, attempt, hop);
         if (verdict.kind !== 'redirect') return { outcome: verdict, requests: hop + 1 };
         target.url = verdict.to.href;
@@ -237,7 +247,7 @@ export class HttpClient {
     }
   }
 
-  /** One HTTP request and its body. A caller abort throws Abort; a timeout or network failure is a 'transport' hop. */
+  /** One HTTP request and its body. A caller abort throws Abort; a timeout or network failure is a 'transport' hop, an oversized body a 'failed' one. */
   private async send(target: HopTarget, signal: AbortSignal, callerSignal: AbortSignal | undefined, operation: string, attempt: number, timedOut: () => boolean): Promise<Hop> {
     const sentId = randomUUID();
     const headers: Record<string, string> = {
@@ -252,14 +262,21 @@ export class HttpClient {
     const started = this.now();
     try {
       const res = await raceSignal(Promise.resolve().then(() => this.fetchImpl(target.url, init)), signal);
-      const text = await raceSignal(Promise.resolve().then(() => res.text()), signal);
-      const requestId = header(res, 'x-request-id') ?? header(res, 'request-id') ?? sentId;
+      const text = await raceSignal(Promise.resolve().then(() => readBodyCapped(res, this.maxResponseBytes)), signal);
+      // Servers may echo anything here, the token included: redact where it is parsed.
+      const requestId = this.redact(header(res, 'x-request-id') ?? header(res, 'request-id') ?? sentId);
       return { kind: 'answer', res, text, requestId, durationMs: this.now() - started };
     } catch (e) {
       const entry = { method: target.method, path: target.logPath, status: undefined, durationMs: this.now() - started, requestId: sentId, attempt };
       if (callerSignal?.aborted) {
         this.log({ ...entry, error: 'aborted by caller' });
         throw new Abort();
+      }
+      if (e instanceof BodyTooLargeError || isStringTooLong(e)) {
+        // Not a network failure: asking again would only fetch the same oversized body.
+        const error = new QoderError('response_too_large', `${operation}: the response is too large (over ${formatBytes(this.maxResponseBytes)}); it was not read.`, operation);
+        this.log({ ...entry, error: error.message });
+        return { kind: 'failed', error };
       }
       const error = timedOut()
         ? new QoderError('timeout', `${operation} timed out after ${formatSeconds(this.timeoutMs)}.`, operation)
@@ -355,7 +372,7 @@ export class HttpClient {
     }
     clearTimeout(timer);
     const durationMs = this.now() - started;
-    const requestId = header(res, 'x-request-id') ?? sentId;
+    const requestId = this.redact(header(res, 'x-request-id') ?? sentId);
     const fail = async (err: QoderError): Promise<never> => {
       this.log({ method: 'GET', path: req.path, status: res.status, durationMs, requestId, attempt: 1, error: err.message });
       connection.abort();
@@ -373,7 +390,7 @@ export class HttpClient {
     if (res.status < 200 || res.status >= 300) {
       let text = '';
       try {
-        text = await raceSignal(Promise.resolve().then(() => res.text()), signal);
+        text = await raceSignal(Promise.resolve().then(() => readBodyCapped(res, this.maxResponseBytes)), signal);
       } catch {
         text = '';
       }

@@ -33,7 +33,8 @@ export function isRunId(id: unknown): id is string {
 
 function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase();
-  if (host === 'localhost' || host === 'localhost.') return true;
+  // Not `localhost.`: a fully qualified name is resolved through DNS, not /etc/hosts.
+  if (host === 'localhost') return true;
   if (host === '[::1]' || host === '::1') return true;
   // WHATWG URL has already normalised IPv4 forms (127.1, 0x7f.1, ...) to dotted quads.
   const quad = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);

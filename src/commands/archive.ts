@@ -6,10 +6,13 @@ import * as vscode from 'vscode';
 import type { Deployment } from '../api';
 import { isArchived } from '../model/deploymentStore';
 import { runTimeText } from '../model/describe';
+import { displayName, displayText } from '../model/display';
 import { Commands } from '../constants';
 import { quote, registerGuarded, reportFailure, resolveTargets, type Services } from './common';
 
 const MAX_LISTED = 10;
+/** Upcoming runs listed in the modal; the rest are counted ("and N more"). */
+const MAX_RUNS_LISTED = 5;
 
 export function confirmationText(targets: Deployment[]): { message: string; detail: string } {
   const lines: string[] = [];
@@ -19,13 +22,14 @@ export function confirmationText(targets: Deployment[]): { message: string; deta
     if (!deployment.schedule) lines.push(vscode.l10n.t('It is a manual-only deployment: it can no longer be run.'));
     else if (next.length) {
       lines.push(vscode.l10n.t('Its scheduled runs stop. These will not happen:'));
-      for (const at of next) lines.push(`  • ${runTimeText(at, deployment.schedule.timezone, { locale: vscode.env.language })}`);
+      for (const at of next.slice(0, MAX_RUNS_LISTED)) lines.push(`  • ${displayText(runTimeText(at, deployment.schedule.timezone, { locale: vscode.env.language }))}`);
+      if (next.length > MAX_RUNS_LISTED) lines.push(`  • ${vscode.l10n.t('and {0} more', next.length - MAX_RUNS_LISTED)}`);
     } else lines.push(vscode.l10n.t('Its scheduled runs stop.'));
     lines.push('');
-    lines.push(vscode.l10n.t('It will be renamed {0}, which frees the name {1} for reuse.', quote(`${deployment.name}_archived_<timestamp>`), quote(deployment.name)));
+    lines.push(vscode.l10n.t('It will be renamed {0}, which frees the name {1} for reuse.', `“${displayName(deployment.name)}_archived_<timestamp>”`, quote(deployment.name)));
   } else {
     lines.push(vscode.l10n.t('Their scheduled runs stop:'));
-    for (const deployment of targets.slice(0, MAX_LISTED)) lines.push(`  • ${deployment.name}`);
+    for (const deployment of targets.slice(0, MAX_LISTED)) lines.push(`  • ${displayName(deployment.name)}`);
     if (targets.length > MAX_LISTED) lines.push(`  • ${vscode.l10n.t('and {0} more', targets.length - MAX_LISTED)}`);
     lines.push('');
     lines.push(vscode.l10n.t('Each will be renamed <name>_archived_<timestamp>, which frees its name for reuse.'));
@@ -61,7 +65,7 @@ export async function archive(services: Services, arg?: unknown, selected?: unkn
   });
 
   const archived = outcomes.filter((o) => o.kind === 'done');
-  for (const outcome of archived) services.log.info(`Archived ${outcome.target.id}: now "${outcome.result.name}"`);
+  for (const outcome of archived) services.log.info(`Archived ${outcome.target.id}: now "${displayName(outcome.result.name)}"`);
   if (archived.length === 1) void services.ui.showInformationMessage(vscode.l10n.t('Archived {0}. It is now named {1}.', quote(archived[0].target.name), quote(archived[0].result.name)), {});
   else if (archived.length > 1) void services.ui.showInformationMessage(vscode.l10n.t('Archived {0} deployments.', archived.length), {});
   for (const outcome of outcomes) {

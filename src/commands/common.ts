@@ -9,6 +9,7 @@ import type { RunStore } from '../model/runStore';
 import type { Mutations } from '../model/actions';
 import { failureText, isAuthError } from '../model/errorText';
 import { statusText, scheduleText } from '../model/describe';
+import { displayName, displayText } from '../model/display';
 import type { Session } from '../session';
 import type { TokenStore } from '../auth/tokenStore';
 import type { Log } from '../log';
@@ -25,8 +26,8 @@ export interface Services {
   ui: Ui;
 }
 
-/** Quotes a deployment name for messages. */
-export const quote = (name: string): string => `“${name}”`;
+/** Quotes a deployment name for messages: one line, no control characters, at most 120 characters. */
+export const quote = (name: string): string => `“${displayName(name)}”`;
 
 /** An argument that names a deployment: a tree node, an id, or a deployment-shaped object. */
 function idOf(arg: unknown): string | undefined {
@@ -75,7 +76,7 @@ export async function resolveTargets(
     void services.ui.showInformationMessage(pick.none, {});
     return [];
   }
-  const items = candidates.map((deployment) => ({ label: deployment.name, description: `${statusText(deployment)} · ${scheduleText(deployment, { locale: vscode.env.language })}`, detail: deployment.id, deployment }));
+  const items = candidates.map((deployment) => ({ label: displayName(deployment.name), description: displayText(`${statusText(deployment)} · ${scheduleText(deployment, { locale: vscode.env.language })}`), detail: deployment.id, deployment }));
   if (pick.many) {
     const chosen = await services.ui.showQuickPick(items, { placeHolder: pick.placeHolder, canPickMany: true, matchOnDescription: true, matchOnDetail: true });
     return chosen ? chosen.map((c) => c.deployment) : [];

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { Deployment } from '../api';
 import { isArchived } from '../model/deploymentStore';
 import { errorTypeText } from '../model/describe';
+import { displayText } from '../model/display';
 import { Commands } from '../constants';
 import { quote, registerGuarded, reportFailure, resolveOne, type Services } from './common';
 
@@ -30,8 +31,8 @@ export async function runNow(services: Services, arg?: unknown): Promise<void> {
   switch (outcome.kind) {
     case 'done': {
       const run = outcome.result;
-      if (run.error) void services.ui.showWarningMessage(vscode.l10n.t('The run of {0} was recorded, but no session started: {1}.', quote(target.name), errorTypeText(run.error.type)), {});
-      else void services.ui.showInformationMessage(vscode.l10n.t('Started a run of {0} (session {1}).', quote(target.name), run.session_id ?? '—'), {});
+      if (run.error) void services.ui.showWarningMessage(vscode.l10n.t('The run of {0} was recorded, but no session started: {1}.', quote(target.name), displayText(errorTypeText(run.error.type))), {});
+      else void services.ui.showInformationMessage(vscode.l10n.t('Started a run of {0} (session {1}).', quote(target.name), displayText(run.session_id ?? '—')), {});
       return;
     }
     case 'conflict':

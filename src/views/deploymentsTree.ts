@@ -9,6 +9,7 @@ import {
   contextTokens, descriptionText, detailRows, formatTime, kindOf, runOutcomeText, type DeploymentKind,
 } from '../model/describe';
 import { failureText } from '../model/errorText';
+import { codeSpanSafe, displayName, displayText, markdownSafe } from '../model/display';
 import { matchesFilter, type FilterState } from '../model/filter';
 import { Commands } from '../constants';
 import type { NameCache, SessionStatusCache } from '../model/sessionCache';
@@ -47,15 +48,20 @@ export interface TooltipNames {
   environment?: string;
 }
 
+/**
+ * Server text goes in only through appendText, after markdownSafe (redacted, no control
+ * characters, `<` as an entity) or codeSpanSafe, so none of it can become a link, an image
+ * or a command.
+ */
 export function deploymentTooltip(deployment: Deployment, names: TooltipNames = {}): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
   md.supportHtml = false;
   md.appendMarkdown('**');
-  md.appendText(deployment.name);
+  md.appendText(markdownSafe(displayName(deployment.name)));
   md.appendMarkdown('**\n\n');
   if (deployment.description) {
-    md.appendText(deployment.description);
+    md.appendText(markdownSafe(deployment.description, true));
     md.appendMarkdown('\n\n');
   }
   for (const row of detailRows(deployment, { locale: vscode.env.language })) {
@@ -72,13 +78,13 @@ export function deploymentTooltip(deployment: Deployment, names: TooltipNames = 
     if (row.list) {
       for (const value of row.list) {
         md.appendMarkdown('\n- ');
-        md.appendText(value);
+        md.appendText(markdownSafe(value));
       }
       md.appendMarkdown('\n\n');
       continue;
     }
-    if (row.code) md.appendMarkdown('`' + row.value.replace(/[`\\\n]/g, '') + '`');
-    else md.appendText(row.value);
+    if (row.code) md.appendMarkdown('`' + codeSpanSafe(row.value) + '`');
+    else md.appendText(markdownSafe(row.value));
     md.appendMarkdown('  \n');
   }
   return md;
@@ -202,14 +208,15 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
 
   private deploymentItem(node: DeploymentNode): vscode.TreeItem {
     const deployment = this.store.get(node.id);
-    const item = new vscode.TreeItem(deployment?.name ?? node.id, vscode.TreeItemCollapsibleState.Collapsed);
+    // The row shows the whole name (the tree cuts it to the width itself), but never a line break or bidi control.
+    const item = new vscode.TreeItem(deployment ? displayText(deployment.name) : node.id, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = node.id;
     if (!deployment) return item;
     const pending = this.store.pendingAction(deployment.id);
-    item.description = descriptionText(deployment, pending, { locale: vscode.env.language });
+    item.description = displayText(descriptionText(deployment, pending, { locale: vscode.env.language }));
     item.iconPath = pending ? new vscode.ThemeIcon('loading~spin') : deploymentIcon(kindOf(deployment));
     item.contextValue = pending ? 'deployment busy' : contextTokens(deployment);
-    item.accessibilityInformation = { label: `${deployment.name}, ${item.description}` };
+    item.accessibilityInformation = { label: `${displayText(deployment.name)}, ${item.description}` };
     return item;
   }
 
@@ -240,7 +247,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
 function runItem(node: RunNode, sessions: SessionStatusCache | undefined): vscode.TreeItem {
   const run = node.run;
   const summary = run.session_id ? sessions?.get(run.session_id) : undefined;
-  const words = runRowText(run, summary, { locale: vscode.env.language });
+  const words = displayText(runRowText(run, summary, { locale: vscode.env.language }));
   const when = formatTime(run.created_at, { locale: vscode.env.language });
   const item = new vscode.TreeItem(words, vscode.TreeItemCollapsibleState.None);
   item.id = `${node.deploymentId}/${run.id}`;
@@ -262,10 +269,10 @@ function runItem(node: RunNode, sessions: SessionStatusCache | undefined): vscod
     : { command: Commands.showRunDetails, title: vscode.l10n.t('Show Run Details'), arguments: [node.deploymentId, run.id] };
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
-  md.appendText(words);
-  md.appendText(`\n\n${when}\n\n${runOutcomeText(run)}`);
-  if (run.error?.message) md.appendText(`\n\n${run.error.message}`);
-  md.appendText(`\n\n${run.id}`);
+  md.appendText(markdownSafe(words));
+  md.appendText(markdownSafe(`\n\n${when}\n\n${runOutcomeText(run)}`, true));
+  if (run.error?.message) md.appendText(markdownSafe(`\n\n${run.error.message}`, true));
+  md.appendText(markdownSafe(`\n\n${run.id}`, true));
   item.tooltip = md;
   return item;
 }

@@ -7,6 +7,7 @@ import { isDeploymentId, isRunId, type Deployment, type QoderClient } from '../a
 import type { DeploymentStore } from '../model/deploymentStore';
 import type { RunStore } from '../model/runStore';
 import { DETAILS_SCHEME } from '../constants';
+import { detailsJson } from '../model/detailsJson';
 
 export function detailsUri(id: string, runId?: string): vscode.Uri {
   return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: runId ? `/${id}/runs/${runId}.json` : `/${id}.json` });
@@ -18,7 +19,7 @@ export async function openDetails(uri: vscode.Uri): Promise<void> {
   await vscode.window.showTextDocument(json, { preview: true });
 }
 
-const pretty = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
+const pretty = (value: unknown): string => detailsJson(value);
 
 export interface DetailsSources {
   store: DeploymentStore;
