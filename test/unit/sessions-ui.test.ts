@@ -186,3 +186,23 @@ test('a stream that stays down says "reconnecting…" in the header, and goes ba
   assert.doesNotMatch(seen.at(-1)!, /reconnecting…/);
   docs.dispose();
 });
+
+test('a running session row is asked again until it settles, then never again', async () => {
+  const e = await connected();
+  const client = e.hooks.services.session.requireClient();
+  const { SessionStatusCache } = await import('../../src/model/sessionCache');
+  const dep = e.hooks.services.store.deployments.find((d) => d.status === 'active' && !d.archived_at)!;
+  const run = await client.runDeployment(dep.id);
+  const cache = new SessionStatusCache({ ttlMs: 50 });
+  let asked = 0;
+  cache.setSource({ getSession: (id, signal) => (asked++, client.getSession(id, { signal })) });
+  const statuses: string[] = [];
+  cache.onDidChange((id) => statuses.push(cache.get(id)!.status));
+  cache.request(run.session_id!);
+  await until(() => statuses.includes('idle'), 'the session to settle', 10_000);
+  const settledAfter = asked;
+  assert.equal(statuses[0], 'running');
+  cache.request(run.session_id!);
+  assert.equal(asked, settledAfter, 'a settled status is never fetched again');
+  cache.dispose();
+});
