@@ -24,7 +24,11 @@ export async function runNow(s: Services, arg?: unknown): Promise<void> {
     if (run.error) {
       void s.ui.showWarningMessage(vscode.l10n.t('The run of {0} was recorded, but no session started: {1}.', q(d.name), errorTypeText(run.error.type)), {});
     } else {
-      void s.ui.showInformationMessage(vscode.l10n.t('Started a run of {0} (session {1}).', q(d.name), run.session_id ?? '—'), {});
+      const open = vscode.l10n.t('Open Session');
+      const sessionId = run.session_id;
+      void s.ui.showInformationMessage(vscode.l10n.t('Started a run of {0} (session {1}).', q(d.name), sessionId ?? '—'), {}, ...(sessionId ? [open] : [])).then((answer) => {
+        if (answer === open) void vscode.commands.executeCommand(Commands.openSession, d.id, run.id, sessionId);
+      });
     }
   } catch (e) {
     if (isApiError(e, 409)) {
