@@ -26,7 +26,10 @@ import { FilterState } from './model/filter';
 import { Poller } from './model/poller';
 import { QoderApiError, type QoderClient } from './api';
 import { NameCache, SessionStatusCache } from './model/sessionCache';
-import { SessionDocuments } from './views/sessionDocument';
+import { SessionDocumentsHost } from './views/sessionHost';
+import { formatTime } from './model/describe';
+import { failureText } from './model/errorText';
+import { durationText } from './model/runRow';
 import { registerOpenSession } from './commands/openSession';
 import { registerCancelSession } from './commands/cancelSession';
 import { registerCopyRunId } from './commands/copyRunId';
@@ -75,12 +78,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
       return undefined;
     }
   };
-  const documents = new SessionDocuments({
+  const documents = new SessionDocumentsHost({
     client: () => session.requireClient(),
     names,
     statuses,
     deploymentName: (id) => store.get(id)?.name,
     log: (m) => log.warn(m),
+    failureText,
+    formatTime: (iso) => formatTime(iso, { locale: vscode.env.language }),
+    durationText,
   });
   const connectSessions = (): void => {
     const client = currentClient();

@@ -173,10 +173,13 @@ test('a stream that stays down says "reconnecting…" in the header, and goes ba
   // The stream refuses a few connections (503), then lets the session be followed again.
   api.injectFault({ route: 'GET /sessions/:id/events/stream', kind: 'status', status: 503, times: 3 });
   const run = await client.runDeployment(dep.id);
-  const { SessionDocuments, sessionUri } = await import('../../src/views/sessionDocument');
+  const { SessionDocuments } = await import('../../src/views/sessionDocument');
+  const { sessionUri } = await import('../../src/views/sessionUris');
+  const { failureText } = await import('../../src/model/errorText');
+  const { durationText } = await import('../../src/model/runRow');
   const { NameCache, SessionStatusCache } = await import('../../src/model/sessionCache');
   const names = new NameCache();
-  const docs = new SessionDocuments({ client: () => client, names, statuses: new SessionStatusCache(), deploymentName: () => dep.name, log: () => undefined, reconnectingAfterMs: 10 });
+  const docs = new SessionDocuments({ client: () => client, names, statuses: new SessionStatusCache(), deploymentName: () => dep.name, log: () => undefined, reconnectingAfterMs: 10, failureText, formatTime: (iso: string) => iso, durationText });
   const uri = sessionUri(run.session_id!, `${dep.name} · now`);
   const seen: string[] = [];
   docs.onDidChange(async () => seen.push(await docs.provideTextDocumentContent(uri as never)));
