@@ -3,7 +3,7 @@
 import * as os from 'node:os';
 import type { ActivationResult, ArchiveResult } from './archive';
 import type { BundleResult } from './bundle';
-import type { ListAllResult } from './list-all';
+import type { LatencyResult, ListAllResult } from './list-all';
 import type { MemoryResult } from './memory';
 import type { Options } from './run';
 import { round } from './stats';
@@ -24,6 +24,7 @@ interface Inputs {
   tree: TreeResult;
   memory: MemoryResult;
   scaling: ListAllResult[];
+  latency: LatencyResult;
   archive: ArchiveResult;
   activation: ActivationResult;
   bundle: BundleResult;
@@ -73,6 +74,15 @@ export function buildReport(x: Inputs) {
     list_all_cpu_ms_raw: round(listAll.rawCpuMs, 1),
     list_all_cpu_ratio: round(listAll.cpuRatio, 3),
     list_all_min_ratio: round(listAll.minRatio, 3),
+    /** The ratio above is measured with page spacing 0 (client overhead only). */
+    list_all_page_spacing_ms: 0,
+
+    list_all_rtt_ms: x.latency.rttMs,
+    list_all_rtt_n: x.latency.n,
+    list_all_rtt_pages: x.latency.pages,
+    list_all_rtt_ms_client: round(x.latency.clientMs, 0),
+    list_all_rtt_ms_client_no_spacing: round(x.latency.clientNoSpacingMs, 0),
+    list_all_rtt_ms_raw: round(x.latency.rawMs, 0),
 
     tree_build_ratio: round(tree.ratio, 3),
     tree_build_ms: round(tree.buildMs, 2),
@@ -161,9 +171,10 @@ export function rows(r: Report): Row[] {
   const b = r.budgets;
   const n = r.n.toLocaleString('en-US');
   const out: Row[] = [
-    [`List all, N=${n} (wall)`, `client ${ms(r.list_all_ms_client)}`, `raw ${ms(r.list_all_ms_raw)}`, `×${r.list_all_ratio.toFixed(2)}`, `≤ ×${BUDGETS.list_all_ratio}`, mark(b.list_all_ratio.met)],
+    [`List all, N=${n} (wall, page spacing 0)`, `client ${ms(r.list_all_ms_client)}`, `raw ${ms(r.list_all_ms_raw)}`, `×${r.list_all_ratio.toFixed(2)}`, `≤ ×${BUDGETS.list_all_ratio}`, mark(b.list_all_ratio.met)],
     [`List all, N=${n} (CPU)`, `client ${ms(r.list_all_cpu_ms_client)}`, `raw ${ms(r.list_all_cpu_ms_raw)}`, `×${r.list_all_cpu_ratio.toFixed(2)}`, '', ''],
     [`List all, N=${n} (fastest runs)`, '', '', `×${r.list_all_min_ratio.toFixed(2)}`, '', ''],
+    [`List all, N=${r.list_all_rtt_n.toLocaleString('en-US')}, ${r.list_all_rtt_ms} ms round trip`, `client ${ms(r.list_all_rtt_ms_client)} (100 ms spacing)`, `raw ${ms(r.list_all_rtt_ms_raw)}; spacing 0 ${ms(r.list_all_rtt_ms_client_no_spacing)}`, `${r.list_all_rtt_pages} pages`, '', ''],
     ['List all requests', `${r.list_all_requests}`, `floor ${r.list_all_requests_floor}`, `${r.list_all_requests}`, `= ${r.list_all_requests_floor}`, mark(b.list_all_requests.met)],
     [`Tree build, N=${n} (no tooltips)`, ms(r.tree_build_ms), `JSON.parse ${ms(r.json_parse_ms)}`, `×${r.tree_build_ratio.toFixed(2)}`, `≤ ×${BUDGETS.tree_build_ratio.toFixed(1)}`, mark(b.tree_build_ratio.met)],
     ['Tree tooltips (lazy, all items)', ms(r.tree_tooltip_ms), `cached date formats ${ms(r.tree_tooltip_ms_cached_date_format)}`, `${r.tree_tooltip_us_per_item} µs/hover; ×${r.tree_build_with_tooltips_ratio.toFixed(2)} if eager`, '', ''],

@@ -214,10 +214,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
     }),
     // The poll timer counts from the end of the last load; row-level changes don't move it.
     store.onDidChange((id) => {
-      if (id === undefined && !store.isLoading) {
-        poller.update();
-        background.update();
+      if (id !== undefined || store.isLoading) return;
+      // Any successful load (a poll, a manual refresh, an action's reload) ends the back-off.
+      if (!store.error && store.lastUpdated !== undefined) {
+        poller.loadSucceeded();
+        background.loadSucceeded();
       }
+      poller.update();
+      background.update();
     }),
     session.onDidChange(() => {
       poller.update();

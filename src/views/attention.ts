@@ -7,6 +7,7 @@ import type { Deployment } from '../api';
 import { Commands } from '../constants';
 import type { AttentionChange } from '../model/attention';
 import { errorTypeText } from '../model/describe';
+import { displayText, markdownSafe } from '../model/display';
 import { cleanName } from '../model/sessionCache';
 import type { Ui } from '../ui';
 
@@ -41,7 +42,7 @@ export class AttentionStatusBar implements vscode.Disposable {
     md.appendMarkdown('\n');
     for (const d of list.slice(0, 10)) {
       md.appendMarkdown('\n- ');
-      md.appendText(cleanName(d.name));
+      md.appendText(markdownSafe(cleanName(d.name)));
     }
     if (list.length > 10) {
       md.appendMarkdown('\n- ');
@@ -67,7 +68,7 @@ export function attentionMessage(c: AttentionChange): string {
   const d = c.deployment;
   if (c.kind === 'paused_on_error') {
     const type = (d.paused_reason as { error?: { type?: string } } | null)?.error?.type ?? 'unknown_error';
-    return vscode.l10n.t('{0} was paused after an error: {1}.', q(d.name), errorTypeText(type));
+    return vscode.l10n.t('{0} was paused after an error: {1}.', q(d.name), displayText(errorTypeText(type)));
   }
   return vscode.l10n.t('{0} failed {1} times in a row.', q(d.name), c.failures);
 }

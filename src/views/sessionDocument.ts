@@ -14,6 +14,7 @@ import { sessionIdOf } from './sessionUris';
 
 /** A run's session is finished once it is idle (the turn ended) or terminated. */
 const isSettledStatus = (status: string): boolean => status === 'idle' || status === 'terminated';
+import { redactSecrets } from '../model/display';
 
 const REDRAW_MS = 250;
 const RECONNECTING_AFTER_MS = 5_000;
@@ -233,7 +234,8 @@ export class SessionDocuments implements vscode.TextDocumentContentProvider, vsc
       return `# ${uri.path.replace(/^\//, '')}\n\n${this.deps.failureText(vscode.l10n.t('Loading the session'), e)}\n`;
     }
     this.updateContext();
-    return v.text();
+    // The transcript is server text: the token must not show even if a tool printed it.
+    return redactSecrets(v.text());
   }
 
   /** The open view of a session, if any. */

@@ -40,6 +40,8 @@ export interface LocalApiOptions {
   liveSessionMs?: number;
   /** Heartbeat comment interval on event streams. Default 15 000 ms. */
   heartbeatMs?: number;
+  /** Simulated network round trip: every API request is answered this many ms late (default 0). */
+  latencyMs?: number;
 }
 
 export interface RecordedRequest {
@@ -87,6 +89,8 @@ export interface LocalApi {
   sessions(token?: string): SessionHub;
   /** The next stream connection (any session, any account) gets this fault; queued in order. */
   injectStreamFault(f: StreamFault): void;
+  /** Changes the simulated round trip (see LocalApiOptions.latencyMs). */
+  setLatency(ms: number): void;
 }
 
 export const BASE_PATH = '/api/v1/cloud';
@@ -255,6 +259,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
   const limitMode = options.limitMode ?? 'reject';
   const quiet = options.quiet ?? false;
   const verbose = options.verbose ?? false;
+  let latencyMs = Math.max(0, options.latencyMs ?? 0);
 
   const accounts = new Map<string, AccountStore>();
   const accountSeeds = new Map<string, number>();
@@ -682,6 +687,11 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
       res.once('close', () => searchInFlight.set(t, Math.max(0, (searchInFlight.get(t) ?? 1) - 1)));
     }
 
+    if (inApi && latencyMs > 0) {
+      await sleep(latencyMs, lifetime.signal);
+      if (res.destroyed || lifetime.signal.aborted) return;
+    }
+
     const wantsStream = route?.name === 'sessionStream' || (route?.name === 'sessionEvents' && /text\/event-stream/i.test(String(req.headers.accept ?? '')));
     const fault = inApi ? faults.take(method, template, rel, query) : null;
     if (wantsStream && !fault && route) {
@@ -824,6 +834,9 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     },
     revoke(t: string): void {
       revoked.add(t);
+    },
+    setLatency(ms: number): void {
+      latencyMs = Math.max(0, ms);
     },
     warm(): void {
       for (const a of accounts.values()) a.warm();
