@@ -38,7 +38,10 @@ import { registerFilter } from './commands/filter';
 import { registerClearFilter } from './commands/clearFilter';
 import { registerSwitchRegion } from './commands/switchRegion';
 import { NameCache, SessionStatusCache } from './model/sessionCache';
-import { SessionDocuments } from './views/sessionDocument';
+import { SessionDocumentsHost } from './views/sessionHost';
+import { formatTime } from './model/describe';
+import { failureText } from './model/errorText';
+import { durationText } from './model/runRow';
 import { registerOpenSession } from './commands/openSession';
 import { registerCancelSession } from './commands/cancelSession';
 import { registerCopyRunId } from './commands/copyRunId';
@@ -114,12 +117,15 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
   // Sessions: statuses for the run rows, names for headers and tooltips, documents that follow a session live.
   const statuses = new SessionStatusCache();
   const names = new NameCache();
-  const documents = new SessionDocuments({
+  const documents = new SessionDocumentsHost({
     client: () => session.requireClient(),
     names,
     statuses,
     deploymentName: (id) => store.get(id)?.name,
     log: (line) => log.warn(line),
+    failureText,
+    formatTime: (iso) => formatTime(iso, { locale: vscode.env.language }),
+    durationText,
   });
   const connectSessions = (): void => {
     let client: QoderClient | undefined;

@@ -32,7 +32,13 @@ export async function runNow(services: Services, arg?: unknown): Promise<void> {
     case 'done': {
       const run = outcome.result;
       if (run.error) void services.ui.showWarningMessage(vscode.l10n.t('The run of {0} was recorded, but no session started: {1}.', quote(target.name), displayText(errorTypeText(run.error.type))), {});
-      else void services.ui.showInformationMessage(vscode.l10n.t('Started a run of {0} (session {1}).', quote(target.name), displayText(run.session_id ?? '—')), {});
+      else {
+        const open = vscode.l10n.t('Open Session');
+        const sessionId = run.session_id;
+        void services.ui.showInformationMessage(vscode.l10n.t('Started a run of {0} (session {1}).', quote(target.name), displayText(sessionId ?? '—')), {}, ...(sessionId ? [open] : [])).then((answer) => {
+          if (answer === open) void vscode.commands.executeCommand(Commands.openSession, target.id, run.id, sessionId);
+        });
+      }
       return;
     }
     case 'conflict':
