@@ -1,4 +1,4 @@
-// Shapes of the Qoder Cloud Agents Deployments API (see shared/api/deployments-api.md).
+// Shapes of the Qoder Cloud Agents Deployments API (the Deployments API reference).
 // Parsed objects keep only what the extension reads; `raw` keeps the server's JSON for
 // "Show Details" so nothing the server sent is lost.
 

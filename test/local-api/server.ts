@@ -1,5 +1,5 @@
 // Local, in-memory implementation of the Qoder Cloud Agents Deployments API
-// (shared/api/deployments-api.md) on node:http, bound to 127.0.0.1. Used by the
+// (the Deployments API reference) on node:http, bound to 127.0.0.1. Used by the
 // contract tests, the benchmark and the demo. Control routes live under /__local/.
 
 import { randomUUID } from 'node:crypto';

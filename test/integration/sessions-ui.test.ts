@@ -5,7 +5,7 @@
 import { test, before, after, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type LocalApi } from '../local-api/server';
-import { type Activated, activateConnected, cmd, fake, until } from './harness';
+import { type Activated, activateConnected, cmd, fake, until } from '../unit/harness';
 import { RunNode } from '../../src/views/deploymentsTree';
 import { window, type TreeItem } from '../fakes/vscode';
 

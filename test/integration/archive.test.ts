@@ -3,7 +3,7 @@
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type LocalApi } from '../local-api/server';
-import { type Activated, activateExtension, cmd, fake, until } from './harness';
+import { type Activated, activateExtension, cmd, fake, until } from '../unit/harness';
 
 const TOKEN = 'pt-unit-archive-secret-0001';
 let api: LocalApi;

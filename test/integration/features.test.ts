@@ -3,10 +3,10 @@
 import { test, before, after, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type LocalApi } from '../local-api/server';
-import { type Activated, activateConnected, cmd, fake, until } from './harness';
+import { type Activated, activateConnected, cmd, fake, until } from '../unit/harness';
 import { matchesFilter, isFiltering } from '../../src/model/filter';
 import { secretKey } from '../../src/auth/tokenStore';
-import { fixture } from './fixtures';
+import { fixture } from '../unit/fixtures';
 
 const TOKEN = 'pt-unit-features-secret-0003';
 let api: LocalApi;

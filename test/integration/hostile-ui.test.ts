@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { startLocalApi, type LocalApi } from '../local-api/server';
-import { type Activated, activateExtension, cmd, fake } from './harness';
+import { type Activated, activateExtension, cmd, fake } from '../unit/harness';
 import { MarkdownString, window } from '../fakes/vscode';
 import { parseDeployment, parseRun, QoderError, type Deployment } from '../../src/api';
 import { DeploymentNode, RunNode, deploymentTooltip } from '../../src/views/deploymentsTree';

@@ -5,7 +5,7 @@ import { test, before, after, afterEach } from 'node:test';
 import { setMaxListeners } from 'node:events';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type LocalApi, type RecordedRequest } from '../local-api/server';
-import { type Activated, activateExtension, cmd, fake, until } from './harness';
+import { type Activated, activateExtension, cmd, fake, until } from '../unit/harness';
 import { secretKey } from '../../src/auth/tokenStore';
 
 const TOKEN = 'pt-unit-concurrency-secret-0011';

@@ -4,7 +4,7 @@
 import { test, before, after, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type LocalApi } from '../local-api/server';
-import { type Activated, activateConnected, activateExtension, cmd, fake, until } from './harness';
+import { type Activated, activateConnected, activateExtension, cmd, fake, until } from '../unit/harness';
 import { secretKey } from '../../src/auth/tokenStore';
 
 const TOKEN = 'pt-unit-commands-secret-0002';
