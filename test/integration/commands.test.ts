@@ -141,6 +141,7 @@ test('view: the message says how old the list is, and nothing uses the hidden vi
 });
 
 test('view: the badge counts deployments that need attention, and drops by one when one of them is archived elsewhere', async () => {
+  api.reseed(200); // enough paused-on-error deployments (the current shapes carry no failure streaks)
   await connected();
   const before = fake.views[0].badge?.value ?? 0;
   assert.ok(before > 0, 'the seed has deployments that need attention');

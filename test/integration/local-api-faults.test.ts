@@ -215,7 +215,7 @@ describe('local API: shutdown and CLI', () => {
 
   it('the CLI prints exactly one ready line, serves, and exits 0 on SIGTERM', async () => {
     const cli = path.join(__dirname, '..', 'local-api', 'cli.ts');
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', '--token', 'pt-cli', '--seed', '25', '--fault', '{"route":"GET /deployments/:id","kind":"status","status":503}'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', '--token', 'pt-cli', '--seed', '25', '--legacy-shapes', '--fault', '{"route":"GET /deployments/:id","kind":"status","status":503}'], {
       cwd: path.join(__dirname, '..', '..'),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -235,6 +235,7 @@ describe('local API: shutdown and CLI', () => {
       assert.equal(list.status, 200);
       const page = (await list.json()) as Page;
       assert.equal(page.data.length, 25);
+      assert.ok(page.data.some((d) => !('environment_variables' in d)), '--legacy-shapes serves deployments in the old shape');
       const faulted = await fetch(`${base}/deployments/${page.data[0]!.id}`, { headers: { authorization: 'Bearer pt-cli' } });
       assert.equal(faulted.status, 503, '--fault is applied');
       assert.equal((await fetch(`${base}/deployments`, { headers: { authorization: 'Bearer pt-local-demo' } })).status, 401);
