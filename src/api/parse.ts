@@ -9,7 +9,7 @@
 
 import { QoderError } from './errors';
 import { isDeploymentId, isRunId } from './validate';
-import { excerpt, isObj, type Obj } from './util';
+import { excerpt, isObj, str, strOrNull, type Obj } from './util';
 import type {
   AgentRef,
   Deployment,
@@ -24,14 +24,6 @@ import type {
 
 // ---------------------------------------------------------------------------------------
 // small guards
-
-function str(x: unknown, fallback: string): string {
-  return typeof x === 'string' ? x : fallback;
-}
-
-function strOrNull(x: unknown): string | null {
-  return typeof x === 'string' ? x : null;
-}
 
 function optStr(x: unknown): string | undefined {
   return typeof x === 'string' ? x : undefined;

@@ -4,6 +4,7 @@
 // server sent.
 
 import { QoderError } from './errors';
+import { isObj, str, strOrNull } from './util';
 
 const SESSION_ID_RE = /^sess_[A-Za-z0-9]{1,64}$/;
 const AGENT_ID_RE = /^agent_[A-Za-z0-9]{1,64}$/;
@@ -93,17 +94,6 @@ export interface SessionEventsFilter {
   after_id?: string;
 }
 
-type Obj = Record<string, unknown>;
-
-function isObj(x: unknown): x is Obj {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-function str(x: unknown, fallback = ''): string {
-  return typeof x === 'string' ? x : fallback;
-}
-function strOrNull(x: unknown): string | null {
-  return typeof x === 'string' ? x : null;
-}
 function num(x: unknown): number | null {
   return typeof x === 'number' && Number.isFinite(x) ? x : null;
 }
