@@ -134,7 +134,7 @@ test('archive modal: a name with newlines and a right-to-left override stays on 
     const { message, detail } = confirmationText([d]);
     assert.ok(!CONTROL_RE.test(message), JSON.stringify(message));
     assert.ok(!CONTROL_EXCEPT_NEWLINE_RE.test(detail), JSON.stringify(detail));
-    const plain = confirmationText([parseDeployment({ ...d.raw, name: 'plain' })]).detail;
+    const plain = confirmationText([parseDeployment({ ...structuredClone(d), name: 'plain' })]).detail;
     assert.equal(detail.split('\n').length, plain.split('\n').length, 'the name adds no line to the detail');
     assert.ok(!SECRET_RE.test(message + detail), message + detail);
   }
