@@ -3,6 +3,7 @@
 // without is missing; everything else falls back to a default, and `raw` keeps what the
 // server sent.
 
+import * as l10n from '@vscode/l10n';
 import { QoderError } from './errors';
 import { isObj, str, strOrNull } from './util';
 
@@ -185,7 +186,7 @@ export function isFinalEventType(type: string): boolean {
 
 function badId(what: string, prefix: string, id: unknown): QoderError {
   const shown = typeof id === 'string' ? id.slice(0, 80) : String(id);
-  return new QoderError('config', `"${shown}" is not a valid ${what} id (expected ${prefix}…); nothing was sent.`);
+  return new QoderError('config', l10n.t('"{0}" is not a valid {1} id (expected {2}…); nothing was sent.', shown, what, prefix));
 }
 
 export function sessionPath(id: unknown): string {
@@ -201,6 +202,6 @@ export function environmentPath(id: unknown): string {
   return `/environments/${encodeURIComponent(id)}`;
 }
 export function checkEventId(id: unknown, what: string): string {
-  if (!isEventId(id)) throw new QoderError('config', `${what} must be an event id of printable characters; nothing was sent.`);
+  if (!isEventId(id)) throw new QoderError('config', l10n.t('{0} must be an event id of printable characters; nothing was sent.', what));
   return id;
 }
