@@ -282,7 +282,7 @@ export const qoderFlows: Flow[] = [
     },
   },
   {
-    name: 'attention: a deployment paused on error during auto-refresh → one notification, status bar $(warning) N',
+    name: 'sessions: attention — a deployment paused on error during auto-refresh → one notification, status bar $(warning) N',
     async run(wb, ctx) {
       await ensureSignedIn(wb, ctx);
       const dir = ctx.runDirs?.[0];
