@@ -394,6 +394,48 @@ const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     assert.equal(lists().length, 0, `no list request within 7 s after autoRefreshSeconds = 0 (got ${lists().length})`);
   });
 
+  it('auto-refresh finds a deployment paused on error: one notification naming it, the status bar shows $(warning) N, and no repeat on the next polls', async function () {
+    this.timeout(90_000);
+    await vscode.commands.executeCommand('qoder.deployments.focus');
+    await waitFor(() => h.view.visible, 'the Deployments view to be visible');
+    await waitFor(() => vscode.window.state.focused, 'the window to have focus', 10_000);
+    await waitFor(() => store().state === 'ready' && !store().isLoading, `the list (state ${store().state})`);
+    const target = api().account().list().find((d) => plainActive(d) && /^[\x20-\x7e]+$/.test(String(d.name))) as Json | undefined;
+    assert.ok(target, 'a healthy active deployment to pause');
+    const id = target.id as string;
+    const name = target.name as string;
+    const control = (path: string, body: unknown) =>
+      fetch(`${new URL(host.api.baseUrl).origin}${path}?token=${encodeURIComponent(host.token)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const pausedNotes = () => ui.of('warning').filter((c) => c.message.includes(name) && c.message.includes('was paused after an error'));
+    const lists = () => requestsTo(api(), 'GET', /\/deployments$/);
+
+    await setSetting('autoRefreshSeconds', 5);
+    try {
+      // what the platform does after a failed run, between two polls
+      const answer = await control('/__local/pause-on-error', { id, errorType: 'environment_not_found_error' });
+      assert.equal(answer.status, 200, 'the local API paused the deployment on error');
+      const note = await waitFor(() => pausedNotes()[0], 'the notification from auto-refresh (no Refresh)', 30_000);
+      console.log(`      notification: ${note.message} [${note.items.join('] [')}]`);
+      assert.match(note.message, /the environment was not found/);
+      assert.deepEqual(note.items, ['Show', 'Open Last Session', 'Resume']);
+      assert.match(h.statusBar.shownText ?? '', /^\$\(warning\) \d+$/, `status bar: ${h.statusBar.shownText}`);
+
+      // two more polls of the same state: nothing new to say
+      const seen = lists().length;
+      await waitFor(() => lists().length >= seen + 2 && !store().isLoading, 'two more polls', 30_000);
+      assert.equal(pausedNotes().length, 1, 'one notification for one change');
+    } finally {
+      await setSetting('autoRefreshSeconds', 0);
+      await fetch(`${host.api.baseUrl}/deployments/${id}/unpause`, { method: 'POST', headers: { authorization: `Bearer ${host.token}` } });
+      await vscode.commands.executeCommand(C.refresh);
+      await waitFor(() => !store().isLoading, 'the list after resuming');
+    }
+  });
+
   it('a workspace .vscode/settings.json cannot send the token to another host (qoder.apiBaseUrl is application-scoped)', async function () {
     this.timeout(30_000);
     const attacker = await startOtherApi();
