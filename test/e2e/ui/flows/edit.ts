@@ -166,7 +166,7 @@ export const editFlows: Flow[] = [
     },
   },
   {
-    name: 'create: New Deployment… → agent/environment pick → template → Save → new row at the top',
+    name: 'edit: New Deployment… → agent/environment pick → template → Save → new row at the top',
     async run(wb, ctx) {
       await ensureSignedIn(wb, ctx);
       await wb.clearNotifications();
