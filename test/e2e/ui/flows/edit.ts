@@ -52,8 +52,10 @@ async function save(wb: Workbench): Promise<void> {
   await wb.page.keyboard.press('Control+S');
 }
 
+/** Every CodeLens of the active editor (lenses on one line share a decoration, separated by " | "). */
 async function lensTexts(wb: Workbench): Promise<string[]> {
-  return (await activeEditor(wb).locator('.codelens-decoration').allInnerTexts()).map((s) => s.trim());
+  const lines = await activeEditor(wb).locator('.codelens-decoration').allInnerTexts();
+  return lines.flatMap((line) => line.split(/\s\|\s/)).map((s) => s.replace(/\s+/g, ' ').trim()).filter(Boolean);
 }
 
 async function openForEdit(wb: Workbench, name: string): Promise<void> {
@@ -172,12 +174,14 @@ export const editFlows: Flow[] = [
       await wb.clearNotifications();
       const name = `e2e-created-${Date.now().toString(36)}`;
       await wb.titleAction(title('qoder.createDeployment')).click();
-      const rows = wb.quickInput.locator('.monaco-list-row');
-      await rows.first().waitFor({ state: 'visible', timeout: 20_000 });
-      const pickText = (await rows.first().innerText()).replace(/\s+/g, ' ');
+      // the pick's rows: agent and environment by name, their ids as the detail line
+      const pair = wb.quickInput.locator('.monaco-list-row').filter({ hasText: /agent_\w+ · env_\w+/ }).first();
+      await pair.waitFor({ state: 'visible', timeout: 20_000 });
+      const pickText = (await pair.innerText()).replace(/\s+/g, ' ');
       log(`agent/environment pick: ${pickText}`);
+      expect(!/^\s*agent_/.test(pickText), `the agent is shown by name: "${pickText}"`);
       await wb.screenshot('create-pick');
-      await rows.first().click();
+      await pair.click();
       await wb.page.locator('.tabs-container .tab.active').filter({ hasText: 'untitled.deployment.json' }).waitFor({ state: 'visible', timeout: 20_000 });
       await waitUntil(async () => (await lensTexts(wb)).length >= 2, 'the schedule CodeLens of the template', 20_000);
       expect(await wb.page.locator('.tabs-container .tab.active.dirty').isVisible(), 'the new document is dirty (closing it would ask)');
