@@ -36,6 +36,12 @@ export function createEditor(s: Services, deps: EditorDeps & { lensChanged: vsco
       await vscode.window.tabGroups.close(tabs);
       files.forget(doc.uri);
     }),
+    vscode.workspace.onWillSaveTextDocument((e) => {
+      if (e.document.uri.scheme === files.scheme) files.noteSaveReason(e.document.uri, e.reason);
+    }),
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      if (doc.uri.scheme === files.scheme) deps.lensChanged.fire();
+    }),
     vscode.workspace.onDidCloseTextDocument((doc) => {
       if (doc.uri.scheme === files.scheme && !doc.isDirty) files.forget(doc.uri);
     }),

@@ -38,6 +38,8 @@ function apiError(e: unknown, status?: number): e is QoderApiError {
 
 interface EditEntry {
   kind: 'edit';
+  /** Auto-saved text that was kept but not sent (only an explicit Save sends). */
+  draft?: boolean;
   id: string;
   /** The copy the document was opened from (or last saved to). */
   base: DeploymentDocument;
@@ -49,6 +51,7 @@ interface EditEntry {
 
 interface NewEntry {
   kind: 'new';
+  draft?: boolean;
   content: Uint8Array;
   mtime: number;
 }
@@ -106,6 +109,8 @@ export async function openNewDocument(files: DeploymentFiles, uri: vscode.Uri, d
 
 export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
+  /** Why each pending save happens (from onWillSaveTextDocument): auto-saves only keep a draft. */
+  private readonly saveReasons = new Map<string, vscode.TextDocumentSaveReason>();
   readonly scheme = DEPLOYMENT_SCHEME;
   readonly onDidChangeFile: vscode.Event<vscode.FileChangeEvent[]>;
   /** New documents that were saved as a deployment, until their editor is swapped for the edit document. */
@@ -137,6 +142,16 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
 
   hasEntry(uri: vscode.Uri): boolean {
     return this.entries.has(uri.toString());
+  }
+
+  noteSaveReason(uri: vscode.Uri, reason: vscode.TextDocumentSaveReason): void {
+    this.saveReasons.set(uri.toString(), reason);
+  }
+
+  /** Whether the document holds auto-saved text that was not sent. */
+  hasDraft(uri: vscode.Uri): boolean {
+    const e = this.entries.get(uri.toString());
+    return e !== undefined && e.kind !== 'server' && e.draft === true;
   }
 
   /** The archived-at time of an open edit document (it is read-only). */
@@ -196,9 +211,19 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
     const entry = this.entries.get(uri.toString()) ?? (idOfUri(uri) ? await this.load(uri) : undefined);
     if (!entry) throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('Only deployment documents can be saved here.'));
     if (entry.kind === 'server') throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('This is the server’s copy, for comparing; it cannot be saved.'));
+    const reason = this.saveReasons.get(uri.toString());
+    this.saveReasons.delete(uri.toString());
+    if (reason !== undefined && reason !== vscode.TextDocumentSaveReason.Manual) {
+      // Auto-save (on by default in VS Code for the Web): keep the text, send nothing.
+      if (entry.kind === 'edit' && entry.archivedAt !== null) throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('This deployment is archived; archived deployments cannot be changed.'));
+      entry.content = content;
+      entry.draft = true;
+      entry.mtime = Math.max(Date.now(), entry.mtime + 1);
+      return;
+    }
     const edited = this.checked(content);
     if (entry.kind === 'new') return this.create(uri, entry, edited);
-    return this.update(uri, entry, edited);
+    return this.update(uri, entry, edited, content);
   }
 
   /** Parsed and valid, or an error listing the reasons (nothing is sent). */
@@ -223,6 +248,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
     }
     this.s.store.replace(created);
     entry.content = encoder.encode(documentText(documentOf(created)));
+    entry.draft = false;
     entry.mtime = Date.now();
     const target = editUri(created);
     this.entries.set(target.toString(), this.editEntry(created));
@@ -230,12 +256,17 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
     this.created.set(uri.toString(), created);
   }
 
-  private async update(uri: vscode.Uri, entry: EditEntry, edited: Record<string, unknown>): Promise<void> {
+  private async update(uri: vscode.Uri, entry: EditEntry, edited: Record<string, unknown>, content: Uint8Array): Promise<void> {
     if (entry.archivedAt !== null) throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('This deployment is archived; archived deployments cannot be changed.'));
     const client = this.s.session.requireClient();
     let base = entry.base;
     let patch = diffDocument(base, edited);
-    if (Object.keys(patch).length === 0) return; // nothing changed: nothing to send
+    if (Object.keys(patch).length === 0) {
+      // nothing changed: nothing to send
+      entry.draft = false;
+      entry.content = content;
+      return;
+    }
     let current: Deployment | undefined;
     try {
       current = await client.getDeployment(entry.id);
@@ -283,6 +314,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
   /** The document becomes the server's answer; the editor re-reads it (it is not dirty after a save). */
   private reloadFrom(uri: vscode.Uri, entry: EditEntry, d: Deployment): void {
     entry.base = documentOf(d);
+    entry.draft = false;
     entry.openedUpdatedAt = d.updated_at;
     entry.archivedAt = d.archived_at;
     entry.content = encoder.encode(documentText(entry.base));

@@ -19,7 +19,7 @@ function doc(text: string, path = '/deployments/dep_1/x.deployment.json') {
   };
 }
 
-const files = { archivedAt: () => null } as unknown as DeploymentFiles;
+const files = { archivedAt: () => null, hasDraft: () => false } as unknown as DeploymentFiles;
 const text = (expression: string, timezone = 'Asia/Shanghai') =>
   `{\n  "name": "x",\n  "schedule": {\n    "type": "cron",\n    "expression": "${expression}",\n    "timezone": "${timezone}"\n  }\n}\n`;
 
