@@ -31,6 +31,7 @@ export const Commands = {
   openSession: 'qoder.openSession',
   cancelSession: 'qoder.cancelSession',
   copyRunId: 'qoder.copyRunId',
+  showNeedsAttention: 'qoder.showNeedsAttention',
 } as const;
 
 export const SESSION_SCHEME = 'qoder-session';
@@ -50,6 +51,9 @@ export const Settings = {
   apiBaseUrl: 'apiBaseUrl',
   showArchived: 'showArchived',
   autoRefreshSeconds: 'autoRefreshSeconds',
+  notifications: 'notifications',
+  backgroundRefreshMinutes: 'backgroundRefreshMinutes',
+  attentionStatusBar: 'attentionStatusBar',
 } as const;
 
 export const Regions = [

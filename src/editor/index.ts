@@ -8,10 +8,10 @@ import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
 import type { Services } from '../commands/common';
 import { copyName, documentOf, templateDocument } from '../model/deploymentDocument';
-import { DeploymentFiles, editUri, newUri, openNewDocument, serverText, type EditorDeps } from '../views/deploymentFiles';
+import { DeploymentFiles, editUri, newUri, openNewDocument, type EditorDeps } from '../views/deploymentFiles';
 import { ScheduleLens } from '../views/scheduleLens';
 
-export { copyName, documentOf, templateDocument, editUri, newUri, openNewDocument, serverText };
+export { copyName, documentOf, templateDocument, editUri, newUri, openNewDocument };
 export type { EditorDeps };
 
 export interface Editor extends vscode.Disposable {

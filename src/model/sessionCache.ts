@@ -5,6 +5,7 @@
 
 import type { Agent, Environment, Session } from '../api/sessions';
 import { Emitter, type Disposable } from './events';
+import { displayText, truncate } from './display';
 
 export interface SessionSummary {
   status: string;
@@ -29,6 +30,8 @@ export class SessionStatusCache implements Disposable {
   private inFlight = 0;
   private source: SessionSource | undefined;
   private controller = new AbortController();
+  /** Running sessions are asked again after ttlMs, until they settle. */
+  private readonly recheck = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly changed = new Emitter<string>();
   /** Fires with the session id whose summary changed. */
   readonly onDidChange = this.changed.event;
@@ -43,6 +46,7 @@ export class SessionStatusCache implements Disposable {
   setSource(source: SessionSource | undefined): void {
     this.controller.abort();
     this.controller = new AbortController();
+    this.clearRechecks();
     this.source = source;
     this.known.clear();
     this.queue.length = 0;
@@ -63,6 +67,10 @@ export class SessionStatusCache implements Disposable {
   request(id: string): void {
     const have = this.known.get(id);
     if (have && (isSettledStatus(have.status) || this.now - have.at < (this.opts.ttlMs ?? 15_000))) return;
+    this.enqueue(id);
+  }
+
+  private enqueue(id: string): void {
     if (this.queued.has(id) || !this.source) return;
     this.queued.add(id);
     this.queue.push(id);
@@ -98,10 +106,24 @@ export class SessionStatusCache implements Disposable {
     const prev = this.known.get(id);
     const next: SessionSummary = { status: s.status, durationSeconds: s.duration_seconds, at: this.now };
     this.known.set(id, next);
+    if (!isSettledStatus(next.status) && !this.recheck.has(id) && this.source) {
+      const timer = setTimeout(() => {
+        this.recheck.delete(id);
+        this.enqueue(id);
+      }, this.opts.ttlMs ?? 15_000);
+      timer.unref?.();
+      this.recheck.set(id, timer);
+    }
     if (!prev || prev.status !== next.status || prev.durationSeconds !== next.durationSeconds) this.changed.fire(id);
   }
 
+  private clearRechecks(): void {
+    for (const t of this.recheck.values()) clearTimeout(t);
+    this.recheck.clear();
+  }
+
   dispose(): void {
+    this.clearRechecks();
     this.controller.abort();
     this.changed.dispose();
   }
@@ -109,9 +131,7 @@ export class SessionStatusCache implements Disposable {
 
 /** A server-provided name for display: one line, no control or bidi characters, at most 120 characters. */
 export function cleanName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  const one = name.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, ' ').replace(/\s+/g, ' ').trim();
-  return one.length > 120 ? `${one.slice(0, 119)}…` : one;
+  return truncate(displayText(name).replace(/\s+/g, ' ').trim());
 }
 
 export interface NameSource {

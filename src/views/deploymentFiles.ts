@@ -19,6 +19,7 @@ import {
 } from '../model/deploymentDocument';
 import { DEPLOYMENT_SCHEME } from '../constants';
 import type { Services } from '../commands/common';
+import { displayName } from '../model/display';
 
 /** What the editor chunk takes from the main bundle (one copy of each, shared). */
 export interface EditorDeps {
@@ -26,6 +27,8 @@ export interface EditorDeps {
   failureText: (what: string, e: unknown) => string;
   /** describe.ts cronWords (the tree's wording). */
   cronWords: (expression: string, locale?: string) => string | null;
+  /** display.ts displayText: server text for one line of UI (redacted, no controls, no links). */
+  displayText: (text: string) => string;
 }
 
 const q = (name: string): string => `“${name}”`;
@@ -89,10 +92,6 @@ export function idOfUri(uri: vscode.Uri): string | undefined {
   return /^\/deployments\/(dep_[A-Za-z0-9]+)\//.exec(uri.path)?.[1];
 }
 
-/** Server text shown in a message: one line, bounded, no Markdown link syntax. */
-export function serverText(text: string): string {
-  return text.replace(CONTROL, ' ').replace(/\]\(/g, '] (').slice(0, 300);
-}
 
 /** Opens a new deployment document with `doc` typed in (dirty, so closing it asks first). */
 export async function openNewDocument(files: DeploymentFiles, uri: vscode.Uri, doc: DeploymentDocument): Promise<void> {
@@ -252,7 +251,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
     entry.mtime = Date.now();
     const target = editUri(created);
     this.entries.set(target.toString(), this.editEntry(created));
-    void this.s.ui.setStatusBarMessage(vscode.l10n.t('Created {0}.', q(created.name)), 5000);
+    void this.s.ui.setStatusBarMessage(vscode.l10n.t('Created {0}.', q(this.deps.displayText(created.name))), 5000);
     this.created.set(uri.toString(), created);
   }
 
@@ -280,7 +279,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
       const compare = vscode.l10n.t('Compare');
       const overwrite = vscode.l10n.t('Overwrite');
       const answer = await this.s.ui.showWarningMessage(
-        vscode.l10n.t('{0} was changed on the server after you opened it. Saving would overwrite that change.', q(current.name)),
+        vscode.l10n.t('{0} was changed on the server after you opened it. Saving would overwrite that change.', q(this.deps.displayText(current.name))),
         { modal: true, detail: vscode.l10n.t('Compare shows the server’s current version beside your text. Overwrite replaces it with your text.') },
         compare,
         overwrite,
@@ -308,7 +307,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
     }
     this.s.store.replace(updated);
     this.reloadFrom(uri, entry, updated);
-    void this.s.ui.setStatusBarMessage(vscode.l10n.t('Saved {0}.', q(updated.name)), 5000);
+    void this.s.ui.setStatusBarMessage(vscode.l10n.t('Saved {0}.', q(this.deps.displayText(updated.name))), 5000);
   }
 
   /** The document becomes the server's answer; the editor re-reads it (it is not dirty after a save). */
@@ -327,15 +326,15 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
     const left = vscode.Uri.from({ scheme: DEPLOYMENT_SCHEME, path: `/server/${current.id}/${safeFileName(current.name)}.deployment.json` });
     this.entries.set(left.toString(), { kind: 'server', content: encoder.encode(documentText(documentOf(current))), mtime: Date.now() });
     this.changed.fire([{ type: vscode.FileChangeType.Changed, uri: left }]);
-    await vscode.commands.executeCommand('vscode.diff', left, uri, vscode.l10n.t('{0}: server ↔ yours', current.name));
+    await vscode.commands.executeCommand('vscode.diff', left, uri, vscode.l10n.t('{0}: server ↔ yours', displayName(current.name)));
   }
 
   /** The error a failed request becomes: the server's 400 message naming the field, else the usual failure text. */
   private refused(what: string, e: unknown): Error {
     if (apiError(e, 400)) {
-      const message = serverText(e.message);
+      const message = this.deps.displayText(e.message).slice(0, 300);
       const text = e.param
-        ? vscode.l10n.t('Not saved: the server refused the value of “{0}”: {1}', serverText(e.param), message)
+        ? vscode.l10n.t('Not saved: the server refused the value of “{0}”: {1}', this.deps.displayText(e.param).slice(0, 120), message)
         : vscode.l10n.t('Not saved: the server refused the change: {0}', message);
       this.s.log.warn(text);
       return new Error(this.s.log.clean(text));

@@ -125,6 +125,7 @@ export const fake = {
   views: [] as FakeTreeView[],
   providers: new Map<string, any>(),
   closedDocuments: new EventEmitter<any>(),
+  statusItems: [] as any[],
   activeEditorListeners: new EventEmitter<any>(),
   reset(): void {
     this.shown = [];
@@ -140,6 +141,7 @@ export const fake = {
     this.pickCalls = [];
     this.settings.global.clear();
     this.settings.workspace.clear();
+    this.statusItems = [];
     this.commands.clear();
     this.views = [];
     this.providers.clear();
@@ -188,6 +190,25 @@ export class FakeTreeView {
   dispose(): void {}
 }
 
+export class FakeStatusBarItem {
+  text = '';
+  tooltip: unknown;
+  name: string | undefined;
+  command: unknown;
+  accessibilityInformation: unknown;
+  visible = false;
+  constructor(readonly id?: string, readonly alignment?: StatusBarAlignment, readonly priority?: number) {}
+  show(): void {
+    this.visible = true;
+  }
+  hide(): void {
+    this.visible = false;
+  }
+  dispose(): void {
+    this.visible = false;
+  }
+}
+
 export const window = {
   showInformationMessage: show('info'),
   showWarningMessage: show('warning'),
@@ -222,6 +243,11 @@ export const window = {
     window.activeTextEditor = editor;
     fake.activeEditorListeners.fire(editor);
     return Promise.resolve(editor);
+  },
+  createStatusBarItem(id?: string, alignment?: StatusBarAlignment, priority?: number): FakeStatusBarItem {
+    const item = new FakeStatusBarItem(id, alignment, priority);
+    fake.statusItems.push(item);
+    return item;
   },
   activeTextEditor: undefined as { document: any } | undefined,
   onDidChangeActiveTextEditor: (l: any) => fake.activeEditorListeners.event(l),
