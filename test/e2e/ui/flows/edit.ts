@@ -110,7 +110,7 @@ export const editFlows: Flow[] = [
       await wb.screenshot('edit-lens');
       if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'edit', [activeEditor(wb)], 0);
       await save(wb);
-      await waitUntil(async () => (await wb.treeRowDescription(row)) !== descriptionBefore, 'the row description to change', 20_000, async () => wb.treeRowDescription(row));
+      await waitUntil(async () => /^active · At 07:15/.test(await wb.treeRowDescription(row)), 'the row description to show the new schedule', 20_000, async () => wb.treeRowDescription(row));
       const descriptionAfter = await wb.treeRowDescription(row);
       expect(/07:15/.test(descriptionAfter), `row description after save: "${descriptionAfter}"`);
       const posts = (await requests(ctx)).filter((r) => r.method === 'POST');
@@ -156,8 +156,8 @@ export const editFlows: Flow[] = [
       await wb.clickDialogButton('Compare');
       const diff = wb.page.locator('.editor-group-container.active .monaco-diff-editor').first();
       await diff.waitFor({ state: 'visible', timeout: 15_000 });
-      const diffText = (await diff.innerText()).replace(/\s+/g, ' ');
-      expect(diffText.includes('changed elsewhere') && diffText.includes(`${target.name}-mine`), 'the diff shows the server version and the user’s text');
+      const diffText = async () => (await diff.innerText()).replace(/\s+/g, ' ');
+      await waitUntil(async () => (await diffText()).includes('changed elsewhere') && (await diffText()).includes(`${target.name}-mine`), 'the diff to show the server version and the user’s text', 15_000, async () => (await diffText()).slice(0, 400));
       await wb.mouseAway();
       await wb.screenshot('edit-conflict-compare');
       const updates = (await requests(ctx)).filter((r) => r.method === 'POST');
