@@ -132,7 +132,10 @@ export const editFlows: Flow[] = [
       const sent = (await requests(ctx)).filter((r) => r.method === 'POST');
       expect(sent.length === 0, `the refused save sent ${sent.length} POST(s)`);
       // the user's text is intact (VS Code for the Web auto-saves it as a draft, which sends nothing)
-      expect((await activeEditor(wb).innerText()).includes('61 7 * *'), 'the invalid text is still in the editor');
+      expect((await activeEditor(wb).innerText()).replace(/\s+/g, ' ').includes('"61 7 * *"'), 'the invalid text is still in the editor');
+      // put the saved schedule back (a save with nothing changed sends nothing) and close
+      await replaceInEditor(wb, '"expression": "61 7 * *"', '"expression": "15 7 * * 1-5"');
+      await save(wb);
       await closeAllEditorsDiscarding(wb);
     },
   },
