@@ -87,7 +87,7 @@ function deploymentPath(id: unknown): string {
 
 function checkBody<T>(body: T): T {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new QoderError('config', 'The request body must be a JSON object; nothing was sent.');
+    throw new QoderError('config', l10n.t('The request body must be a JSON object; nothing was sent.'));
   }
   return body;
 }
@@ -269,7 +269,7 @@ export class QoderClient {
     const path = agentPath(id);
     let query: URLSearchParams | undefined;
     if (version !== undefined) {
-      if (!Number.isInteger(version) || version < 1) throw new QoderError('config', `Agent version must be a positive integer, got ${String(version)}; nothing was sent.`);
+      if (!Number.isInteger(version) || version < 1) throw new QoderError('config', l10n.t('Agent version must be a positive integer, got {0}; nothing was sent.', String(version)));
       query = new URLSearchParams({ version: String(version) });
     }
     return this.one({ method: 'GET', path, query, signal: opts?.signal }, parseAgent);

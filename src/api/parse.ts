@@ -9,14 +9,13 @@
 
 import { QoderError } from './errors';
 import { isDeploymentId, isRunId } from './validate';
-import { excerpt, isObj, type Obj } from './util';
+import { excerpt, isObj, str, strOrNull, type Obj } from './util';
 import type {
   AgentRef,
   Deployment,
   DeploymentRun,
   InvalidItem,
   ListPage,
-  PausedReason,
   RunStats,
   Schedule,
   TriggerContext,
@@ -24,14 +23,6 @@ import type {
 
 // ---------------------------------------------------------------------------------------
 // small guards
-
-function str(x: unknown, fallback: string): string {
-  return typeof x === 'string' ? x : fallback;
-}
-
-function strOrNull(x: unknown): string | null {
-  return typeof x === 'string' ? x : null;
-}
 
 function optStr(x: unknown): string | undefined {
   return typeof x === 'string' ? x : undefined;
@@ -60,7 +51,8 @@ function parseAgent(x: unknown): AgentRef | null {
   return { id: x.id, type: 'agent', version };
 }
 
-function parseSchedule(x: unknown, id: string): Schedule | null {
+/** Checks a schedule in place: expression and time zone are required; the rest gets a default. */
+function checkSchedule(x: unknown, id: string): Schedule | null {
   if (x === null || x === undefined) return null; // manual-only
   if (!isObj(x)) throw invalid(`deployment ${id}: "schedule" is ${describe(x)}, expected an object or null`);
   if (typeof x.expression !== 'string') {
@@ -69,24 +61,11 @@ function parseSchedule(x: unknown, id: string): Schedule | null {
   if (typeof x.timezone !== 'string') {
     throw invalid(`deployment ${id}: "schedule.timezone" is ${describe(x.timezone)}, expected a string`);
   }
-  const upcoming = Array.isArray(x.upcoming_runs_at)
-    ? x.upcoming_runs_at.filter((t): t is string => typeof t === 'string')
-    : [];
-  return {
-    type: 'cron',
-    expression: x.expression,
-    timezone: x.timezone,
-    upcoming_runs_at: upcoming,
-    last_run_at: strOrNull(x.last_run_at), // omitted ([new] docs) or null ([sdk]) before the first run
-  };
-}
-
-function parsePausedReason(x: unknown): PausedReason | null {
-  if (!isObj(x) || typeof x.type !== 'string') return null;
-  if (isObj(x.error) && typeof x.error.type === 'string') {
-    return { type: x.type, error: { type: x.error.type } };
-  }
-  return { type: x.type };
+  if (!Array.isArray(x.upcoming_runs_at)) x.upcoming_runs_at = [];
+  else if (!x.upcoming_runs_at.every((t) => typeof t === 'string')) x.upcoming_runs_at = x.upcoming_runs_at.filter((t): t is string => typeof t === 'string');
+  if (typeof x.last_run_at !== 'string') x.last_run_at = null; // omitted ([new] docs) or null ([sdk]) before the first run
+  if (x.type === undefined) x.type = 'cron';
+  return x as unknown as Schedule;
 }
 
 function parseStats(metadata: Obj): RunStats | null {
@@ -107,10 +86,19 @@ function parseStats(metadata: Obj): RunStats | null {
   return out;
 }
 
+/** A string field: kept when it is one, else set to `fallback`. */
+function stringField(json: Obj, key: string, fallback: string): void {
+  if (typeof json[key] !== 'string') json[key] = fallback;
+}
+
 /**
- * Parse one Deployment ([new] and [old] shapes). Throws QoderError('invalid_response')
- * when the value is not an object, `id` is not a deployment id, `name` is not a string,
- * `type` is a string other than "deployment", or `schedule` is malformed.
+ * Check one Deployment ([new] and [old] shapes) in place and return the same object, typed:
+ * one object per deployment, which Show Details prints as the server sent it. Throws
+ * QoderError('invalid_response') when the value is not an object, `id` is not a deployment
+ * id, `name` is not a string, `type` is a string other than "deployment", or `schedule` is
+ * malformed. Any other field of the wrong type gets its default (`description: null` → "").
+ * `stats` (from the old `metadata.cas_config.stats`) is added as a non-enumerable property,
+ * so it never shows in the JSON.
  */
 export function parseDeployment(json: unknown): Deployment {
   if (!isObj(json)) throw invalid(`deployment is ${describe(json)}, expected an object`);
@@ -121,24 +109,20 @@ export function parseDeployment(json: unknown): Deployment {
   if (typeof json.type === 'string' && json.type !== 'deployment') {
     throw invalid(`object ${id} has type "${excerpt(json.type, 40)}", expected "deployment"`);
   }
-  const metadata = isObj(json.metadata) ? json.metadata : {};
-  return {
-    id,
-    type: 'deployment',
-    name: json.name,
-    description: str(json.description, ''), // null tolerated → ""
-    agent: parseAgent(json.agent) ?? { id: '', type: 'agent', version: 0 },
-    environment_id: str(json.environment_id, ''),
-    schedule: parseSchedule(json.schedule, id),
-    status: str(json.status, ''),
-    paused_reason: parsePausedReason(json.paused_reason),
-    archived_at: strOrNull(json.archived_at),
-    created_at: str(json.created_at, ''),
-    updated_at: str(json.updated_at, ''),
-    metadata,
-    stats: parseStats(metadata),
-    raw: json,
-  };
+  json.schedule = checkSchedule(json.schedule, id);
+  json.type = 'deployment';
+  stringField(json, 'description', ''); // null tolerated → ""
+  stringField(json, 'environment_id', '');
+  stringField(json, 'status', '');
+  stringField(json, 'created_at', '');
+  stringField(json, 'updated_at', '');
+  if (typeof json.archived_at !== 'string') json.archived_at = null;
+  if (!isObj(json.agent) || typeof json.agent.id !== 'string') json.agent = { id: '', type: 'agent', version: 0 };
+  else if (typeof json.agent.version !== 'number' || !Number.isFinite(json.agent.version)) json.agent.version = 0;
+  if (!isObj(json.paused_reason) || typeof json.paused_reason.type !== 'string') json.paused_reason = null;
+  if (!isObj(json.metadata)) json.metadata = {};
+  Object.defineProperty(json, 'stats', { value: parseStats(json.metadata as Obj), enumerable: false, writable: true, configurable: true });
+  return json as unknown as Deployment;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -111,6 +111,28 @@ function reasonOf(e: unknown): string {
 class ConnectionLost extends Error {}
 
 /**
+ * Yields the events of the history that were not seen yet, in order. Returns the id of the
+ * last event listed (seen or not) and whether a final event ended the session.
+ */
+async function* unseenHistory(
+  pages: AsyncIterable<ListPage<SessionEvent>>,
+  known: (id: string) => boolean,
+  remember: (id: string) => void,
+): AsyncGenerator<SessionEvent, { last: string | undefined; final: boolean }, undefined> {
+  let last: string | undefined;
+  for await (const page of pages) {
+    for (const event of page.data) {
+      last = event.id;
+      if (known(event.id)) continue;
+      remember(event.id);
+      yield event;
+      if (isFinalEventType(event.type)) return { last, final: true };
+    }
+  }
+  return { last, final: false };
+}
+
+/**
  * Async iterator of a session's events. Ends after `session.status_terminated` /
  * `session.deleted` or when `signal` aborts; throws a QoderError when the server refuses the
  * stream for good (401, 404, …) or `maxAttempts` attempts in a row failed.
@@ -152,20 +174,12 @@ export async function* streamEvents(deps: StreamDeps, opts: StreamSessionOptions
       if (isApiError(e, 400) && cursor !== undefined && fallbacks < 3) {
         fallbacks++;
         state({ kind: 'fallback', lastEventId: cursor });
-        let last: string | undefined;
-        for await (const page of deps.history(outer)) {
-          for (const event of page.data) {
-            last = event.id;
-            if (known(event.id)) continue;
-            remember(event.id);
-            yield event;
-            if (isFinalEventType(event.type)) {
-              state({ kind: 'closed', reason: 'final' });
-              return;
-            }
-          }
+        const replayed = yield* unseenHistory(deps.history(outer), known, remember);
+        if (replayed.final) {
+          state({ kind: 'closed', reason: 'final' });
+          return;
         }
-        cursor = last;
+        cursor = replayed.last;
         mergeHistory = cursor === undefined;
         continue;
       }
@@ -207,17 +221,11 @@ export async function* streamEvents(deps: StreamDeps, opts: StreamSessionOptions
     try {
       if (mergeHistory) {
         // Tail-only connection (§7.3): what happened before it opened comes from the list.
-        for await (const page of deps.history(outer)) {
-          for (const event of page.data) {
-            cursor = event.id;
-            if (known(event.id)) continue;
-            remember(event.id);
-            yield event;
-            if (isFinalEventType(event.type)) {
-              state({ kind: 'closed', reason: 'final' });
-              return;
-            }
-          }
+        const merged = yield* unseenHistory(deps.history(outer), known, remember);
+        if (merged.last !== undefined) cursor = merged.last;
+        if (merged.final) {
+          state({ kind: 'closed', reason: 'final' });
+          return;
         }
         mergeHistory = false;
       }

@@ -3,7 +3,9 @@
 // without is missing; everything else falls back to a default, and `raw` keeps what the
 // server sent.
 
+import * as l10n from '@vscode/l10n';
 import { QoderError } from './errors';
+import { isObj, str, strOrNull } from './util';
 
 const SESSION_ID_RE = /^sess_[A-Za-z0-9]{1,64}$/;
 const AGENT_ID_RE = /^agent_[A-Za-z0-9]{1,64}$/;
@@ -93,17 +95,6 @@ export interface SessionEventsFilter {
   after_id?: string;
 }
 
-type Obj = Record<string, unknown>;
-
-function isObj(x: unknown): x is Obj {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-function str(x: unknown, fallback = ''): string {
-  return typeof x === 'string' ? x : fallback;
-}
-function strOrNull(x: unknown): string | null {
-  return typeof x === 'string' ? x : null;
-}
 function num(x: unknown): number | null {
   return typeof x === 'number' && Number.isFinite(x) ? x : null;
 }
@@ -195,7 +186,7 @@ export function isFinalEventType(type: string): boolean {
 
 function badId(what: string, prefix: string, id: unknown): QoderError {
   const shown = typeof id === 'string' ? id.slice(0, 80) : String(id);
-  return new QoderError('config', `"${shown}" is not a valid ${what} id (expected ${prefix}…); nothing was sent.`);
+  return new QoderError('config', l10n.t('"{0}" is not a valid {1} id (expected {2}…); nothing was sent.', shown, what, prefix));
 }
 
 export function sessionPath(id: unknown): string {
@@ -211,6 +202,6 @@ export function environmentPath(id: unknown): string {
   return `/environments/${encodeURIComponent(id)}`;
 }
 export function checkEventId(id: unknown, what: string): string {
-  if (!isEventId(id)) throw new QoderError('config', `${what} must be an event id of printable characters; nothing was sent.`);
+  if (!isEventId(id)) throw new QoderError('config', l10n.t('{0} must be an event id of printable characters; nothing was sent.', what));
   return id;
 }

@@ -1,6 +1,6 @@
-// Shapes of the Qoder Cloud Agents Deployments API (see shared/api/deployments-api.md).
-// Parsed objects keep only what the extension reads; `raw` keeps the server's JSON for
-// "Show Details" so nothing the server sent is lost.
+// Shapes of the Qoder Cloud Agents Deployments API (the Deployments API reference).
+// A Deployment is the server's JSON itself, checked in place (parse.ts), so every field the
+// server sent stays for "Show Details"; runs keep what the extension reads and `raw`.
 
 export interface AgentRef {
   id: string;
@@ -50,10 +50,10 @@ export interface Deployment {
   created_at: string;
   updated_at: string;
   metadata: Record<string, unknown>;
-  /** Server-maintained run statistics when present (legacy `cas_config.stats`). */
-  stats: RunStats | null;
-  /** The object exactly as the server sent it. */
-  raw: Record<string, unknown>;
+  /** Run statistics from the old `metadata.cas_config.stats`, when present (not enumerable: not part of the JSON). */
+  readonly stats: RunStats | null;
+  /** Every other field the server sent, untouched. */
+  readonly [field: string]: unknown;
 }
 
 export type TriggerContext =

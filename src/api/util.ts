@@ -7,6 +7,16 @@ export function isObj(x: unknown): x is Obj {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
+/** `x` when it is a string, else `fallback`. */
+export function str(x: unknown, fallback = ''): string {
+  return typeof x === 'string' ? x : fallback;
+}
+
+/** `x` when it is a string, else null. */
+export function strOrNull(x: unknown): string | null {
+  return typeof x === 'string' ? x : null;
+}
+
 /** `text` cut to `max` characters, with an ellipsis when cut. */
 export function excerpt(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;

@@ -41,7 +41,7 @@ const RESERVED_METADATA = 'cas_config';
 
 /** The editable document of a deployment, from what the server sent. */
 export function documentOf(d: Deployment): DeploymentDocument {
-  const raw = d.raw;
+  const raw: Record<string, unknown> = d; // the server's JSON, every field
   const metadata: Record<string, string> = {};
   for (const [key, value] of Object.entries(d.metadata)) {
     if (key !== RESERVED_METADATA && typeof value === 'string') metadata[key] = value;

@@ -68,7 +68,7 @@ export class DetailsProvider implements vscode.TextDocumentContentProvider, vsco
     // The list's copy is current (mutations and refreshes keep it so); ask the API only for one it lacks.
     const known = this.sources.store.get(id);
     this.shown.set(id, known);
-    return pretty((known ?? (await this.sources.session.requireClient().getDeployment(id))).raw);
+    return pretty(known ?? (await this.sources.session.requireClient().getDeployment(id)));
   }
 
   dispose(): void {

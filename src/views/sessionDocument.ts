@@ -18,6 +18,7 @@ import { redactSecrets } from '../model/display';
 
 const REDRAW_MS = 250;
 const RECONNECTING_AFTER_MS = 5_000;
+const CLOSE_GRACE_MS = 2_000;
 
 export interface SessionDocDeps {
   client(): QoderClient;
@@ -200,8 +201,14 @@ export class SessionDocuments implements vscode.TextDocumentContentProvider, vsc
     this.subs = [
       vscode.workspace.onDidCloseTextDocument((doc) => {
         if (doc.uri.scheme !== SESSION_SCHEME) return;
-        this.views.get(doc.uri.toString())?.dispose();
-        this.views.delete(doc.uri.toString());
+        // Setting the language to Markdown closes and reopens the document at once: stop
+        // following only when it is really gone.
+        const key = doc.uri.toString();
+        setTimeout(() => {
+          if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return;
+          this.views.get(key)?.dispose();
+          this.views.delete(key);
+        }, CLOSE_GRACE_MS);
       }),
       vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()),
     ];

@@ -124,6 +124,8 @@ export const fake = {
   commands: new Map<string, (...args: any[]) => any>(),
   views: [] as FakeTreeView[],
   providers: new Map<string, any>(),
+  /** Documents shown in an editor, in order: their URI and text. */
+  opened: [] as { uri: string; text: string }[],
   closedDocuments: new EventEmitter<any>(),
   statusItems: [] as any[],
   activeEditorListeners: new EventEmitter<any>(),
@@ -142,6 +144,7 @@ export const fake = {
     this.settings.global.clear();
     this.settings.workspace.clear();
     this.statusItems = [];
+    this.opened = [];
     this.commands.clear();
     this.views = [];
     this.providers.clear();
@@ -239,6 +242,7 @@ export const window = {
     return v;
   },
   showTextDocument(doc: any): Promise<any> {
+    fake.opened.push({ uri: String(doc.uri), text: typeof doc.getText === 'function' ? doc.getText() : '' });
     const editor = { document: doc };
     window.activeTextEditor = editor;
     fake.activeEditorListeners.fire(editor);

@@ -1,12 +1,12 @@
 // Runs the local Deployments API:
 //   node --import tsx test/local-api/cli.ts --port 4010 --token pt-local-demo --seed 40 \
-//     [--fault '<json FaultSpec>']... [--limit-mode cap] [--account pt-other:25] [--verbose]
+//     [--fault '<json FaultSpec>']... [--limit-mode cap] [--account pt-other:25] [--legacy-shapes] [--verbose]
 // Prints exactly one line to stdout when ready; request logs (--verbose) go to stderr.
 
 import { startLocalApi, type FaultSpec, type LocalApiOptions } from './server';
 import { validateFault } from './faults';
 
-const USAGE = `usage: cli.ts [--port N] [--token T] [--seed N] [--fault JSON]... [--limit-mode reject|cap] [--account TOKEN:SEED]... [--live-session-ms N] [--heartbeat-ms N] [--latency MS] [--verbose] [--quiet]`;
+const USAGE = `usage: cli.ts [--port N] [--token T] [--seed N] [--fault JSON]... [--limit-mode reject|cap] [--account TOKEN:SEED]... [--live-session-ms N] [--heartbeat-ms N] [--latency MS] [--legacy-shapes] [--verbose] [--quiet]`;
 
 function fail(msg: string): never {
   process.stderr.write(`${msg}\n${USAGE}\n`);
@@ -78,6 +78,9 @@ function parseArgs(argv: string[]): LocalApiOptions {
         break;
       case '--verbose':
         opts.verbose = true;
+        break;
+      case '--legacy-shapes':
+        opts.legacyShapes = true;
         break;
       case '--quiet':
         opts.quiet = true;

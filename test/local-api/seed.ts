@@ -108,6 +108,12 @@ type Kind = 'active' | 'manual' | 'paused' | 'paused-error' | 'archived';
 export interface SeedOptions {
   nowMs: number;
   salt: number;
+  /**
+   * Seed some deployments in the old shapes (no `environment_variables`, `metadata.cas_config.stats`,
+   * runs with `status`, `triggered_at`, `completed_at`, `duration_ms`, `cas_run_extras`). Off by
+   * default: the live API serves only the current shapes (deployments-api.md §4.1, §4.4).
+   */
+  legacyShapes?: boolean;
 }
 
 /** Seeds n deployments, newest first (ids strictly decreasing). */
@@ -140,7 +146,8 @@ export function seedDeployments(n: number, opts: SeedOptions): DepRecord[] {
     let kind: Kind = job.crons.length === 0 || r < 0.02 ? 'manual' : r < 0.15 ? 'paused' : r < 0.24 ? 'paused-error' : r < 0.33 ? 'archived' : 'active';
     if (job.crons.length === 0 && r >= 0.24 && r < 0.33) kind = 'archived';
     const legacyFailing = kind === 'active' && rand() < 0.17;
-    const legacy = legacyFailing || (kind === 'active' && rand() < 0.05);
+    // Both draws always happen, so the rest of the seed is the same with and without old shapes.
+    const legacy = (legacyFailing || (kind === 'active' && rand() < 0.05)) && opts.legacyShapes === true;
     const team = pick(rand, TEAMS);
     const agentDef = pick(rand, AGENTS);
     const agent = { id: agentDef.id, version: rand() < 0.7 ? agentDef.latest : intBetween(rand, 1, agentDef.latest) };

@@ -1,5 +1,5 @@
 // Local, in-memory implementation of the Qoder Cloud Agents Deployments API
-// (shared/api/deployments-api.md) on node:http, bound to 127.0.0.1. Used by the
+// (the Deployments API reference) on node:http, bound to 127.0.0.1. Used by the
 // contract tests, the benchmark and the demo. Control routes live under /__local/.
 
 import { randomUUID } from 'node:crypto';
@@ -32,6 +32,8 @@ export interface LocalApiOptions {
   faults?: FaultSpec[];
   /** Suppress warnings on stderr (internal errors). */
   quiet?: boolean;
+  /** Also seed deployments and runs in the old shapes (CLI: --legacy-shapes); the default serves only the current ones. */
+  legacyShapes?: boolean;
   /** Log one line per request to stderr. */
   verbose?: boolean;
   /** Pre-compute upcoming runs and the JSON of every deployment before listening (off by default). */
@@ -263,10 +265,11 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
 
   const accounts = new Map<string, AccountStore>();
   const accountSeeds = new Map<string, number>();
-  accounts.set(token, new AccountStore({ now, seed: seedN, salt: 0 }));
+  const legacyShapes = options.legacyShapes === true;
+  accounts.set(token, new AccountStore({ now, seed: seedN, salt: 0, legacyShapes }));
   accountSeeds.set(token, seedN);
   for (const a of options.accounts ?? []) {
-    accounts.set(a.token, new AccountStore({ now, seed: a.seed, salt: a.seedOffset ?? hashToken(a.token) }));
+    accounts.set(a.token, new AccountStore({ now, seed: a.seed, salt: a.seedOffset ?? hashToken(a.token), legacyShapes }));
     accountSeeds.set(a.token, a.seed);
   }
   if (options.warm) for (const a of accounts.values()) a.warm();

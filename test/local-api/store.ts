@@ -136,6 +136,8 @@ export interface StoreOptions {
   now: () => Date;
   seed: number;
   salt?: number;
+  /** Seed some deployments and runs in the old shapes (see SeedOptions.legacyShapes). */
+  legacyShapes?: boolean;
 }
 
 export class AccountStore {
@@ -147,12 +149,14 @@ export class AccountStore {
   private readonly now: () => Date;
   private readonly salt: number;
   private seedCount: number;
+  private readonly legacyShapes: boolean;
   /** Idempotency-Key → fingerprint of the request and the response it got. */
   readonly idempotency = new Map<string, { fingerprint: string; status: number; body: string }>();
 
   constructor(opts: StoreOptions) {
     this.now = opts.now;
     this.salt = opts.salt ?? 0;
+    this.legacyShapes = opts.legacyShapes ?? false;
     this.seedCount = opts.seed;
     this.reseed(opts.seed);
   }
@@ -164,7 +168,7 @@ export class AccountStore {
   /** Replaces all data with n freshly seeded deployments (relative to now()). */
   reseed(n: number = this.seedCount): void {
     this.seedCount = n;
-    this.deps = seedDeployments(n, { nowMs: this.nowMs(), salt: this.salt });
+    this.deps = seedDeployments(n, { nowMs: this.nowMs(), salt: this.salt, legacyShapes: this.legacyShapes });
     this.byId = new Map(this.deps.map((d) => [d.id, d]));
     this.allRuns = null;
     this.idempotency.clear();

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { FetchInit, FetchLike, RequestLogEntry, ResponseLike } from '../../src/api';
 import { QoderClient, type QoderClientOptions } from '../../src/api';
 
-export const FIXTURES = path.resolve(__dirname, '../../../shared/api/fixtures');
+export const FIXTURES = path.resolve(__dirname, '../fixtures/api');
 export const BASE = 'https://api.qoder.com/api/v1/cloud';
 export const TOKEN = 'pt-TESTSECRET0123456789abcdef';
 export const DEP_ID = 'dep_019f0a6c2e4b7f18a3d95c0e61b7f24d';

@@ -27,7 +27,7 @@ describe('fixtures', () => {
       const d = parseDeployment(raw);
       assert.equal(d.id, raw.id, n);
       assert.equal(d.type, 'deployment');
-      assert.equal(d.raw, raw, `${n}: raw must be the original object`);
+      assert.equal(d, raw, `${n}: the deployment is the server's object itself (one object)`);
       assert.equal(typeof d.name, 'string');
       assert.match(d.agent.id, /^agent_/);
     }
@@ -87,7 +87,7 @@ describe('parseDeployment details', () => {
       next_trigger_at: '2026-07-15T00:30:00Z',
       last_triggered_at: '2026-07-14T00:30:04Z',
     });
-    const events = d.raw.initial_events as Array<{ content: unknown }>;
+    const events = d.initial_events as Array<{ content: unknown }>;
     assert.equal(typeof events[0]?.content, 'string');
   });
 
@@ -110,7 +110,7 @@ describe('parseDeployment details', () => {
     const d = parseDeployment({ ...raw, schedule, description: null, brand_new_field: { x: 1 } });
     assert.equal(d.schedule?.last_run_at, null);
     assert.equal(d.description, '');
-    assert.deepEqual((d.raw as Record<string, unknown>).brand_new_field, { x: 1 });
+    assert.deepEqual(d.brand_new_field, { x: 1 });
   });
 
   test('rejects items without id/name, with a non-dep id, or of another type', () => {

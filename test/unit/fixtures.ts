@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDeployment, parseRun, type Deployment } from '../../src/api';
 
-export const FIXTURES = path.resolve(__dirname, '../../../shared/api/fixtures');
+export const FIXTURES = path.resolve(__dirname, '../fixtures/api');
 
 export function fixtureJson(name: string): Record<string, unknown> {
   return JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as Record<string, unknown>;

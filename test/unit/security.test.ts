@@ -1,5 +1,6 @@
 // Bad settings refuse to send the token; hostile deployment text renders as plain text.
 
+import { FakeApi } from '../fakes/api';
 import { test, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { activateExtension, fake, type Activated } from './harness';
@@ -38,7 +39,7 @@ for (const [what, url] of [
 }
 
 test('settings: a workspace value for qoder.apiBaseUrl is ignored', async () => {
-  ext = await activateExtension({ baseUrl: 'http://127.0.0.1:9/api/v1/cloud', token: TOKEN });
+  ext = await activateExtension({ baseUrl: 'http://127.0.0.1:9/api/v1/cloud', token: TOKEN, fetch: new FakeApi({ 'http://127.0.0.1:9': [] }).fetch });
   fake.settings.workspace.set('qoder.apiBaseUrl', 'https://attacker.example/api/v1/cloud');
   await ext.hooks.services.session.reload();
   assert.equal(ext.hooks.services.session.apiBaseUrl, 'http://127.0.0.1:9/api/v1/cloud');
@@ -64,7 +65,7 @@ test('hostile names and descriptions render as plain text, untrusted, without li
     assert.ok(!/\]\((command|https?):/.test(md.value), `no live link for ${JSON.stringify(text)}:\n${md.value}`);
     assert.ok(!/(^|[^\\])\$\([a-z]/.test(md.value.replace(/\\\$\(/g, '')), 'no live codicon');
     assert.ok(!/(^|\n)#/.test(md.value), 'no heading');
-    assert.ok(!/<(img|script)/.test(md.value.replace(/\\</g, '')) || md.supportHtml === false, 'HTML is not rendered');
+    assert.ok(!/<(img|script)/i.test(md.value), `no raw HTML tag for ${JSON.stringify(text)}:\n${md.value}`);
   }
 });
 

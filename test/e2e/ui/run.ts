@@ -188,6 +188,11 @@ async function main(): Promise<number> {
       ['archive-modal-zh-cn.png', 'archive-modal-zh-cn.png'],
       ['filter.png', 'filter.png'],
       ['runs.png', 'runs.png'],
+      ['run-outcomes.png', 'run-outcomes.png'],
+      ['session.png', 'session.png'],
+      ['cancel-session-modal.png', 'cancel-session-modal.png'],
+      ['attention-notification.png', 'attention-notification.png'],
+      ['attention-status-bar.png', 'attention-status-bar.png'],
     ]) {
       const src = join(ctx.readmeShotsDir as string, from);
       if (!existsSync(src)) continue;

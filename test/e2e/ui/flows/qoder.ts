@@ -193,6 +193,19 @@ async function runRow(wb: Workbench, depName: string, label: RegExp, timeoutMs =
   return row;
 }
 
+/** Replace the user settings through the settings JSON editor (the file watcher of code-server is not relied on). */
+async function setUserSettings(wb: Workbench, settings: Record<string, unknown>): Promise<void> {
+  await wb.runCommand('Preferences: Open User Settings (JSON)');
+  const lines = wb.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+  await lines.waitFor({ state: 'visible', timeout: 15_000 });
+  await lines.click();
+  await wb.page.keyboard.press('Control+A');
+  await wb.page.keyboard.insertText(JSON.stringify(settings, null, 2));
+  await wb.page.keyboard.press('Control+S');
+  await wb.page.waitForTimeout(500);
+  await wb.runCommand('View: Close All Editors');
+}
+
 /** Run Now from the context menu, confirming the question. */
 async function runNowFromMenu(wb: Workbench, depName: string): Promise<void> {
   await wb.contextMenu(wb.treeRowByLabel(depName), title('qoder.runDeployment'));
@@ -282,13 +295,12 @@ export const qoderFlows: Flow[] = [
     },
   },
   {
-    name: 'attention: a deployment paused on error during auto-refresh → one notification, status bar $(warning) N',
+    name: 'sessions: attention — a deployment paused on error during auto-refresh → one notification, status bar $(warning) N',
     async run(wb, ctx) {
       await ensureSignedIn(wb, ctx);
-      const dir = ctx.runDirs?.[0];
-      expect(dir && ctx.settings, 'run dir and settings');
+      expect(ctx.settings, 'the run settings');
       // auto-refresh every 5 s for this flow only
-      writeUserSettings(dir, { ...ctx.settings, 'qoder.autoRefreshSeconds': 5 });
+      await setUserSettings(wb, { ...ctx.settings, 'qoder.autoRefreshSeconds': 5 });
       try {
         const listed = (await deployments(ctx)).filter((d) => d.archived_at === null && d.status === 'active' && /^[\x20-\x7e]+$/.test(d.name) && !(d.metadata?.cas_config?.stats?.consecutive_failures));
         const d = listed[listed.length - 1];
@@ -312,7 +324,7 @@ export const qoderFlows: Flow[] = [
         const again = (await wb.notificationCentre()).filter((m) => m.includes(`“${d.name}” was paused after an error`));
         expect(again.length === 1, `one notification, got ${again.length}`);
       } finally {
-        writeUserSettings(dir, ctx.settings);
+        await setUserSettings(wb, ctx.settings);
       }
     },
   },

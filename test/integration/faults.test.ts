@@ -7,7 +7,7 @@ import { test, before, after, beforeEach, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type FaultSpec, type LocalApi, type RecordedRequest } from '../local-api/server';
 import { clock, FIXED_NOW } from '../local-api/test-helpers';
-import { type Activated, activateExtension, cmd, fake, until } from './harness';
+import { type Activated, activateExtension, cmd, fake, until } from '../unit/harness';
 
 const TOKEN = 'pt-unit-faults-secret-0007';
 const SEED = 30;

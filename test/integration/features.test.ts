@@ -3,10 +3,10 @@
 import { test, before, after, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type LocalApi } from '../local-api/server';
-import { type Activated, activateConnected, cmd, fake, until } from './harness';
+import { type Activated, activateConnected, cmd, fake, until } from '../unit/harness';
 import { matchesFilter, isFiltering } from '../../src/model/filter';
 import { secretKey } from '../../src/auth/tokenStore';
-import { fixture } from './fixtures';
+import { fixture } from '../unit/fixtures';
 
 const TOKEN = 'pt-unit-features-secret-0003';
 let api: LocalApi;
@@ -105,8 +105,8 @@ test('run details open the run as JSON from the run context menu; a click opens 
   assert.match(String(item.contextValue), /\brun\b/);
   // The context menu passes the run's node.
   await cmd('qoder.showRunDetails', children[0]);
-  const text = await fake.providers.get('qoder-deployment').provideTextDocumentContent({ path: `/${d.id}/runs/${r.id}.json` });
-  assert.equal(JSON.parse(text).id, r.id);
+  assert.deepEqual(fake.opened.map((o) => o.uri), [`qoder-deployment:/${d.id}/runs/${r.id}.json`], 'the run’s own document was opened');
+  assert.equal(JSON.parse(fake.opened[0]!.text).id, r.id);
 });
 
 test('switch region writes the user setting and keeps a token per region', async () => {
@@ -119,7 +119,7 @@ test('switch region writes the user setting and keeps a token per region', async
   assert.equal(ext!.secrets.data.get(secretKey(api.baseUrl)), TOKEN, 'the other region keeps its token');
 });
 
-test('auto refresh: polls the API while visible, not while hidden', async () => {
+test('auto refresh: a poll is scheduled within the interval while the view is visible, none while hidden', async () => {
   await connected();
   fake.settings.global.set('qoder.autoRefreshSeconds', 5);
   const view = fake.views[0];

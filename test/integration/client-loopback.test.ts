@@ -6,7 +6,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { QoderApiError, QoderClient, QoderError } from '../../src/api';
-import { DEP_ID, TOKEN, fixtureText, rejection } from './client-fakes';
+import { DEP_ID, TOKEN, fixtureText, rejection } from '../unit/client-fakes';
 
 interface Seen {
   method: string | undefined;

@@ -200,7 +200,7 @@ describe('QoderClient × local API: endpoints', () => {
     assert.equal(d.id, id);
     assert.equal(d.name, s.name);
     assert.equal(d.status, 'paused');
-    assert.deepEqual(d.raw, s);
+    assert.deepEqual({ ...d }, s, 'every field the server sent, nothing added');
   });
 
   it('archive, pause, unpause and run change the server state and return the new object', async () => {
@@ -261,6 +261,25 @@ describe('QoderClient × local API: endpoints', () => {
 });
 
 // ---------------------------------------------------------------------------------------
+
+describe('QoderClient × local API: tolerance of the old shapes', () => {
+  it('reads deployments and runs in the old shapes (local API with legacyShapes): none is left unread', async () => {
+    const old = await startLocalApi({ token: TOKEN, seed: 200, quiet: true, now: clock(FIXED_NOW).now, legacyShapes: true });
+    try {
+      const c = new QoderClient({ baseUrl: old.baseUrl, token: TOKEN, sleep: async () => undefined });
+      const { deployments, invalid } = await c.listAllDeployments({ include_archived: true });
+      assert.equal(invalid.length, 0);
+      const legacy = deployments.filter((d) => d.stats !== null);
+      assert.ok(legacy.length > 0, 'some deployments carry the old cas_config stats');
+      const withRuns = legacy.find((d) => (d.stats?.total_runs ?? 0) > 0)!;
+      const page = await c.listRunsPage(withRuns.id);
+      assert.equal(page.invalid.length, 0);
+      assert.ok(page.data.some((r) => r.status === 'completed' || r.status === 'failed'), 'old runs keep their status');
+    } finally {
+      await old.close();
+    }
+  });
+});
 
 describe('QoderClient × local API: documented errors', () => {
   it('400 invalid_request_error: bad created_at, bad cursor; limit 0 is refused before sending', async () => {

@@ -5,7 +5,7 @@
 import { test, before, after, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type LocalApi } from '../local-api/server';
-import { type Activated, activateConnected, cmd, fake, until } from './harness';
+import { type Activated, activateConnected, cmd, fake, until } from '../unit/harness';
 import { RunNode } from '../../src/views/deploymentsTree';
 import { window, type TreeItem } from '../fakes/vscode';
 
@@ -208,4 +208,30 @@ test('a running session row is asked again until it settles, then never again', 
   cache.request(run.session_id!);
   assert.equal(asked, settledAfter, 'a settled status is never fetched again');
   cache.dispose();
+});
+
+test('setting the Markdown language (a close and reopen at once) does not stop following the session', async () => {
+  const e = await connected();
+  const client = e.hooks.services.session.requireClient();
+  const dep = e.hooks.services.store.deployments.find((d) => d.status === 'active' && !d.archived_at)!;
+  const run = await client.runDeployment(dep.id);
+  await cmd('qoder.openSession', dep.id, run.id, run.session_id);
+  const uri = openedSessionUri();
+  await documentText(uri);
+  const { workspace } = await import('../fakes/vscode');
+  workspace.textDocuments.push({ uri });
+  fake.closedDocuments.fire({ uri }); // what vscode.languages.setTextDocumentLanguage does
+  const provider = fake.providers.get('qoder-session');
+  let redraws = 0;
+  provider.onDidChange(() => redraws++);
+  // VS Code asks for the text again only when the provider says it changed.
+  let text = '';
+  for (;;) {
+    const seen = redraws;
+    await until(() => redraws > seen, 'a redraw after the language change', 5000);
+    text = await documentText(uri);
+    if (/turn ended/.test(text)) break;
+  }
+  assert.match(text, /turn ended/);
+  workspace.textDocuments.length = 0;
 });

@@ -4,7 +4,7 @@
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type LocalApi } from '../local-api/server';
-import { type Activated, activateExtension, fake } from './harness';
+import { type Activated, activateExtension, fake } from '../unit/harness';
 import { Uri } from '../fakes/vscode';
 import type { DeploymentFiles } from '../../src/views/deploymentFiles';
 import type { EditorHost } from '../../src/views/editorHost';

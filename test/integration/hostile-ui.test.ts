@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { startLocalApi, type LocalApi } from '../local-api/server';
-import { type Activated, activateExtension, cmd, fake } from './harness';
+import { type Activated, activateExtension, cmd, fake } from '../unit/harness';
 import { MarkdownString, window } from '../fakes/vscode';
 import { parseDeployment, parseRun, QoderError, type Deployment } from '../../src/api';
 import { DeploymentNode, RunNode, deploymentTooltip } from '../../src/views/deploymentsTree';
@@ -134,7 +134,7 @@ test('archive modal: a name with newlines and a right-to-left override stays on 
     const { message, detail } = confirmationText([d]);
     assert.ok(!CONTROL_RE.test(message), JSON.stringify(message));
     assert.ok(!CONTROL_EXCEPT_NEWLINE_RE.test(detail), JSON.stringify(detail));
-    const plain = confirmationText([parseDeployment({ ...d.raw, name: 'plain' })]).detail;
+    const plain = confirmationText([parseDeployment({ ...structuredClone(d), name: 'plain' })]).detail;
     assert.equal(detail.split('\n').length, plain.split('\n').length, 'the name adds no line to the detail');
     assert.ok(!SECRET_RE.test(message + detail), message + detail);
   }

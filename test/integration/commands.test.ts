@@ -4,7 +4,7 @@
 import { test, before, after, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type LocalApi } from '../local-api/server';
-import { type Activated, activateConnected, activateExtension, cmd, fake, until } from './harness';
+import { type Activated, activateConnected, activateExtension, cmd, fake, until } from '../unit/harness';
 import { secretKey } from '../../src/auth/tokenStore';
 
 const TOKEN = 'pt-unit-commands-secret-0002';
@@ -140,11 +140,16 @@ test('view: the message says how old the list is, and nothing uses the hidden vi
   assert.equal((view as unknown as { description?: string }).description, undefined);
 });
 
-test('view: the badge counts deployments that need attention', async () => {
+test('view: the badge counts deployments that need attention, and drops by one when one of them is archived elsewhere', async () => {
+  api.reseed(200); // enough paused-on-error deployments (the current shapes carry no failure streaks)
   await connected();
-  const n = ext!.hooks.services.store.deployments.filter((d) => d.status === 'paused' && d.paused_reason?.type === 'error' || (d.stats?.consecutive_failures ?? 0) > 0).length;
-  assert.ok(n > 0, 'seed has some');
-  assert.equal(fake.views[0].badge?.value, n);
+  const before = fake.views[0].badge?.value ?? 0;
+  assert.ok(before > 0, 'the seed has deployments that need attention');
+  const tree = ext!.hooks.tree;
+  const flagged = ext!.hooks.services.store.deployments.find((d) => /\battention\b/.test(String(tree.getTreeItem(tree.nodeFor(d.id)).contextValue)))!;
+  api.account().archive(flagged.id);
+  await cmd('qoder.refresh');
+  assert.equal(fake.views[0].badge?.value ?? 0, before - 1);
 });
 
 test('pause and resume update the item from the response; 409 is explained', async () => {
@@ -175,7 +180,9 @@ test('run now asks first; dismissing sends nothing; confirming starts one run', 
   assert.equal(api.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/run')).length, 1);
   const ask = fake.shown.find((x) => x.items.includes('Run Now'))!;
   assert.notEqual(ask.options?.modal, true, 'non-modal');
-  assert.ok(fake.shown.some((x) => /Started a run|no session started/.test(x.message)));
+  const recorded = api.account().runs(d.id)[0] as { session_id: string | null; error: unknown };
+  const expected = recorded.error ? /no session started/ : new RegExp(`Started a run .*\\(session ${recorded.session_id}\\)`);
+  assert.ok(fake.shown.some((x) => expected.test(x.message)), `the message says what the server did (${String(expected)})`);
 });
 
 test('copy id puts it on the clipboard and confirms in the status bar', async () => {
@@ -190,8 +197,8 @@ test('show details opens pretty JSON of the deployment from a virtual document',
   await connected();
   const d = ext!.hooks.services.store.deployments[0];
   await cmd('qoder.showDeploymentDetails', d.id);
-  const provider = fake.providers.get('qoder-deployment');
-  const text = await provider.provideTextDocumentContent({ scheme: 'qoder-deployment', path: `/${d.id}.json` });
+  assert.deepEqual(fake.opened.map((o) => o.uri), [`qoder-deployment:/${d.id}.json`], 'the deployment’s own document was opened');
+  const text = fake.opened[0]!.text;
   const parsed = JSON.parse(text);
   assert.equal(parsed.id, d.id);
   assert.ok(text.includes('\n  "agent"'), 'pretty-printed');

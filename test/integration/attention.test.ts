@@ -6,10 +6,10 @@ import { test, before, after, afterEach, describe } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type LocalApi } from '../local-api/server';
 import { invalidate } from '../local-api/model';
-import { type Activated, activateConnected, activateExtension, cmd, fake, until } from './harness';
+import { type Activated, activateConnected, activateExtension, cmd, fake, until } from '../unit/harness';
 import { window } from '../fakes/vscode';
 import { AttentionWatch, backgroundIntervalMs } from '../../src/model/attention';
-import { fixture } from './fixtures';
+import { fixture } from '../unit/fixtures';
 import type { Deployment } from '../../src/api';
 
 const TOKEN = 'pt-unit-attention-secret-0141';

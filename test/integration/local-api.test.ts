@@ -444,16 +444,46 @@ describe('local API: runs', () => {
   });
 });
 
-describe('local API: seed data', () => {
+describe('local API: shapes', () => {
+  const isOld = (d: Dep): boolean => !('environment_variables' in d) || d.metadata.cas_config !== undefined;
+  const oldRun = (r: Record<string, unknown>): boolean => ['status', 'triggered_at', 'completed_at', 'duration_ms', 'cas_run_extras'].some((k) => k in r);
+
+  it('serves only the current shapes by default: every deployment has environment_variables, no run has an old field', async () => {
+    const api = await startLocalApi({ seed: 300, quiet: true, now: clock(FIXED_NOW).now });
+    try {
+      const all = (await call(api, 'GET', '/__local/deployments', { token: null })).json as Dep[];
+      assert.equal(all.filter(isOld).length, 0);
+      const runs = all.flatMap((d) => api.account().runs(d.id as string));
+      assert.ok(runs.length > 100);
+      assert.equal(runs.filter(oldRun).length, 0);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('legacyShapes (CLI --legacy-shapes) brings the old deployment and run shapes back', async () => {
+    const api = await startLocalApi({ seed: 300, quiet: true, now: clock(FIXED_NOW).now, legacyShapes: true });
+    try {
+      const all = (await call(api, 'GET', '/__local/deployments', { token: null })).json as Dep[];
+      const old = all.filter(isOld);
+      assert.ok(old.length > 0);
+      assert.ok(old.flatMap((d) => api.account().runs(d.id as string)).some(oldRun));
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('local API: seed data (with the old shapes)', () => {
   const now = Date.parse(FIXED_NOW);
   let api: LocalApi;
   before(async () => {
-    api = await startLocalApi({ seed: 1000, quiet: true, now: clock(FIXED_NOW).now });
+    api = await startLocalApi({ seed: 1000, quiet: true, now: clock(FIXED_NOW).now, legacyShapes: true });
   });
   after(() => api.close());
 
   it('is deterministic for the same seed and clock, different per account', async () => {
-    const twin = await startLocalApi({ seed: 1000, quiet: true, now: clock(FIXED_NOW).now, accounts: [{ token: 'pt-b', seed: 1000 }] });
+    const twin = await startLocalApi({ seed: 1000, quiet: true, now: clock(FIXED_NOW).now, accounts: [{ token: 'pt-b', seed: 1000 }], legacyShapes: true });
     try {
       const a = (await call(api, 'GET', '/__local/deployments', { token: null })).text;
       const b = (await call(twin, 'GET', '/__local/deployments', { token: null })).text;

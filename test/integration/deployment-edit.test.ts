@@ -75,7 +75,7 @@ describe('client.createDeployment against the local API', () => {
       '2026-07-20T00:30:00Z',
       '2026-07-21T00:30:00Z',
     ]);
-    assert.equal(created.raw.vault_ids !== undefined && JSON.stringify(created.raw.vault_ids), '[]');
+    assert.equal(created.vault_ids !== undefined && JSON.stringify(created.vault_ids), '[]');
     const { deployments } = await client.listAllDeployments();
     assert.equal(deployments[0]?.id, created.id);
     const req = api.requests.find((r) => r.method === 'POST');
@@ -158,8 +158,8 @@ describe('client.updateDeployment against the local API', () => {
     assert.equal(updated.description, 'new');
     assert.deepEqual(updated.metadata, { team: 'a', tier: 'gold' });
     assert.equal(updated.name, before.name);
-    assert.deepEqual(updated.raw.initial_events, before.raw.initial_events);
-    assert.deepEqual(updated.raw.vault_ids, ['vault_1']);
+    assert.deepEqual(updated.initial_events, before.initial_events);
+    assert.deepEqual(updated.vault_ids, ['vault_1']);
     assert.deepEqual(updated.schedule, before.schedule);
     assert.ok(Date.parse(updated.updated_at) > Date.parse(before.updated_at), `${updated.updated_at} should be after ${before.updated_at}`);
     const sent = api.requests.filter((r) => r.method === 'POST');
