@@ -6,6 +6,7 @@ import { Commands } from '../constants';
 import { isArchived } from '../model/deploymentStore';
 import type { EditorHost } from '../views/editorHost';
 import { editorModule } from '../views/editorHost';
+import { displayName } from '../model/display';
 import { guarded, type Services } from './common';
 
 /** At most this many distinct agents/environments are looked up by name. */
@@ -21,7 +22,7 @@ async function names(ids: string[], lookup: (id: string) => Promise<{ name: stri
   await Promise.all(ids.slice(0, NAME_LOOKUPS).map(async (id) => {
     try {
       const name = (await lookup(id)).name;
-      if (name) out.set(id, editorModule().serverText(name).slice(0, 120));
+      if (name) out.set(id, displayName(name));
     } catch {
       // Shown by id instead.
     }

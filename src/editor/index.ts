@@ -8,10 +8,10 @@ import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
 import type { Services } from '../commands/common';
 import { copyName, documentOf, templateDocument } from '../model/deploymentDocument';
-import { DeploymentFiles, editUri, newUri, openNewDocument, serverText, type EditorDeps } from '../views/deploymentFiles';
+import { DeploymentFiles, editUri, newUri, openNewDocument, type EditorDeps } from '../views/deploymentFiles';
 import { ScheduleLens } from '../views/scheduleLens';
 
-export { copyName, documentOf, templateDocument, editUri, newUri, openNewDocument, serverText };
+export { copyName, documentOf, templateDocument, editUri, newUri, openNewDocument };
 export type { EditorDeps };
 
 export interface Editor extends vscode.Disposable {
@@ -35,6 +35,12 @@ export function createEditor(s: Services, deps: EditorDeps & { lensChanged: vsco
       const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === doc.uri.toString());
       await vscode.window.tabGroups.close(tabs);
       files.forget(doc.uri);
+    }),
+    vscode.workspace.onWillSaveTextDocument((e) => {
+      if (e.document.uri.scheme === files.scheme) files.noteSaveReason(e.document.uri, e.reason);
+    }),
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      if (doc.uri.scheme === files.scheme) deps.lensChanged.fire();
     }),
     vscode.workspace.onDidCloseTextDocument((doc) => {
       if (doc.uri.scheme === files.scheme && !doc.isDirty) files.forget(doc.uri);

@@ -27,6 +27,8 @@ export interface EditorDeps {
   failureText: (what: string, e: unknown) => string;
   /** describe.ts cronWords (the tree's wording). */
   cronWords: (expression: string, locale?: string) => string | null;
+  /** display.ts displayText: server text for one line of UI (redacted, no controls, no links). */
+  displayText: (text: string) => string;
 }
 
 const q = (name: string): string => `“${name}”`;
@@ -39,6 +41,8 @@ function apiError(e: unknown, status?: number): e is QoderApiError {
 
 interface EditEntry {
   kind: 'edit';
+  /** Auto-saved text that was kept but not sent (only an explicit Save sends). */
+  draft?: boolean;
   id: string;
   /** The copy the document was opened from (or last saved to). */
   base: DeploymentDocument;
@@ -50,6 +54,7 @@ interface EditEntry {
 
 interface NewEntry {
   kind: 'new';
+  draft?: boolean;
   content: Uint8Array;
   mtime: number;
 }
@@ -87,10 +92,6 @@ export function idOfUri(uri: vscode.Uri): string | undefined {
   return /^\/deployments\/(dep_[A-Za-z0-9]+)\//.exec(uri.path)?.[1];
 }
 
-/** Server text shown in a message: one line, bounded, no Markdown link syntax. */
-export function serverText(text: string): string {
-  return text.replace(CONTROL, ' ').replace(/\]\(/g, '] (').slice(0, 300);
-}
 
 /** Opens a new deployment document with `doc` typed in (dirty, so closing it asks first). */
 export async function openNewDocument(files: DeploymentFiles, uri: vscode.Uri, doc: DeploymentDocument): Promise<void> {
@@ -107,6 +108,8 @@ export async function openNewDocument(files: DeploymentFiles, uri: vscode.Uri, d
 
 export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
+  /** Why each pending save happens (from onWillSaveTextDocument): auto-saves only keep a draft. */
+  private readonly saveReasons = new Map<string, vscode.TextDocumentSaveReason>();
   readonly scheme = DEPLOYMENT_SCHEME;
   readonly onDidChangeFile: vscode.Event<vscode.FileChangeEvent[]>;
   /** New documents that were saved as a deployment, until their editor is swapped for the edit document. */
@@ -138,6 +141,16 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
 
   hasEntry(uri: vscode.Uri): boolean {
     return this.entries.has(uri.toString());
+  }
+
+  noteSaveReason(uri: vscode.Uri, reason: vscode.TextDocumentSaveReason): void {
+    this.saveReasons.set(uri.toString(), reason);
+  }
+
+  /** Whether the document holds auto-saved text that was not sent. */
+  hasDraft(uri: vscode.Uri): boolean {
+    const e = this.entries.get(uri.toString());
+    return e !== undefined && e.kind !== 'server' && e.draft === true;
   }
 
   /** The archived-at time of an open edit document (it is read-only). */
@@ -197,9 +210,19 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
     const entry = this.entries.get(uri.toString()) ?? (idOfUri(uri) ? await this.load(uri) : undefined);
     if (!entry) throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('Only deployment documents can be saved here.'));
     if (entry.kind === 'server') throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('This is the server’s copy, for comparing; it cannot be saved.'));
+    const reason = this.saveReasons.get(uri.toString());
+    this.saveReasons.delete(uri.toString());
+    if (reason !== undefined && reason !== vscode.TextDocumentSaveReason.Manual) {
+      // Auto-save (on by default in VS Code for the Web): keep the text, send nothing.
+      if (entry.kind === 'edit' && entry.archivedAt !== null) throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('This deployment is archived; archived deployments cannot be changed.'));
+      entry.content = content;
+      entry.draft = true;
+      entry.mtime = Math.max(Date.now(), entry.mtime + 1);
+      return;
+    }
     const edited = this.checked(content);
     if (entry.kind === 'new') return this.create(uri, entry, edited);
-    return this.update(uri, entry, edited);
+    return this.update(uri, entry, edited, content);
   }
 
   /** Parsed and valid, or an error listing the reasons (nothing is sent). */
@@ -224,19 +247,25 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
     }
     this.s.store.replace(created);
     entry.content = encoder.encode(documentText(documentOf(created)));
+    entry.draft = false;
     entry.mtime = Date.now();
     const target = editUri(created);
     this.entries.set(target.toString(), this.editEntry(created));
-    void this.s.ui.setStatusBarMessage(vscode.l10n.t('Created {0}.', q(created.name)), 5000);
+    void this.s.ui.setStatusBarMessage(vscode.l10n.t('Created {0}.', q(this.deps.displayText(created.name))), 5000);
     this.created.set(uri.toString(), created);
   }
 
-  private async update(uri: vscode.Uri, entry: EditEntry, edited: Record<string, unknown>): Promise<void> {
+  private async update(uri: vscode.Uri, entry: EditEntry, edited: Record<string, unknown>, content: Uint8Array): Promise<void> {
     if (entry.archivedAt !== null) throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('This deployment is archived; archived deployments cannot be changed.'));
     const client = this.s.session.requireClient();
     let base = entry.base;
     let patch = diffDocument(base, edited);
-    if (Object.keys(patch).length === 0) return; // nothing changed: nothing to send
+    if (Object.keys(patch).length === 0) {
+      // nothing changed: nothing to send
+      entry.draft = false;
+      entry.content = content;
+      return;
+    }
     let current: Deployment | undefined;
     try {
       current = await client.getDeployment(entry.id);
@@ -250,7 +279,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
       const compare = vscode.l10n.t('Compare');
       const overwrite = vscode.l10n.t('Overwrite');
       const answer = await this.s.ui.showWarningMessage(
-        vscode.l10n.t('{0} was changed on the server after you opened it. Saving would overwrite that change.', q(current.name)),
+        vscode.l10n.t('{0} was changed on the server after you opened it. Saving would overwrite that change.', q(this.deps.displayText(current.name))),
         { modal: true, detail: vscode.l10n.t('Compare shows the server’s current version beside your text. Overwrite replaces it with your text.') },
         compare,
         overwrite,
@@ -278,12 +307,13 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
     }
     this.s.store.replace(updated);
     this.reloadFrom(uri, entry, updated);
-    void this.s.ui.setStatusBarMessage(vscode.l10n.t('Saved {0}.', q(updated.name)), 5000);
+    void this.s.ui.setStatusBarMessage(vscode.l10n.t('Saved {0}.', q(this.deps.displayText(updated.name))), 5000);
   }
 
   /** The document becomes the server's answer; the editor re-reads it (it is not dirty after a save). */
   private reloadFrom(uri: vscode.Uri, entry: EditEntry, d: Deployment): void {
     entry.base = documentOf(d);
+    entry.draft = false;
     entry.openedUpdatedAt = d.updated_at;
     entry.archivedAt = d.archived_at;
     entry.content = encoder.encode(documentText(entry.base));
@@ -302,9 +332,9 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
   /** The error a failed request becomes: the server's 400 message naming the field, else the usual failure text. */
   private refused(what: string, e: unknown): Error {
     if (apiError(e, 400)) {
-      const message = serverText(e.message);
+      const message = this.deps.displayText(e.message).slice(0, 300);
       const text = e.param
-        ? vscode.l10n.t('Not saved: the server refused the value of “{0}”: {1}', serverText(e.param), message)
+        ? vscode.l10n.t('Not saved: the server refused the value of “{0}”: {1}', this.deps.displayText(e.param).slice(0, 120), message)
         : vscode.l10n.t('Not saved: the server refused the change: {0}', message);
       this.s.log.warn(text);
       return new Error(this.s.log.clean(text));

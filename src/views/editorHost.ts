@@ -7,6 +7,7 @@ import type { Editor } from '../editor';
 import type { Services } from '../commands/common';
 import { failureText } from '../model/errorText';
 import { cronWords } from '../model/describe';
+import { displayText } from '../model/display';
 
 type EditorModule = typeof import('../editor');
 let loaded: EditorModule | undefined;
@@ -37,7 +38,7 @@ export class EditorHost implements vscode.FileSystemProvider, vscode.CodeLensPro
   }
 
   editor(): Editor {
-    this.instance ??= editorModule().createEditor(this.s, { failureText, cronWords, lensChanged: this.lensChanged, fileChanged: this.fileChanged });
+    this.instance ??= editorModule().createEditor(this.s, { failureText, cronWords, displayText, lensChanged: this.lensChanged, fileChanged: this.fileChanged });
     return this.instance;
   }
 

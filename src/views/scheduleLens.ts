@@ -96,6 +96,7 @@ export class ScheduleLens implements vscode.Disposable {
       const range = new vscode.Range(line, 0, line, 0);
       lenses.push(new vscode.CodeLens(range, { title, command: '', tooltip }));
     };
+    if (this.files.hasDraft(doc.uri)) text(`$(warning) ${vscode.l10n.t('Auto-saved as a draft only: nothing is sent to Qoder until you press Save (Ctrl+S).')}`, 0);
     const archivedAt = this.files.archivedAt(doc.uri);
     if (archivedAt) text(`$(lock) ${vscode.l10n.t('Read-only: this deployment was archived ({0}); archived deployments cannot be changed.', archivedAt)}`, 0);
     const spot = findSchedule(doc.getText());

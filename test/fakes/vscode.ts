@@ -312,6 +312,7 @@ export const workspace = {
   onDidOpenTextDocument: new EventEmitter<any>().event,
   onDidChangeTextDocument: new EventEmitter<any>().event,
   onDidSaveTextDocument: new EventEmitter<any>().event,
+  onWillSaveTextDocument: new EventEmitter<any>().event,
   async openTextDocument(uri: Uri) {
     const p = fake.providers.get(uri.scheme);
     const text = p ? await p.provideTextDocumentContent(uri) : '';
@@ -335,6 +336,7 @@ export const languages = {
 
 export enum FileType { Unknown = 0, File = 1, Directory = 2, SymbolicLink = 64 }
 export enum FilePermission { Readonly = 1 }
+export enum TextDocumentSaveReason { Manual = 1, AfterDelay = 2, FocusOut = 3 }
 export enum FileChangeType { Changed = 1, Created = 2, Deleted = 3 }
 export enum DiagnosticSeverity { Error = 0, Warning = 1, Information = 2, Hint = 3 }
 export class FileSystemError extends Error {

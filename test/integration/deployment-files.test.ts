@@ -82,6 +82,34 @@ test('files: saving an unchanged document sends nothing', async () => {
   assert.equal(posts().length, 0);
 });
 
+test('files: an auto-save keeps the text as a draft and sends nothing; an explicit Save sends it', async () => {
+  const d = activeOne();
+  const uri = editUri(d) as unknown as Uri;
+  const doc = await open(uri);
+  api.resetRequests();
+  const edited = encode(JSON.stringify({ ...doc, description: 'typed, auto-saved' }));
+  files().noteSaveReason(uri as never, 2 /* AfterDelay */);
+  await files().writeFile(uri as never, edited);
+  assert.equal(api.requests.length, 0, 'an auto-save sends nothing');
+  assert.equal(files().hasDraft(uri as never), true);
+  assert.equal(decode(await files().readFile(uri as never)), decode(edited), 'the draft text is kept');
+  files().noteSaveReason(uri as never, 1 /* Manual */);
+  await files().writeFile(uri as never, edited);
+  assert.equal(posts().length, 1);
+  assert.equal(store().get(d.id)?.description, 'typed, auto-saved');
+  assert.equal(files().hasDraft(uri as never), false);
+});
+
+test('files: an auto-save of a new document creates nothing', async () => {
+  const d = activeOne();
+  const uri = newUri() as unknown as Uri;
+  files().setNew(uri as never);
+  files().noteSaveReason(uri as never, 2 /* AfterDelay */);
+  await files().writeFile(uri as never, encode(documentText(templateDocument({ agentId: d.agent.id, environmentId: d.environment_id, timezone: 'UTC' }))));
+  assert.equal(posts().length, 0);
+  assert.equal(files().takeCreated(uri as never), undefined);
+});
+
 test('files: invalid JSON and an invalid cron or time zone are refused with the reason, and nothing is sent', async () => {
   const uri = editUri(activeOne()) as unknown as Uri;
   const doc = await open(uri);

@@ -19,7 +19,7 @@ function doc(text: string, path = '/deployments/dep_1/x.deployment.json') {
   };
 }
 
-const files = { archivedAt: () => null } as unknown as DeploymentFiles;
+const files = { archivedAt: () => null, hasDraft: () => false } as unknown as DeploymentFiles;
 const text = (expression: string, timezone = 'Asia/Shanghai') =>
   `{\n  "name": "x",\n  "schedule": {\n    "type": "cron",\n    "expression": "${expression}",\n    "timezone": "${timezone}"\n  }\n}\n`;
 
@@ -32,7 +32,7 @@ test('lens: finds the schedule strings while the JSON is half typed', () => {
 });
 
 test('lens: words and next runs above "schedule", in English and Chinese', () => {
-  const lens = new ScheduleLens(files, { cronWords, failureText }, new EventEmitter<void>() as never);
+  const lens = new ScheduleLens(files, { cronWords, failureText, displayText: (t: string) => t }, new EventEmitter<void>() as never);
   try {
     const lenses = lens.provideCodeLenses(doc(text('30 8 * * 1-5')) as never);
     assert.equal(lenses[0]?.range.start.line, 2);
@@ -49,7 +49,7 @@ test('lens: words and next runs above "schedule", in English and Chinese', () =>
 });
 
 test('lens: an invalid cron or unknown zone is an error diagnostic on that string, and the lens says why', () => {
-  const lens = new ScheduleLens(files, { cronWords, failureText }, new EventEmitter<void>() as never);
+  const lens = new ScheduleLens(files, { cronWords, failureText, displayText: (t: string) => t }, new EventEmitter<void>() as never);
   try {
     const bad = doc(text('0 9 * *'));
     lens.check(bad as never);

@@ -23,6 +23,7 @@ import { log, onCleanup, runMain } from '../lib/procs';
 import { describeHits, scanForSecrets } from '../lib/tokenScan';
 import { packageFixture } from '../lib/vsix';
 import { qoderFlows } from './flows/qoder';
+import { editFlows } from './flows/edit';
 import { smokeFlows } from './flows/smoke';
 import type { Flow, FlowContext } from './flows/types';
 import { Workbench } from './workbench';
@@ -80,7 +81,7 @@ async function main(): Promise<number> {
     ctx.apiOrigin = new URL(ctx.apiBaseUrl).origin;
     ctx.readmeShotsDir = join(shotsDir, 'readme');
     settings['qoder.apiBaseUrl'] = ctx.apiBaseUrl;
-    flows = qoderFlows;
+    flows = [...qoderFlows, ...editFlows];
   }
   if (only) flows = flows.filter((f) => f.name.includes(only));
 

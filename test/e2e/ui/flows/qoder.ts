@@ -75,7 +75,7 @@ interface ApiRequest {
   durationMs: number;
 }
 
-async function control<T>(ctx: FlowContext, method: string, path: string, body?: unknown): Promise<T> {
+export async function control<T>(ctx: FlowContext, method: string, path: string, body?: unknown): Promise<T> {
   expect(ctx.apiOrigin, 'local API origin missing');
   const token = ctx.apiToken ? `?token=${encodeURIComponent(ctx.apiToken)}` : '';
   const res = await fetch(`${ctx.apiOrigin}${path}${path === '/__local/deployments' ? token : ''}`, {
@@ -103,12 +103,12 @@ async function apiGet<T>(ctx: FlowContext, path: string): Promise<T> {
   if (!res.ok) throw new Error(`GET ${path} → ${res.status}: ${await res.text()}`);
   return (await res.json()) as T;
 }
-const requests = (ctx: FlowContext) => control<ApiRequest[]>(ctx, 'GET', '/__local/requests');
-const clearRequests = (ctx: FlowContext) => control<unknown>(ctx, 'DELETE', '/__local/requests');
+export const requests = (ctx: FlowContext) => control<ApiRequest[]>(ctx, 'GET', '/__local/requests');
+export const clearRequests = (ctx: FlowContext) => control<unknown>(ctx, 'DELETE', '/__local/requests');
 
-const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+export const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 // :visible — rows of a hidden view (e.g. the Explorer's) stay in the DOM
-const SIDEBAR_ROWS = '.part.sidebar .monaco-list-row:visible';
+export const SIDEBAR_ROWS = '.part.sidebar .monaco-list-row:visible';
 
 // ---------------------------------------------------------------- steps shared by flows
 
@@ -135,7 +135,7 @@ async function setTokenFromPalette(wb: Workbench, ctx: FlowContext, shots: boole
 }
 
 /** Open the Qoder view; if it shows the welcome view (no token in this browser), set the token. */
-async function ensureSignedIn(wb: Workbench, ctx: FlowContext): Promise<void> {
+export async function ensureSignedIn(wb: Workbench, ctx: FlowContext): Promise<void> {
   await wb.openViewContainer(nls('%container.title%'));
   const welcome = wb.welcomeButton(title('qoder.setToken'));
   const firstRow = wb.page.locator(SIDEBAR_ROWS).first();
@@ -147,7 +147,7 @@ async function ensureSignedIn(wb: Workbench, ctx: FlowContext): Promise<void> {
 }
 
 /** Polls `cond` (async) until true; `state` describes the last state for the error. */
-async function waitUntil(cond: () => Promise<boolean>, what: string, timeoutMs: number, state?: () => Promise<string>): Promise<void> {
+export async function waitUntil(cond: () => Promise<boolean>, what: string, timeoutMs: number, state?: () => Promise<string>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await cond()) return;

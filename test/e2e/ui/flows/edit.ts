@@ -1,0 +1,207 @@
+// Deployment documents in the real workbench: Edit Deployment from the tree, the schedule
+// CodeLens, Save (one merge-patch) and the row changing, an invalid cron (red squiggle, save
+// refused, nothing sent), a conflict (Compare opens a diff) and New Deployment… from the template.
+import type { Locator } from '../../lib/browser';
+import { log } from '../../lib/procs';
+import type { Workbench } from '../workbench';
+import { clearRequests, control, ensureSignedIn, esc, requests, SIDEBAR_ROWS, title, waitUntil } from './qoder';
+import { expect, type Flow, type FlowContext } from './types';
+
+interface ApiDeployment {
+  id: string;
+  name: string;
+  description: string;
+  status: string;
+  archived_at: string | null;
+  schedule: { expression: string; timezone: string } | null;
+  initial_events: unknown[];
+  updated_at: string;
+}
+
+const deployments = (ctx: FlowContext) => control<ApiDeployment[]>(ctx, 'GET', '/__local/deployments');
+
+/** A POST to the real API route, as another client would (Bearer token). */
+async function apiPost(ctx: FlowContext, path: string, body: unknown): Promise<void> {
+  expect(ctx.apiBaseUrl && ctx.apiToken, 'local API base URL / token missing');
+  const res = await fetch(`${ctx.apiBaseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${ctx.apiToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`POST ${path} → ${res.status}: ${await res.text()}`);
+}
+
+const activeEditor = (wb: Workbench): Locator => wb.page.locator('.editor-group-container.active .editor-instance .monaco-editor').first();
+
+/** Find / replace (Ctrl+H) in the active editor: replaces every `find` with `replace`. */
+async function replaceInEditor(wb: Workbench, find: string, replace: string): Promise<void> {
+  const editor = activeEditor(wb);
+  await editor.click();
+  await wb.page.keyboard.press('Control+H');
+  const widget = wb.page.locator('.editor-group-container.active .find-widget.visible');
+  await widget.waitFor({ state: 'visible', timeout: 10_000 });
+  const findInput = widget.locator('.find-part .monaco-findInput textarea, .find-part .monaco-findInput input').first();
+  const replaceInput = widget.locator('.replace-part .monaco-findInput textarea, .replace-part .monaco-findInput input').first();
+  await findInput.fill(find);
+  await replaceInput.fill(replace);
+  const matches = widget.locator('.matchesCount');
+  await waitUntil(async () => /^1 of/.test((await matches.innerText()).trim()) || /of 1$/.test((await matches.innerText()).trim()), `one match of ${find}`, 10_000, async () => (await matches.innerText()).trim());
+  await replaceInput.press('Control+Alt+Enter'); // Replace All
+  await wb.page.keyboard.press('Escape');
+  await waitUntil(async () => (await editor.innerText()).replace(/\s+/g, ' ').includes(replace.replace(/\s+/g, ' ')), `the editor to contain ${replace}`, 10_000);
+}
+
+async function save(wb: Workbench): Promise<void> {
+  await activeEditor(wb).click();
+  await wb.page.keyboard.press('Control+S');
+}
+
+/** Every CodeLens of the active editor (lenses on one line share a decoration, separated by " | "). */
+async function lensTexts(wb: Workbench): Promise<string[]> {
+  const lines = await activeEditor(wb).locator('.codelens-decoration').allInnerTexts();
+  return lines.flatMap((line) => line.split(/\s\|\s/)).map((s) => s.replace(/\s+/g, ' ').trim()).filter(Boolean);
+}
+
+async function openForEdit(wb: Workbench, name: string): Promise<void> {
+  const row = wb.treeRowByLabel(name);
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  await wb.contextMenu(row, title('qoder.editDeployment'));
+  await wb.page.locator('.tabs-container .tab.active').filter({ hasText: `${name}.deployment.json` }).waitFor({ state: 'visible', timeout: 20_000 });
+  await waitUntil(async () => (await lensTexts(wb)).length >= 2, 'the schedule CodeLens', 20_000, async () => (await lensTexts(wb)).join(' | '));
+}
+
+async function closeAllEditorsDiscarding(wb: Workbench): Promise<void> {
+  await wb.runCommand('View: Revert and Close Editor').catch(() => undefined);
+  await wb.runCommand('View: Close All Editors').catch(() => undefined);
+  if (await wb.dialogBox.isVisible()) {
+    const buttons = await wb.dialogButtons();
+    const dont = buttons.find((b) => /Don.t Save/i.test(b));
+    if (dont) await wb.clickDialogButton(dont);
+  }
+}
+
+/** An active, scheduled deployment with an ASCII name whose document has one "description" and one "expression". */
+function pickTarget(list: ApiDeployment[], skip: string[] = []): ApiDeployment {
+  const target = list.find(
+    (d) => d.archived_at === null && d.status === 'active' && d.schedule && /^[\x20-\x7e]+$/.test(d.name) && !skip.includes(d.id) && !JSON.stringify(d.initial_events).includes('"description"'),
+  );
+  expect(target, 'no active, scheduled deployment with an ASCII name');
+  return target;
+}
+
+export const editFlows: Flow[] = [
+  {
+    name: 'edit: Edit Deployment → schedule lens → change description and schedule → Save → the row changes; invalid cron → squiggle, save refused, nothing sent',
+    async run(wb, ctx) {
+      await ensureSignedIn(wb, ctx);
+      await wb.clearNotifications();
+      const target = pickTarget(await deployments(ctx));
+      log(`editing ${target.name} (${target.id})`);
+      const row = wb.treeRowByLabel(target.name);
+      await row.waitFor({ state: 'visible', timeout: 30_000 });
+      const descriptionBefore = await wb.treeRowDescription(row);
+      await openForEdit(wb, target.name);
+      const lenses = await lensTexts(wb);
+      expect(lenses.some((l) => /^At |^Every /.test(l) && l.includes(`(${target.schedule!.timezone})`)), `schedule in words: ${lenses.join(' | ')}`);
+      expect(lenses.some((l) => l.startsWith(`Next (${target.schedule!.timezone}):`) && l.split('·').length === 5), `next 5 runs: ${lenses.join(' | ')}`);
+
+      // change the description and the schedule, then Ctrl+S: one merge-patch POST
+      await clearRequests(ctx);
+      await replaceInEditor(wb, `"description": ${JSON.stringify(target.description)}`, '"description": "Edited in VS Code"');
+      await replaceInEditor(wb, `"expression": ${JSON.stringify(target.schedule!.expression)}`, '"expression": "15 7 * * 1-5"');
+      await waitUntil(async () => (await lensTexts(wb)).some((l) => l.includes('07:15')), 'the lens to follow the typing', 10_000, async () => (await lensTexts(wb)).join(' | '));
+      await wb.mouseAway();
+      await wb.screenshot('edit-lens');
+      if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'edit', [activeEditor(wb)], 0);
+      await save(wb);
+      await waitUntil(async () => /^active · At 07:15/.test(await wb.treeRowDescription(row)), 'the row description to show the new schedule', 20_000, async () => wb.treeRowDescription(row));
+      const descriptionAfter = await wb.treeRowDescription(row);
+      expect(/07:15/.test(descriptionAfter), `row description after save: "${descriptionAfter}"`);
+      const posts = (await requests(ctx)).filter((r) => r.method === 'POST');
+      expect(posts.length === 1 && posts[0]!.path.endsWith(`/deployments/${target.id}`) && posts[0]!.status === 200, `requests: ${JSON.stringify(posts)}`);
+      const now = (await deployments(ctx)).find((d) => d.id === target.id)!;
+      expect(now.description === 'Edited in VS Code' && now.schedule?.expression === '15 7 * * 1-5', `API after save: ${JSON.stringify({ description: now.description, schedule: now.schedule })}`);
+      log(`row: "${descriptionBefore}" → "${descriptionAfter}"`);
+
+      // an invalid cron: red squiggle, the save is refused with the reason, nothing is sent
+      await clearRequests(ctx);
+      await replaceInEditor(wb, '"expression": "15 7 * * 1-5"', '"expression": "61 7 * *"');
+      const squiggle = activeEditor(wb).locator('.squiggly-error').first();
+      await squiggle.waitFor({ state: 'visible', timeout: 15_000 });
+      await save(wb);
+      const note = await wb.waitForNotification(/nothing was sent/);
+      expect(/schedule\.expression/.test(note), `refusal names the field: "${note}"`);
+      await wb.mouseAway();
+      await wb.screenshot('edit-invalid-cron');
+      const sent = (await requests(ctx)).filter((r) => r.method === 'POST');
+      expect(sent.length === 0, `the refused save sent ${sent.length} POST(s)`);
+      // the user's text is intact (VS Code for the Web auto-saves it as a draft, which sends nothing)
+      expect((await activeEditor(wb).innerText()).replace(/\s+/g, ' ').includes('"61 7 * *"'), 'the invalid text is still in the editor');
+      // put the saved schedule back (a save with nothing changed sends nothing) and close
+      await replaceInEditor(wb, '"expression": "61 7 * *"', '"expression": "15 7 * * 1-5"');
+      await save(wb);
+      await closeAllEditorsDiscarding(wb);
+    },
+  },
+  {
+    name: 'edit: changed on the server after opening → Save asks Compare / Overwrite → Compare opens a diff',
+    async run(wb, ctx) {
+      await ensureSignedIn(wb, ctx);
+      await wb.clearNotifications();
+      const target = pickTarget(await deployments(ctx));
+      await openForEdit(wb, target.name);
+      // someone else changes it (updated_at moves on the server)
+      await apiPost(ctx, `/deployments/${target.id}`, { description: 'changed elsewhere' });
+      await clearRequests(ctx);
+      await replaceInEditor(wb, `"name": ${JSON.stringify(target.name)}`, `"name": ${JSON.stringify(`${target.name}-mine`)}`);
+      await save(wb);
+      const text = await wb.dialogText();
+      expect(/changed on the server after you opened it/.test(text) && text.includes(target.name), `conflict dialog: "${text}"`);
+      const buttons = await wb.dialogButtons();
+      expect(buttons.includes('Compare') && buttons.includes('Overwrite') && buttons.includes('Cancel'), `buttons: ${buttons.join(', ')}`);
+      await wb.screenshot('edit-conflict');
+      await wb.clickDialogButton('Compare');
+      const diff = wb.page.locator('.editor-group-container.active .monaco-diff-editor').first();
+      await diff.waitFor({ state: 'visible', timeout: 15_000 });
+      const diffText = async () => (await diff.innerText()).replace(/\s+/g, ' ');
+      await waitUntil(async () => (await diffText()).includes('changed elsewhere') && (await diffText()).includes(`${target.name}-mine`), 'the diff to show the server version and the user’s text', 15_000, async () => (await diffText()).slice(0, 400));
+      await wb.mouseAway();
+      await wb.screenshot('edit-conflict-compare');
+      const updates = (await requests(ctx)).filter((r) => r.method === 'POST');
+      expect(updates.length === 0, `Compare sent ${updates.length} update(s)`);
+      expect((await deployments(ctx)).find((d) => d.id === target.id)?.name === target.name, 'the server copy is unchanged');
+      await closeAllEditorsDiscarding(wb);
+      await closeAllEditorsDiscarding(wb);
+    },
+  },
+  {
+    name: 'edit: New Deployment… → agent/environment pick → template → Save → new row at the top',
+    async run(wb, ctx) {
+      await ensureSignedIn(wb, ctx);
+      await wb.clearNotifications();
+      const name = `e2e-created-${Date.now().toString(36)}`;
+      await wb.titleAction(title('qoder.createDeployment')).click();
+      // the pick's rows: agent and environment by name, their ids as the detail line
+      const pair = wb.quickInput.locator('.monaco-list-row').filter({ hasText: /agent_\w+ · env_\w+/ }).first();
+      await pair.waitFor({ state: 'visible', timeout: 20_000 });
+      const pickText = (await pair.innerText()).replace(/\s+/g, ' ');
+      log(`agent/environment pick: ${pickText}`);
+      expect(!/^\s*agent_/.test(pickText), `the agent is shown by name: "${pickText}"`);
+      await wb.screenshot('create-pick');
+      await pair.click();
+      await wb.page.locator('.tabs-container .tab.active').filter({ hasText: 'untitled.deployment.json' }).waitFor({ state: 'visible', timeout: 20_000 });
+      await waitUntil(async () => (await lensTexts(wb)).length >= 2, 'the schedule CodeLens of the template', 20_000);
+      await replaceInEditor(wb, '"name": "new-deployment"', `"name": "${name}"`);
+      await wb.mouseAway();
+      await wb.screenshot('create-template');
+      await clearRequests(ctx);
+      await save(wb);
+      const first = wb.page.locator(SIDEBAR_ROWS).first();
+      await waitUntil(async () => new RegExp(`^\\s*${esc(name)}\\s*$`).test(await first.locator('.label-name').innerText().catch(() => '')), 'the new row at the top', 20_000, async () => first.innerText());
+      await wb.page.locator('.tabs-container .tab.active').filter({ hasText: `${name}.deployment.json` }).waitFor({ state: 'visible', timeout: 20_000 });
+      const creates = (await requests(ctx)).filter((r) => r.method === 'POST' && /\/deployments$/.test(r.path));
+      expect(creates.length === 1 && creates[0]!.status === 200, `create requests: ${JSON.stringify(creates)}`);
+      const made = (await deployments(ctx)).find((d) => d.name === name);
+      expect(made && made.status === 'active', `the API has ${name}`);
+      await wb.mouseAway();
+      await wb.screenshot('created');
+      await closeAllEditorsDiscarding(wb);
+    },
+  },
+];
