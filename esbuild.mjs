@@ -28,6 +28,8 @@ const shims = {
   'fetch-blob/from.js': 'const no = () => { throw new Error("not supported"); }; module.exports = { __esModule: true, default: Blob, Blob, File, blobFrom: no, blobFromSync: no, fileFrom: no, fileFromSync: no };',
   'formdata-polyfill/esm.min.js': 'module.exports = { FormData, formDataToBlob: () => { throw new Error("FormData bodies are not supported"); } };',
   'data-uri-to-buffer': 'module.exports = { __esModule: true, default: () => { throw new Error("data: URLs are not supported"); } };',
+  // Response.formData() on a multipart body (node-fetch/src/body.js): never called here
+  './utils/multipart-parser.js': 'module.exports = { toFormData: () => { throw new Error("multipart bodies are not supported"); } };',
 };
 const builtinShims = {
   name: 'builtin-shims',
@@ -46,6 +48,17 @@ const cronerApart = {
   name: 'croner-apart',
   setup(build) {
     build.onResolve({ filter: /^croner$/ }, () => ({ path: './croner.js', external: true }));
+  },
+};
+
+/**
+ * cronstrue (schedules in words, en and zh_CN: about 30 KB) is needed only once a row or a tooltip
+ * is drawn, so it ships as dist/cronstrue.js and activation (with background loads) skips it.
+ */
+const cronstrueApart = {
+  name: 'cronstrue-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/cronstrueWithLocales$/ }, () => ({ path: './cronstrue.js', external: true }));
   },
 };
 
@@ -79,6 +92,7 @@ const sessionsOptions = {
   minify: production,
   sourcemap: production ? false : 'linked',
   logLevel: 'info',
+  plugins: [cronstrueApart],
 };
 
 const editorOptions = {
@@ -92,7 +106,18 @@ const editorOptions = {
   minify: production,
   sourcemap: production ? false : 'linked',
   logLevel: 'info',
-  plugins: [cronerApart],
+  plugins: [cronerApart, cronstrueApart],
+};
+
+const cronstrueOptions = {
+  entryPoints: ['src/model/cronstrueWithLocales.ts'],
+  bundle: true,
+  outfile: 'dist/cronstrue.js',
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: production,
+  logLevel: 'info',
 };
 
 const cronerOptions = {
@@ -119,16 +144,17 @@ const options = {
   metafile: true,
   logLevel: 'info',
   define: { 'process.env.QODER_EXTENSION_VERSION': JSON.stringify(require('./package.json').version) },
-  plugins: [useBuiltinWebStreams, builtinShims, cronerApart, editorApart, sessionsApart],
+  plugins: [useBuiltinWebStreams, builtinShims, cronerApart, cronstrueApart, editorApart, sessionsApart],
 };
 
 if (watch) {
   const ctx = await esbuild.context(options);
   await esbuild.build(cronerOptions);
+  await esbuild.build(cronstrueOptions);
   const editorCtx = await esbuild.context(editorOptions);
   const sessionsCtx = await esbuild.context(sessionsOptions);
   await Promise.all([ctx.watch(), editorCtx.watch(), sessionsCtx.watch()]);
 } else {
-  const [result] = await Promise.all([esbuild.build(options), esbuild.build(editorOptions), esbuild.build(cronerOptions), esbuild.build(sessionsOptions)]);
+  const [result] = await Promise.all([esbuild.build(options), esbuild.build(editorOptions), esbuild.build(cronerOptions), esbuild.build(cronstrueOptions), esbuild.build(sessionsOptions)]);
   writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
 }

@@ -10,6 +10,7 @@ const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist', 'extension.js');
 const META = path.join(ROOT, 'dist', 'meta.json');
 const CRONER = path.join(ROOT, 'dist', 'croner.js');
+const CRONSTRUE = path.join(ROOT, 'dist', 'cronstrue.js');
 const EDITOR = path.join(ROOT, 'dist', 'editor.js');
 const SESSIONS = path.join(ROOT, 'dist', 'sessions.js');
 
@@ -20,6 +21,8 @@ export interface BundleResult {
   bytes: number;
   /** dist/croner.js, required only when a deployment document is open (null when missing). */
   cronerBytes: number | null;
+  /** dist/cronstrue.js, schedules in words, required when the first row or tooltip is drawn (null when missing). */
+  cronstrueBytes: number | null;
   /** dist/editor.js, the deployment editor, required only when a deployment document is open (null when missing). */
   editorBytes: number | null;
   /** dist/sessions.js, the session documents, required when a session is first opened (null when missing). */
@@ -72,9 +75,10 @@ export function measureBundle(opts: { build: boolean; probeN: number }): BundleR
   }
 
   const cronerBytes = existsSync(CRONER) ? statSync(CRONER).size : null;
+  const cronstrueBytes = existsSync(CRONSTRUE) ? statSync(CRONSTRUE).size : null;
   const editorBytes = existsSync(EDITOR) ? statSync(EDITOR).size : null;
   const sessionsBytes = existsSync(SESSIONS) ? statSync(SESSIONS).size : null;
-  const res: BundleResult = { bytes, cronerBytes, editorBytes, sessionsBytes, built, buildError, topInputs, packages };
+  const res: BundleResult = { bytes, cronerBytes, cronstrueBytes, editorBytes, sessionsBytes, built, buildError, topInputs, packages };
   const probe = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'bundle-probe.ts'), DIST], {
     cwd: ROOT,
     encoding: 'utf8',

@@ -106,6 +106,7 @@ export function buildReport(x: Inputs) {
 
     bundle_bytes: bundle.bytes,
     bundle_lazy_croner_bytes: bundle.cronerBytes,
+    bundle_lazy_cronstrue_bytes: bundle.cronstrueBytes,
     bundle_lazy_editor_bytes: bundle.editorBytes,
     bundle_lazy_sessions_bytes: bundle.sessionsBytes,
     bundle_built: bundle.built,
@@ -185,6 +186,7 @@ export function rows(r: Report): Row[] {
     ['Lazy dist/sessions.js (session documents)', r.bundle_lazy_sessions_bytes === null ? 'missing' : `${(r.bundle_lazy_sessions_bytes / 1024).toFixed(1)} KB`, 'loaded when a session opens', r.bundle_lazy_sessions_bytes === null ? '' : `${r.bundle_lazy_sessions_bytes} B`, '', ''],
     ['Lazy dist/editor.js (deployment editor)', r.bundle_lazy_editor_bytes === null ? 'missing' : `${(r.bundle_lazy_editor_bytes / 1024).toFixed(1)} KB`, 'loaded when a deployment document opens', r.bundle_lazy_editor_bytes === null ? '' : `${r.bundle_lazy_editor_bytes} B`, '', ''],
     ['Lazy dist/croner.js (schedule lens)', r.bundle_lazy_croner_bytes === null ? 'missing' : `${(r.bundle_lazy_croner_bytes / 1024).toFixed(1)} KB`, 'loaded when a deployment document opens', r.bundle_lazy_croner_bytes === null ? '' : `${r.bundle_lazy_croner_bytes} B`, '', ''],
+    ['Lazy dist/cronstrue.js (schedules in words)', r.bundle_lazy_cronstrue_bytes === null ? 'missing' : `${(r.bundle_lazy_cronstrue_bytes / 1024).toFixed(1)} KB`, 'loaded when the first row is drawn', r.bundle_lazy_cronstrue_bytes === null ? '' : `${r.bundle_lazy_cronstrue_bytes} B`, '', ''],
     ['Activation: requests before view', `${r.activation_requests_before_view}`, `bundle: ${r.bundle_activation_requests_before_view ?? '?'}`, `${r.activation_requests_after_view} once shown`, '= 0', mark(b.activation_requests_before_view.met)],
     ['Activation: heavy modules', (r.activation_heavy_modules ?? ['?']).join(', ') || 'none', `at load: ${(r.bundle_modules_at_load ?? []).join(', ')}`, r.bundle_load_ms === null ? '' : `load ${ms(r.bundle_load_ms)}`, 'none', r.activation_heavy_modules === null ? '' : mark(r.activation_heavy_modules.length === 0)],
     ['Activation with notifications on', `${r.background_requests_before_view} background requests`, `view → rows ${ms(r.background_first_rows_ms)}`, `first load without: ${ms(r.first_load_ms)}`, '', ''],

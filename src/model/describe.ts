@@ -3,8 +3,6 @@
 // translations apply and the code is tested under plain Node.
 
 import * as l10n from '@vscode/l10n';
-import cronstrue from 'cronstrue';
-import 'cronstrue/locales/zh_CN.js';
 import type { Deployment, DeploymentRun, Schedule } from '../api/types';
 import { isArchived } from './deploymentStore';
 
@@ -66,13 +64,23 @@ function cronLocale(locale: string | undefined): string {
 
 const wordsCache = new Map<string, string | null>();
 
+type CronToString = typeof import('./cronstrueWithLocales').cronToString;
+let cronToString: CronToString | undefined;
+
+/** cronstrue, required on first use (the bundle maps it to dist/cronstrue.js). */
+function loadCronstrue(): CronToString {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  cronToString ??= (require('./cronstrueWithLocales') as typeof import('./cronstrueWithLocales')).cronToString;
+  return cronToString;
+}
+
 /** "At 09:30, Monday through Friday" (cronstrue), or null when the expression can't be read. */
 export function cronWords(expression: string, locale?: string): string | null {
   const key = `${cronLocale(locale)}|${expression}`;
   let words = wordsCache.get(key);
   if (words === undefined) {
     try {
-      words = cronstrue.toString(expression, { locale: cronLocale(locale), use24HourTimeFormat: true, throwExceptionOnParseError: true, verbose: false });
+      words = loadCronstrue()(expression, { locale: cronLocale(locale), use24HourTimeFormat: true, throwExceptionOnParseError: true, verbose: false });
     } catch {
       words = null;
     }
