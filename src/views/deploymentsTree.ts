@@ -11,6 +11,7 @@ import {
 import { failureText } from '../model/errorText';
 import { matchesFilter, type FilterState } from '../model/filter';
 import { Commands } from '../constants';
+import { rowRedrawShowsNewChildren } from './compat';
 
 export class DeploymentNode {
   readonly kind = 'deployment';
@@ -77,7 +78,16 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
   private rendered: readonly Deployment[] | undefined;
   private readonly subs: vscode.Disposable[];
 
-  constructor(private readonly store: DeploymentStore, private readonly runs: RunStore, private readonly filter?: FilterState) {
+  /**
+   * @param redrawRowForRuns redraw only the deployment's row when its run history changes; false
+   *   redraws the whole list (VS Code before 1.139 shows no new children on a row redraw, compat.ts)
+   */
+  constructor(
+    private readonly store: DeploymentStore,
+    private readonly runs: RunStore,
+    private readonly filter?: FilterState,
+    private readonly redrawRowForRuns = rowRedrawShowsNewChildren(vscode.version),
+  ) {
     this.subs = [
       // One deployment changed in place: redraw its row only. With a filter on, the change may
       // move it in or out of view, so redraw the list.
@@ -89,7 +99,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
       ...(filter ? [filter.onDidChange(() => this.changed.fire(undefined))] : []),
       runs.onDidChange((id) => {
         const node = this.nodes.get(id);
-        if (node) this.changed.fire(node);
+        if (node) this.changed.fire(this.redrawRowForRuns ? node : undefined);
       }),
     ];
   }
