@@ -23,7 +23,12 @@ export const Commands = {
   editFilter: 'qoder.editFilter',
   clearFilter: 'qoder.clearFilter',
   switchRegion: 'qoder.switchRegion',
+  openSession: 'qoder.openSession',
+  cancelSession: 'qoder.cancelSession',
+  copyRunId: 'qoder.copyRunId',
 } as const;
+
+export const SESSION_SCHEME = 'qoder-session';
 
 export const ContextKeys = {
   hasToken: 'qoder.hasToken',
@@ -31,6 +36,8 @@ export const ContextKeys = {
   showArchived: 'qoder.showArchived',
   filterActive: 'qoder.filterActive',
   filterEmpty: 'qoder.filterEmpty',
+  /** The active editor shows a session that is running (its title bar offers Cancel Session). */
+  activeSessionRunning: 'qoder.activeSessionRunning',
 } as const;
 
 export const Settings = {

@@ -16,6 +16,7 @@ export {
   type HttpClientOptions,
   type HttpRequest,
   type HttpResult,
+  type OpenStream,
 } from './http';
 export {
   parseDeployment,
@@ -27,3 +28,5 @@ export {
   baseUrlString,
 } from './parse';
 export { QoderClient, WALK_PAGE_SIZE, RUNS_PAGE_SIZE, type QoderClientOptions } from './client';
+export * from './sessions';
+export { streamEvents, streamBackoffMs, frameToEvent, type StreamState, type StreamSessionOptions, type StreamDeps } from './sessionStream';

@@ -37,11 +37,12 @@ test('tree: a run-history change redraws the row, or the whole list where row re
     runStore.setSource({
       listRunsPage: async (): Promise<ListPage<DeploymentRun>> => ({ data: runs, first_id: null, last_id: null, has_more: false, next_page: null, invalid: [] }),
     });
-    const tree = new DeploymentsTreeProvider(store, runStore, undefined, redrawRow);
+    const tree = new DeploymentsTreeProvider(store, runStore);
+    tree.childRedraw = redrawRow ? 'row' : 'list';
     await tree.getChildren();
     const fired: unknown[] = [];
     tree.onDidChangeTreeData((e) => fired.push(e));
     await tree.getChildren(tree.nodeFor(d.id));
-    assert.deepEqual(fired, [expected === 'row' ? tree.nodeFor(d.id) : undefined], `redrawRowForRuns=${redrawRow}`);
+    assert.deepEqual(fired, [expected === 'row' ? tree.nodeFor(d.id) : undefined], `childRedraw=${tree.childRedraw}`);
   }
 });
