@@ -2,6 +2,8 @@
 
 export const VIEW_ID = 'qoder.deployments';
 export const DETAILS_SCHEME = 'qoder-deployment';
+/** Deployment documents (edit, new, the server's copy for Compare). */
+export const DEPLOYMENT_SCHEME = 'qoder';
 
 export const Commands = {
   setToken: 'qoder.setToken',
@@ -23,9 +25,13 @@ export const Commands = {
   editFilter: 'qoder.editFilter',
   clearFilter: 'qoder.clearFilter',
   switchRegion: 'qoder.switchRegion',
+  editDeployment: 'qoder.editDeployment',
+  createDeployment: 'qoder.createDeployment',
+  duplicateDeployment: 'qoder.duplicateDeployment',
   openSession: 'qoder.openSession',
   cancelSession: 'qoder.cancelSession',
   copyRunId: 'qoder.copyRunId',
+  showNeedsAttention: 'qoder.showNeedsAttention',
 } as const;
 
 export const SESSION_SCHEME = 'qoder-session';
@@ -45,6 +51,9 @@ export const Settings = {
   apiBaseUrl: 'apiBaseUrl',
   showArchived: 'showArchived',
   autoRefreshSeconds: 'autoRefreshSeconds',
+  notifications: 'notifications',
+  backgroundRefreshMinutes: 'backgroundRefreshMinutes',
+  attentionStatusBar: 'attentionStatusBar',
 } as const;
 
 export const Regions = [

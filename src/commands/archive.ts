@@ -5,11 +5,14 @@ import * as vscode from 'vscode';
 import { isApiError, type Deployment } from '../api';
 import { isArchived } from '../model/deploymentStore';
 import { runTimeText } from '../model/describe';
+import { displayName, displayText } from '../model/display';
 import { mayHaveReachedServer } from '../model/errorText';
 import { Commands } from '../constants';
 import { guarded, q, reportFailure, resolveTargets, type Services } from './common';
 
 const MAX_LISTED = 10;
+/** Upcoming runs listed in the modal; the rest are counted ("and N more"). */
+const MAX_RUNS_LISTED = 5;
 
 export function confirmationText(targets: Deployment[]): { message: string; detail: string } {
   const lines: string[] = [];
@@ -19,13 +22,14 @@ export function confirmationText(targets: Deployment[]): { message: string; deta
     if (!d.schedule) lines.push(vscode.l10n.t('It is a manual-only deployment: it can no longer be run.'));
     else if (next.length) {
       lines.push(vscode.l10n.t('Its scheduled runs stop. These will not happen:'));
-      for (const x of next) lines.push(`  • ${runTimeText(x, d.schedule.timezone, { locale: vscode.env.language })}`);
+      for (const x of next.slice(0, MAX_RUNS_LISTED)) lines.push(`  • ${displayText(runTimeText(x, d.schedule.timezone, { locale: vscode.env.language }))}`);
+      if (next.length > MAX_RUNS_LISTED) lines.push(`  • ${vscode.l10n.t('and {0} more', next.length - MAX_RUNS_LISTED)}`);
     } else lines.push(vscode.l10n.t('Its scheduled runs stop.'));
     lines.push('');
-    lines.push(vscode.l10n.t('It will be renamed {0}, which frees the name {1} for reuse.', q(`${d.name}_archived_<timestamp>`), q(d.name)));
+    lines.push(vscode.l10n.t('It will be renamed {0}, which frees the name {1} for reuse.', `“${displayName(d.name)}_archived_<timestamp>”`, q(d.name)));
   } else {
     lines.push(vscode.l10n.t('Their scheduled runs stop:'));
-    for (const d of targets.slice(0, MAX_LISTED)) lines.push(`  • ${d.name}`);
+    for (const d of targets.slice(0, MAX_LISTED)) lines.push(`  • ${displayName(d.name)}`);
     if (targets.length > MAX_LISTED) lines.push(`  • ${vscode.l10n.t('and {0} more', targets.length - MAX_LISTED)}`);
     lines.push('');
     lines.push(vscode.l10n.t('Each will be renamed <name>_archived_<timestamp>, which frees its name for reuse.'));
@@ -79,7 +83,7 @@ export async function archive(s: Services, arg?: unknown, selected?: unknown): P
   const refreshed = changed ? s.store.refresh({ fresh: true }) : Promise.resolve();
 
   const archived = outcomes.filter((o): o is Extract<Outcome, { kind: 'archived' }> => o.kind === 'archived');
-  for (const o of archived) s.log.info(`Archived ${o.before.id}: now "${o.after.name}"`);
+  for (const o of archived) s.log.info(`Archived ${o.before.id}: now "${displayName(o.after.name)}"`);
   if (archived.length === 1) void s.ui.showInformationMessage(vscode.l10n.t('Archived {0}. It is now named {1}.', q(archived[0].before.name), q(archived[0].after.name)), {});
   else if (archived.length > 1) void s.ui.showInformationMessage(vscode.l10n.t('Archived {0} deployments.', archived.length), {});
   for (const o of outcomes) {

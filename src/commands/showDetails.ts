@@ -3,13 +3,14 @@
 import * as vscode from 'vscode';
 import { isDeploymentId, isRunId } from '../api';
 import { Commands, DETAILS_SCHEME } from '../constants';
+import { detailsJson } from '../model/detailsJson';
 import { guarded, resolveOne, type Services } from './common';
 
 export function detailsUri(id: string, runId?: string): vscode.Uri {
   return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: runId ? `/${id}/runs/${runId}.json` : `/${id}.json` });
 }
 
-const pretty = (raw: unknown) => JSON.stringify(raw, null, 2) + '\n';
+const pretty = (raw: unknown): string => detailsJson(raw);
 
 export class DetailsProvider implements vscode.TextDocumentContentProvider {
   constructor(private readonly s: Services) {}

@@ -9,6 +9,7 @@ import {
   contextTokens, descriptionText, detailRows, formatTime, kindOf, runOutcomeText, type DeploymentKind,
 } from '../model/describe';
 import { failureText } from '../model/errorText';
+import { codeSpanSafe, displayName, displayText, markdownSafe } from '../model/display';
 import { matchesFilter, type FilterState } from '../model/filter';
 import { Commands } from '../constants';
 import type { NameCache, SessionStatusCache } from '../model/sessionCache';
@@ -48,15 +49,20 @@ export interface TooltipNames {
   environment?: string;
 }
 
+/**
+ * Server text goes in only through appendText, after markdownSafe (redacted, no control
+ * characters, `<` as an entity) or codeSpanSafe, so none of it can become a link, an image
+ * or a command.
+ */
 export function deploymentTooltip(d: Deployment, names: TooltipNames = {}): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
   md.supportHtml = false;
   md.appendMarkdown('**');
-  md.appendText(d.name);
+  md.appendText(markdownSafe(displayName(d.name)));
   md.appendMarkdown('**\n\n');
   if (d.description) {
-    md.appendText(d.description);
+    md.appendText(markdownSafe(d.description, true));
     md.appendMarkdown('\n\n');
   }
   for (const row of detailRows(d, { locale: vscode.env.language })) {
@@ -73,13 +79,13 @@ export function deploymentTooltip(d: Deployment, names: TooltipNames = {}): vsco
     if (row.list) {
       for (const v of row.list) {
         md.appendMarkdown('\n- ');
-        md.appendText(v);
+        md.appendText(markdownSafe(v));
       }
       md.appendMarkdown('\n\n');
       continue;
     }
-    if (row.code) md.appendMarkdown('`' + row.value.replace(/[`\\\n]/g, '') + '`');
-    else md.appendText(row.value);
+    if (row.code) md.appendMarkdown('`' + codeSpanSafe(row.value) + '`');
+    else md.appendText(markdownSafe(row.value));
     md.appendMarkdown('  \n');
   }
   return md;
@@ -206,14 +212,15 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
 
   private deploymentItem(node: DeploymentNode): vscode.TreeItem {
     const d = this.store.get(node.id);
-    const item = new vscode.TreeItem(d?.name ?? node.id, vscode.TreeItemCollapsibleState.Collapsed);
+    // The row shows the whole name (the tree cuts it to the width itself), but never a line break or bidi control.
+    const item = new vscode.TreeItem(d ? displayText(d.name) : node.id, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = node.id;
     if (!d) return item;
     const pending = this.store.pendingAction(d.id);
-    item.description = descriptionText(d, pending, { locale: vscode.env.language });
+    item.description = displayText(descriptionText(d, pending, { locale: vscode.env.language }));
     item.iconPath = pending ? new vscode.ThemeIcon('loading~spin') : deploymentIcon(kindOf(d));
     item.contextValue = pending ? 'deployment busy' : contextTokens(d);
-    item.accessibilityInformation = { label: `${d.name}, ${item.description}` };
+    item.accessibilityInformation = { label: `${displayText(d.name)}, ${item.description}` };
     return item;
   }
 
@@ -244,7 +251,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
 function runItem(node: RunNode, sessions: SessionStatusCache | undefined): vscode.TreeItem {
   const r = node.run;
   const summary = r.session_id ? sessions?.get(r.session_id) : undefined;
-  const words = runRowText(r, summary, { locale: vscode.env.language });
+  const words = displayText(runRowText(r, summary, { locale: vscode.env.language }));
   const when = formatTime(r.created_at, { locale: vscode.env.language });
   const item = new vscode.TreeItem(words, vscode.TreeItemCollapsibleState.None);
   item.id = `${node.deploymentId}/${r.id}`;
@@ -266,10 +273,10 @@ function runItem(node: RunNode, sessions: SessionStatusCache | undefined): vscod
     : { command: Commands.showRunDetails, title: vscode.l10n.t('Show Run Details'), arguments: [node.deploymentId, r.id] };
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
-  md.appendText(words);
-  md.appendText(`\n\n${when}\n\n${runOutcomeText(r)}`);
-  if (r.error?.message) md.appendText(`\n\n${r.error.message}`);
-  md.appendText(`\n\n${r.id}`);
+  md.appendText(markdownSafe(words));
+  md.appendText(markdownSafe(`\n\n${when}\n\n${runOutcomeText(r)}`, true));
+  if (r.error?.message) md.appendText(markdownSafe(`\n\n${r.error.message}`, true));
+  md.appendText(markdownSafe(`\n\n${r.id}`, true));
   item.tooltip = md;
   return item;
 }

@@ -125,6 +125,7 @@ export const fake = {
   views: [] as FakeTreeView[],
   providers: new Map<string, any>(),
   closedDocuments: new EventEmitter<any>(),
+  statusItems: [] as any[],
   activeEditorListeners: new EventEmitter<any>(),
   reset(): void {
     this.shown = [];
@@ -140,6 +141,7 @@ export const fake = {
     this.pickCalls = [];
     this.settings.global.clear();
     this.settings.workspace.clear();
+    this.statusItems = [];
     this.commands.clear();
     this.views = [];
     this.providers.clear();
@@ -188,6 +190,25 @@ export class FakeTreeView {
   dispose(): void {}
 }
 
+export class FakeStatusBarItem {
+  text = '';
+  tooltip: unknown;
+  name: string | undefined;
+  command: unknown;
+  accessibilityInformation: unknown;
+  visible = false;
+  constructor(readonly id?: string, readonly alignment?: StatusBarAlignment, readonly priority?: number) {}
+  show(): void {
+    this.visible = true;
+  }
+  hide(): void {
+    this.visible = false;
+  }
+  dispose(): void {
+    this.visible = false;
+  }
+}
+
 export const window = {
   showInformationMessage: show('info'),
   showWarningMessage: show('warning'),
@@ -223,9 +244,15 @@ export const window = {
     fake.activeEditorListeners.fire(editor);
     return Promise.resolve(editor);
   },
+  createStatusBarItem(id?: string, alignment?: StatusBarAlignment, priority?: number): FakeStatusBarItem {
+    const item = new FakeStatusBarItem(id, alignment, priority);
+    fake.statusItems.push(item);
+    return item;
+  },
   activeTextEditor: undefined as { document: any } | undefined,
   onDidChangeActiveTextEditor: (l: any) => fake.activeEditorListeners.event(l),
   state: { focused: true },
+  tabGroups: { all: [] as any[], close: () => Promise.resolve(true) },
   onDidChangeWindowState: new EventEmitter<{ focused: boolean }>().event,
 };
 
@@ -273,6 +300,14 @@ export const workspace = {
     fake.providers.set(scheme, p);
     return new Disposable(() => fake.providers.delete(scheme));
   },
+  registerFileSystemProvider(scheme: string, p: any): Disposable {
+    fake.providers.set(`fs:${scheme}`, p);
+    return new Disposable(() => fake.providers.delete(`fs:${scheme}`));
+  },
+  textDocuments: [] as any[],
+  onDidOpenTextDocument: new EventEmitter<any>().event,
+  onDidChangeTextDocument: new EventEmitter<any>().event,
+  onDidSaveTextDocument: new EventEmitter<any>().event,
   async openTextDocument(uri: Uri) {
     const p = fake.providers.get(uri.scheme);
     const text = p ? await p.provideTextDocumentContent(uri) : '';
@@ -284,7 +319,52 @@ export const languages = {
   setTextDocumentLanguage(doc: any, languageId: string) {
     return Promise.resolve({ ...doc, languageId });
   },
+  createDiagnosticCollection(_name: string) {
+    const map = new Map<string, any[]>();
+    return { set: (uri: Uri, d: any[]) => void map.set(uri.toString(), d), delete: (uri: Uri) => void map.delete(uri.toString()), get: (uri: Uri) => map.get(uri.toString()), dispose: () => map.clear() };
+  },
+  registerCodeLensProvider(_selector: unknown, p: any): Disposable {
+    fake.providers.set('codelens', p);
+    return new Disposable(() => fake.providers.delete('codelens'));
+  },
 };
+
+export enum FileType { Unknown = 0, File = 1, Directory = 2, SymbolicLink = 64 }
+export enum FilePermission { Readonly = 1 }
+export enum FileChangeType { Changed = 1, Created = 2, Deleted = 3 }
+export enum DiagnosticSeverity { Error = 0, Warning = 1, Information = 2, Hint = 3 }
+export class FileSystemError extends Error {
+  constructor(message?: unknown, readonly code = 'Unknown') {
+    super(typeof message === 'string' ? message : String(message ?? code));
+  }
+  static FileNotFound(m?: unknown): FileSystemError {
+    return new FileSystemError(m, 'FileNotFound');
+  }
+  static NoPermissions(m?: unknown): FileSystemError {
+    return new FileSystemError(m, 'NoPermissions');
+  }
+}
+export class Position {
+  constructor(readonly line: number, readonly character: number) {}
+}
+export class Range {
+  readonly start: Position;
+  readonly end: Position;
+  constructor(a: number | Position, b: number | Position, c?: number, d?: number) {
+    this.start = typeof a === 'number' ? new Position(a, b as number) : a;
+    this.end = typeof a === 'number' ? new Position(c as number, d as number) : (b as Position);
+  }
+}
+export class CodeLens {
+  constructor(readonly range: Range, readonly command?: { title: string; command: string; tooltip?: string }) {}
+}
+export class Diagnostic {
+  source?: string;
+  constructor(readonly range: Range, readonly message: string, readonly severity: DiagnosticSeverity) {}
+}
+export class TabInputText {
+  constructor(readonly uri: Uri) {}
+}
 
 export const env = {
   clipboard: {
