@@ -30,7 +30,7 @@ export class LoadMoreNode {
 }
 export class InfoNode {
   readonly kind = 'info';
-  constructor(readonly deploymentId: string, readonly text: string, readonly icon: string, readonly tooltip?: string) {}
+  constructor(readonly deploymentId: string, readonly text: string, readonly icon: string, readonly retry = false) {}
 }
 export type Node = DeploymentNode | RunNode | LoadMoreNode | InfoNode;
 
@@ -54,32 +54,32 @@ export interface TooltipNames {
  * characters, `<` as an entity) or codeSpanSafe, so none of it can become a link, an image
  * or a command.
  */
-export function deploymentTooltip(d: Deployment, names: TooltipNames = {}): vscode.MarkdownString {
+export function deploymentTooltip(deployment: Deployment, names: TooltipNames = {}): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
   md.supportHtml = false;
   md.appendMarkdown('**');
-  md.appendText(markdownSafe(displayName(d.name)));
+  md.appendText(markdownSafe(displayName(deployment.name)));
   md.appendMarkdown('**\n\n');
-  if (d.description) {
-    md.appendText(markdownSafe(d.description, true));
+  if (deployment.description) {
+    md.appendText(markdownSafe(deployment.description, true));
     md.appendMarkdown('\n\n');
   }
-  for (const row of detailRows(d, { locale: vscode.env.language })) {
-    if (row.label === vscode.l10n.t('Agent') && names.agent && names.agent !== d.agent.id) {
-      row.value = vscode.l10n.t('{0} (version {1})', names.agent, d.agent.version) + ` — ${d.agent.id}`;
+  for (const row of detailRows(deployment, { locale: vscode.env.language })) {
+    if (row.label === vscode.l10n.t('Agent') && names.agent && names.agent !== deployment.agent.id) {
+      row.value = vscode.l10n.t('{0} (version {1})', names.agent, deployment.agent.version) + ` — ${deployment.agent.id}`;
     }
-    if (row.label === vscode.l10n.t('Environment') && names.environment && names.environment !== d.environment_id) {
-      row.value = `${names.environment} — ${d.environment_id}`;
+    if (row.label === vscode.l10n.t('Environment') && names.environment && names.environment !== deployment.environment_id) {
+      row.value = `${names.environment} — ${deployment.environment_id}`;
       row.code = false;
     }
     md.appendMarkdown('**');
     md.appendText(row.label);
     md.appendMarkdown(':** ');
     if (row.list) {
-      for (const v of row.list) {
+      for (const value of row.list) {
         md.appendMarkdown('\n- ');
-        md.appendText(markdownSafe(v));
+        md.appendText(markdownSafe(value));
       }
       md.appendMarkdown('\n\n');
       continue;
@@ -129,7 +129,13 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
       store.onDidChange((id) => {
         if (id === undefined && this.store.deployments === this.rendered) return; // only the loading state changed
         if (id !== undefined && !this.store.get(id)) return; // already gone: its removal redrew the list
-        this.changed.fire(id !== undefined && !this.filter?.active ? this.nodes.get(id) : undefined);
+        // An in-place change leaves the same rows in the same order: that list counts as drawn.
+        if (id !== undefined && !this.filter?.active) {
+          this.rendered = this.store.deployments;
+          this.changed.fire(this.nodes.get(id));
+          return;
+        }
+        this.changed.fire(undefined);
       }),
       ...(filter ? [filter.onDidChange(() => this.changed.fire(undefined))] : []),
       runs.onDidChange((id) => {
@@ -145,18 +151,18 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
 
   /** The stable node of a deployment (same object across refreshes). */
   nodeFor(id: string): DeploymentNode {
-    let n = this.nodes.get(id);
-    if (!n) {
-      n = new DeploymentNode(id);
-      this.nodes.set(id, n);
+    let node = this.nodes.get(id);
+    if (!node) {
+      node = new DeploymentNode(id);
+      this.nodes.set(id, node);
     }
-    return n;
+    return node;
   }
 
   /** The deployments the view shows: the store's list through the filter. */
   visibleDeployments(): readonly Deployment[] {
-    const f = this.filter?.active ? this.filter.current : undefined;
-    return f ? this.store.deployments.filter((d) => matchesFilter(d, f)) : this.store.deployments;
+    const filter = this.filter?.active ? this.filter.current : undefined;
+    return filter ? this.store.deployments.filter((deployment) => matchesFilter(deployment, filter)) : this.store.deployments;
   }
 
   getChildren(element?: Node): Node[] | Promise<Node[]> {
@@ -164,7 +170,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
       this.rendered = this.store.deployments;
       // Forget nodes of deployments that are gone; keep filtered-out ones stable.
       for (const id of this.nodes.keys()) if (!this.store.get(id)) this.nodes.delete(id);
-      return this.visibleDeployments().map((d) => this.nodeFor(d.id));
+      return this.visibleDeployments().map((deployment) => this.nodeFor(deployment.id));
     }
     if (element instanceof DeploymentNode) return this.runChildren(element.id);
     return [];
@@ -172,12 +178,12 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
 
   private async runChildren(id: string): Promise<Node[]> {
     await this.runs.ensure(id);
-    const h = this.runs.get(id);
-    if (!h) return [];
-    const out: Node[] = h.runs.map((r) => new RunNode(id, r));
-    if (h.error) out.push(new InfoNode(id, failureText(vscode.l10n.t('Loading runs'), h.error), 'error'));
-    else if (!h.runs.length) out.push(new InfoNode(id, vscode.l10n.t('No runs yet'), 'info'));
-    if (h.hasMore) out.push(new LoadMoreNode(id));
+    const history = this.runs.get(id);
+    if (!history) return [];
+    const out: Node[] = history.runs.map((r) => new RunNode(id, r));
+    if (history.error) out.push(new InfoNode(id, failureText(vscode.l10n.t('Loading runs'), history.error), 'error', true));
+    else if (!history.runs.length) out.push(new InfoNode(id, vscode.l10n.t('No runs yet'), 'info'));
+    if (history.hasMore && !history.error) out.push(new LoadMoreNode(id));
     return out;
   }
 
@@ -206,36 +212,38 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
     const item = new vscode.TreeItem(element.text, vscode.TreeItemCollapsibleState.None);
     item.id = `${element.deploymentId}/info`;
     item.iconPath = new vscode.ThemeIcon(element.icon);
-    item.tooltip = element.tooltip ?? element.text;
+    item.tooltip = element.text;
+    // A failed page is loaded again on click.
+    if (element.retry) item.command = { command: Commands.loadMoreRuns, title: vscode.l10n.t('Load more runs…'), arguments: [element.deploymentId] };
     return item;
   }
 
   private deploymentItem(node: DeploymentNode): vscode.TreeItem {
-    const d = this.store.get(node.id);
+    const deployment = this.store.get(node.id);
     // The row shows the whole name (the tree cuts it to the width itself), but never a line break or bidi control.
-    const item = new vscode.TreeItem(d ? displayText(d.name) : node.id, vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(deployment ? displayText(deployment.name) : node.id, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = node.id;
-    if (!d) return item;
-    const pending = this.store.pendingAction(d.id);
-    item.description = displayText(descriptionText(d, pending, { locale: vscode.env.language }));
-    item.iconPath = pending ? new vscode.ThemeIcon('loading~spin') : deploymentIcon(kindOf(d));
-    item.contextValue = pending ? 'deployment busy' : contextTokens(d);
-    item.accessibilityInformation = { label: `${displayText(d.name)}, ${item.description}` };
+    if (!deployment) return item;
+    const pending = this.store.pendingAction(deployment.id);
+    item.description = displayText(descriptionText(deployment, pending, { locale: vscode.env.language }));
+    item.iconPath = pending ? new vscode.ThemeIcon('loading~spin') : deploymentIcon(kindOf(deployment));
+    item.contextValue = pending ? 'deployment busy' : contextTokens(deployment);
+    item.accessibilityInformation = { label: `${displayText(deployment.name)}, ${item.description}` };
     return item;
   }
 
   resolveTreeItem(item: vscode.TreeItem, element: Node): vscode.TreeItem | Promise<vscode.TreeItem> {
     if (element instanceof DeploymentNode && !item.tooltip) {
-      const d = this.store.get(element.id);
-      if (!d) return item;
+      const deployment = this.store.get(element.id);
+      if (!deployment) return item;
       if (!this.names) {
-        item.tooltip = deploymentTooltip(d);
+        item.tooltip = deploymentTooltip(deployment);
         return item;
       }
       // Names are fetched once per id (and agent version) and fall back to the id.
       const names = this.names;
-      return Promise.all([names.agentName(d.agent.id, d.agent.version), names.environmentName(d.environment_id)]).then(([agent, environment]) => {
-        item.tooltip = deploymentTooltip(d, { agent, environment });
+      return Promise.all([names.agentName(deployment.agent.id, deployment.agent.version), names.environmentName(deployment.environment_id)]).then(([agent, environment]) => {
+        item.tooltip = deploymentTooltip(deployment, { agent, environment });
         return item;
       });
     }
@@ -243,20 +251,20 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
   }
 
   dispose(): void {
-    for (const s of this.subs) s.dispose();
+    for (const sub of this.subs) sub.dispose();
     this.changed.dispose();
   }
 }
 
 function runItem(node: RunNode, sessions: SessionStatusCache | undefined): vscode.TreeItem {
-  const r = node.run;
-  const summary = r.session_id ? sessions?.get(r.session_id) : undefined;
-  const words = displayText(runRowText(r, summary, { locale: vscode.env.language }));
-  const when = formatTime(r.created_at, { locale: vscode.env.language });
+  const run = node.run;
+  const summary = run.session_id ? sessions?.get(run.session_id) : undefined;
+  const words = displayText(runRowText(run, summary, { locale: vscode.env.language }));
+  const when = formatTime(run.created_at, { locale: vscode.env.language });
   const item = new vscode.TreeItem(words, vscode.TreeItemCollapsibleState.None);
-  item.id = `${node.deploymentId}/${r.id}`;
+  item.id = `${node.deploymentId}/${run.id}`;
   item.accessibilityInformation = { label: words };
-  const outcome = runOutcome(r, summary);
+  const outcome = runOutcome(run, summary);
   item.iconPath = outcome === 'failed'
     ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
     : outcome === 'running'
@@ -265,18 +273,18 @@ function runItem(node: RunNode, sessions: SessionStatusCache | undefined): vscod
         ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
         : new vscode.ThemeIcon('history');
   const tokens = ['run'];
-  if (r.session_id) tokens.push('hasSession');
+  if (run.session_id) tokens.push('hasSession');
   if (outcome === 'running') tokens.push('sessionRunning');
   item.contextValue = tokens.join(' ');
-  item.command = r.session_id
-    ? { command: Commands.openSession, title: vscode.l10n.t('Open Session'), arguments: [node.deploymentId, r.id, r.session_id] }
-    : { command: Commands.showRunDetails, title: vscode.l10n.t('Show Run Details'), arguments: [node.deploymentId, r.id] };
+  item.command = run.session_id
+    ? { command: Commands.openSession, title: vscode.l10n.t('Open Session'), arguments: [node.deploymentId, run.id, run.session_id] }
+    : { command: Commands.showRunDetails, title: vscode.l10n.t('Show Run Details'), arguments: [node.deploymentId, run.id] };
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
   md.appendText(markdownSafe(words));
-  md.appendText(markdownSafe(`\n\n${when}\n\n${runOutcomeText(r)}`, true));
-  if (r.error?.message) md.appendText(markdownSafe(`\n\n${r.error.message}`, true));
-  md.appendText(markdownSafe(`\n\n${r.id}`, true));
+  md.appendText(markdownSafe(`\n\n${when}\n\n${runOutcomeText(run)}`, true));
+  if (run.error?.message) md.appendText(markdownSafe(`\n\n${run.error.message}`, true));
+  md.appendText(markdownSafe(`\n\n${run.id}`, true));
   item.tooltip = md;
   return item;
 }

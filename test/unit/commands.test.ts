@@ -155,7 +155,7 @@ test('pause and resume update the item from the response; 409 is explained', asy
   assert.equal(s.get(d.id)?.status, 'paused');
   assert.equal(s.get(d.id)?.paused_reason?.type, 'manual');
   assert.match(ext!.hooks.tree.getTreeItem(ext!.hooks.tree.nodeFor(d.id)).contextValue ?? '', /\bresumable\b/);
-  await cmd('qoder.unpauseDeployment', d.id);
+  await cmd('qoder.resumeDeployment', d.id);
   assert.equal(s.get(d.id)?.status, 'active');
   api.account().pause(d.id);
   await cmd('qoder.pauseDeployment', d.id);

@@ -1,0 +1,58 @@
+// Set Personal Access Token. A token is checked with one cheap list call before it is saved,
+// and it is saved only in SecretStorage.
+
+import * as vscode from 'vscode';
+import { isApiError } from '../api';
+import * as config from '../config';
+import { Commands, VIEW_ID } from '../constants';
+import { registerGuarded, reportFailure, type Services } from './common';
+
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return baseUrl;
+  }
+}
+
+export async function setToken(services: Services): Promise<void> {
+  const baseUrl = config.apiBaseUrl();
+  const host = hostOf(baseUrl);
+  const value = await services.ui.showInputBox({
+    title: vscode.l10n.t('Qoder Personal Access Token'),
+    prompt: vscode.l10n.t('Paste a Personal Access Token for {0}. Create one in the Qoder console under Settings → API Tokens. It is stored only in VS Code secret storage.', host),
+    placeHolder: 'pt-…',
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (input) => (input.trim() ? undefined : vscode.l10n.t('The token cannot be empty.')),
+  });
+  if (value === undefined) return;
+  const token = value.trim();
+  if (!token) {
+    void services.ui.showErrorMessage(vscode.l10n.t('The token cannot be empty. Nothing was saved.'), {});
+    return;
+  }
+  const client = services.session.createClient(baseUrl, token);
+  try {
+    // One page of one deployment: the cheapest call that proves the token works.
+    await vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: vscode.l10n.t('Checking the token…') }, () =>
+      client.listDeployments({ limit: 1 }).next(),
+    );
+  } catch (e) {
+    if (isApiError(e, 401)) {
+      void services.ui.showErrorMessage(vscode.l10n.t('Qoder rejected this token (401). Check that it was copied whole and has not expired. Nothing was saved.'), {});
+      return;
+    }
+    await reportFailure(services, vscode.l10n.t('Checking the token'), e);
+    return;
+  }
+  await services.tokens.set(baseUrl, token);
+  services.log.info(`Token saved for ${host}.`);
+  await services.session.reload();
+  void services.ui.setStatusBarMessage(vscode.l10n.t('$(check) Qoder token saved'), 4000);
+  await services.store.refresh();
+}
+
+export function registerSetToken(services: Services): vscode.Disposable {
+  return registerGuarded(services, Commands.setToken, vscode.l10n.t('Set Personal Access Token'), () => setToken(services));
+}
