@@ -14,6 +14,7 @@ import { matchesFilter, type FilterState } from '../model/filter';
 import { Commands } from '../constants';
 import type { NameCache, SessionStatusCache } from '../model/sessionCache';
 import { runOutcome, runRowText } from '../model/runRow';
+import { rowRedrawShowsNewChildren } from './compat';
 
 export class DeploymentNode {
   readonly kind = 'deployment';
@@ -101,6 +102,13 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
   /** Session id → the deployment whose run started it (to redraw that row's runs). */
   private readonly sessionOwners = new Map<string, string>();
 
+  /**
+   * How a deployment's run rows are redrawn when they change (run history, session status):
+   * 'row' redraws that deployment only; 'list' redraws the whole list, for VS Code before 1.139,
+   * where a row redraw left the row with no children (compat.ts).
+   */
+  childRedraw: 'row' | 'list' = rowRedrawShowsNewChildren(vscode.version) ? 'row' : 'list';
+
   constructor(
     private readonly store: DeploymentStore,
     private readonly runs: RunStore,
@@ -113,7 +121,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
         ? [sessions.onDidChange((sid) => {
             const owner = this.sessionOwners.get(sid);
             const node = owner === undefined ? undefined : this.nodes.get(owner);
-            if (node) this.changed.fire(node);
+            if (node) this.redrawRunsOf(node);
           })]
         : []),
       // One deployment changed in place: redraw its row only. With a filter on, the change may
@@ -132,9 +140,13 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
       ...(filter ? [filter.onDidChange(() => this.changed.fire(undefined))] : []),
       runs.onDidChange((id) => {
         const node = this.nodes.get(id);
-        if (node) this.changed.fire(node);
+        if (node) this.redrawRunsOf(node);
       }),
     ];
+  }
+
+  private redrawRunsOf(node: DeploymentNode): void {
+    this.changed.fire(this.childRedraw === 'row' ? node : undefined);
   }
 
   /** The stable node of a deployment (same object across refreshes). */

@@ -98,7 +98,7 @@ export function loadPlaywright(): PlaywrightCore {
   return req(PATHS.pwModule) as PlaywrightCore;
 }
 
-/** Flags known to work on this kind of machine (see /work/shared/e2e/README.md). */
+/** Flags known to work on offline Debian machines with 2 CPUs (see test/e2e/README.md). */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',

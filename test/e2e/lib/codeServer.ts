@@ -1,13 +1,15 @@
-// Start code-server (VS Code server, run with the cached Node 24) for one e2e run.
+// Start code-server (VS Code server, run with the Node of its host) for one e2e run, in the host
+// QODER_E2E_VSCODE selects (lib/paths.ts currentHost()).
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { isolatedEnv, PATHS, type RunDir } from './paths';
+import { currentHost, hostLabel, isolatedEnv, PATHS, type RunDir } from './paths';
 import { log, spawnTracked } from './procs';
 
 export function assertSetupDone(): void {
-  for (const p of [PATHS.node24Exe, PATHS.codeServerEntry, PATHS.pwModule, PATHS.chromium]) {
+  const host = currentHost();
+  for (const p of [host.nodeExe, host.codeServerEntry, PATHS.pwModule, PATHS.chromium]) {
     if (!existsSync(p)) throw new Error(`e2e: ${p} is missing — run \`node test/e2e/setup.mjs\` first`);
   }
 }
@@ -53,19 +55,19 @@ export const QUIET_SETTINGS: Record<string, unknown> = {
 };
 
 function codeServerArgs(dir: RunDir): string[] {
-  return [PATHS.codeServerEntry, '--extensions-dir', dir.extensions, '--user-data-dir', dir.userData];
+  return [currentHost().codeServerEntry, '--extensions-dir', dir.extensions, '--user-data-dir', dir.userData];
 }
 
 /** `code-server --install-extension <vsix>` into the run's extensions dir. */
 export function installVsix(dir: RunDir, vsix: string): void {
   const started = Date.now();
-  const r = spawnSync(PATHS.node24Exe, [...codeServerArgs(dir), '--install-extension', vsix, '--force'], {
+  const r = spawnSync(currentHost().nodeExe, [...codeServerArgs(dir), '--install-extension', vsix, '--force'], {
     env: isolatedEnv(dir),
     encoding: 'utf8',
     timeout: 120_000,
   });
   if (r.status !== 0) throw new Error(`--install-extension ${vsix} failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
-  log(`installed ${vsix} in ${Date.now() - started} ms`);
+  log(`installed ${vsix} into ${hostLabel(currentHost())} in ${Date.now() - started} ms`);
 }
 
 export interface CodeServer {
@@ -77,7 +79,7 @@ export interface CodeServer {
 }
 
 export interface StartOptions {
-  /** `--vscode-option enable-smoke-test-driver`: needed for the `payload` URL parameter (in-host tests). */
+  /** VS Code's smoke-test driver (host.smokeDriverArgs): needed for the `payload` URL parameter (in-host tests). */
   smokeTestDriver?: boolean;
   env?: Record<string, string>;
   locale?: string;
@@ -98,13 +100,14 @@ export async function startCodeServer(dir: RunDir, opts: StartOptions = {}): Pro
     '--ignore-last-opened',
     '--locale', opts.locale ?? 'en',
   ];
-  if (opts.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
+  if (opts.smokeTestDriver) args.push(...currentHost().smokeDriverArgs);
   args.push(dir.workspace);
 
   const logFile = join(dir.logs, 'code-server.log');
   const out = createWriteStream(logFile);
   const started = Date.now();
-  const child = spawnTracked('code-server', PATHS.node24Exe, args, {
+  const host = currentHost();
+  const child = spawnTracked('code-server', host.nodeExe, args, {
     env: isolatedEnv(dir, opts.env ?? {}),
     cwd: dir.root,
   });
@@ -135,7 +138,7 @@ export async function startCodeServer(dir: RunDir, opts: StartOptions = {}): Pro
     if (Date.now() > deadline) throw new Error(`code-server did not answer /healthz within ${opts.timeoutMs ?? 60_000} ms; see ${logFile}`);
     await new Promise((r) => setTimeout(r, 150));
   }
-  log(`code-server up on ${url} in ${Date.now() - started} ms (log: ${logFile})`);
+  log(`${hostLabel(host)} up on ${url} in ${Date.now() - started} ms (log: ${logFile})`);
   const exited = new Promise<void>((r) => (exitInfo !== null ? r() : child.once('exit', () => r())));
   const stop = async (): Promise<void> => {
     if (exitInfo !== null || !child.pid) return;

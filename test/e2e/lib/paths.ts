@@ -1,5 +1,7 @@
-// Paths of the e2e cache. Keep in sync with test/e2e/setup.mjs (which must run without tsx).
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+// Paths of the e2e cache. test/e2e/setup.mjs (which must run without tsx) installs the hosts of
+// its HOSTS table and records them with their paths in the marker .cache/e2e/setup.json; the
+// harness reads them from there, so the versions live in one place.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { sweepStaleRuns } from './procs';
 import { join, resolve } from 'node:path';
@@ -10,13 +12,50 @@ export const RESULTS = join(ROOT, 'test-results', 'e2e');
 
 export const PATHS = {
   marker: join(CACHE, 'setup.json'),
-  node24Exe: join(CACHE, 'node24', 'node_modules', 'node', 'bin', 'node'),
-  node24Bin: join(CACHE, 'node24', 'node_modules', 'node', 'bin'),
-  codeServerEntry: join(CACHE, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
   pwModule: join(CACHE, 'pw', 'node_modules', 'playwright-core'),
   runs: join(CACHE, 'runs'),
   chromium: process.env.QODER_E2E_CHROMIUM || '/usr/bin/chromium',
 };
+
+/** One installed VS Code host (a row of HOSTS in setup.mjs with its paths). */
+export interface Host {
+  vscode: string;
+  codeServer: string;
+  node: string;
+  nodeExe: string;
+  codeServerEntry: string;
+  /** code-server arguments that turn on VS Code's smoke-test driver (the `payload` URL parameter) */
+  smokeDriverArgs: string[];
+}
+
+/** e.g. "code-server 4.104.0 (VS Code 1.104.0, Node 22.23.3)" */
+export const hostLabel = (h: Host): string => `code-server ${h.codeServer} (VS Code ${h.vscode}, Node ${h.node})`;
+
+/** The hosts setup.mjs installed, oldest first. */
+export function installedHosts(): Host[] {
+  if (!existsSync(PATHS.marker)) throw new Error(`e2e: ${PATHS.marker} is missing — run \`node test/e2e/setup.mjs\` first`);
+  const hosts = (JSON.parse(readFileSync(PATHS.marker, 'utf8')) as { hosts?: Host[] }).hosts ?? [];
+  if (hosts.length === 0) throw new Error(`e2e: no host recorded in ${PATHS.marker} — run \`node test/e2e/setup.mjs\``);
+  return hosts;
+}
+
+/**
+ * Installed hosts whose VS Code version starts with `prefix` ("1.104", "1.139.1") or whose
+ * code-server version is `prefix`; all of them without a prefix.
+ */
+export function selectHosts(prefix?: string): Host[] {
+  const all = installedHosts();
+  if (!prefix) return all;
+  const found = all.filter((h) => h.vscode === prefix || h.vscode.startsWith(`${prefix}.`) || h.codeServer === prefix);
+  if (found.length === 0) throw new Error(`e2e: no installed host for VS Code ${prefix} (installed: ${all.map((h) => h.vscode).join(', ')}); run \`node test/e2e/setup.mjs --vscode ${prefix}\``);
+  return found;
+}
+
+/** The host this process runs code-server in: QODER_E2E_VSCODE selects one, else the newest. */
+export function currentHost(): Host {
+  const hosts = selectHosts(process.env.QODER_E2E_VSCODE || undefined);
+  return hosts[hosts.length - 1];
+}
 
 export interface RunDir {
   root: string;

@@ -10,6 +10,16 @@ describe('extension host', () => {
     assert.match(vscode.version, /^\d+\.\d+\.\d+/);
   });
 
+  it('runs in the VS Code version the runner asked for (QODER_E2E_EXPECT_VSCODE)', function () {
+    const expected = process.env.QODER_E2E_EXPECT_VSCODE;
+    // set for every code-server host; a desktop VS Code run (--electron) picks its own version
+    if (!expected) {
+      assert.ok(vscode.env.uiKind === vscode.UIKind.Desktop, 'only desktop runs may leave QODER_E2E_EXPECT_VSCODE unset');
+      return;
+    }
+    assert.equal(vscode.version, expected);
+  });
+
   it(`loads and activates ${EXTENSION_ID}`, async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);

@@ -1,24 +1,29 @@
 // UI-flow runner: a clean code-server with the extension installed from a .vsix, opened in
 // headless Chromium, driven step by step with screenshots under test-results/e2e/ui/.
 //
-//   node --import tsx test/e2e/ui/run.ts                 real extension: ./qoder-deployments.vsix + local API
+//   node --import tsx test/e2e/ui/run.ts                 real extension: ./qoder-deployments.vsix + local API,
+//                                                        in every host of setup.mjs's HOSTS, one after the other
+//   --vscode <version>   only the host whose VS Code version starts so, e.g. --vscode 1.104
+//                        (or QODER_E2E_VSCODE); with --serve the default is the newest host
 //   node --import tsx test/e2e/ui/run.ts --vsix <file>   another .vsix of the real extension
 //   node --import tsx test/e2e/ui/run.ts --fixture       throwaway smoke extension (proves the helpers)
 //   --only <substring>   run only flows whose name contains it
 //   --api-url <url> [--api-token <t>]   use a running local API instead of starting one
 //   --serve              demo: start the local API (40 deployments) and code-server with the .vsix,
-//                        print the URL and the token, wait (Ctrl+C stops everything); `npm run demo`
+//                        print the URL and the token, wait (Ctrl+C stops everything); `npm run demo`,
+//                        `npm run demo -- --vscode 1.104` for the oldest host (installed on first use)
 //   --update-screenshots  also copy the cropped README shots (tree, archive modal en + zh-CN, filter,
 //                        runs) to media/screenshots/
 //                        (or QODER_E2E_UPDATE_SCREENSHOTS=1)
 //   QODER_E2E_HEADED=1   visible browser (needs a display)
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { launchChromium } from '../lib/browser';
 import { installVsix, QUIET_SETTINGS, startCodeServer, writeUserSettings } from '../lib/codeServer';
-import { makeRunDir, RESULTS, ROOT } from '../lib/paths';
+import { currentHost, hostLabel, makeRunDir, RESULTS, ROOT, selectHosts, type Host } from '../lib/paths';
 import { log, onCleanup, runMain } from '../lib/procs';
 import { describeHits, scanForSecrets } from '../lib/tokenScan';
 import { packageFixture } from '../lib/vsix';
@@ -53,12 +58,57 @@ async function startLocalApi(token: string): Promise<LocalApi> {
   return api;
 }
 
+/** Installs the demo's host if needed (setup.mjs, only that host) and selects it for this process. */
+async function prepareDemoHost(): Promise<void> {
+  const { setup, selectHosts: tableHosts } = (await import(pathToFileURL(join(ROOT, 'test', 'e2e', 'setup.mjs')).href)) as {
+    setup: (o: { hosts: unknown[] }) => void;
+    selectHosts: (prefix?: string) => Array<{ codeServer: string }>;
+  };
+  const wanted = tableHosts(argValue('--vscode') ?? process.env.QODER_E2E_VSCODE);
+  const host = wanted[wanted.length - 1];
+  setup({ hosts: [host] });
+  process.env.QODER_E2E_VSCODE = host.codeServer;
+}
+
+/**
+ * Runs this script once per host (child processes, one after the other) and names the host of
+ * each result. Each child prints its own plain `N passed, N failed`.
+ */
+async function runEachHost(hosts: Host[]): Promise<number> {
+  const results: Array<{ host: Host; passed: number; failed: number; code: number }> = [];
+  for (const host of hosts) {
+    console.log(`\n=== UI flows in ${hostLabel(host)} ===`);
+    let tail = '';
+    const code = await new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+        env: { ...process.env, QODER_E2E_VSCODE: host.codeServer },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      child.stdout.on('data', (d: Buffer) => {
+        process.stdout.write(d);
+        tail = (tail + d.toString('utf8')).slice(-4096);
+      });
+      child.once('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0)));
+    });
+    const counts = [...tail.matchAll(/^(\d+) passed, (\d+) failed$/gm)].pop();
+    results.push({ host, passed: Number(counts?.[1] ?? 0), failed: Number(counts?.[2] ?? (code === 0 ? 0 : 1)), code });
+  }
+  console.log('\nUI flows, per host:');
+  for (const r of results) console.log(`  ${hostLabel(r.host)}: ${r.passed} passed, ${r.failed} failed${r.code !== 0 && r.failed === 0 ? ` (exit code ${r.code})` : ''}`);
+  console.log(`${results.reduce((n, r) => n + r.passed, 0)} passed, ${results.reduce((n, r) => n + r.failed, 0)} failed`);
+  return results.every((r) => r.code === 0 && r.passed > 0 && r.failed === 0) ? 0 : 1;
+}
+
 async function main(): Promise<number> {
   const t0 = Date.now();
   const fixture = process.argv.includes('--fixture');
   const serve = process.argv.includes('--serve');
+  if (serve) await prepareDemoHost();
+  else if (!process.env.QODER_E2E_VSCODE) return runEachHost(selectHosts(argValue('--vscode')));
+  const host = currentHost();
+  log(`host: ${hostLabel(host)}`);
   const only = argValue('--only');
-  const shotsDir = join(RESULTS, fixture ? 'ui-smoke' : 'ui');
+  const shotsDir = join(RESULTS, fixture ? 'ui-smoke' : 'ui', `code-server-${host.codeServer}`);
   if (!serve) rmSync(shotsDir, { recursive: true, force: true });
 
   const dir = makeRunDir(serve ? 'demo' : 'ui');
@@ -99,7 +149,7 @@ async function main(): Promise<number> {
       [
         '',
         bar,
-        '  Qoder Deployments demo is running (no Qoder account needed)',
+        `  Qoder Deployments demo is running in ${hostLabel(host)} (no Qoder account needed)`,
         '',
         `  1. Open      ${ctx.workbenchUrl}`,
         ...(ctx.apiToken
@@ -200,7 +250,7 @@ async function main(): Promise<number> {
       console.log(`updated ${join(media, to)}`);
     }
   }
-  console.log(`UI run took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`UI run in ${hostLabel(host)} took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   console.log(`${passed} passed, ${failed} failed`);
   return failed > 0 || passed === 0 ? 1 : 0;
 }

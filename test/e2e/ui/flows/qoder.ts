@@ -480,7 +480,16 @@ export const qoderFlows: Flow[] = [
       // "Load more runs…" fetches the next page
       await clearRequests(ctx);
       await more.click();
-      await waitUntil(async () => (await runRows.count()) > 10, 'more runs after "Load more runs…"', 15_000, async () => `${await runRows.count()} runs`);
+      const rowsNear = async () => {
+        const all = wb.page.locator('.part.sidebar .monaco-list-row');
+        const rows: string[] = [];
+        for (let i = 0; i < Math.min(await all.count(), 40); i++) {
+          const r = all.nth(i);
+          rows.push(`${await r.getAttribute('aria-level')}:${(await r.innerText()).replace(/\s+/g, ' ').slice(0, 40)}`);
+        }
+        return rows.join(' | ');
+      };
+      await waitUntil(async () => (await runRows.count()) > 10, 'more runs after "Load more runs…"', 15_000, async () => `${await runRows.count()} runs; rows: ${await rowsNear()}`);
       const runRequests = (await requests(ctx)).filter((r) => r.method === 'GET' && r.path.endsWith(`/deployments/${d.id}/runs`));
       expect(runRequests.length === 1 && runRequests[0]!.status === 200, `run requests: ${JSON.stringify(runRequests)}`);
       // collapse again

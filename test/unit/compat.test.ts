@@ -1,0 +1,48 @@
+// src/views/compat.ts: run-time fallbacks for VS Code versions between the engine floor (1.104)
+// and the versions where a behaviour was seen to work.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { rowRedrawShowsNewChildren, versionAtLeast } from '../../src/views/compat';
+import { DeploymentStore } from '../../src/model/deploymentStore';
+import { RunStore } from '../../src/model/runStore';
+import { DeploymentsTreeProvider } from '../../src/views/deploymentsTree';
+import type { DeploymentRun, ListPage } from '../../src/api';
+import { fixture, run } from './fixtures';
+
+test('versionAtLeast compares major.minor.patch numerically and treats unreadable versions as new', () => {
+  assert.equal(versionAtLeast('1.104.0', '1.104.0'), true);
+  assert.equal(versionAtLeast('1.104.3', '1.139.0'), false);
+  assert.equal(versionAtLeast('1.139.1', '1.139.0'), true);
+  assert.equal(versionAtLeast('1.99.9', '1.104.0'), false, '99 < 104 as numbers, not as text');
+  assert.equal(versionAtLeast('2.0.0', '1.139.0'), true);
+  assert.equal(versionAtLeast('1.106.3-insider', '1.106.3'), true);
+  assert.equal(versionAtLeast(undefined, '1.139.0'), true);
+  assert.equal(versionAtLeast('dev', '1.139.0'), true);
+});
+
+test('row redraws for run history: from VS Code 1.139 only; 1.104 (Trae) and 1.106 (Qoder IDE) redraw the list', () => {
+  assert.equal(rowRedrawShowsNewChildren('1.104.0'), false);
+  assert.equal(rowRedrawShowsNewChildren('1.106.3'), false);
+  assert.equal(rowRedrawShowsNewChildren('1.139.1'), true);
+});
+
+test('tree: a run-history change redraws the row, or the whole list where row redraws show no new children', async () => {
+  const d = fixture('active');
+  const runs = [run('manual'), run('schedule-failed')];
+  for (const [redrawRow, expected] of [[true, 'row'], [false, 'list']] as const) {
+    const store = new DeploymentStore({ includeArchived: true });
+    store.setSource({ listAll: async () => ({ deployments: [d], invalid: [] }) });
+    await store.refresh();
+    const runStore = new RunStore();
+    runStore.setSource({
+      listRunsPage: async (): Promise<ListPage<DeploymentRun>> => ({ data: runs, first_id: null, last_id: null, has_more: false, next_page: null, invalid: [] }),
+    });
+    const tree = new DeploymentsTreeProvider(store, runStore);
+    tree.childRedraw = redrawRow ? 'row' : 'list';
+    await tree.getChildren();
+    const fired: unknown[] = [];
+    tree.onDidChangeTreeData((e) => fired.push(e));
+    await tree.getChildren(tree.nodeFor(d.id));
+    assert.deepEqual(fired, [expected === 'row' ? tree.nodeFor(d.id) : undefined], `childRedraw=${tree.childRedraw}`);
+  }
+});
