@@ -20,6 +20,13 @@ export function autoRefreshSeconds(): number {
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.max(5, v) : 0;
 }
 
+export type ArchiveConfirmation = 'modal' | 'typeName';
+
+/** How Archive asks: a modal (default) or the name typed. */
+export function archiveConfirmation(): ArchiveConfirmation {
+  return vscode.workspace.getConfiguration(Settings.section).get<string>(Settings.archiveConfirmation) === 'typeName' ? 'typeName' : 'modal';
+}
+
 export async function setApiBaseUrl(url: string): Promise<void> {
   await vscode.workspace.getConfiguration(Settings.section).update(Settings.apiBaseUrl, url, vscode.ConfigurationTarget.Global);
 }

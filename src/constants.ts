@@ -23,6 +23,7 @@ export const Commands = {
   editFilter: 'qoder.editFilter',
   clearFilter: 'qoder.clearFilter',
   switchRegion: 'qoder.switchRegion',
+  retrySignIn: 'qoder.retrySignIn',
 } as const;
 
 export const ContextKeys = {
@@ -31,6 +32,10 @@ export const ContextKeys = {
   showArchived: 'qoder.showArchived',
   filterActive: 'qoder.filterActive',
   filterEmpty: 'qoder.filterEmpty',
+  /** global | china | custom: which host the welcome view names. */
+  region: 'qoder.region',
+  /** Why the last sign-in or load failed (ProblemKind), '' when nothing failed. */
+  problem: 'qoder.problem',
 } as const;
 
 export const Settings = {
@@ -38,6 +43,7 @@ export const Settings = {
   apiBaseUrl: 'apiBaseUrl',
   showArchived: 'showArchived',
   autoRefreshSeconds: 'autoRefreshSeconds',
+  archiveConfirmation: 'archiveConfirmation',
 } as const;
 
 export const Regions = [

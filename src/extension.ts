@@ -22,6 +22,7 @@ import { registerToken } from './commands/token';
 import { registerRefresh } from './commands/refresh';
 import { registerFilter } from './commands/filter';
 import { registerRegion } from './commands/region';
+import { registerRetrySignIn } from './commands/retrySignIn';
 import { FilterState } from './model/filter';
 import { Poller } from './model/poller';
 import { QoderApiError } from './api';
@@ -81,6 +82,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
     ...registerCopyId(services),
     ...registerFilter(services, filter),
     registerRegion(services),
+    registerRetrySignIn(services),
     ...registerShowDetails(services),
     ...registerToken(services),
     ...registerRefresh(services),

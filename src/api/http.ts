@@ -237,7 +237,7 @@ export class HttpClient {
             err = new QoderError('timeout', `${operation} timed out after ${formatSeconds(this.timeoutMs)}.`, operation);
           } else {
             const reason = describeTransportError(e);
-            err = new QoderError('network', this.redact(`${operation} failed: ${reason}`), operation);
+            err = new QoderError('network', this.redact(`${operation} failed: ${reason}`), operation, { host: hostOf(url), code: transportCode(e) });
           }
           this.log({ method, path: logPath, status: undefined, durationMs, requestId: sentId, attempt, error: err.message });
           return { outcome: { kind: 'error', error: err, transport: true }, requests };
@@ -315,12 +315,26 @@ export class HttpClient {
 
 }
 
+/** The system error code of a transport failure (`ENOTFOUND`), on the error or its cause. */
+function transportCode(e: unknown): string | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const code = (e as { code?: unknown }).code;
+  const cause = (e as { cause?: unknown }).cause;
+  const causeCode = cause instanceof Error ? (cause as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : typeof causeCode === 'string' ? causeCode : undefined;
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}
+
 function describeTransportError(e: unknown): string {
   if (e instanceof Error) {
-    const code = (e as { code?: unknown }).code;
-    const cause = (e as { cause?: unknown }).cause;
-    const causeCode = cause instanceof Error ? (cause as { code?: unknown }).code : undefined;
-    const c = typeof code === 'string' ? code : typeof causeCode === 'string' ? causeCode : undefined;
+    const c = transportCode(e);
     return c !== undefined && !e.message.includes(c) ? `${e.message} (${c})` : e.message;
   }
   return String(e);

@@ -4,39 +4,39 @@
 import * as vscode from 'vscode';
 import { isApiError, type Deployment } from '../api';
 import { isArchived } from '../model/deploymentStore';
-import { runTimeText } from '../model/describe';
+import { archiveConfirmation, typedConfirmation, typedMismatch } from '../model/confirm';
+import * as config from '../config';
 import { mayHaveReachedServer } from '../model/errorText';
 import { Commands } from '../constants';
 import { guarded, q, reportFailure, resolveTargets, type Services } from './common';
 
-const MAX_LISTED = 10;
-
 export function confirmationText(targets: Deployment[]): { message: string; detail: string } {
-  const lines: string[] = [];
-  if (targets.length === 1) {
-    const d = targets[0];
-    const next = d.schedule?.upcoming_runs_at ?? [];
-    if (!d.schedule) lines.push(vscode.l10n.t('It is a manual-only deployment: it can no longer be run.'));
-    else if (next.length) {
-      lines.push(vscode.l10n.t('Its scheduled runs stop. These will not happen:'));
-      for (const x of next) lines.push(`  • ${runTimeText(x, d.schedule.timezone, { locale: vscode.env.language })}`);
-    } else lines.push(vscode.l10n.t('Its scheduled runs stop.'));
-    lines.push('');
-    lines.push(vscode.l10n.t('It will be renamed {0}, which frees the name {1} for reuse.', q(`${d.name}_archived_<timestamp>`), q(d.name)));
-  } else {
-    lines.push(vscode.l10n.t('Their scheduled runs stop:'));
-    for (const d of targets.slice(0, MAX_LISTED)) lines.push(`  • ${d.name}`);
-    if (targets.length > MAX_LISTED) lines.push(`  • ${vscode.l10n.t('and {0} more', targets.length - MAX_LISTED)}`);
-    lines.push('');
-    lines.push(vscode.l10n.t('Each will be renamed <name>_archived_<timestamp>, which frees its name for reuse.'));
-  }
-  lines.push(vscode.l10n.t('Archived deployments leave the default list.'));
-  lines.push('');
-  lines.push(vscode.l10n.t('This cannot be undone: the Qoder API has no way to unarchive a deployment.'));
-  const message = targets.length === 1
-    ? vscode.l10n.t('Archive deployment {0}?', q(targets[0].name))
-    : vscode.l10n.t('Archive {0} deployments?', targets.length);
-  return { message, detail: lines.join('\n') };
+  return archiveConfirmation(targets, { locale: vscode.env.language });
+}
+
+/**
+ * Asks before archiving. `modal` (default): VS Code's modal with what will happen; the API has
+ * no way to make Cancel the default button. `typeName`: the user types the deployment's name.
+ * More than one deployment: the modal, then the number typed, whatever the setting.
+ */
+async function confirmArchive(s: Services, targets: Deployment[]): Promise<boolean> {
+  const text = archiveConfirmation(targets, { locale: vscode.env.language });
+  const typed = typedConfirmation(targets);
+  const askTyped = async (): Promise<boolean> => {
+    const answer = await s.ui.showInputBox({
+      title: text.message,
+      prompt: targets.length === 1 ? `${text.summary} ${typed.prompt}` : typed.prompt,
+      placeHolder: typed.placeHolder,
+      ignoreFocusOut: true,
+      validateInput: (v) => typedMismatch(v, typed.expected),
+    });
+    return answer !== undefined && typedMismatch(answer, typed.expected) === undefined;
+  };
+  if (targets.length === 1 && config.archiveConfirmation() === 'typeName') return askTyped();
+  const archiveButton = vscode.l10n.t('Archive');
+  const answer = await s.ui.showWarningMessage(text.message, { modal: true, detail: text.detail }, archiveButton);
+  if (answer !== archiveButton) return false;
+  return targets.length > 1 ? askTyped() : true;
 }
 
 type Outcome =
@@ -69,10 +69,7 @@ export async function archive(s: Services, arg?: unknown, selected?: unknown): P
   })).filter((d) => !isArchived(d) && !s.store.pendingAction(d.id));
   if (!targets.length) return;
 
-  const archiveButton = vscode.l10n.t('Archive');
-  const { message, detail } = confirmationText(targets);
-  const answer = await s.ui.showWarningMessage(message, { modal: true, detail }, archiveButton);
-  if (answer !== archiveButton) return;
+  if (!(await confirmArchive(s, targets))) return;
 
   const outcomes = await Promise.all(targets.map((d) => archiveOne(s, d)));
   const changed = outcomes.some((o) => (o.kind === 'failed' ? mayHaveReachedServer(o.error) : o.kind !== 'busy'));

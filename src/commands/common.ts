@@ -76,6 +76,8 @@ export async function resolveTargets(
   const items = candidates.map((d) => ({ label: d.name, description: `${statusText(d)} · ${scheduleText(d, { locale: vscode.env.language })}`, detail: d.id, deployment: d }));
   if (pick.many) {
     const chosen = await s.ui.showQuickPick(items, { placeHolder: pick.placeHolder, canPickMany: true, matchOnDescription: true, matchOnDetail: true });
+    // Enter with nothing highlighted (the typed text matched nothing): say so, don't just close.
+    if (chosen && !chosen.length) void s.ui.showInformationMessage(vscode.l10n.t('Nothing selected.'), {});
     return chosen ? chosen.map((c) => c.deployment) : [];
   }
   const chosen = await s.ui.showQuickPick(items, { placeHolder: pick.placeHolder, matchOnDescription: true, matchOnDetail: true });

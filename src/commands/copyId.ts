@@ -6,7 +6,7 @@ export async function copyId(s: Services, arg?: unknown): Promise<void> {
   const d = await resolveOne(s, arg, vscode.l10n.t('Select the deployment whose ID to copy'));
   if (!d) return;
   await vscode.env.clipboard.writeText(d.id);
-  s.ui.setStatusBarMessage(vscode.l10n.t('$(check) Copied {0}', d.id), 4000);
+  s.ui.announce(vscode.l10n.t('Copied the ID {0}.', d.id));
 }
 
 /** A curl command for the deployment, with $QODER_PAT where the token goes. */
@@ -19,7 +19,7 @@ export async function copyAsCurl(s: Services, arg?: unknown): Promise<void> {
   const d = await resolveOne(s, arg, vscode.l10n.t('Select the deployment to copy as curl'));
   if (!d) return;
   await vscode.env.clipboard.writeText(curlFor(s.session.apiBaseUrl, d.id));
-  s.ui.setStatusBarMessage(vscode.l10n.t('$(check) Copied a curl command for {0} (set QODER_PAT first)', d.name), 4000);
+  s.ui.announce(vscode.l10n.t('Copied a curl command for {0} (set QODER_PAT first).', d.name));
 }
 
 export function registerCopyId(s: Services): vscode.Disposable[] {

@@ -12,6 +12,7 @@ interface Spec {
   busy: string;
   what: (name: string) => string;
   done: (name: string) => string;
+  doneMany: (count: number) => string;
   conflict: (name: string) => string;
   placeHolder: string;
   none: string;
@@ -24,6 +25,7 @@ function spec(pause: boolean): Spec {
         busy: vscode.l10n.t('Pausing…'),
         what: (n) => vscode.l10n.t('Pausing {0}', q(n)),
         done: (n) => vscode.l10n.t('Paused {0}. Its schedule will not fire until it is resumed.', q(n)),
+        doneMany: (count) => vscode.l10n.t('Paused {0} deployments. Their schedules will not fire until they are resumed.', count),
         conflict: (n) => vscode.l10n.t('{0} is already paused or archived. The list has been refreshed.', q(n)),
         placeHolder: vscode.l10n.t('Select the deployments to pause'),
         none: vscode.l10n.t('There is no active deployment to pause.'),
@@ -33,6 +35,7 @@ function spec(pause: boolean): Spec {
         busy: vscode.l10n.t('Resuming…'),
         what: (n) => vscode.l10n.t('Resuming {0}', q(n)),
         done: (n) => vscode.l10n.t('Resumed {0}.', q(n)),
+        doneMany: (count) => vscode.l10n.t('Resumed {0} deployments.', count),
         conflict: (n) => vscode.l10n.t('{0} is not paused any more. The list has been refreshed.', q(n)),
         placeHolder: vscode.l10n.t('Select the deployments to resume'),
         none: vscode.l10n.t('There is no paused deployment to resume.'),
@@ -43,6 +46,7 @@ export async function setPaused(s: Services, pause: boolean, arg?: unknown, sele
   const sp = spec(pause);
   const targets = await resolveTargets(s, arg, selected, sp.fits, { placeHolder: sp.placeHolder, many: true, none: sp.none });
   let refresh = false;
+  const done: string[] = [];
   await Promise.all(targets.map(async (d) => {
     if (!sp.fits(d)) {
       void s.ui.showInformationMessage(sp.conflict(d.name), {});
@@ -54,7 +58,7 @@ export async function setPaused(s: Services, pause: boolean, arg?: unknown, sele
       const client = s.session.requireClient();
       const after = pause ? await client.pauseDeployment(d.id) : await client.unpauseDeployment(d.id);
       s.store.replace(after);
-      void s.ui.setStatusBarMessage(sp.done(d.name), 5000);
+      done.push(d.name);
     } catch (e) {
       if (isApiError(e, 409)) {
         void s.ui.showInformationMessage(sp.conflict(d.name), {});
@@ -70,6 +74,9 @@ export async function setPaused(s: Services, pause: boolean, arg?: unknown, sele
       s.store.endAction(d.id);
     }
   }));
+  // Announced (a self-closing notification), once for the whole selection.
+  if (done.length === 1) s.ui.announce(sp.done(done[0]));
+  else if (done.length > 1) s.ui.announce(sp.doneMany(done.length));
   if (refresh) await s.store.refresh({ fresh: true });
 }
 

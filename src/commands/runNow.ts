@@ -1,9 +1,11 @@
-// Run Now starts a real agent session, so it asks first (non-modal: it is not destructive).
+// Run Now starts a real agent session, so it asks first, in a modal: a toast could time out
+// or be answered by accident, and it had no Cancel.
 
 import * as vscode from 'vscode';
 import { isApiError } from '../api';
 import { isArchived } from '../model/deploymentStore';
 import { errorTypeText } from '../model/describe';
+import { runConfirmation } from '../model/confirm';
 import { Commands } from '../constants';
 import { guarded, q, reportFailure, resolveOne, type Services } from './common';
 
@@ -15,7 +17,8 @@ export async function runNow(s: Services, arg?: unknown): Promise<void> {
     return;
   }
   const runButton = vscode.l10n.t('Run Now');
-  const answer = await s.ui.showInformationMessage(vscode.l10n.t('Run {0} now? This starts a new agent session.', q(d.name)), {}, runButton);
+  const { message, detail } = runConfirmation(d);
+  const answer = await s.ui.showInformationMessage(message, { modal: true, detail }, runButton);
   if (answer !== runButton) return;
   if (!s.store.beginAction(d.id, vscode.l10n.t('Starting…'))) return;
   try {

@@ -3,19 +3,26 @@
 import * as vscode from 'vscode';
 import { isDeploymentId, isRunId } from '../api';
 import { Commands, DETAILS_SCHEME } from '../constants';
+import { detailsTitle, runTitle, withKeysFirst } from '../model/details';
 import { guarded, resolveOne, type Services } from './common';
 
-export function detailsUri(id: string, runId?: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: runId ? `/${id}/runs/${runId}.json` : `/${id}.json` });
+/**
+ * `qoder-deployment:/<id>/<title>` or `…/<id>/runs/<run id>/<title>`: the last segment is what
+ * the editor tab shows (`nightly-audit · details`), the ids are what the provider reads.
+ */
+export function detailsUri(id: string, runId?: string, name?: string): vscode.Uri {
+  const title = runId ? runTitle(name ?? id, runId) : detailsTitle(name ?? id);
+  return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: runId ? `/${id}/runs/${runId}/${title}` : `/${id}/${title}` });
 }
 
-const pretty = (raw: unknown) => JSON.stringify(raw, null, 2) + '\n';
+/** Pretty JSON with the keys a reader looks for first. */
+const pretty = (raw: unknown) => JSON.stringify(raw && typeof raw === 'object' && !Array.isArray(raw) ? withKeysFirst(raw as Record<string, unknown>) : raw, null, 2) + '\n';
 
 export class DetailsProvider implements vscode.TextDocumentContentProvider {
   constructor(private readonly s: Services) {}
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const [id, runs, runFile] = uri.path.replace(/^\//, '').replace(/\.json$/, '').split('/');
+    const [id, runs, runFile] = uri.path.replace(/^\//, '').split('/');
     if (!isDeploymentId(id)) return pretty({ error: vscode.l10n.t('Not a deployment ID.') });
     if (runs === 'runs') {
       if (!isRunId(runFile)) return pretty({ error: vscode.l10n.t('Not a run ID.') });
@@ -47,18 +54,18 @@ async function openJson(uri: vscode.Uri): Promise<void> {
 
 export async function showDetails(s: Services, arg?: unknown): Promise<void> {
   const d = await resolveOne(s, arg, vscode.l10n.t('Select the deployment to show'));
-  if (d) await openJson(detailsUri(d.id));
+  if (d) await openJson(detailsUri(d.id, undefined, d.name));
 }
 
-export async function showRunDetails(deploymentId: unknown, runId: unknown): Promise<void> {
+export async function showRunDetails(s: Services, deploymentId: unknown, runId: unknown): Promise<void> {
   if (!isDeploymentId(deploymentId) || !isRunId(runId)) throw new Error(vscode.l10n.t('Show Run Details needs a deployment ID and a run ID.'));
-  await openJson(detailsUri(deploymentId, runId));
+  await openJson(detailsUri(deploymentId, runId, s.store.get(deploymentId)?.name));
 }
 
 export function registerShowDetails(s: Services): vscode.Disposable[] {
   return [
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, new DetailsProvider(s)),
     vscode.commands.registerCommand(Commands.showDetails, guarded(s, vscode.l10n.t('Show Deployment Details'), (a?: unknown) => showDetails(s, a))),
-    vscode.commands.registerCommand(Commands.showRunDetails, guarded(s, vscode.l10n.t('Show Run Details'), (d?: unknown, r?: unknown) => showRunDetails(d, r))),
+    vscode.commands.registerCommand(Commands.showRunDetails, guarded(s, vscode.l10n.t('Show Run Details'), (d?: unknown, r?: unknown) => showRunDetails(s, d, r))),
   ];
 }

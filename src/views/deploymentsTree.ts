@@ -6,8 +6,9 @@ import type { Deployment, DeploymentRun } from '../api/types';
 import type { DeploymentStore } from '../model/deploymentStore';
 import type { RunStore } from '../model/runStore';
 import {
-  contextTokens, descriptionText, detailRows, formatTime, kindOf, runOutcomeText, runTriggerText, type DeploymentKind,
+  accessibilityText, contextTokens, descriptionText, detailRows, displayName, formatTime, kindOf, runOutcomeText, runTriggerText, sortDeployments, type DeploymentKind,
 } from '../model/describe';
+import type { DetailRow } from '../model/describe';
 import { failureText } from '../model/errorText';
 import { matchesFilter, type FilterState } from '../model/filter';
 import { Commands } from '../constants';
@@ -33,40 +34,49 @@ export type Node = DeploymentNode | RunNode | LoadMoreNode | InfoNode;
 export function deploymentIcon(kind: DeploymentKind): vscode.ThemeIcon {
   switch (kind) {
     case 'active': return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
-    case 'paused': return new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('charts.yellow'));
+    // Paused is a calm blue, needs attention the warning colour: dark themes drew both yellow.
+    case 'paused': return new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('charts.blue'));
     case 'attention': return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
     case 'archived': return new vscode.ThemeIcon('archive', new vscode.ThemeColor('disabledForeground'));
   }
 }
 
-export function deploymentTooltip(d: Deployment): vscode.MarkdownString {
+export function deploymentTooltip(d: Deployment, latest?: DeploymentRun): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
   md.supportHtml = false;
   md.appendMarkdown('**');
   md.appendText(d.name);
   md.appendMarkdown('**\n\n');
+  const rows = detailRows(d, { locale: vscode.env.language }, latest);
+  // The problem and the last run come before the description: they are what the user needs.
+  const firstRows = rows.filter((r) => r.first);
+  const restRows = rows.filter((r) => !r.first);
+  for (const row of firstRows) appendRow(md, row);
   if (d.description) {
+    md.appendMarkdown('\n');
     md.appendText(d.description);
     md.appendMarkdown('\n\n');
   }
-  for (const row of detailRows(d, { locale: vscode.env.language })) {
-    md.appendMarkdown('**');
-    md.appendText(row.label);
-    md.appendMarkdown(':** ');
-    if (row.list) {
-      for (const v of row.list) {
-        md.appendMarkdown('\n- ');
-        md.appendText(v);
-      }
-      md.appendMarkdown('\n\n');
-      continue;
-    }
-    if (row.code) md.appendMarkdown('`' + row.value.replace(/[`\\\n]/g, '') + '`');
-    else md.appendText(row.value);
-    md.appendMarkdown('  \n');
-  }
+  for (const row of restRows) appendRow(md, row);
   return md;
+}
+
+function appendRow(md: vscode.MarkdownString, row: DetailRow): void {
+  md.appendMarkdown('**');
+  md.appendText(row.label);
+  md.appendMarkdown(':** ');
+  if (row.list) {
+    for (const v of row.list) {
+      md.appendMarkdown('\n- ');
+      md.appendText(v);
+    }
+    md.appendMarkdown('\n\n');
+    return;
+  }
+  if (row.code) md.appendMarkdown('`' + row.value.replace(/[`\\\n]/g, '') + '`');
+  else md.appendText(row.value);
+  md.appendMarkdown('  \n');
 }
 
 export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
@@ -104,10 +114,17 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
     return n;
   }
 
-  /** The deployments the view shows: the store's list through the filter. */
+  private sorted: { from: readonly Deployment[]; list: readonly Deployment[] } | undefined;
+
+  /**
+   * The deployments the view shows, in its order (needs attention first, then newest first,
+   * archived last), through the filter. The sort is kept until the store's list changes.
+   */
   visibleDeployments(): readonly Deployment[] {
+    if (this.sorted?.from !== this.store.deployments) this.sorted = { from: this.store.deployments, list: sortDeployments(this.store.deployments) };
+    const list = this.sorted.list;
     const f = this.filter?.active ? this.filter.current : undefined;
-    return f ? this.store.deployments.filter((d) => matchesFilter(d, f)) : this.store.deployments;
+    return f ? list.filter((d) => matchesFilter(d, f)) : list;
   }
 
   getChildren(element?: Node): Node[] | Promise<Node[]> {
@@ -156,21 +173,21 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
 
   private deploymentItem(node: DeploymentNode): vscode.TreeItem {
     const d = this.store.get(node.id);
-    const item = new vscode.TreeItem(d?.name ?? node.id, vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(d ? displayName(d) : node.id, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = node.id;
     if (!d) return item;
     const pending = this.store.pendingAction(d.id);
     item.description = descriptionText(d, pending, { locale: vscode.env.language });
     item.iconPath = pending ? new vscode.ThemeIcon('loading~spin') : deploymentIcon(kindOf(d));
     item.contextValue = pending ? 'deployment busy' : contextTokens(d);
-    item.accessibilityInformation = { label: `${d.name}, ${item.description}` };
+    item.accessibilityInformation = { label: accessibilityText(d, pending, { locale: vscode.env.language }) };
     return item;
   }
 
   resolveTreeItem(item: vscode.TreeItem, element: Node): vscode.TreeItem {
     if (element instanceof DeploymentNode && !item.tooltip) {
       const d = this.store.get(element.id);
-      if (d) item.tooltip = deploymentTooltip(d);
+      if (d) item.tooltip = deploymentTooltip(d, this.runs.get(d.id)?.runs[0]);
     }
     return item;
   }

@@ -128,15 +128,20 @@ test('archive: a server error shows the message and request id, and keeps the li
   assert.equal(archivePosts().length, 1, 'a POST is not retried on 500');
 });
 
-test('archive: with several selected, one modal lists them all and each gets one POST', async () => {
+test('archive: with several selected, one modal lists them all, the number is typed, and each gets one POST', async () => {
   const targets = store().deployments.filter((d) => !d.archived_at).slice(0, 3);
   fake.answers.push('Archive');
+  fake.inputAnswers.push('3');
   const nodes = targets.map((d) => nodeOf(d.id));
   await cmd('qoder.archiveDeployment', nodes[0], nodes);
   const modals = fake.shown.filter((s) => s.kind === 'warning' && s.options?.modal);
   assert.equal(modals.length, 1);
   assert.match(modals[0].message, /Archive 3 deployments\?/);
   for (const d of targets) assert.ok(modals[0].options.detail.includes(d.name));
+  const typed = fake.inputOptions.at(-1);
+  assert.match(typed.prompt, /Type 3, the number of deployments/);
+  assert.equal(typed.validateInput('2'), 'That does not match “3”. Nothing has been archived.');
+  assert.equal(typed.validateInput('3'), undefined);
   assert.equal(archivePosts().length, 3);
   assert.deepEqual(new Set(archivePosts().map((r) => r.path.split('/').at(-2))), new Set(targets.map((d) => d.id)));
 });

@@ -102,7 +102,7 @@ test('run details open the run as JSON', async () => {
   const item = ext!.hooks.tree.getTreeItem(children[0]);
   assert.equal(item.command?.command, 'qoder.showRunDetails');
   await cmd('qoder.showRunDetails', ...(item.command!.arguments ?? []));
-  const text = await fake.providers.get('qoder-deployment').provideTextDocumentContent({ path: `/${d.id}/runs/${r.id}.json` });
+  const text = await fake.providers.get('qoder-deployment').provideTextDocumentContent({ path: `/${d.id}/runs/${r.id}/${d.name} · run ${r.id}` });
   assert.equal(JSON.parse(text).id, r.id);
 });
 

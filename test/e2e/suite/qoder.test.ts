@@ -279,7 +279,7 @@ const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     assert.match(String(item.description), /^paused/);
     assert.match(String(item.contextValue), /\bresumable\b/);
     assert.doesNotMatch(String(item.contextValue), /\bpausable\b/);
-    assert.ok(ui.of('status').some((c) => c.message.startsWith('Paused') && c.message.includes(d.name as string)));
+    assert.ok(ui.of('announce').some((c) => c.message.startsWith('Paused') && c.message.includes(d.name as string)));
 
     await vscode.commands.executeCommand(C.unpause, node(id));
     assert.equal(requestsTo(api(), 'POST', new RegExp(`/deployments/${id}/unpause$`))[0]?.status, 200);
