@@ -38,6 +38,28 @@ const builtinShims = {
   },
 };
 
+/**
+ * croner (next cron runs) is needed only once a deployment document is open, so it ships as
+ * its own file, dist/croner.js, required on first use instead of weighing on every activation.
+ */
+const cronerApart = {
+  name: 'croner-apart',
+  setup(build) {
+    build.onResolve({ filter: /^croner$/ }, () => ({ path: './croner.js', external: true }));
+  },
+};
+
+const cronerOptions = {
+  entryPoints: [require.resolve('croner')],
+  bundle: true,
+  outfile: 'dist/croner.js',
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: production,
+  logLevel: 'info',
+};
+
 const options = {
   entryPoints: ['src/extension.ts'],
   bundle: true,
@@ -51,13 +73,14 @@ const options = {
   metafile: true,
   logLevel: 'info',
   define: { 'process.env.QODER_EXTENSION_VERSION': JSON.stringify(require('./package.json').version) },
-  plugins: [useBuiltinWebStreams, builtinShims],
+  plugins: [useBuiltinWebStreams, builtinShims, cronerApart],
 };
 
 if (watch) {
   const ctx = await esbuild.context(options);
+  await esbuild.build(cronerOptions);
   await ctx.watch();
 } else {
-  const result = await esbuild.build(options);
+  const [result] = await Promise.all([esbuild.build(options), esbuild.build(cronerOptions)]);
   writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
 }

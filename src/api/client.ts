@@ -3,8 +3,28 @@
 // parse.ts, and everything about transport lives in http.ts.
 
 import { QoderError } from './errors';
-import { HttpClient, defaultUserAgent, type HttpClientOptions, type HttpRequest } from './http';
+import { HttpClient, defaultUserAgent, type HttpClientOptions, type HttpRequest, type HttpResult } from './http';
 import { baseUrlString, isDeploymentId, isRunId, parseDeployment, parseListPage, parseRun, validateBaseUrl } from './parse';
+import {
+  agentPath,
+  checkEventId,
+  environmentPath,
+  parseAgent,
+  parseCancelAck,
+  parseEnvironment,
+  parseSession,
+  parseSessionEvent,
+  sessionPath,
+  type Agent,
+  type CancelAck,
+  type Environment,
+  type Session,
+  type SessionEvent,
+  type SessionEventsFilter,
+} from './sessions';
+import { streamEvents, type StreamSessionOptions } from './sessionStream';
+import { defaultSleep } from './retry';
+import type { DeploymentCreateBody, DeploymentPatch } from './editTypes';
 import type {
   Deployment,
   DeploymentListFilter,
@@ -48,6 +68,13 @@ function deploymentPath(id: unknown): string {
   return `/deployments/${encodeURIComponent(id as string)}`;
 }
 
+function checkBody<T>(body: T): T {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new QoderError('config', 'The request body must be a JSON object; nothing was sent.');
+  }
+  return body;
+}
+
 function runPath(deploymentId: unknown, runId: unknown): string {
   const base = deploymentPath(deploymentId);
   if (!isRunId(runId)) {
@@ -60,6 +87,7 @@ export class QoderClient {
   readonly baseUrl: string;
   private readonly http: HttpClient;
   private readonly minPageIntervalMs: number;
+  private readonly streamTiming: { sleep?: (ms: number, signal?: AbortSignal) => Promise<void>; random?: () => number };
 
   constructor(opts: QoderClientOptions) {
     if (typeof opts?.token !== 'string' || opts.token.trim() === '') {
@@ -70,6 +98,7 @@ export class QoderClient {
     }
     this.baseUrl = baseUrlString(validateBaseUrl(opts.baseUrl));
     this.minPageIntervalMs = Math.max(0, opts.minPageIntervalMs ?? 0);
+    this.streamTiming = { sleep: opts.sleep, random: opts.random };
     this.http = new HttpClient({
       baseUrl: this.baseUrl,
       token: opts.token,
@@ -120,6 +149,20 @@ export class QoderClient {
     return this.one({ method: 'GET', path, signal: opts?.signal }, parseDeployment);
   }
 
+  /** `POST /deployments` → the new Deployment (any 2xx). The body is sent as given; the server validates it. */
+  async createDeployment(body: DeploymentCreateBody, opts?: RequestOptions): Promise<Deployment> {
+    return this.one({ method: 'POST', path: '/deployments', body: checkBody(body), signal: opts?.signal }, parseDeployment);
+  }
+
+  /**
+   * `POST /deployments/{id}` with a merge-patch (only the fields to change; `metadata` keys
+   * set to null are deleted) → the updated Deployment.
+   */
+  async updateDeployment(id: string, patch: DeploymentPatch, opts?: RequestOptions): Promise<Deployment> {
+    const path = deploymentPath(id);
+    return this.one({ method: 'POST', path, body: checkBody(patch), signal: opts?.signal }, parseDeployment);
+  }
+
   async archiveDeployment(id: string, opts?: RequestOptions): Promise<Deployment> {
     return this.action(id, 'archive', opts);
   }
@@ -163,6 +206,83 @@ export class QoderClient {
   }
 
   // -------------------------------------------------------------------------------------
+  // Sessions, agents, environments (sessions-api.md)
+
+  async getSession(id: string, opts?: RequestOptions): Promise<Session> {
+    const path = sessionPath(id);
+    return this.one({ method: 'GET', path, signal: opts?.signal }, parseSession);
+  }
+
+  /** Walk `GET /sessions/{id}/events` oldest first (limit 100 unless given), optionally after an event. */
+  async *listSessionEvents(id: string, filter?: SessionEventsFilter, opts?: RequestOptions): AsyncIterableIterator<ListPage<SessionEvent>> {
+    const path = `${sessionPath(id)}/events`;
+    const query = new URLSearchParams();
+    query.set('limit', String(checkLimit(filter?.limit, WALK_PAGE_SIZE)));
+    if (filter?.after_id === undefined) {
+      yield* this.walk(path, query, undefined, parseSessionEvent, opts);
+      return;
+    }
+    // after_id and page are mutually exclusive (§6): the first page uses after_id, the rest page.
+    const first = new URLSearchParams(query);
+    first.set('after_id', checkEventId(filter.after_id, 'after_id'));
+    const page = await this.one({ method: 'GET', path, query: first, signal: opts?.signal }, (json) => parseListPage(json, parseSessionEvent));
+    yield page;
+    if (!page.has_more) return;
+    if (page.next_page !== null && page.next_page !== '') {
+      await this.http.pause(this.minPageIntervalMs, `GET ${path}`, opts?.signal);
+      yield* this.walk(path, query, page.next_page, parseSessionEvent, opts);
+    } else if (page.last_id !== null && page.last_id !== filter.after_id) {
+      await this.http.pause(this.minPageIntervalMs, `GET ${path}`, opts?.signal);
+      yield* this.listSessionEvents(id, { ...filter, after_id: page.last_id }, opts);
+    } else {
+      throw new QoderError('invalid_response', `GET ${path}: the server said has_more=true but sent no cursor; cannot continue the list.`, `GET ${path}`);
+    }
+  }
+
+  /** `POST /sessions/{id}/cancel`: 202 when a running turn is being cancelled, 200 no-op when idle. */
+  async cancelSession(id: string, opts?: RequestOptions): Promise<CancelAck> {
+    const path = `${sessionPath(id)}/cancel`;
+    const res = await this.http.request({ method: 'POST', path, body: {}, signal: opts?.signal });
+    return this.parsed(res, (json) => parseCancelAck(json, res.status));
+  }
+
+  /** `GET /agents/{id}[?version=N]`: without a version, the current one. */
+  async getAgent(id: string, version?: number, opts?: RequestOptions): Promise<Agent> {
+    const path = agentPath(id);
+    let query: URLSearchParams | undefined;
+    if (version !== undefined) {
+      if (!Number.isInteger(version) || version < 1) throw new QoderError('config', `Agent version must be a positive integer, got ${String(version)}; nothing was sent.`);
+      query = new URLSearchParams({ version: String(version) });
+    }
+    return this.one({ method: 'GET', path, query, signal: opts?.signal }, parseAgent);
+  }
+
+  async getEnvironment(id: string, opts?: RequestOptions): Promise<Environment> {
+    const path = environmentPath(id);
+    return this.one({ method: 'GET', path, signal: opts?.signal }, parseEnvironment);
+  }
+
+  /**
+   * Live events of a session over SSE (see sessionStream.ts). The token goes only to the
+   * configured origin: the stream is opened on the base URL and never follows a redirect.
+   */
+  streamSessionEvents(id: string, opts: StreamSessionOptions & { sleep?: (ms: number, signal?: AbortSignal) => Promise<void>; random?: () => number } = {}): AsyncGenerator<SessionEvent, void, undefined> {
+    const path = `${sessionPath(id)}/events/stream`;
+    if (opts.lastEventId !== undefined) checkEventId(opts.lastEventId, 'Last-Event-ID');
+    return streamEvents(
+      {
+        open: (lastEventId, signal) => this.http.openStream({ path, lastEventId, signal }),
+        history: (signal) => this.listSessionEvents(id, undefined, { signal }),
+        sleep: opts.sleep ?? this.streamTiming.sleep ?? defaultSleep,
+        random: opts.random ?? this.streamTiming.random ?? Math.random,
+        now: Date.now,
+        redact: (text) => this.http.redact(text),
+      },
+      opts,
+    );
+  }
+
+  // -------------------------------------------------------------------------------------
   // internals
 
   private async action(id: string, verb: 'archive' | 'pause' | 'unpause', opts?: RequestOptions): Promise<Deployment> {
@@ -198,6 +318,10 @@ export class QoderClient {
   private async one<T>(req: HttpRequest, parse: (json: unknown) => T, stats?: { requests: number }): Promise<T> {
     const res = await this.http.request(req);
     if (stats) stats.requests += res.requests;
+    return this.parsed(res, parse);
+  }
+
+  private parsed<T>(res: HttpResult, parse: (json: unknown) => T): T {
     try {
       return parse(res.json);
     } catch (e) {

@@ -61,6 +61,14 @@ export interface HttpResult {
   operation: string;
 }
 
+/** An open SSE response: read `body`, call `close()` to end the connection. */
+export interface OpenStream {
+  status: number;
+  requestId: string;
+  body: AsyncIterable<Uint8Array | string>;
+  close(): void;
+}
+
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_RETRIES = 2;
 const MAX_REDIRECTS = 3;
@@ -296,6 +304,80 @@ export class HttpClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Open an SSE response (`Accept: text/event-stream`): one attempt, no retry and no redirect
+   * (a 3xx is an error, so the token never follows one), `timeoutMs` for the headers only.
+   * Resolves with the open body; non-2xx answers become QoderApiError like `request`.
+   */
+  async openStream(req: { path: string; query?: URLSearchParams; lastEventId?: string; signal: AbortSignal }): Promise<OpenStream> {
+    const operation = `GET ${req.path}`;
+    const query = req.query?.toString() ?? '';
+    const url = `${this.baseUrl}${req.path}${query ? `?${query}` : ''}`;
+    const sentId = randomUUID();
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${this.token}`,
+      Accept: 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      'User-Agent': this.userAgent,
+      'x-request-id': sentId,
+    };
+    if (req.lastEventId !== undefined) headers['Last-Event-ID'] = req.lastEventId;
+    const connection = new AbortController();
+    const signal = AbortSignal.any([req.signal, connection.signal]);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      connection.abort(new Error('timeout'));
+    }, this.timeoutMs);
+    const started = this.now();
+    let res: ResponseLike;
+    try {
+      res = await raceSignal(Promise.resolve().then(() => this.fetchImpl(url, { method: 'GET', headers, redirect: 'manual', signal })), signal);
+    } catch (e) {
+      clearTimeout(timer);
+      const durationMs = this.now() - started;
+      if (req.signal.aborted) throw this.abortedError(operation);
+      const err = timedOut
+        ? new QoderError('timeout', `${operation} timed out after ${formatSeconds(this.timeoutMs)}.`, operation)
+        : new QoderError('network', this.redact(`${operation} failed: ${describeTransportError(e)}`), operation);
+      this.log({ method: 'GET', path: req.path, status: undefined, durationMs, requestId: sentId, attempt: 1, error: err.message });
+      throw err;
+    }
+    clearTimeout(timer);
+    const durationMs = this.now() - started;
+    const requestId = header(res, 'x-request-id') ?? sentId;
+    const fail = async (err: QoderError): Promise<never> => {
+      this.log({ method: 'GET', path: req.path, status: res.status, durationMs, requestId, attempt: 1, error: err.message });
+      connection.abort();
+      throw err;
+    };
+    if (res.status >= 300 && res.status < 400) {
+      return fail(new QoderApiError({
+        status: res.status,
+        type: 'redirect_refused',
+        message: this.redact(`${operation}: the API answered the event stream with a redirect (HTTP ${res.status}); it was not followed, so the token stays with the configured API.`),
+        requestId: this.redact(requestId),
+        operation,
+      }));
+    }
+    if (res.status < 200 || res.status >= 300) {
+      let text = '';
+      try {
+        text = await raceSignal(Promise.resolve().then(() => res.text()), signal);
+      } catch {
+        text = '';
+      }
+      return fail(this.apiError(res, text, operation, requestId));
+    }
+    const type = header(res, 'content-type') ?? '';
+    const body = res.body as AsyncIterable<Uint8Array | string> | undefined;
+    if (!/^text\/event-stream\b/i.test(type.trim()) || body === undefined || body === null || typeof body[Symbol.asyncIterator] !== 'function') {
+      return fail(new QoderError('invalid_response', this.redact(`${operation}: HTTP ${res.status} is not an event stream (content-type "${type.slice(0, 60)}").`), operation, { requestId: this.redact(requestId) }));
+    }
+    this.log({ method: 'GET', path: req.path, status: res.status, durationMs, requestId, attempt: 1 });
+    return { status: res.status, requestId, body, close: () => connection.abort() };
   }
 
   private relativePath(u: URL): string {

@@ -2,6 +2,7 @@
 
 export * from './types';
 export * from './errors';
+export * from './editTypes';
 export { redact } from './redact';
 export { parseRetryAfterMs, backoffMs, defaultSleep } from './retry';
 export { nodeFetch, type FetchLike, type FetchInit, type ResponseLike, type HeadersLike } from './transport';
@@ -15,6 +16,7 @@ export {
   type HttpClientOptions,
   type HttpRequest,
   type HttpResult,
+  type OpenStream,
 } from './http';
 export {
   parseDeployment,
@@ -26,3 +28,5 @@ export {
   baseUrlString,
 } from './parse';
 export { QoderClient, WALK_PAGE_SIZE, RUNS_PAGE_SIZE, type QoderClientOptions } from './client';
+export * from './sessions';
+export { streamEvents, streamBackoffMs, frameToEvent, type StreamState, type StreamSessionOptions, type StreamDeps } from './sessionStream';

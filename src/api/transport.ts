@@ -11,6 +11,8 @@ export interface ResponseLike {
   statusText?: string;
   headers: HeadersLike;
   text(): Promise<string>;
+  /** The body as a byte stream (node-fetch: a Readable); only the SSE stream reads it. */
+  body?: unknown;
 }
 
 export interface FetchInit {

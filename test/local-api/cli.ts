@@ -6,7 +6,7 @@
 import { startLocalApi, type FaultSpec, type LocalApiOptions } from './server';
 import { validateFault } from './faults';
 
-const USAGE = `usage: cli.ts [--port N] [--token T] [--seed N] [--fault JSON]... [--limit-mode reject|cap] [--account TOKEN:SEED]... [--verbose] [--quiet]`;
+const USAGE = `usage: cli.ts [--port N] [--token T] [--seed N] [--fault JSON]... [--limit-mode reject|cap] [--account TOKEN:SEED]... [--live-session-ms N] [--heartbeat-ms N] [--verbose] [--quiet]`;
 
 function fail(msg: string): never {
   process.stderr.write(`${msg}\n${USAGE}\n`);
@@ -67,6 +67,12 @@ function parseArgs(argv: string[]): LocalApiOptions {
         accounts.push({ token, seed: int(seed) });
         break;
       }
+      case '--live-session-ms':
+        opts.liveSessionMs = int(next());
+        break;
+      case '--heartbeat-ms':
+        opts.heartbeatMs = int(next());
+        break;
       case '--verbose':
         opts.verbose = true;
         break;

@@ -9,9 +9,11 @@ import { errorTypeForStatus, FaultQueue, validateFault, type FaultKind, type Fau
 import type { DepRecord, RunRec } from './model';
 import { AccountStore, type DeploymentQuery, type PageQuery, type PageResult, type RunQuery } from './store';
 import { ApiError, invalid, isPlainObject, notFound, parseIso } from './util';
+import { agentJson, environmentJson, parseAgentVersion, SessionHub, type StreamFault } from './sessions';
 
 export type { FaultSpec, FaultKind } from './faults';
 export type { AccountStore, AddInput } from './store';
+export type { StreamFault, SessionHub } from './sessions';
 
 export interface LocalApiOptions {
   /** 0 (default) = a free port. */
@@ -34,6 +36,10 @@ export interface LocalApiOptions {
   verbose?: boolean;
   /** Pre-compute upcoming runs and the JSON of every deployment before listening (off by default). */
   warm?: boolean;
+  /** How long a live session (started by POST /deployments/{id}/run) takes, first to last event. Default 20 000 ms. */
+  liveSessionMs?: number;
+  /** Heartbeat comment interval on event streams. Default 15 000 ms. */
+  heartbeatMs?: number;
 }
 
 export interface RecordedRequest {
@@ -77,6 +83,10 @@ export interface LocalApi {
   revoke(token: string): void;
   /** Pre-computes upcoming runs / JSON of every deployment of every account (e.g. before a benchmark). */
   warm(): void;
+  /** Sessions of an account (default account when no token). */
+  sessions(token?: string): SessionHub;
+  /** The next stream connection (any session, any account) gets this fault; queued in order. */
+  injectStreamFault(f: StreamFault): void;
 }
 
 export const BASE_PATH = '/api/v1/cloud';
@@ -135,6 +145,15 @@ function matchRoute(method: string, rel: string): Route | null {
     }
     return null;
   }
+  if (a === 'sessions' && b !== undefined) {
+    if (seg.length === 2 && method === 'GET') return { name: 'session', template: 'GET /sessions/:id', id: b };
+    if (seg.length === 3 && method === 'GET' && c === 'events') return { name: 'sessionEvents', template: 'GET /sessions/:id/events', id: b };
+    if (seg.length === 3 && method === 'POST' && c === 'cancel') return { name: 'sessionCancel', template: 'POST /sessions/:id/cancel', id: b };
+    if (seg.length === 4 && method === 'GET' && c === 'events' && d === 'stream') return { name: 'sessionStream', template: 'GET /sessions/:id/events/stream', id: b };
+    return null;
+  }
+  if (seg.length === 2 && method === 'GET' && a === 'agents' && b !== undefined) return { name: 'agent', template: 'GET /agents/:id', id: b };
+  if (seg.length === 2 && method === 'GET' && a === 'environments' && b !== undefined) return { name: 'environment', template: 'GET /environments/:id', id: b };
   if (a === 'deployment_runs' && method === 'GET') {
     if (seg.length === 1) return { name: 'allRuns', template: 'GET /deployment_runs' };
     if (seg.length === 2) return { name: 'globalRun', template: 'GET /deployment_runs/:run_id', runId: b as string };
@@ -142,7 +161,7 @@ function matchRoute(method: string, rel: string): Route | null {
   return null;
 }
 
-const LIST_ROUTES = new Set(['list', 'search', 'runs', 'allRuns']);
+const LIST_ROUTES = new Set(['list', 'search', 'runs', 'allRuns', 'sessionEvents']);
 
 function envelope(requestId: string, type: string, message: string, param?: string): string {
   const error: Record<string, string> = { type, message };
@@ -253,6 +272,16 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
   const sockets = new Set<Socket>();
   const searchInFlight = new Map<string, number>();
   const lifetime = new AbortController();
+  const hubs = new Map<AccountStore, SessionHub>();
+  const hubOf = (store: AccountStore): SessionHub => {
+    let hub = hubs.get(store);
+    if (!hub) {
+      hub = new SessionHub(store, { now, liveSessionMs: options.liveSessionMs, heartbeatMs: options.heartbeatMs });
+      hubs.set(store, hub);
+    }
+    return hub;
+  };
+  const streamFaults: StreamFault[] = [];
 
   const warn = (msg: string): void => {
     if (!quiet) process.stderr.write(`[local-api] ${msg}\n`);
@@ -370,7 +399,11 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
           return ok(store.runJson(run));
         }
         if (body !== undefined && !isPlainObject(body)) throw invalid('Request body must be a JSON object.');
-        return ok(store.runJson(store.runRecord(route.id as string)));
+        {
+          const run = store.runRecord(route.id as string);
+          hubOf(store).onRun(store.mustRecord(route.id as string), run);
+          return ok(store.runJson(run));
+        }
       case 'runs': {
         const dep = store.mustRecord(route.id as string);
         const limit = parseLimit(qget('limit'), limitMode);
@@ -402,6 +435,24 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
           lte: parseTime(qget('created_at[lte]'), 'created_at[lte]'),
         };
         return ok(runPage(store, store.queryRuns(null, q)));
+      }
+      case 'session':
+        return ok(hubOf(store).sessionJson(route.id as string));
+      case 'sessionEvents':
+        return ok(hubOf(store).eventsPage(route.id as string, query));
+      case 'sessionCancel': {
+        const [status, json] = hubOf(store).cancel(route.id as string);
+        return { status, body: json };
+      }
+      case 'agent': {
+        const json = agentJson(route.id as string, parseAgentVersion(query.get('version')));
+        if (!json) throw notFound(`Agent ${route.id}${query.has('version') ? ` version ${query.get('version')}` : ''} not found.`);
+        return ok(JSON.stringify(json));
+      }
+      case 'environment': {
+        const json = environmentJson(route.id as string);
+        if (!json) throw notFound(`Environment ${route.id} not found.`);
+        return ok(JSON.stringify(json));
       }
       case 'globalRun': {
         const run = store.findRun(route.runId as string, null);
@@ -507,7 +558,10 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
         case 'POST /__local/reset': {
           const n = isPlainObject(body) && typeof body.seed === 'number' ? body.seed : undefined;
           if (n !== undefined && (!Number.isInteger(n) || n < 0)) return bad(400, 'invalid_request_error', 'seed must be a non-negative integer.');
-          for (const [t, store] of accounts) store.reseed(t === token && n !== undefined ? n : accountSeeds.get(t));
+          for (const [t, store] of accounts) {
+            store.reseed(t === token && n !== undefined ? n : accountSeeds.get(t));
+            hubs.get(store)?.reset();
+          }
           if (n !== undefined) accountSeeds.set(token, n);
           revoked.clear();
           return reply(200, { ok: true, seed: accountSeeds.get(token) });
@@ -517,6 +571,21 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
           if (!store) return bad(404, 'not_found_error', 'Unknown token.');
           const nowMs = now().getTime();
           return send(req, res, null, { status: 200, body: `[${store.records().map((d) => store.json(d, nowMs)).join(',')}]` }, Date.now());
+        }
+        case 'POST /__local/stream-faults': {
+          const list = (Array.isArray(body) ? body : [body]) as StreamFault[];
+          for (const f of list) {
+            if (!isPlainObject(f) || !['drop', 'stall', 'malformed'].includes(f.kind as string)) return bad(400, 'invalid_request_error', 'stream fault kind must be drop, stall or malformed.');
+            streamFaults.push(f);
+          }
+          return reply(200, { streamFaults });
+        }
+        case 'POST /__local/sessions/speed': {
+          const ms = isPlainObject(body) ? body.liveSessionMs : undefined;
+          if (typeof ms !== 'number' || !(ms >= 0)) return bad(400, 'invalid_request_error', 'Body must be {"liveSessionMs": <ms>}.');
+          for (const hub of hubs.values()) hub.liveSessionMs = ms;
+          options.liveSessionMs = ms;
+          return reply(200, { liveSessionMs: ms });
         }
         case 'POST /__local/revoke': {
           const t = isPlainObject(body) ? body.token : undefined;
@@ -600,7 +669,24 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
       res.once('close', () => searchInFlight.set(t, Math.max(0, (searchInFlight.get(t) ?? 1) - 1)));
     }
 
+    const wantsStream = route?.name === 'sessionStream' || (route?.name === 'sessionEvents' && /text\/event-stream/i.test(String(req.headers.accept ?? '')));
     const fault = inApi ? faults.take(method, template, rel, query) : null;
+    if (wantsStream && !fault && route) {
+      const store = authenticate(req);
+      rec.authorized = store !== null;
+      if (!store) return send(req, res, rec, { status: 401, body: envelope(requestId, 'authentication_error', 'Invalid API key or token.') }, started);
+      try {
+        const hub = hubOf(store);
+        const sf = streamFaults.shift();
+        if (sf) hub.injectStreamFault(sf);
+        hub.stream(route.id as string, req, res);
+        rec.status = 200;
+      } catch (e) {
+        if (e instanceof ApiError) return send(req, res, rec, { status: e.status, body: envelope(requestId, e.type, e.message, e.param) }, started);
+        throw e;
+      }
+      return;
+    }
     const normal = (): Reply => {
       if (!inApi) return { status: 404, body: envelope(requestId, 'not_found_error', `Unknown route: ${method} ${path}`) };
       if (tooLarge) return { status: 400, body: envelope(requestId, 'invalid_request_error', 'Request body must be valid JSON.') };
@@ -695,6 +781,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
       if (!closing) {
         closing = new Promise<void>((resolve) => {
           lifetime.abort();
+          for (const hub of hubs.values()) hub.close();
           server.close(() => resolve());
           for (const s of sockets) s.destroy();
           sockets.clear();
@@ -719,6 +806,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     },
     reseed(n: number): void {
       accounts.get(token)!.reseed(n);
+      hubs.get(accounts.get(token)!)?.reset();
       accountSeeds.set(token, n);
     },
     revoke(t: string): void {
@@ -726,6 +814,14 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     },
     warm(): void {
       for (const a of accounts.values()) a.warm();
+    },
+    sessions(t?: string): SessionHub {
+      const store = accounts.get(t ?? token);
+      if (!store) throw new Error(`No account for token ${t}`);
+      return hubOf(store);
+    },
+    injectStreamFault(f: StreamFault): void {
+      streamFaults.push(f);
     },
   };
 }

@@ -293,6 +293,16 @@ export class AccountStore {
     this.byId.set(rec.id, rec);
   }
 
+  /**
+   * updated_at moves on every change: now, or one second past the previous value when now
+   * would not move it (timestamps are whole seconds, and a client's conflict check compares them).
+   */
+  private touch(rec: DepRecord): void {
+    const previous = Date.parse(rec.updated_at);
+    const nowMs = this.nowMs();
+    rec.updated_at = isoSeconds(Number.isFinite(previous) && nowMs - (nowMs % 1000) <= previous ? previous + 1000 : nowMs);
+  }
+
   createRecord(body: unknown): DepRecord {
     if (!isPlainObject(body)) throw invalid('Request body must be a JSON object.');
     const nowMs = this.nowMs();
@@ -351,7 +361,7 @@ export class AccountStore {
       }
     }
     Object.assign(rec, next);
-    rec.updated_at = isoSeconds(this.nowMs());
+    this.touch(rec);
     invalidate(rec);
     return rec;
   }
@@ -362,7 +372,7 @@ export class AccountStore {
     if (rec.status === 'paused') throw conflict(`Deployment ${id} is already paused.`);
     rec.status = 'paused';
     rec.paused_reason = { type: 'manual' };
-    rec.updated_at = isoSeconds(this.nowMs());
+    this.touch(rec);
     invalidate(rec);
     return rec;
   }
@@ -373,7 +383,7 @@ export class AccountStore {
     if (rec.status !== 'paused') throw conflict(`Deployment ${id} is not paused.`);
     rec.status = 'active';
     rec.paused_reason = null;
-    rec.updated_at = isoSeconds(this.nowMs());
+    this.touch(rec);
     invalidate(rec); // upcoming_runs_at is recomputed from now() on the next read
     return rec;
   }
