@@ -187,6 +187,8 @@ async function main(): Promise<number> {
       ['archive-modal-zh-cn.png', 'archive-modal-zh-cn.png'],
       ['filter.png', 'filter.png'],
       ['runs.png', 'runs.png'],
+      ['tree-zh-cn.png', 'tree-zh-cn.png'],
+      ['archive-modal-paused.png', 'archive-modal-paused.png'],
     ]) {
       const src = join(ctx.readmeShotsDir as string, from);
       if (!existsSync(src)) continue;
