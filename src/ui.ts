@@ -26,9 +26,21 @@ export interface Ui {
 }
 
 /**
+ * The item a plain Enter should take for the typed text: an exact label first, then a label
+ * that starts with it, then one that contains it (in the list's order); undefined if none.
+ */
+export function bestMatch<T extends vscode.QuickPickItem>(items: readonly T[], typed: string): T | undefined {
+  const text = typed.trim().toLocaleLowerCase();
+  if (!text) return items[0];
+  const label = (i: T) => i.label.toLocaleLowerCase();
+  return items.find((i) => label(i) === text) ?? items.find((i) => label(i).startsWith(text)) ?? items.find((i) => label(i).includes(text));
+}
+
+/**
  * A multi-select pick where a plain Enter takes the highlighted item when nothing is ticked
- * (showQuickPick with canPickMany returns [] then, which read as "did nothing"). Space still
- * ticks several. Resolves [] when Enter found nothing to take, undefined on Escape.
+ * (showQuickPick with canPickMany returns [] then, which read as "did nothing"). A multi-select
+ * list highlights no item by itself, so the best match of the typed text is made the active
+ * one. Space still ticks several. Resolves [] when nothing matched, undefined on Escape.
  */
 export function pickMany<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<readonly T[] | undefined> {
   return new Promise((resolve) => {
@@ -41,15 +53,24 @@ export function pickMany<T extends vscode.QuickPickItem>(items: readonly T[], op
     qp.matchOnDetail = options.matchOnDetail ?? false;
     qp.ignoreFocusOut = options.ignoreFocusOut ?? false;
     let done = false;
+    let best = bestMatch(items, '');
     const finish = (value: readonly T[] | undefined) => {
       if (done) return;
       done = true;
       resolve(value);
       qp.dispose();
     };
-    qp.onDidAccept(() => finish(qp.selectedItems.length ? [...qp.selectedItems] : qp.activeItems.slice(0, 1)));
+    qp.onDidChangeValue((typed) => {
+      best = bestMatch(items, typed);
+      qp.activeItems = best ? [best] : [];
+    });
+    qp.onDidAccept(() => {
+      const highlighted = qp.activeItems[0] ?? best;
+      finish(qp.selectedItems.length ? [...qp.selectedItems] : highlighted ? [highlighted] : []);
+    });
     qp.onDidHide(() => finish(undefined));
     qp.show();
+    if (best) qp.activeItems = [best];
   });
 }
 

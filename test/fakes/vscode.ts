@@ -203,23 +203,30 @@ export const window = {
     const f = fake.pickAnswers.shift();
     return Promise.resolve(f ? f(items, options) : undefined);
   },
-  /** A quick pick driven by the same scripted answers as showQuickPick (an array = the accepted selection). */
+  /**
+   * A quick pick driven by the same scripted answers as showQuickPick: an array = the ticked
+   * items accepted; a string = that text typed, then a plain Enter (nothing ticked).
+   */
   createQuickPick() {
     const accept = new EventEmitter<void>();
     const hide = new EventEmitter<void>();
+    const change = new EventEmitter<string>();
     const qp: any = {
-      items: [], selectedItems: [], activeItems: [], canSelectMany: false,
-      onDidAccept: accept.event, onDidHide: hide.event,
+      items: [], selectedItems: [], activeItems: [], canSelectMany: false, value: '',
+      onDidAccept: accept.event, onDidHide: hide.event, onDidChangeValue: change.event,
       show() {
         fake.pickCalls.push({ items: qp.items, options: { placeHolder: qp.placeholder, title: qp.title, canPickMany: qp.canSelectMany } });
         const f = fake.pickAnswers.shift();
         const answer = f ? f(qp.items, { placeHolder: qp.placeholder, canPickMany: qp.canSelectMany }) : undefined;
         queueMicrotask(() => {
           if (answer === undefined) return hide.fire();
-          const chosen = Array.isArray(answer) ? answer : [answer];
-          // "enter" picks the highlighted item: an empty array with activeItems scripted as the first item
-          qp.selectedItems = chosen;
-          qp.activeItems = qp.items.slice(0, 1);
+          if (typeof answer === 'string') {
+            qp.value = answer;
+            change.fire(answer);
+            qp.selectedItems = [];
+            return accept.fire();
+          }
+          qp.selectedItems = Array.isArray(answer) ? answer : [answer];
           accept.fire();
         });
       },

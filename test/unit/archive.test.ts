@@ -160,6 +160,25 @@ test('archive: from the palette it offers a pick of archivable deployments only'
   assert.equal(archivePosts().length, 1);
 });
 
+test('archive from the palette: typing a name and a plain Enter (nothing ticked) takes that deployment', async () => {
+  const target = firstArchivable();
+  fake.pickAnswers.push(() => target.name); // typed, then Enter
+  fake.answers.push('Archive');
+  await cmd('qoder.archiveDeployment');
+  const modal = fake.shown.find((s) => s.kind === 'warning' && s.options?.modal);
+  assert.equal(modal?.message, `Archive deployment “${target.name}”?`);
+  assert.equal(archivePosts().length, 1);
+  assert.match(archivePosts()[0].path, new RegExp(`/deployments/${target.id}/archive$`));
+});
+
+test('archive from the palette: Enter on a text that matches nothing says "Nothing selected." and sends nothing', async () => {
+  fake.pickAnswers.push(() => 'zz-no-such-deployment');
+  await cmd('qoder.archiveDeployment');
+  assert.ok(fake.shown.some((s) => s.kind === 'info' && s.message === 'Nothing selected.'), fake.shown.map((s) => s.message).join(' / '));
+  assert.equal(fake.shown.filter((s) => s.options?.modal).length, 0);
+  assert.equal(archivePosts().length, 0);
+});
+
 test('archive: an id string argument works and a bad id is refused before any request', async () => {
   const d = firstArchivable();
   fake.answers.push('Archive');

@@ -9,6 +9,7 @@ import { failureText, problemKind, reasonText } from '../../src/model/errorText'
 import { Debouncer, statusCounts } from '../../src/model/filter';
 import { detailsTitle, titleSafe, withKeysFirst } from '../../src/model/details';
 import { regionOf } from '../../src/views/viewState';
+import { bestMatch } from '../../src/ui';
 import { QoderApiError, QoderError } from '../../src/api';
 import { fixture, run } from './fixtures';
 
@@ -150,6 +151,15 @@ test('name filter: applies once typing pauses (debounced), not on every key', ()
   } finally {
     mock.timers.reset();
   }
+});
+
+test('pickers: the item a plain Enter takes for the typed text (exact, then prefix, then contains)', () => {
+  const items = [{ label: 'k8s-manifest-lint-2' }, { label: 'my-k8s-manifest-lint' }, { label: 'k8s-manifest-lint' }];
+  assert.equal(bestMatch(items, 'k8s-manifest-lint')?.label, 'k8s-manifest-lint');
+  assert.equal(bestMatch(items, 'K8S-MANI')?.label, 'k8s-manifest-lint-2');
+  assert.equal(bestMatch(items, 'my-')?.label, 'my-k8s-manifest-lint');
+  assert.equal(bestMatch(items, 'zz'), undefined);
+  assert.equal(bestMatch(items, '')?.label, 'k8s-manifest-lint-2', 'nothing typed: the first, as highlighted');
 });
 
 test('details documents: titled by name; id, name, status, schedule first', () => {
