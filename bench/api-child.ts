@@ -6,7 +6,7 @@ import { startLocalApi, type LocalApi } from '../test/local-api/server';
 
 interface Msg {
   id: number;
-  cmd: 'reseed' | 'count' | 'reset' | 'requests' | 'close';
+  cmd: 'reseed' | 'count' | 'reset' | 'requests' | 'close' | 'largeSession';
   n?: number;
 }
 
@@ -38,6 +38,14 @@ async function main(): Promise<void> {
       case 'reset':
         api.resetRequests();
         return reply(m.id, 0);
+      case 'largeSession': {
+        // A finished session of n events on a run of a fresh deployment.
+        const store = api.account();
+        const dep = store.add({});
+        const rec = store.record(dep.id as string)!;
+        const run = store.runRecord(rec.id);
+        return reply(m.id, api.sessions().addLargeSession(rec, run, m.n ?? 10_000));
+      }
       case 'close':
         void api.close().then(() => {
           reply(m.id, 0);

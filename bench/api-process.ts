@@ -13,6 +13,8 @@ export interface ApiProcess {
   /** `METHOD /path` of each recorded request. */
   requests(): Promise<string[]>;
   reset(): Promise<void>;
+  /** Adds a finished session with n events; resolves with its id. */
+  largeSession(n: number): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function startApiProcess(opts: { token: string; seed?: number; now:
     reseed: (n) => call<number>('reseed', n),
     count: () => call<number>('count'),
     requests: () => call<string[]>('requests'),
+    largeSession: (n) => call<string>('largeSession', n),
     reset: async () => {
       await call('reset');
     },

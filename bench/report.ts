@@ -8,12 +8,14 @@ import type { MemoryResult } from './memory';
 import type { Options } from './run';
 import { round } from './stats';
 import type { TreeResult } from './tree';
+import type { SessionOpenResult } from './session';
 
 export const BUDGETS = {
   list_all_ratio: 1.15,
   tree_build_ratio: 1.0,
   bundle_bytes: 140 * 1024,
   archive_requests_before_removal: 1,
+  session_open_ms: 2000,
 } as const;
 
 interface Inputs {
@@ -25,6 +27,7 @@ interface Inputs {
   archive: ArchiveResult;
   activation: ActivationResult;
   bundle: BundleResult;
+  sessionOpen: SessionOpenResult;
   page: number;
   load: number[];
   seconds: number;
@@ -114,6 +117,12 @@ export function buildReport(x: Inputs) {
 
     scaling,
 
+    session_open_events: x.sessionOpen.events,
+    session_open_pages: x.sessionOpen.pages,
+    session_open_ms: round(x.sessionOpen.openMs, 1),
+    session_render_ms: round(x.sessionOpen.renderMs, 1),
+    session_document_kb: round(x.sessionOpen.documentKb, 1),
+
     budgets: {
       list_all_ratio: { budget: BUDGETS.list_all_ratio, value: round(listAll.ratio, 3), met: listAll.ratio <= BUDGETS.list_all_ratio },
       list_all_requests: { budget: floor, value: listAll.requests, met: listAll.requests === floor },
@@ -125,6 +134,7 @@ export function buildReport(x: Inputs) {
         met: archive.requestsBeforeRemoval === BUDGETS.archive_requests_before_removal,
       },
       activation_requests_before_view: { budget: 0, value: activation.requestsBeforeView, met: activation.requestsBeforeView === 0 },
+      session_open_ms: { budget: BUDGETS.session_open_ms, value: round(x.sessionOpen.openMs, 1), met: x.sessionOpen.openMs <= BUDGETS.session_open_ms },
     },
     seconds: round(x.seconds, 1),
   };
@@ -158,6 +168,7 @@ export function rows(r: Report): Row[] {
     ['Lazy dist/croner.js (schedule lens)', r.bundle_lazy_croner_bytes === null ? 'missing' : `${(r.bundle_lazy_croner_bytes / 1024).toFixed(1)} KB`, 'loaded when a deployment document opens', r.bundle_lazy_croner_bytes === null ? '' : `${r.bundle_lazy_croner_bytes} B`, '', ''],
     ['Activation: requests before view', `${r.activation_requests_before_view}`, `bundle: ${r.bundle_activation_requests_before_view ?? '?'}`, `${r.activation_requests_after_view} once shown`, '= 0', mark(b.activation_requests_before_view.met)],
     ['Activation: heavy modules', (r.activation_heavy_modules ?? ['?']).join(', ') || 'none', `at load: ${(r.bundle_modules_at_load ?? []).join(', ')}`, r.bundle_load_ms === null ? '' : `load ${ms(r.bundle_load_ms)}`, 'none', r.activation_heavy_modules === null ? '' : mark(r.activation_heavy_modules.length === 0)],
+    [`Open a session of ${r.session_open_events.toLocaleString('en-US')} events`, ms(r.session_open_ms), `${r.session_open_pages} pages; render ${ms(r.session_render_ms)}`, `${r.session_document_kb} KB document`, `≤ ${BUDGETS.session_open_ms} ms`, mark(b.session_open_ms.met)],
     [`Heap, N=${n}`, `${r.heap_mb_10k.toFixed(1)} MB`, `parsed JSON ${r.heap_mb_raw_json.toFixed(1)} MB`, `${r.heap_bytes_per_deployment} B/item`, '', ''],
   ];
   for (const key of Object.keys(r.scaling)) {

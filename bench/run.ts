@@ -6,6 +6,7 @@
 // stdout; progress goes to stderr. Exits non-zero only when the benchmark itself fails.
 
 import './vscode-fake'; // before anything that may load `vscode`
+import { measureSessionOpen } from './session';
 import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { startApiProcess, type ApiProcess } from './api-process';
@@ -79,6 +80,9 @@ async function main(): Promise<void> {
     const scaling: ListAllResult[] = [];
     for (const n of opts.scaling) scaling.push(n === opts.n ? listAll : await measureListAll(api, n, opts.smoke ? 1 : Math.max(3, Math.min(opts.runs, 5)), opts.warmup));
 
+    // 7. Opening a 10,000-event session
+    const sessionOpen = await measureSessionOpen(api, 10_000, opts.smoke ? 1 : Math.min(opts.runs, 5));
+
     await api.close();
     api = undefined;
 
@@ -89,7 +93,7 @@ async function main(): Promise<void> {
     // 4. Bundle (+ what the shipped bundle loads before the view is opened)
     const bundle = measureBundle({ build: opts.build, probeN: Math.min(opts.n, 2_000) });
 
-    const report = buildReport({ opts, listAll, tree, memory, scaling, archive, activation, bundle, page: PAGE, load, seconds: (performance.now() - started) / 1000 });
+    const report = buildReport({ opts, listAll, tree, memory, scaling, archive, activation, bundle, sessionOpen, page: PAGE, load, seconds: (performance.now() - started) / 1000 });
     if (opts.out) writeFileSync(opts.out, JSON.stringify(report, null, 2) + '\n');
     if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else if (opts.markdown) process.stdout.write(markdownTable(report) + '\n');

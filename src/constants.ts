@@ -24,7 +24,12 @@ export const Commands = {
   clearFilter: 'qoder.clearFilter',
   switchRegion: 'qoder.switchRegion',
   retrySignIn: 'qoder.retrySignIn',
+  openSession: 'qoder.openSession',
+  cancelSession: 'qoder.cancelSession',
+  copyRunId: 'qoder.copyRunId',
 } as const;
+
+export const SESSION_SCHEME = 'qoder-session';
 
 export const ContextKeys = {
   hasToken: 'qoder.hasToken',
@@ -36,6 +41,8 @@ export const ContextKeys = {
   region: 'qoder.region',
   /** Why the last sign-in or load failed (ProblemKind), '' when nothing failed. */
   problem: 'qoder.problem',
+  /** The active editor shows a session that is running (its title bar offers Cancel Session). */
+  activeSessionRunning: 'qoder.activeSessionRunning',
 } as const;
 
 export const Settings = {

@@ -25,7 +25,13 @@ import { registerRegion } from './commands/region';
 import { registerRetrySignIn } from './commands/retrySignIn';
 import { FilterState } from './model/filter';
 import { Poller } from './model/poller';
-import { QoderApiError } from './api';
+import { QoderApiError, type QoderClient } from './api';
+import { SESSION_SCHEME } from './constants';
+import { NameCache, SessionStatusCache } from './model/sessionCache';
+import { SessionDocuments } from './views/sessionDocument';
+import { registerOpenSession } from './commands/openSession';
+import { registerCancelSession } from './commands/cancelSession';
+import { registerCopyRunId } from './commands/copyRunId';
 
 /** Returned by activate() only in ExtensionMode.Test, for the in-host test suite. */
 export interface TestHooks {
@@ -51,7 +57,31 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
   const services: Services = { session, store, runs, tokens, log, ui: windowUi() };
 
   const filter = new FilterState();
-  const tree = new DeploymentsTreeProvider(store, runs, filter);
+  // Sessions: statuses for the run rows, names for headers and tooltips, documents that follow a session live.
+  const statuses = new SessionStatusCache();
+  const names = new NameCache();
+  const currentClient = (): QoderClient | undefined => {
+    try {
+      return session.requireClient();
+    } catch {
+      return undefined;
+    }
+  };
+  const documents = new SessionDocuments({
+    client: () => session.requireClient(),
+    names,
+    statuses,
+    deploymentName: (id) => store.get(id)?.name,
+    log: (m) => log.warn(m),
+  });
+  const connectSessions = (): void => {
+    const client = currentClient();
+    statuses.setSource(client ? { getSession: (id, signal) => client.getSession(id, { signal }) } : undefined);
+    names.setSource(client ? { getAgent: (id, version) => client.getAgent(id, version), getEnvironment: (id) => client.getEnvironment(id) } : undefined);
+    documents.reset();
+  };
+  const sessionServices = { documents, statuses };
+  const tree = new DeploymentsTreeProvider(store, runs, filter, statuses, names);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   const viewState = new ViewState(view as vscode.TreeView<unknown>, store, session, services, filter, tree);
 
@@ -86,6 +116,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
     ...registerShowDetails(services),
     ...registerToken(services),
     ...registerRefresh(services),
+    statuses, documents,
+    vscode.workspace.registerTextDocumentContentProvider(SESSION_SCHEME, documents),
+    registerOpenSession(services),
+    registerCancelSession(services, sessionServices),
+    registerCopyRunId(services),
+    session.onDidChange(connectSessions),
     view.onDidChangeVisibility((e) => {
       if (e.visible && !seen) {
         seen = true;

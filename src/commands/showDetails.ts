@@ -58,6 +58,12 @@ export async function showDetails(s: Services, arg?: unknown): Promise<void> {
 }
 
 export async function showRunDetails(s: Services, deploymentId: unknown, runId: unknown): Promise<void> {
+  // From the run's context menu the argument is its tree node.
+  const node = deploymentId as { deploymentId?: unknown; run?: { id?: unknown } } | undefined;
+  if (node && typeof node === 'object' && node.run) {
+    runId = node.run.id;
+    deploymentId = node.deploymentId;
+  }
   if (!isDeploymentId(deploymentId) || !isRunId(runId)) throw new Error(vscode.l10n.t('Show Run Details needs a deployment ID and a run ID.'));
   await openJson(detailsUri(deploymentId, runId, s.store.get(deploymentId)?.name));
 }

@@ -6,12 +6,14 @@ import type { Deployment, DeploymentRun } from '../api/types';
 import type { DeploymentStore } from '../model/deploymentStore';
 import type { RunStore } from '../model/runStore';
 import {
-  accessibilityText, contextTokens, descriptionText, detailRows, displayName, formatTime, kindOf, runOutcomeText, runTriggerText, sortDeployments, type DeploymentKind,
+  accessibilityText, contextTokens, descriptionText, detailRows, displayName, formatTime, kindOf, runOutcomeText, sortDeployments, type DeploymentKind,
 } from '../model/describe';
 import type { DetailRow } from '../model/describe';
 import { failureText } from '../model/errorText';
 import { matchesFilter, type FilterState } from '../model/filter';
 import { Commands } from '../constants';
+import type { NameCache, SessionStatusCache } from '../model/sessionCache';
+import { runOutcome, runRowText } from '../model/runRow';
 
 export class DeploymentNode {
   readonly kind = 'deployment';
@@ -41,7 +43,13 @@ export function deploymentIcon(kind: DeploymentKind): vscode.ThemeIcon {
   }
 }
 
-export function deploymentTooltip(d: Deployment, latest?: DeploymentRun): vscode.MarkdownString {
+/** Names fetched for the tooltip; rows keep the ids when a name is unknown. */
+export interface TooltipNames {
+  agent?: string;
+  environment?: string;
+}
+
+export function deploymentTooltip(d: Deployment, names: TooltipNames = {}, latest?: DeploymentRun): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
   md.supportHtml = false;
@@ -58,7 +66,16 @@ export function deploymentTooltip(d: Deployment, latest?: DeploymentRun): vscode
     md.appendText(d.description);
     md.appendMarkdown('\n\n');
   }
-  for (const row of restRows) appendRow(md, row);
+  for (const row of restRows) {
+    if (row.label === vscode.l10n.t('Agent') && names.agent && names.agent !== d.agent.id) {
+      row.value = vscode.l10n.t('{0} (version {1})', names.agent, d.agent.version) + ` — ${d.agent.id}`;
+    }
+    if (row.label === vscode.l10n.t('Environment') && names.environment && names.environment !== d.environment_id) {
+      row.value = `${names.environment} — ${d.environment_id}`;
+      row.code = false;
+    }
+    appendRow(md, row);
+  }
   return md;
 }
 
@@ -87,8 +104,24 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
   private rendered: readonly Deployment[] | undefined;
   private readonly subs: vscode.Disposable[];
 
-  constructor(private readonly store: DeploymentStore, private readonly runs: RunStore, private readonly filter?: FilterState) {
+  /** Session id → the deployment whose run started it (to redraw that row's runs). */
+  private readonly sessionOwners = new Map<string, string>();
+
+  constructor(
+    private readonly store: DeploymentStore,
+    private readonly runs: RunStore,
+    private readonly filter?: FilterState,
+    private readonly sessions?: SessionStatusCache,
+    private readonly names?: NameCache,
+  ) {
     this.subs = [
+      ...(sessions
+        ? [sessions.onDidChange((sid) => {
+            const owner = this.sessionOwners.get(sid);
+            const node = owner === undefined ? undefined : this.nodes.get(owner);
+            if (node) this.changed.fire(node);
+          })]
+        : []),
       // One deployment changed in place: redraw its row only. With a filter on, the change may
       // move it in or out of view, so redraw the list.
       store.onDidChange((id) => {
@@ -155,7 +188,14 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
 
   getTreeItem(element: Node): vscode.TreeItem {
     if (element instanceof DeploymentNode) return this.deploymentItem(element);
-    if (element instanceof RunNode) return runItem(element);
+    if (element instanceof RunNode) {
+      const sid = element.run.session_id;
+      if (sid && this.sessions) {
+        this.sessionOwners.set(sid, element.deploymentId);
+        this.sessions.request(sid);
+      }
+      return runItem(element, this.sessions);
+    }
     if (element instanceof LoadMoreNode) {
       const item = new vscode.TreeItem(vscode.l10n.t('Load more runs…'), vscode.TreeItemCollapsibleState.None);
       item.id = `${element.deploymentId}/more`;
@@ -184,10 +224,21 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
     return item;
   }
 
-  resolveTreeItem(item: vscode.TreeItem, element: Node): vscode.TreeItem {
+  resolveTreeItem(item: vscode.TreeItem, element: Node): vscode.TreeItem | Promise<vscode.TreeItem> {
     if (element instanceof DeploymentNode && !item.tooltip) {
       const d = this.store.get(element.id);
-      if (d) item.tooltip = deploymentTooltip(d, this.runs.get(d.id)?.runs[0]);
+      if (!d) return item;
+      const latest = this.runs.get(d.id)?.runs[0];
+      if (!this.names) {
+        item.tooltip = deploymentTooltip(d, {}, latest);
+        return item;
+      }
+      // Names are fetched once per id (and agent version) and fall back to the id.
+      const names = this.names;
+      return Promise.all([names.agentName(d.agent.id, d.agent.version), names.environmentName(d.environment_id)]).then(([agent, environment]) => {
+        item.tooltip = deploymentTooltip(d, { agent, environment }, latest);
+        return item;
+      });
     }
     return item;
   }
@@ -198,21 +249,40 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
   }
 }
 
-function runItem(node: RunNode): vscode.TreeItem {
+function runItem(node: RunNode, sessions: SessionStatusCache | undefined): vscode.TreeItem {
   const r = node.run;
+  const summary = r.session_id ? sessions?.get(r.session_id) : undefined;
+  const words = runRowText(r, summary, { locale: vscode.env.language });
   const when = formatTime(r.created_at, { locale: vscode.env.language });
-  const item = new vscode.TreeItem(`${runTriggerText(r)} · ${when}`, vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(words, vscode.TreeItemCollapsibleState.None);
   item.id = `${node.deploymentId}/${r.id}`;
-  item.description = runOutcomeText(r);
-  item.iconPath = r.error
+  item.accessibilityInformation = { label: words };
+  const outcome = runOutcome(r, summary);
+  item.iconPath = outcome === 'failed'
     ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
-    : new vscode.ThemeIcon('history');
-  item.contextValue = 'run';
-  item.command = { command: Commands.showRunDetails, title: vscode.l10n.t('Show Run Details'), arguments: [node.deploymentId, r.id] };
+    : outcome === 'running'
+      ? new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue'))
+      : outcome === 'done'
+        ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
+        : new vscode.ThemeIcon('history');
+  const tokens = ['run'];
+  if (r.session_id) tokens.push('hasSession');
+  if (outcome === 'running') tokens.push('sessionRunning');
+  item.contextValue = tokens.join(' ');
+  item.command = r.session_id
+    ? { command: Commands.openSession, title: vscode.l10n.t('Open Session'), arguments: [node.deploymentId, r.id, r.session_id] }
+    : { command: Commands.showRunDetails, title: vscode.l10n.t('Show Run Details'), arguments: [node.deploymentId, r.id] };
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
-  md.appendText(`${r.id}\n\n${runTriggerText(r)} · ${when}\n\n${runOutcomeText(r)}`);
+  md.appendText(words);
+  md.appendText(`\n\n${when}\n\n${runOutcomeText(r)}`);
   if (r.error?.message) md.appendText(`\n\n${r.error.message}`);
+  md.appendText(`\n\n${r.id}`);
   item.tooltip = md;
   return item;
+}
+
+/** A run as its tree node, for commands that receive the clicked run. */
+export function runNodeOf(arg: unknown): RunNode | undefined {
+  return arg instanceof RunNode ? arg : undefined;
 }

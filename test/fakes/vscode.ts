@@ -126,6 +126,8 @@ export const fake = {
   commands: new Map<string, (...args: any[]) => any>(),
   views: [] as FakeTreeView[],
   providers: new Map<string, any>(),
+  closedDocuments: new EventEmitter<any>(),
+  activeEditorListeners: new EventEmitter<any>(),
   reset(): void {
     this.shown = [];
     this.statusBar = [];
@@ -278,8 +280,13 @@ export const window = {
     return v;
   },
   showTextDocument(doc: any): Promise<any> {
-    return Promise.resolve({ document: doc });
+    const editor = { document: doc };
+    window.activeTextEditor = editor;
+    fake.activeEditorListeners.fire(editor);
+    return Promise.resolve(editor);
   },
+  activeTextEditor: undefined as { document: any } | undefined,
+  onDidChangeActiveTextEditor: (l: any) => fake.activeEditorListeners.event(l),
   state: { focused: true },
   onDidChangeWindowState: new EventEmitter<{ focused: boolean }>().event,
 };
@@ -323,6 +330,7 @@ export const workspace = {
     };
   },
   onDidChangeConfiguration: (l: any) => fake.configListeners.event(l),
+  onDidCloseTextDocument: (l: any) => fake.closedDocuments.event(l),
   registerTextDocumentContentProvider(scheme: string, p: any): Disposable {
     fake.providers.set(scheme, p);
     return new Disposable(() => fake.providers.delete(scheme));

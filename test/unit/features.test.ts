@@ -85,7 +85,7 @@ test('commands accept a deployment object as their argument', async () => {
   assert.equal(fake.clipboard, d.id);
 });
 
-test('run details open the run as JSON', async () => {
+test('run details open the run as JSON from the run context menu; a click opens the session', async () => {
   await connected();
   const runs = ext!.hooks.services.runs;
   let d = ext!.hooks.services.store.deployments[0];
@@ -100,8 +100,11 @@ test('run details open the run as JSON', async () => {
   assert.ok(r, 'a seeded deployment has runs');
   const children = await ext!.hooks.tree.getChildren(ext!.hooks.tree.nodeFor(d.id));
   const item = ext!.hooks.tree.getTreeItem(children[0]);
-  assert.equal(item.command?.command, 'qoder.showRunDetails');
-  await cmd('qoder.showRunDetails', ...(item.command!.arguments ?? []));
+  // A click opens the session when the run started one, else the run's JSON.
+  assert.equal(item.command?.command, r.session_id ? 'qoder.openSession' : 'qoder.showRunDetails');
+  assert.match(String(item.contextValue), /\brun\b/);
+  // The context menu passes the run's node.
+  await cmd('qoder.showRunDetails', children[0]);
   const text = await fake.providers.get('qoder-deployment').provideTextDocumentContent({ path: `/${d.id}/runs/${r.id}/${d.name} · run ${r.id}` });
   assert.equal(JSON.parse(text).id, r.id);
 });

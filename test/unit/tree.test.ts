@@ -73,7 +73,7 @@ test('tree: the tooltip has id, agent, environment, schedule, next runs and is n
   const d = fixture('active');
   const { tree } = await treeWith([d]);
   const node = tree.nodeFor(d.id);
-  const item = tree.resolveTreeItem(tree.getTreeItem(node), node);
+  const item = await tree.resolveTreeItem(tree.getTreeItem(node), node);
   const md = item.tooltip as unknown as MarkdownString;
   assert.ok(md instanceof MarkdownString);
   assert.equal(md.isTrusted, false);
@@ -104,8 +104,9 @@ test('tree: expanding a deployment lists its runs, then "Load more" when there a
   assert.ok(children[0] instanceof RunNode);
   assert.ok(children[2] instanceof LoadMoreNode);
   const failed = tree.getTreeItem(children[1]);
-  assert.match(String(failed.description), /failed: the environment was archived/);
-  assert.match(String(failed.label), /^scheduled · /);
+  assert.match(String(failed.label), /^✗ environment archived · scheduled · /);
+  assert.equal(failed.accessibilityInformation?.label, failed.label);
+  assert.match(String(failed.contextValue), /^run\b/);
   const more = tree.getTreeItem(children[2]);
   assert.equal(more.command?.command, 'qoder.loadMoreRuns');
   await tree.getChildren(tree.nodeFor(d.id));

@@ -1,0 +1,41 @@
+// Open Session: a run's session as a read-only Markdown document that follows it live.
+
+import * as vscode from 'vscode';
+import { isSessionId, QoderError } from '../api';
+import { Commands } from '../constants';
+import { formatTime } from '../model/describe';
+import { openSessionDocument, sessionUri } from '../views/sessionDocument';
+import { guarded, type Services } from './common';
+import { runTargetOf } from './sessionDeps';
+
+export async function openSession(s: Services, a?: unknown, b?: unknown, c?: unknown): Promise<void> {
+  const target = runTargetOf(a, b, c);
+  let sessionId = target?.sessionId ?? (typeof a === 'string' && isSessionId(a) ? a : undefined);
+  if (!target && sessionId === undefined) {
+    const typed = await s.ui.showInputBox({
+      prompt: vscode.l10n.t('Session ID to open'),
+      placeHolder: 'sess_…',
+      validateInput: (v) => (isSessionId(v.trim()) ? undefined : vscode.l10n.t('A session ID starts with sess_.')),
+    });
+    if (!typed) return;
+    sessionId = typed.trim();
+  }
+  if (!sessionId) {
+    void s.ui.showInformationMessage(vscode.l10n.t('This run started no session, so there is nothing to open. Show Run Details has its error.'), {});
+    return;
+  }
+  if (!isSessionId(sessionId)) throw new QoderError('config', vscode.l10n.t('{0} is not a session ID (expected sess_…).', JSON.stringify(sessionId).slice(0, 80)));
+  s.session.requireClient();
+  const locale = vscode.env.language;
+  let title = sessionId;
+  if (target) {
+    const name = s.store.get(target.deploymentId)?.name ?? target.deploymentId;
+    const created = target.createdAt ?? s.runs.get(target.deploymentId)?.runs.find((r) => r.id === target.runId)?.created_at;
+    title = created ? `${name} · ${formatTime(created, { locale })}` : name;
+  }
+  await openSessionDocument(sessionUri(sessionId, title));
+}
+
+export function registerOpenSession(s: Services): vscode.Disposable {
+  return vscode.commands.registerCommand(Commands.openSession, guarded(s, vscode.l10n.t('Open Session'), (a?: unknown, b?: unknown, c?: unknown) => openSession(s, a, b, c)));
+}

@@ -1,0 +1,189 @@
+// The session document (SessionTranscript): header, transcript layout, folding, bounds, and
+// hostile content rendered through markdown-it the way VS Code's preview does (HTML and
+// linkify on): nothing from a tool may become a link, an image, HTML or a command.
+
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import MarkdownIt from 'markdown-it';
+import type { SessionEvent } from '../../src/api';
+import { codeBlock, codeSpan, escapeMarkdownText, SessionTranscript, toolInputSummary, type TranscriptHeader } from '../../src/model/sessionTranscript';
+
+const DIR = path.resolve(__dirname, '../fixtures/sessions');
+const md = new MarkdownIt({ html: true, linkify: true });
+
+const HEADER: TranscriptHeader = {
+  title: 'issue-triage-weekdays · Jul 14, 2026, 8:30 AM',
+  status: 'done',
+  live: undefined,
+  agent: 'widgets-maintainer (v3)',
+  environment: 'widgets-ci',
+  started: 'Jul 14, 2026, 8:30 AM',
+  duration: '35 s',
+  credits: '0.57',
+  sessionId: 'sess_019f0aa1e8027b5fa1c64d9e3b0a8f12',
+};
+
+function fixtureEvents(): SessionEvent[] {
+  const page = (n: string): SessionEvent[] => (JSON.parse(fs.readFileSync(path.join(DIR, n), 'utf8')) as { data: SessionEvent[] }).data;
+  return [...page('events-list-page.json'), ...page('events-list-page-2.json')];
+}
+
+let seq = 0;
+function ev(type: string, fields: Record<string, unknown> = {}): SessionEvent {
+  seq++;
+  return { id: `evt_t${seq}`, type, processed_at: '2026-07-14T00:30:17Z', ...fields };
+}
+
+function html(t: SessionTranscript, header = HEADER): string {
+  return md.render(t.markdown(header));
+}
+
+function assertInert(rendered: string): void {
+  assert.doesNotMatch(rendered, /<a\b/i, 'no link');
+  assert.doesNotMatch(rendered, /<img\b/i, 'no image');
+  assert.doesNotMatch(rendered, /<(script|iframe|svg|object|embed|form|input)\b/i, 'no active HTML');
+  assert.doesNotMatch(rendered, /<[a-z][^>]*\s(href|src|on\w+)=/i, 'no tag with href/src/event attributes');
+}
+
+describe('session document: layout', () => {
+  it('the fixture session reads as a header, the prompt, compact tool lines, a folded result and the report', () => {
+    const t = new SessionTranscript();
+    for (const e of fixtureEvents()) t.add(e);
+    const text = t.markdown(HEADER);
+    assert.match(text, /^# issue-triage-weekdays · Jul 14, 2026, 8:30 AM\n/);
+    for (const label of ['Status', 'Agent', 'Environment', 'Started', 'Duration', 'Credits']) assert.match(text, new RegExp(`\\*\\*${label}:\\*\\*`));
+    assert.match(text, /> Triage the issues opened since the previous run/);
+    assert.match(text, /\*\*Bash:\*\* `curl -s 'https:\/\/api\.github\.com\/repos\/acme\/widgets\/issues\?state=open/);
+    assert.match(text, /<details><summary>result · 3 lines<\/summary>/);
+    assert.match(text, /- #412 Crash when exporting CSV with empty rows/, 'agent message as written');
+    assert.match(text, /\*thinking…\*/);
+    assert.equal(t.end, 'turn');
+    assert.equal(t.creditsFromSpans, 0.57);
+    assert.equal(t.size, 11);
+  });
+
+  it('a replayed event is not added twice', () => {
+    const t = new SessionTranscript();
+    const [first] = fixtureEvents();
+    assert.equal(t.add(first!), true);
+    assert.equal(t.add({ ...first! }), false);
+    assert.equal(t.size, 1);
+  });
+
+  it('tool output is cut to 40 lines with "N more lines"', () => {
+    const t = new SessionTranscript();
+    const use = ev('agent.tool_use', { name: 'Read', input: { file_path: '/w/a.ts' } });
+    t.add(use);
+    t.add(ev('agent.tool_result', { tool_use_id: use.id, is_error: false, content: [{ type: 'text', text: Array.from({ length: 64 }, (_, i) => `line ${i + 1}`).join('\n') }] }));
+    const text = t.markdown(HEADER);
+    assert.match(text, /line 40\n/);
+    assert.doesNotMatch(text, /line 41/);
+    assert.match(text, /24 more lines/);
+    assert.match(text, /result · 64 lines/);
+    assert.match(text, /\*\*Read:\*\* `\/w\/a\.ts`/);
+  });
+
+  it('errors stand out: a failed tool result is open and flagged, a session.error is a quoted error', () => {
+    const t = new SessionTranscript();
+    const use = ev('agent.tool_use', { name: 'WebFetch', input: { url: 'https://example.com/x' } });
+    t.add(use);
+    t.add(ev('agent.tool_result', { tool_use_id: use.id, is_error: true, content: [{ type: 'text', text: '403 rate limit' }] }));
+    t.add(ev('session.error', { error: { type: 'model_request_failed_error', message: 'The model request failed.' } }));
+    t.add(ev('session.status_terminated'));
+    const text = t.markdown(HEADER);
+    assert.match(text, /> \*\*✗ WebFetch failed · 1 lines\*\*/);
+    assert.match(text, /<details open>/);
+    assert.match(text, /> \*\*✗ Error\*\* `model_request_failed_error`/);
+    assert.match(text, /✗ terminated/);
+    assert.equal(t.end, 'final');
+  });
+
+  it('thinking is a marker only, and cancel shows as cancelled', () => {
+    const t = new SessionTranscript();
+    t.add(ev('agent.thinking', { content: 'secret reasoning that must not show' }));
+    t.add(ev('session.status_idle', { stop_reason: { type: 'cancelled' } }));
+    const text = t.markdown(HEADER);
+    assert.doesNotMatch(text, /secret reasoning/);
+    assert.match(text, /■ cancelled/);
+    assert.equal(t.lastStopReason, 'cancelled');
+  });
+
+  it('the header says live, reconnecting… or cancelling…', () => {
+    const t = new SessionTranscript();
+    assert.match(t.markdown({ ...HEADER, live: 'live' }), /\*\*Status:\*\* done · \*live\*/);
+    assert.match(t.markdown({ ...HEADER, live: 'reconnecting' }), /reconnecting…/);
+    assert.match(t.markdown({ ...HEADER, live: 'cancelling' }), /cancelling…/);
+  });
+
+  it('summarises tool inputs by their telling field', () => {
+    assert.equal(toolInputSummary('Bash', { command: 'git status --short' }), 'git status --short');
+    assert.equal(toolInputSummary('Grep', { pattern: 'TODO', path: 'src' }), 'TODO (src)');
+    assert.equal(toolInputSummary('Mystery', { a: 1 }), '{"a":1}');
+    assert.equal(toolInputSummary('Bash', { command: 'x'.repeat(500) }).length, 201);
+  });
+});
+
+describe('session document: hostile content', () => {
+  const HOSTILE = [
+    '[click me](command:workbench.action.terminal.new)',
+    '![x](https://evil.example/pixel.png)',
+    '<img src=x onerror=alert(1)>',
+    '<a href="command:qoder.clearToken">a</a>',
+    'https://evil.example/login and www.evil.example and admin@evil.example',
+    '```\n</details><script>alert(1)</script>\n```',
+    '````` fence breaker',
+    '[ref]: command:qoder.clearToken\n[ref]',
+    '\u202eevil\u202c <iframe src="https://evil.example">',
+  ];
+
+  for (const payload of HOSTILE) {
+    it(`tool output ${JSON.stringify(payload.slice(0, 40))} stays text`, () => {
+      const t = new SessionTranscript();
+      const use = ev('agent.tool_use', { name: 'Bash', input: { command: payload } });
+      t.add(use);
+      t.add(ev('agent.tool_result', { tool_use_id: use.id, is_error: false, content: [{ type: 'text', text: payload }] }));
+      t.add(ev('agent.tool_result', { tool_use_id: use.id, is_error: true, content: [{ type: 'text', text: payload }] }));
+      t.add(ev('session.error', { error: { type: payload, message: payload } }));
+      t.add(ev('user.message', { content: [{ type: 'text', text: payload }] }));
+      t.add(ev(payload));
+      const rendered = html(t, { ...HEADER, title: payload, agent: payload, environment: payload });
+      assertInert(rendered);
+      assert.doesNotMatch(t.markdown(HEADER), /[\u202a-\u202e]/);
+    });
+  }
+
+  it('a tool named with HTML cannot open a tag in the summary', () => {
+    const t = new SessionTranscript();
+    const use = ev('agent.tool_use', { name: '<img src=x onerror=alert(1)>', input: {} });
+    t.add(use);
+    t.add(ev('agent.tool_result', { tool_use_id: use.id, is_error: true, content: [{ type: 'text', text: 'x' }] }));
+    assertInert(html(t));
+  });
+
+  it('agent Markdown keeps headings and tables but not HTML or command/file/data links', () => {
+    const t = new SessionTranscript();
+    t.add(ev('agent.message', { content: [{ type: 'text', text: '## Report\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[run](command:qoder.clearToken) [f](file:///etc/passwd) ![d](data:image/png;base64,xx) <img src=x onerror=alert(1)> <a href="command:x">y</a>' }] }));
+    const rendered = html(t);
+    assert.match(rendered, /<h2>Report<\/h2>/);
+    assert.match(rendered, /<table>/);
+    assert.doesNotMatch(rendered, /href="(command|file|data):/i);
+    assert.doesNotMatch(rendered, /src="(data|command|file):/i);
+    assert.doesNotMatch(rendered, /<img src=x|<a href="command/i);
+  });
+
+  it('escaping helpers: text, code span and block survive their own delimiters', () => {
+    assert.equal(md.renderInline(escapeMarkdownText('*a* [b](c) <i>')), '*a* [b](c) &lt;i&gt;');
+    assert.equal(md.renderInline(codeSpan('a `b` c')), '<code>a `b` c</code>');
+    assert.match(md.render(codeBlock('```\n# not a heading\n```')), /<pre><code class="language-text">```\n# not a heading\n```\n<\/code><\/pre>/);
+  });
+
+  it('memory stays bounded: a 10,000-line output keeps 40 lines', () => {
+    const t = new SessionTranscript();
+    const use = ev('agent.tool_use', { name: 'Bash', input: { command: 'yes' } });
+    t.add(use);
+    t.add(ev('agent.tool_result', { tool_use_id: use.id, is_error: false, content: [{ type: 'text', text: 'y\n'.repeat(10_000) }] }));
+    assert.ok(t.markdown(HEADER).length < 2_000);
+  });
+});

@@ -1,0 +1,167 @@
+// Sessions in the editor, under the fake vscode against the local API: run rows that lead
+// with the outcome, Open Session (header with names, transcript), following a live session to
+// its end, Cancel Session with a modal, and Copy Run ID. Waits on events, never on the clock.
+
+import { test, before, after, afterEach } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { startLocalApi, type LocalApi } from '../local-api/server';
+import { type Activated, activateConnected, cmd, fake, until } from './harness';
+import { RunNode } from '../../src/views/deploymentsTree';
+import { window, type TreeItem } from '../fakes/vscode';
+
+const TOKEN = 'pt-unit-sessions-secret-0014';
+let api: LocalApi;
+let ext: Activated | undefined;
+
+before(async () => {
+  api = await startLocalApi({ port: 0, token: TOKEN, seed: 30, quiet: true, liveSessionMs: 600, heartbeatMs: 50 });
+});
+after(() => api.close());
+afterEach(() => {
+  ext?.dispose();
+  ext = undefined;
+});
+
+async function connected(): Promise<Activated> {
+  ext = await activateConnected(api, TOKEN);
+  return ext;
+}
+
+/** The first deployment whose runs include one with a session and one with an error. */
+async function deploymentWithRuns(e: Activated): Promise<{ depId: string; nodes: RunNode[] }> {
+  for (const d of e.hooks.services.store.deployments) {
+    const nodes = (await e.hooks.tree.getChildren(e.hooks.tree.nodeFor(d.id))).filter((n): n is RunNode => n instanceof RunNode);
+    if (nodes.some((n) => n.run.session_id) && nodes.some((n) => n.run.error)) return { depId: d.id, nodes };
+  }
+  throw new Error('no seeded deployment has both kinds of run');
+}
+
+function documentText(uri: { scheme: string }): Promise<string> {
+  return fake.providers.get('qoder-session').provideTextDocumentContent(uri);
+}
+
+function openedSessionUri(): { scheme: string; path: string; query: string } {
+  const ed = window.activeTextEditor;
+  assert.ok(ed, 'a document was shown');
+  return ed.document.uri;
+}
+
+test('run rows lead with the outcome, fetched lazily; the same words label the row for screen readers and start the tooltip', async () => {
+  const e = await connected();
+  const { nodes } = await deploymentWithRuns(e);
+  const withSession = nodes.find((n) => n.run.session_id)!;
+  const failed = nodes.find((n) => n.run.error)!;
+  const first = e.hooks.tree.getTreeItem(withSession) as TreeItem;
+  assert.match(String(first.label), /^○ session · (manual|scheduled) · /, 'before the status arrives');
+  const f = e.hooks.tree.getTreeItem(failed) as TreeItem;
+  assert.match(String(f.label), /^✗ [a-z -]+ · (manual|scheduled) · /);
+  assert.doesNotMatch(String(f.label), /_error/);
+  await until(() => /^(✓ done · \d+ (s|min)|✗ failed)/.test(String(e.hooks.tree.getTreeItem(withSession).label)), 'the session status');
+  const item = e.hooks.tree.getTreeItem(withSession) as TreeItem;
+  assert.equal(item.accessibilityInformation?.label, item.label);
+  const tip = String((item.tooltip as { value: string }).value).replace(/\\/g, '').replace(/&nbsp;/g, ' ');
+  assert.ok(tip.startsWith(String(item.label)), `tooltip "${tip.slice(0, 80)}" starts with the row's words`);
+  assert.match(String(item.contextValue), /\brun hasSession\b/);
+  assert.equal(item.command?.command, 'qoder.openSession');
+  const requests = api.requests.filter((r) => r.path.includes('/sessions/'));
+  assert.ok(requests.length <= nodes.filter((n) => n.run.session_id).length, 'one status request per run on screen at most');
+});
+
+test('Open Session shows a header with status, agent name and version, environment name, times and credits, then the transcript', async () => {
+  const e = await connected();
+  const { depId, nodes } = await deploymentWithRuns(e);
+  const run = nodes.find((n) => n.run.session_id)!;
+  await cmd('qoder.openSession', run);
+  const uri = openedSessionUri();
+  const text = await documentText(uri);
+  const name = e.hooks.services.store.get(depId)!.name;
+  assert.ok(decodeURIComponent(uri.path).startsWith(`/${name} · `), uri.path);
+  assert.match(text, /\*\*Status:\*\* (done \(idle\)|failed \(terminated\))/);
+  assert.match(text, /\*\*Agent:\*\* [^\n]+ \(version \d+\)/);
+  assert.doesNotMatch(text, /\*\*Agent:\*\* agent\\?_/);
+  assert.match(text, /\*\*Environment:\*\* [a-z0-9-]+ {2}\n/);
+  assert.match(text, /\*\*Credits:\*\* \d/);
+  assert.match(text, /### Prompt/);
+  assert.match(text, /\*\*Bash:\*\* `git status --short/);
+  assert.match(text, /<details><summary>result · 64 lines<\/summary>/);
+  assert.match(text, /24 more lines/);
+});
+
+test('a run that started no session says so instead of opening anything', async () => {
+  const e = await connected();
+  const { nodes } = await deploymentWithRuns(e);
+  await cmd('qoder.openSession', nodes.find((n) => n.run.error)!);
+  assert.ok(fake.shown.some((s) => /started no session/.test(s.message)));
+});
+
+test('a live session grows in the document until its turn ends, then the stream is closed', async () => {
+  const e = await connected();
+  const client = e.hooks.services.session.requireClient();
+  const dep = e.hooks.services.store.deployments.find((d) => d.status === 'active' && !d.archived_at)!;
+  const run = await client.runDeployment(dep.id);
+  const provider = fake.providers.get('qoder-session');
+  const changes: unknown[] = [];
+  provider.onDidChange((u: unknown) => changes.push(u));
+  await cmd('qoder.openSession', dep.id, run.id, run.session_id);
+  const uri = openedSessionUri();
+  const first = await documentText(uri);
+  assert.match(first, /\*\*Status:\*\* running · \*live\*/);
+  await until(() => changes.length > 0, 'a redraw', 5000);
+  let text = '';
+  await (async () => {
+    for (;;) {
+      text = await documentText(uri);
+      if (/turn ended/.test(text)) return;
+      await until(() => changes.length > 0, 'another redraw', 5000);
+      changes.length = 0;
+    }
+  })();
+  // The final figures are fetched after the turn ended; the last redraw shows them.
+  for (;;) {
+    text = await documentText(uri);
+    if (/\*\*Status:\*\* done \(idle\)/.test(text)) break;
+    changes.length = 0;
+    await until(() => changes.length > 0, 'the final redraw', 5000);
+  }
+  assert.doesNotMatch(text, /\*live\*/);
+  const streams = api.requests.filter((r) => r.path.endsWith('/events/stream'));
+  assert.ok(streams.length >= 1);
+});
+
+test('Cancel Session asks with a modal, then the document says cancelling… until the cancelled turn end', async () => {
+  const e = await connected();
+  const client = e.hooks.services.session.requireClient();
+  const dep = e.hooks.services.store.deployments.find((d) => d.status === 'active' && !d.archived_at)!;
+  const run = await client.runDeployment(dep.id);
+  await cmd('qoder.openSession', dep.id, run.id, run.session_id);
+  const uri = openedSessionUri();
+  await documentText(uri);
+  fake.answers.push(undefined); // first: dismissed
+  await cmd('qoder.cancelSession', uri);
+  assert.equal(api.requests.filter((r) => r.path.endsWith('/cancel')).length, 0, 'dismissing sends nothing');
+  assert.equal(fake.shown.at(-1)?.options?.modal, true);
+  fake.answers.push('Cancel Session');
+  await cmd('qoder.cancelSession', uri);
+  assert.equal(api.requests.filter((r) => r.path.endsWith('/cancel')).length, 1);
+  const during = await documentText(uri);
+  assert.ok(/cancelling…|■ cancelled/.test(during), during.slice(0, 400));
+  await until(() => api.sessions(TOKEN).status(run.session_id!) === 'idle', 'the session to go idle');
+  let text = '';
+  const provider = fake.providers.get('qoder-session');
+  let redraws = 0;
+  provider.onDidChange(() => redraws++);
+  for (;;) {
+    text = await documentText(uri);
+    if (/■ cancelled/.test(text) && !/cancelling…/.test(text)) break;
+    const seen = redraws;
+    await until(() => redraws > seen, 'a redraw after cancel', 5000);
+  }
+  assert.match(text, /■ cancelled/);
+});
+
+test('Copy Run ID copies the clicked run id', async () => {
+  const e = await connected();
+  const { nodes } = await deploymentWithRuns(e);
+  await cmd('qoder.copyRunId', nodes[0]);
+  assert.equal(fake.clipboard, nodes[0]!.run.id);
+});
