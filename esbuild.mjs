@@ -49,6 +49,31 @@ const cronerApart = {
   },
 };
 
+/**
+ * The deployment editor (documents, schedule lens, Save) is needed only once a deployment
+ * document is open or an editor command runs: it ships as dist/editor.js, required on first use.
+ */
+const editorApart = {
+  name: 'editor-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/editor$/ }, () => ({ path: './editor.js', external: true }));
+  },
+};
+
+const editorOptions = {
+  entryPoints: ['src/editor/index.ts'],
+  bundle: true,
+  outfile: 'dist/editor.js',
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: ['vscode'],
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  logLevel: 'info',
+  plugins: [cronerApart],
+};
+
 const cronerOptions = {
   entryPoints: [require.resolve('croner')],
   bundle: true,
@@ -73,14 +98,15 @@ const options = {
   metafile: true,
   logLevel: 'info',
   define: { 'process.env.QODER_EXTENSION_VERSION': JSON.stringify(require('./package.json').version) },
-  plugins: [useBuiltinWebStreams, builtinShims, cronerApart],
+  plugins: [useBuiltinWebStreams, builtinShims, cronerApart, editorApart],
 };
 
 if (watch) {
   const ctx = await esbuild.context(options);
   await esbuild.build(cronerOptions);
-  await ctx.watch();
+  const editorCtx = await esbuild.context(editorOptions);
+  await Promise.all([ctx.watch(), editorCtx.watch()]);
 } else {
-  const [result] = await Promise.all([esbuild.build(options), esbuild.build(cronerOptions)]);
+  const [result] = await Promise.all([esbuild.build(options), esbuild.build(editorOptions), esbuild.build(cronerOptions)]);
   writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
 }

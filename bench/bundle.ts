@@ -10,6 +10,7 @@ const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist', 'extension.js');
 const META = path.join(ROOT, 'dist', 'meta.json');
 const CRONER = path.join(ROOT, 'dist', 'croner.js');
+const EDITOR = path.join(ROOT, 'dist', 'editor.js');
 
 /** Modules that cost real time or memory to load, or that only a request should need. */
 const HEAVY = /^(node:)?(http2|https|tls|net|zlib|stream|stream\/web|worker_threads|child_process|undici|inspector|vm)$|node-fetch|\.node$/;
@@ -18,6 +19,8 @@ export interface BundleResult {
   bytes: number;
   /** dist/croner.js, required only when a deployment document is open (null when missing). */
   cronerBytes: number | null;
+  /** dist/editor.js, the deployment editor, required only when a deployment document is open (null when missing). */
+  editorBytes: number | null;
   built: boolean;
   buildError?: string;
   /** The largest inputs of the bundle (bytes in output), from dist/meta.json. */
@@ -66,7 +69,8 @@ export function measureBundle(opts: { build: boolean; probeN: number }): BundleR
   }
 
   const cronerBytes = existsSync(CRONER) ? statSync(CRONER).size : null;
-  const res: BundleResult = { bytes, cronerBytes, built, buildError, topInputs, packages };
+  const editorBytes = existsSync(EDITOR) ? statSync(EDITOR).size : null;
+  const res: BundleResult = { bytes, cronerBytes, editorBytes, built, buildError, topInputs, packages };
   const probe = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'bundle-probe.ts'), DIST], {
     cwd: ROOT,
     encoding: 'utf8',

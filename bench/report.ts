@@ -96,6 +96,7 @@ export function buildReport(x: Inputs) {
 
     bundle_bytes: bundle.bytes,
     bundle_lazy_croner_bytes: bundle.cronerBytes,
+    bundle_lazy_editor_bytes: bundle.editorBytes,
     bundle_built: bundle.built,
     bundle_build_error: bundle.buildError ?? null,
     bundle_packages: bundle.packages,
@@ -165,6 +166,7 @@ export function rows(r: Report): Row[] {
     ['Archive: requests before removal', `${r.archive_requests_before_removal}`, 'floor 1', `${r.archive_requests_before_removal}`, '= 1', mark(b.archive_requests_before_removal.met)],
     ['Archive: refresh requests after', `${r.archive_refresh_requests}`, `${r.archive_listed.toLocaleString('en-US')} listed`, `${ms(r.archive_refresh_ms)}; ${r.archive_full_tree_refreshes} whole-tree re-renders`, '', ''],
     ['Bundle dist/extension.js', `${(r.bundle_bytes / 1024).toFixed(1)} KB`, '', `${r.bundle_bytes} B`, `≤ ${BUDGETS.bundle_bytes / 1024} KB`, mark(b.bundle_bytes.met)],
+    ['Lazy dist/editor.js (deployment editor)', r.bundle_lazy_editor_bytes === null ? 'missing' : `${(r.bundle_lazy_editor_bytes / 1024).toFixed(1)} KB`, 'loaded when a deployment document opens', r.bundle_lazy_editor_bytes === null ? '' : `${r.bundle_lazy_editor_bytes} B`, '', ''],
     ['Lazy dist/croner.js (schedule lens)', r.bundle_lazy_croner_bytes === null ? 'missing' : `${(r.bundle_lazy_croner_bytes / 1024).toFixed(1)} KB`, 'loaded when a deployment document opens', r.bundle_lazy_croner_bytes === null ? '' : `${r.bundle_lazy_croner_bytes} B`, '', ''],
     ['Activation: requests before view', `${r.activation_requests_before_view}`, `bundle: ${r.bundle_activation_requests_before_view ?? '?'}`, `${r.activation_requests_after_view} once shown`, '= 0', mark(b.activation_requests_before_view.met)],
     ['Activation: heavy modules', (r.activation_heavy_modules ?? ['?']).join(', ') || 'none', `at load: ${(r.bundle_modules_at_load ?? []).join(', ')}`, r.bundle_load_ms === null ? '' : `load ${ms(r.bundle_load_ms)}`, 'none', r.activation_heavy_modules === null ? '' : mark(r.activation_heavy_modules.length === 0)],

@@ -2,6 +2,8 @@
 
 export const VIEW_ID = 'qoder.deployments';
 export const DETAILS_SCHEME = 'qoder-deployment';
+/** Deployment documents (edit, new, the server's copy for Compare). */
+export const DEPLOYMENT_SCHEME = 'qoder';
 
 export const Commands = {
   setToken: 'qoder.setToken',
@@ -24,6 +26,9 @@ export const Commands = {
   clearFilter: 'qoder.clearFilter',
   switchRegion: 'qoder.switchRegion',
   retrySignIn: 'qoder.retrySignIn',
+  editDeployment: 'qoder.editDeployment',
+  createDeployment: 'qoder.createDeployment',
+  duplicateDeployment: 'qoder.duplicateDeployment',
   openSession: 'qoder.openSession',
   cancelSession: 'qoder.cancelSession',
   copyRunId: 'qoder.copyRunId',

@@ -26,12 +26,16 @@ import { registerRetrySignIn } from './commands/retrySignIn';
 import { FilterState } from './model/filter';
 import { Poller } from './model/poller';
 import { QoderApiError, type QoderClient } from './api';
-import { SESSION_SCHEME } from './constants';
 import { NameCache, SessionStatusCache } from './model/sessionCache';
 import { SessionDocuments } from './views/sessionDocument';
 import { registerOpenSession } from './commands/openSession';
 import { registerCancelSession } from './commands/cancelSession';
 import { registerCopyRunId } from './commands/copyRunId';
+import { DOCUMENT_SELECTOR, EditorHost } from './views/editorHost';
+import { registerEditDeployment } from './commands/editDeployment';
+import { registerCreateDeployment } from './commands/createDeployment';
+import { registerDuplicateDeployment } from './commands/duplicateDeployment';
+import { DEPLOYMENT_SCHEME, SESSION_SCHEME } from './constants';
 
 /** Returned by activate() only in ExtensionMode.Test, for the in-host test suite. */
 export interface TestHooks {
@@ -103,6 +107,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
       return { ok: false, retryAfterMs: e instanceof QoderApiError && e.retryAfterSeconds !== undefined ? e.retryAfterSeconds * 1000 : undefined };
     },
   });
+
+  // Deployments as files (edit, create, duplicate; saved with Ctrl+S). The editor itself is
+  // loaded from dist/editor.js the first time it is needed.
+  const editorHost = new EditorHost(services);
+  context.subscriptions.push(
+    editorHost,
+    vscode.workspace.registerFileSystemProvider(DEPLOYMENT_SCHEME, editorHost, { isCaseSensitive: true }),
+    vscode.languages.registerCodeLensProvider(DOCUMENT_SELECTOR, editorHost),
+    registerEditDeployment(services),
+    registerCreateDeployment(services, editorHost),
+    registerDuplicateDeployment(services, editorHost),
+  );
 
   context.subscriptions.push(
     log, tokens, store, runs, session, filter, tree, view, viewState, poller,

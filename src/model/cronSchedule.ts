@@ -1,11 +1,11 @@
 // The schedule help of a deployment document: is the cron expression one the API accepts,
 // is the time zone known, what it means in words (the tree's cronstrue wording) and when it
 // fires next (croner, loaded on first use: it ships as its own file, dist/croner.js).
-// No vscode import.
+// No vscode import. The words come from the caller (describe.ts's cronWords, the tree's
+// wording), so this file does not pull cronstrue into the editor chunk a second time.
 
 import * as l10n from '@vscode/l10n';
 import type { Cron as CronClass } from 'croner';
-import { cronWords } from './describe';
 
 const NAME = '[A-Za-z]{3}';
 const ATOM = `(?:\\*|\\d{1,2}|${NAME})(?:-(?:\\d{1,2}|${NAME}))?(?:/\\d{1,2})?`;
@@ -121,6 +121,8 @@ export interface ScheduleHelp {
 }
 
 export interface HelpOptions {
+  /** The expression in words (describe.ts cronWords), or null when it can't be put in words. */
+  words: (expression: string, locale?: string) => string | null;
   locale?: string;
   now?: number;
   /** The user's zone (default: the host's). */
@@ -147,12 +149,12 @@ function formatter(locale: string, zone: string | undefined): Intl.DateTimeForma
 }
 
 /** Words and next runs for a valid schedule; undefined when it has a problem (see scheduleProblems). */
-export function scheduleHelp(schedule: { expression: string; timezone: string }, o: HelpOptions = {}): ScheduleHelp | undefined {
+export function scheduleHelp(schedule: { expression: string; timezone: string }, o: HelpOptions): ScheduleHelp | undefined {
   if (scheduleProblems({ type: 'cron', ...schedule }).length) return undefined;
   const locale = o.locale ?? 'en';
   const runs = nextRuns(schedule.expression, schedule.timezone, o.count ?? 5, o.now ?? Date.now());
   const zoned = runs.map((d) => formatter(locale, schedule.timezone).format(d));
   const local = runs.map((d) => formatter(locale, o.localZone).format(d));
-  const words = `${cronWords(schedule.expression, locale) ?? schedule.expression} (${schedule.timezone})`;
+  const words = `${o.words(schedule.expression, locale) ?? schedule.expression} (${schedule.timezone})`;
   return { words, zoned, local: local.every((t, i) => t === zoned[i]) ? undefined : local };
 }

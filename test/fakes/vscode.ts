@@ -288,6 +288,7 @@ export const window = {
   activeTextEditor: undefined as { document: any } | undefined,
   onDidChangeActiveTextEditor: (l: any) => fake.activeEditorListeners.event(l),
   state: { focused: true },
+  tabGroups: { all: [] as any[], close: () => Promise.resolve(true) },
   onDidChangeWindowState: new EventEmitter<{ focused: boolean }>().event,
 };
 
@@ -335,6 +336,14 @@ export const workspace = {
     fake.providers.set(scheme, p);
     return new Disposable(() => fake.providers.delete(scheme));
   },
+  registerFileSystemProvider(scheme: string, p: any): Disposable {
+    fake.providers.set(`fs:${scheme}`, p);
+    return new Disposable(() => fake.providers.delete(`fs:${scheme}`));
+  },
+  textDocuments: [] as any[],
+  onDidOpenTextDocument: new EventEmitter<any>().event,
+  onDidChangeTextDocument: new EventEmitter<any>().event,
+  onDidSaveTextDocument: new EventEmitter<any>().event,
   async openTextDocument(uri: Uri) {
     const p = fake.providers.get(uri.scheme);
     const text = p ? await p.provideTextDocumentContent(uri) : '';
@@ -346,7 +355,52 @@ export const languages = {
   setTextDocumentLanguage(doc: any, languageId: string) {
     return Promise.resolve({ ...doc, languageId });
   },
+  createDiagnosticCollection(_name: string) {
+    const map = new Map<string, any[]>();
+    return { set: (uri: Uri, d: any[]) => void map.set(uri.toString(), d), delete: (uri: Uri) => void map.delete(uri.toString()), get: (uri: Uri) => map.get(uri.toString()), dispose: () => map.clear() };
+  },
+  registerCodeLensProvider(_selector: unknown, p: any): Disposable {
+    fake.providers.set('codelens', p);
+    return new Disposable(() => fake.providers.delete('codelens'));
+  },
 };
+
+export enum FileType { Unknown = 0, File = 1, Directory = 2, SymbolicLink = 64 }
+export enum FilePermission { Readonly = 1 }
+export enum FileChangeType { Changed = 1, Created = 2, Deleted = 3 }
+export enum DiagnosticSeverity { Error = 0, Warning = 1, Information = 2, Hint = 3 }
+export class FileSystemError extends Error {
+  constructor(message?: unknown, readonly code = 'Unknown') {
+    super(typeof message === 'string' ? message : String(message ?? code));
+  }
+  static FileNotFound(m?: unknown): FileSystemError {
+    return new FileSystemError(m, 'FileNotFound');
+  }
+  static NoPermissions(m?: unknown): FileSystemError {
+    return new FileSystemError(m, 'NoPermissions');
+  }
+}
+export class Position {
+  constructor(readonly line: number, readonly character: number) {}
+}
+export class Range {
+  readonly start: Position;
+  readonly end: Position;
+  constructor(a: number | Position, b: number | Position, c?: number, d?: number) {
+    this.start = typeof a === 'number' ? new Position(a, b as number) : a;
+    this.end = typeof a === 'number' ? new Position(c as number, d as number) : (b as Position);
+  }
+}
+export class CodeLens {
+  constructor(readonly range: Range, readonly command?: { title: string; command: string; tooltip?: string }) {}
+}
+export class Diagnostic {
+  source?: string;
+  constructor(readonly range: Range, readonly message: string, readonly severity: DiagnosticSeverity) {}
+}
+export class TabInputText {
+  constructor(readonly uri: Uri) {}
+}
 
 export const env = {
   clipboard: {

@@ -26,7 +26,7 @@ describe('cron lens', () => {
   });
 
   it('writes words like the tree and the runs in both zones (en)', () => {
-    const help = scheduleHelp({ expression: '30 8 * * 1-5', timezone: 'Asia/Shanghai' }, { locale: 'en', now: NOW, localZone: 'Europe/Berlin' });
+    const help = scheduleHelp({ expression: '30 8 * * 1-5', timezone: 'Asia/Shanghai' }, { words: cronWords, locale: 'en', now: NOW, localZone: 'Europe/Berlin' });
     assert.ok(help);
     assert.equal(help.words, `${cronWords('30 8 * * 1-5', 'en')} (Asia/Shanghai)`);
     assert.equal(help.words, 'At 08:30, Monday through Friday (Asia/Shanghai)');
@@ -36,7 +36,7 @@ describe('cron lens', () => {
   });
 
   it('writes words and runs in Chinese for zh-cn', () => {
-    const help = scheduleHelp({ expression: '30 8 * * 1-5', timezone: 'Asia/Shanghai' }, { locale: 'zh-cn', now: NOW, localZone: 'UTC' });
+    const help = scheduleHelp({ expression: '30 8 * * 1-5', timezone: 'Asia/Shanghai' }, { words: cronWords, locale: 'zh-cn', now: NOW, localZone: 'UTC' });
     assert.ok(help);
     assert.equal(help.words, '在08:30, 星期一至星期五 (Asia/Shanghai)');
     assert.match(help.zoned[0] ?? '', /7月15日.*周三.*08:30/);
@@ -44,13 +44,13 @@ describe('cron lens', () => {
   });
 
   it('leaves out local times when the local zone shows the same wall clock', () => {
-    const help = scheduleHelp({ expression: '0 * * * *', timezone: 'UTC' }, { now: NOW, localZone: 'Etc/UTC' });
+    const help = scheduleHelp({ expression: '0 * * * *', timezone: 'UTC' }, { words: cronWords, now: NOW, localZone: 'Etc/UTC' });
     assert.equal(help?.local, undefined);
   });
 
   it('gives no help for an invalid expression or an unknown zone', () => {
-    assert.equal(scheduleHelp({ expression: '61 * * * *', timezone: 'UTC' }, { now: NOW }), undefined);
-    assert.equal(scheduleHelp({ expression: '0 * * * *', timezone: 'Mars/Olympus' }, { now: NOW }), undefined);
+    assert.equal(scheduleHelp({ expression: '61 * * * *', timezone: 'UTC' }, { words: cronWords, now: NOW }), undefined);
+    assert.equal(scheduleHelp({ expression: '0 * * * *', timezone: 'Mars/Olympus' }, { words: cronWords, now: NOW }), undefined);
   });
 });
 
