@@ -26,6 +26,11 @@ function runLine(iso: string, zone: string, o: TextOptions): string {
   return runTimeText(iso, zone, o).replace(/\((\S+) (\S+)\)$/u, '($1\u00a0$2)');
 }
 
+/** The name with no-break hyphens (U+2011), so a dialog does not wrap it at a hyphen. */
+export function unbreakable(name: string): string {
+  return name.replace(/-/g, '\u2011');
+}
+
 export interface ArchiveConfirmation {
   /** The modal's title line. */
   message: string;
@@ -63,9 +68,10 @@ export function archiveConfirmation(targets: readonly Deployment[], o: TextOptio
     const d = targets[0];
     lines.push(...singleCaseLines(d, o));
     lines.push('');
-    // The new name on a line of its own: inside a sentence it wrapped at its hyphens.
+    // The new name on a line of its own, with no-break hyphens: it wrapped at its hyphens
+    // (`k8s-manifest-lint-` / `2_archived_…`), which read as two names.
     lines.push(l10n.t('It will be renamed (which frees the name {0} for reuse):', quote(d.name)));
-    lines.push(`  ${d.name}_archived_<timestamp>`);
+    lines.push(`  ${unbreakable(d.name)}_archived_<timestamp>`);
     summary = archiveCase(d) === 'scheduled'
       ? l10n.t('Its scheduled runs stop and it is renamed {0}.', `${d.name}_archived_<timestamp>`)
       : archiveCase(d) === 'paused'

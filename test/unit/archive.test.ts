@@ -39,7 +39,7 @@ test('archive: the modal names the deployment and says what happens; Cancel send
   assert.ok(modal.message.includes(`“${d.name}”`));
   const detail: string = modal.options.detail;
   assert.match(detail, /scheduled runs stop|can no longer be run/);
-  assert.ok(detail.includes(`${d.name}_archived_<timestamp>`));
+  assert.ok(detail.replace(/\u2011/g, '-').includes(`${d.name}_archived_<timestamp>`));
   assert.match(detail, /leave the default list/);
   assert.match(detail, /cannot be undone/);
   for (const next of d.schedule?.upcoming_runs_at ?? []) assert.ok(detail.includes(new Date(next).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })), 'lists the next runs');

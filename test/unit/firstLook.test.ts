@@ -80,7 +80,7 @@ test('archive modal: active, paused and manual-only each say what actually stops
 test('archive modal: the new name sits on its own line and a time stays with its zone', () => {
   const d = fixture('active', { name: 'k8s-manifest-lint-2' });
   const lines = archiveConfirmation([d], { locale: 'en' }).detail.split('\n');
-  assert.ok(lines.includes('  k8s-manifest-lint-2_archived_<timestamp>'), lines.join('\n'));
+  assert.ok(lines.includes('  k8s\u2011manifest\u2011lint\u20112_archived_<timestamp>'), 'no-break hyphens: ' + lines.join('\n'));
   const run = lines.find((l) => l.includes('Asia/Shanghai'))!;
   assert.match(run, /\(\d\d:\d\d\u00a0Asia\/Shanghai\)$/, 'no-break space between time and zone');
 });

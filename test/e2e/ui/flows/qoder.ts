@@ -481,7 +481,7 @@ export const qoderFlows: Flow[] = [
       const text = await wb.dialogText();
       expect(/It is paused, so no runs are scheduled/.test(text), `paused archive modal: "${text}"`);
       expect(!/These will not happen/.test(text), `no runs listed for a paused deployment: "${text}"`);
-      expect(text.includes(`${target.name}_archived_<timestamp>`), `the new name on its own line: "${text}"`);
+      expect(text.replace(/\u2011/g, '-').includes(`${target.name}_archived_<timestamp>`), `the new name on its own line: "${text}"`);
       const focused = await wb.page.evaluate<string>('document.activeElement ? (document.activeElement.textContent || "").trim() : ""');
       log(`archive modal: the focused button is "${focused}" (the message API has no way to choose it)`);
       await wb.screenshot('archive-modal-paused');
