@@ -314,9 +314,15 @@ export const qoderFlows: Flow[] = [
 
       // 7. "Show Archived Deployments" (eye button in the view's title): there it is, marked
       await wb.titleAction(title('qoder.showArchived')).click();
-      // labelled with its original name, and last: go to the end of the (virtualised) list
+      // labelled with its original name, and last: once the list with archived ones has loaded,
+      // go to the end of the (virtualised) list
+      await waitUntil(async () => (await requests(ctx)).some((r) => r.method === 'GET' && /\/deployments$/.test(r.path) && r.query.include_archived === 'true' && r.status === 200), 'the list with archived deployments', 20_000);
       await wb.page.locator(SIDEBAR_ROWS).first().click();
-      await wb.page.keyboard.press('End');
+      const archivedRows = wb.page.locator(SIDEBAR_ROWS).locator('.label-description', { hasText: /^archived/ });
+      await waitUntil(async () => {
+        await wb.page.keyboard.press('End');
+        return (await archivedRows.count()) > 0;
+      }, 'an archived row at the end of the list', 20_000);
       const archivedRow = wb.page.locator(SIDEBAR_ROWS).filter({ has: wb.page.locator('.label-description', { hasText: /^archived/ }) }).filter({ has: wb.page.locator('.label-name', { hasText: new RegExp(`^\\s*${esc(target.name)}\\s*$`) }) }).first();
       await archivedRow.waitFor({ state: 'visible', timeout: 20_000 });
       const description = await wb.treeRowDescription(archivedRow);
