@@ -187,6 +187,9 @@ async function ensureSignedIn(wb: Workbench, ctx: FlowContext): Promise<void> {
     await setTokenFromPalette(wb, ctx, false);
     await firstRow.waitFor({ state: 'visible', timeout: 30_000 });
   }
+  // a flow that failed half-way may have left a filter on: start from the whole list
+  const clear = wb.titleAction(title('qoder.clearFilter'));
+  if (await clear.isVisible()) await clear.click();
 }
 
 /** Polls `cond` (async) until true; `state` describes the last state for the error. */
