@@ -6,7 +6,7 @@ import { startLocalApi, type LocalApi } from '../test/local-api/server';
 
 interface Msg {
   id: number;
-  cmd: 'reseed' | 'count' | 'reset' | 'requests' | 'close' | 'largeSession';
+  cmd: 'reseed' | 'count' | 'reset' | 'requests' | 'latency' | 'close' | 'largeSession';
   n?: number;
 }
 
@@ -38,6 +38,9 @@ async function main(): Promise<void> {
       case 'reset':
         api.resetRequests();
         return reply(m.id, 0);
+      case 'latency':
+        api.setLatency(m.n ?? 0);
+        return reply(m.id, m.n ?? 0);
       case 'largeSession': {
         // A finished session of n events on a run of a fresh deployment.
         const store = api.account();

@@ -13,6 +13,8 @@ export interface ApiProcess {
   /** `METHOD /path` of each recorded request. */
   requests(): Promise<string[]>;
   reset(): Promise<void>;
+  /** Simulated round trip added to every API request from now on (0 = none). */
+  setLatency(ms: number): Promise<void>;
   /** Adds a finished session with n events; resolves with its id. */
   largeSession(n: number): Promise<string>;
   close(): Promise<void>;
@@ -58,6 +60,9 @@ export async function startApiProcess(opts: { token: string; seed?: number; now:
     largeSession: (n) => call<string>('largeSession', n),
     reset: async () => {
       await call('reset');
+    },
+    setLatency: async (ms) => {
+      await call('latency', ms);
     },
     close: async () => {
       if (exited) return;

@@ -34,6 +34,8 @@ async function main(): Promise<void> {
   phase = 'activate';
   fake.reset();
   fake.settings.global.set('qoder.apiBaseUrl', api.baseUrl);
+  // Notifications off, so nothing loads before the view opens (background loads are measured in archive.ts).
+  fake.settings.global.set('qoder.notifications', 'off');
   const secrets = new FakeSecretStorage();
   secrets.data.set(secretKey(api.baseUrl), token);
   const original = fakeWindow.createTreeView;

@@ -49,9 +49,57 @@ function get(url: string, headers: Record<string, string>): Promise<string> {
   });
 }
 
-/** The real client with its real transport (node-fetch). */
-export function newClient(api: ApiProcess): QoderClient {
-  return new QoderClient({ baseUrl: api.baseUrl, token: api.token });
+/**
+ * The real client with its real transport (node-fetch). Page spacing is 0 unless given: the
+ * overhead ratio compares the client's own work with a raw walk, and the default 100 ms spacing
+ * (deployments-api.md §8) would measure the wait instead. The latency row uses the default.
+ */
+export function newClient(api: ApiProcess, minPageIntervalMs: number | undefined = 0): QoderClient {
+  return new QoderClient({ baseUrl: api.baseUrl, token: api.token, minPageIntervalMs });
+}
+
+export interface LatencyResult {
+  n: number;
+  rttMs: number;
+  pages: number;
+  /** The client as the extension builds it (default page spacing, 100 ms start to start). */
+  clientMs: number;
+  /** The same client with spacing 0: what the spacing costs at this round trip. */
+  clientNoSpacingMs: number;
+  rawMs: number;
+  runs: number;
+}
+
+/** List-all over a simulated round trip (the local API answers every request `rttMs` late). */
+export async function measureListAllLatency(api: ApiProcess, n: number, rttMs: number, runs: number): Promise<LatencyResult> {
+  const size = await api.reseed(n);
+  if (size !== n) throw new Error(`local API seeded ${size} deployments, wanted ${n}`);
+  await api.setLatency(rttMs);
+  try {
+    const spaced = newClient(api, undefined);
+    const unspaced = newClient(api, 0);
+    const client: number[] = [];
+    const noSpacing: number[] = [];
+    const raw: number[] = [];
+    let pages = 0;
+    for (let i = 0; i < runs; i++) {
+      fullGc();
+      await api.reset();
+      const a = await sample(() => clientWalk(spaced));
+      if (a.value.deployments.length !== n) throw new Error(`client walked ${a.value.deployments.length} deployments, wanted ${n}`);
+      pages = await api.count();
+      client.push(a.s.ms);
+      fullGc();
+      noSpacing.push((await sample(() => clientWalk(unspaced))).s.ms);
+      fullGc();
+      raw.push((await sample(() => rawWalk(api.baseUrl, api.token))).s.ms);
+    }
+    const result = { n, rttMs, pages, clientMs: median(client), clientNoSpacingMs: median(noSpacing), rawMs: median(raw), runs };
+    log(`list all N=${n} over a ${rttMs} ms round trip: client (100 ms spacing) ${round(result.clientMs, 0)} ms, spacing 0 ${round(result.clientNoSpacingMs, 0)} ms, raw ${round(result.rawMs, 0)} ms, ${pages} pages`);
+    return result;
+  } finally {
+    await api.setLatency(0);
+  }
 }
 
 export async function clientWalk(client: QoderClient): Promise<{ deployments: Deployment[]; requests: number }> {

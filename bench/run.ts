@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import { startApiProcess, type ApiProcess } from './api-process';
 import { measureActivation, measureArchive } from './archive';
 import { measureBundle } from './bundle';
-import { clientWalk, measureListAll, newClient, PAGE, rawWalk, type ListAllResult } from './list-all';
+import { clientWalk, measureListAll, measureListAllLatency, newClient, PAGE, rawWalk, type ListAllResult } from './list-all';
 import { measureMemory } from './memory';
 import { buildReport, markdownTable, textTable } from './report';
 import { log } from './stats';
@@ -80,6 +80,8 @@ async function main(): Promise<void> {
     const scaling: ListAllResult[] = [];
     for (const n of opts.scaling) scaling.push(n === opts.n ? listAll : await measureListAll(api, n, opts.smoke ? 1 : Math.max(3, Math.min(opts.runs, 5)), opts.warmup));
 
+    // 7. What a user far from the API feels: list-all over an 80 ms round trip, default spacing.
+    const latency = await measureListAllLatency(api, opts.n, 80, opts.smoke ? 1 : Math.min(opts.runs, 3));
     // 7. Opening a 10,000-event session
     const sessionOpen = await measureSessionOpen(api, 10_000, opts.smoke ? 1 : Math.min(opts.runs, 5));
 
@@ -93,7 +95,7 @@ async function main(): Promise<void> {
     // 4. Bundle (+ what the shipped bundle loads before the view is opened)
     const bundle = measureBundle({ build: opts.build, probeN: Math.min(opts.n, 2_000) });
 
-    const report = buildReport({ opts, listAll, tree, memory, scaling, archive, activation, bundle, sessionOpen, page: PAGE, load, seconds: (performance.now() - started) / 1000 });
+    const report = buildReport({ opts, listAll, tree, memory, scaling, latency, archive, activation, bundle, sessionOpen, page: PAGE, load, seconds: (performance.now() - started) / 1000 });
     if (opts.out) writeFileSync(opts.out, JSON.stringify(report, null, 2) + '\n');
     if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else if (opts.markdown) process.stdout.write(markdownTable(report) + '\n');

@@ -27,6 +27,22 @@ export function archiveConfirmation(): ArchiveConfirmation {
   return vscode.workspace.getConfiguration(Settings.section).get<string>(Settings.archiveConfirmation) === 'typeName' ? 'typeName' : 'modal';
 }
 
+/** `attention` (default): notify when a deployment newly needs attention; `off`: never. */
+export function notifications(): 'attention' | 'off' {
+  return vscode.workspace.getConfiguration(Settings.section).get<string>(Settings.notifications, 'attention') === 'off' ? 'off' : 'attention';
+}
+
+/** Minutes between background loads while the view is hidden; 0 = off. At least 1. */
+export function backgroundRefreshMinutes(): number {
+  const v = vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.backgroundRefreshMinutes, 5);
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.max(1, v) : 0;
+}
+
+/** Whether the status bar shows how many deployments need attention. */
+export function attentionStatusBar(): boolean {
+  return vscode.workspace.getConfiguration(Settings.section).get<boolean>(Settings.attentionStatusBar, true) !== false;
+}
+
 export async function setApiBaseUrl(url: string): Promise<void> {
   await vscode.workspace.getConfiguration(Settings.section).update(Settings.apiBaseUrl, url, vscode.ConfigurationTarget.Global);
 }
@@ -35,11 +51,12 @@ export async function setShowArchived(value: boolean): Promise<void> {
   await vscode.workspace.getConfiguration(Settings.section).update(Settings.showArchived, value, vscode.ConfigurationTarget.Global);
 }
 
-export function onDidChange(listener: (e: { apiBaseUrl: boolean; showArchived: boolean; autoRefresh: boolean }) => void): vscode.Disposable {
+export function onDidChange(listener: (e: { apiBaseUrl: boolean; showArchived: boolean; autoRefresh: boolean; attention: boolean }) => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {
     const apiBaseUrl = e.affectsConfiguration(`${Settings.section}.${Settings.apiBaseUrl}`);
     const archived = e.affectsConfiguration(`${Settings.section}.${Settings.showArchived}`);
     const autoRefresh = e.affectsConfiguration(`${Settings.section}.${Settings.autoRefreshSeconds}`);
-    if (apiBaseUrl || archived || autoRefresh) listener({ apiBaseUrl, showArchived: archived, autoRefresh });
+    const attention = [Settings.notifications, Settings.backgroundRefreshMinutes, Settings.attentionStatusBar].some((k) => e.affectsConfiguration(`${Settings.section}.${k}`));
+    if (apiBaseUrl || archived || autoRefresh || attention) listener({ apiBaseUrl, showArchived: archived, autoRefresh, attention });
   });
 }

@@ -32,6 +32,7 @@ export const Commands = {
   openSession: 'qoder.openSession',
   cancelSession: 'qoder.cancelSession',
   copyRunId: 'qoder.copyRunId',
+  showNeedsAttention: 'qoder.showNeedsAttention',
 } as const;
 
 export const SESSION_SCHEME = 'qoder-session';
@@ -56,6 +57,9 @@ export const Settings = {
   showArchived: 'showArchived',
   autoRefreshSeconds: 'autoRefreshSeconds',
   archiveConfirmation: 'archiveConfirmation',
+  notifications: 'notifications',
+  backgroundRefreshMinutes: 'backgroundRefreshMinutes',
+  attentionStatusBar: 'attentionStatusBar',
 } as const;
 
 export const Regions = [

@@ -31,11 +31,14 @@ import { SessionDocuments } from './views/sessionDocument';
 import { registerOpenSession } from './commands/openSession';
 import { registerCancelSession } from './commands/cancelSession';
 import { registerCopyRunId } from './commands/copyRunId';
+import { registerShowNeedsAttention } from './commands/showNeedsAttention';
+import { AttentionWatch, attentionList, backgroundIntervalMs } from './model/attention';
+import { AttentionStatusBar, notifyAttention } from './views/attention';
 import { DOCUMENT_SELECTOR, EditorHost } from './views/editorHost';
 import { registerEditDeployment } from './commands/editDeployment';
 import { registerCreateDeployment } from './commands/createDeployment';
 import { registerDuplicateDeployment } from './commands/duplicateDeployment';
-import { DEPLOYMENT_SCHEME, SESSION_SCHEME } from './constants';
+import { Commands, DEPLOYMENT_SCHEME, SESSION_SCHEME } from './constants';
 
 /** Returned by activate() only in ExtensionMode.Test, for the in-host test suite. */
 export interface TestHooks {
@@ -46,6 +49,8 @@ export interface TestHooks {
   poller: Poller;
   /** Replace to answer modals, input boxes and picks from a test. */
   setUi(ui: Ui): void;
+  background: Poller;
+  statusBar: AttentionStatusBar;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TestHooks | undefined> {
@@ -108,6 +113,51 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
     },
   });
 
+  // Told without watching: while the window has focus and the view is hidden, load every
+  // qoder.backgroundRefreshMinutes (stretched for big accounts); every complete load feeds the
+  // status bar and the notifications. No request is sent before a token exists.
+  const attention = new AttentionWatch();
+  const statusBar = new AttentionStatusBar();
+  let lastChecked: number | undefined;
+  const background = new Poller({
+    intervalMs: () => backgroundIntervalMs(config.backgroundRefreshMinutes(), store.deployments.length),
+    isActive: () => !view.visible && vscode.window.state.focused && session.hasToken && config.notifications() !== 'off',
+    // Nothing loaded yet: load now, so the baseline exists and the view opens on a full list.
+    lastUpdated: () => store.lastUpdated ?? 0,
+    poll: async () => {
+      await store.refresh();
+      const e = store.error;
+      if (!e) return { ok: true };
+      return { ok: false, retryAfterMs: e instanceof QoderApiError && e.retryAfterSeconds !== undefined ? e.retryAfterSeconds * 1000 : undefined };
+    },
+  });
+  const attentionActions = {
+    show: async (id: string | undefined): Promise<void> => {
+      if (id === undefined) {
+        await vscode.commands.executeCommand(Commands.showNeedsAttention);
+        return;
+      }
+      await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+      if (store.get(id)) await view.reveal(tree.nodeFor(id), { select: true, focus: true });
+    },
+    openLastSession: async (id: string): Promise<void> => {
+      await runs.ensure(id);
+      const run = runs.get(id)?.runs.find((r) => r.session_id);
+      if (run) await vscode.commands.executeCommand(Commands.openSession, id, run.id, run.session_id);
+      else void services.ui.showInformationMessage(vscode.l10n.t('None of the recent runs of this deployment started a session.'), {});
+    },
+    resume: async (id: string): Promise<void> => {
+      await vscode.commands.executeCommand(Commands.unpause, id);
+    },
+  };
+  const onLoaded = (): void => {
+    statusBar.update(attentionList(store.deployments), config.attentionStatusBar());
+    const at = store.lastUpdated;
+    if (store.isLoading || at === undefined || at === lastChecked) return;
+    lastChecked = at;
+    const changes = attention.update(store.deployments);
+    if (changes.length > 0 && config.notifications() !== 'off') void notifyAttention(services.ui, changes, attentionActions);
+  };
   // Deployments as files (edit, create, duplicate; saved with Ctrl+S). The editor itself is
   // loaded from dist/editor.js the first time it is needed.
   const editorHost = new EditorHost(services);
@@ -121,7 +171,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
   );
 
   context.subscriptions.push(
-    log, tokens, store, runs, session, filter, tree, view, viewState, poller,
+    log, tokens, store, runs, session, filter, tree, view, viewState, poller, background, statusBar,
+    registerShowNeedsAttention(services, filter),
+    store.onDidChange(onLoaded),
+    session.onDidChange(() => {
+      attention.reset();
+      lastChecked = undefined;
+      statusBar.update([], false);
+    }),
     registerArchive(services),
     ...registerPauseUnpause(services),
     registerRunNow(services),
@@ -141,22 +198,41 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
     view.onDidChangeVisibility((e) => {
       if (e.visible && !seen) {
         seen = true;
-        loadIfSeen();
+        // A background load already has the list: show it, and let auto-refresh decide when to reload.
+        if (store.lastUpdated === undefined) loadIfSeen();
       }
       poller.update();
+      background.update();
     }),
-    vscode.window.onDidChangeWindowState(() => poller.update()),
+    vscode.window.onDidChangeWindowState(() => {
+      poller.update();
+      background.update();
+    }),
     // The poll timer counts from the end of the last load; row-level changes don't move it.
     store.onDidChange((id) => {
-      if (id === undefined && !store.isLoading) poller.update();
+      if (id !== undefined || store.isLoading) return;
+      // Any successful load (a poll, a manual refresh, an action's reload) ends the back-off.
+      if (!store.error && store.lastUpdated !== undefined) {
+        poller.loadSucceeded();
+        background.loadSucceeded();
+      }
+      poller.update();
+      background.update();
     }),
-    session.onDidChange(() => poller.update()),
+    session.onDidChange(() => {
+      poller.update();
+      background.update();
+    }),
     tokens.onDidChange(() => void session.reload().then(loadIfSeen)),
     config.onDidChange((e) => {
       // A workspace value is ignored (application scope), so only a real change reloads.
       if (e.apiBaseUrl && config.apiBaseUrl() !== session.apiBaseUrl) void session.reload().then(loadIfSeen);
       if (e.showArchived) void store.setIncludeArchived(config.showArchived());
       if (e.autoRefresh) poller.update();
+      if (e.attention) {
+        background.update();
+        statusBar.update(attentionList(store.deployments), config.attentionStatusBar());
+      }
     }),
   );
 
@@ -165,7 +241,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
   log.info(`Qoder Deployments ${context.extension.packageJSON.version as string} activated (API ${session.apiBaseUrl}).`);
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
-  return { services, tree, view: view as vscode.TreeView<unknown>, filter, poller, setUi: (ui) => (services.ui = ui) };
+  return { services, tree, view: view as vscode.TreeView<unknown>, filter, poller, background, statusBar, setUi: (ui) => (services.ui = ui) };
 }
 
 export function deactivate(): void {

@@ -1,8 +1,10 @@
 // The "Qoder" log channel. Every line goes through redaction, so a token can never be printed
-// even if one slips into an error message.
+// even if one slips into an error message, and loses its control characters, so server text
+// (a name with a newline) can never forge a line of its own.
 
 import * as vscode from 'vscode';
 import { redact } from './api';
+import { displayText, rememberSecret } from './model/display';
 
 export class Log implements vscode.Disposable {
   private readonly secrets = new Set<string>();
@@ -11,13 +13,15 @@ export class Log implements vscode.Disposable {
 
   /** Registers a value that must never appear in the log. */
   addSecret(secret: string | undefined): void {
-    if (secret) this.secrets.add(secret);
+    if (!secret) return;
+    this.secrets.add(secret);
+    rememberSecret(secret);
   }
 
   clean(text: string): string {
     let out = text;
     for (const s of this.secrets) out = redact(out, s);
-    return redact(out, '');
+    return displayText(out);
   }
 
   info(message: string): void {

@@ -2,7 +2,7 @@
 // token or the setting changes, the stores get a new source and start over.
 
 import * as vscode from 'vscode';
-import { QoderClient, QoderError, type Deployment } from './api';
+import { QoderClient, QoderError, type Deployment, type InvalidItem } from './api';
 import type { DeploymentSource, LoadResult } from './model/deploymentStore';
 import { DeploymentStore } from './model/deploymentStore';
 import { RunStore } from './model/runStore';
@@ -23,6 +23,8 @@ export class Session implements vscode.Disposable {
   /** The last failed Set Token check: its error, and the token (memory only) for Try Again. */
   private failedSignIn: { error: unknown; baseUrl: string; token: string } | undefined;
   private reloadAgain = false;
+  /** What was last logged about unreadable deployments, so auto-refresh does not repeat it. */
+  private loggedInvalid = '';
 
   constructor(
     private readonly tokens: TokenStore,
@@ -121,13 +123,30 @@ export class Session implements vscode.Disposable {
     const client = this.client;
     const configError = this.configError;
     const source: DeploymentSource | undefined = client
-      ? { listAll: (includeArchived, signal, onPage): Promise<LoadResult> => client.listAllDeployments({ include_archived: includeArchived }, { signal, onPage }) }
+      ? {
+          listAll: async (includeArchived, signal, onPage): Promise<LoadResult> => {
+            const result = await client.listAllDeployments({ include_archived: includeArchived }, { signal, onPage });
+            this.logInvalid(result.invalid);
+            return result;
+          },
+        }
       : configError
         ? { listAll: () => Promise.reject(configError) }
         : undefined;
     this.store.setSource(source);
     this.runs.setSource(client ? { listRunsPage: (id, filter, signal) => client.listRunsPage(id, filter, { signal }) } : undefined);
     this.changed.fire();
+  }
+
+  /** "See the log for details": one line per deployment that could not be read, with its id and the reason. */
+  private logInvalid(invalid: readonly InvalidItem[]): void {
+    const lines = invalid.map((item) => item.id !== undefined
+      ? `Deployment ${item.id} (item ${item.index + 1} of the list) could not be read and is not shown: ${item.reason}`
+      : `A deployment without an id (item ${item.index + 1} of the list) could not be read and is not shown: ${item.reason}`);
+    const key = lines.join('\n');
+    if (key === this.loggedInvalid) return;
+    this.loggedInvalid = key;
+    for (const line of lines) this.log.warn(line);
   }
 
   /** A deployment by id: from the list when present, else from the API. */

@@ -7,6 +7,7 @@ export type QoderErrorKind =
   | 'timeout' // our total per-request timeout fired
   | 'aborted' // the caller's AbortSignal fired
   | 'invalid_response' // 2xx but the body is not what the API documents
+  | 'response_too_large' // the body passed the client's byte cap (never retried)
   | 'config'; // we refused to send: bad base URL, bad id, missing token
 
 export class QoderError extends Error {

@@ -8,6 +8,7 @@ import { header, nodeFetch, type FetchInit, type FetchLike, type ResponseLike } 
 import { redact } from './redact';
 import { apiErrorFrom, bodyExcerpt, formatSeconds, redirectTargetOf } from './envelope';
 import { backoffMs, defaultSleep, MAX_RETRY_AFTER_MS, parseRetryAfterMs, raceSignal } from './retry';
+import { BodyTooLargeError, DEFAULT_MAX_RESPONSE_BYTES, formatBytes, isStringTooLong, readBodyCapped } from './body';
 
 export interface RequestLogEntry {
   method: string;
@@ -32,6 +33,8 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** Default 2. */
   retries?: number;
+  /** Cap on one response body; a larger one fails with 'response_too_large' and is not retried. Default 16 MB. */
+  maxResponseBytes?: number;
   /** Default `qoder-deployments-vscode/<QODER_EXTENSION_VERSION ?? 0.0.0>`. */
   userAgent?: string;
   /** One call per HTTP request (attempt / redirect hop); never contains the token. */
@@ -97,6 +100,7 @@ export class HttpClient {
   private readonly fetchImpl: FetchLike;
   private readonly timeoutMs: number;
   private readonly retries: number;
+  private readonly maxResponseBytes: number;
   private readonly userAgent: string;
   private readonly onRequest: ((e: RequestLogEntry) => void) | undefined;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -110,6 +114,7 @@ export class HttpClient {
     this.fetchImpl = opts.fetch ?? nodeFetch;
     this.timeoutMs = opts.timeoutMs !== undefined && opts.timeoutMs > 0 ? opts.timeoutMs : DEFAULT_TIMEOUT_MS;
     this.retries = opts.retries !== undefined && opts.retries >= 0 ? Math.floor(opts.retries) : DEFAULT_RETRIES;
+    this.maxResponseBytes = opts.maxResponseBytes !== undefined && opts.maxResponseBytes > 0 ? opts.maxResponseBytes : DEFAULT_MAX_RESPONSE_BYTES;
     this.userAgent = opts.userAgent ?? defaultUserAgent();
     this.onRequest = opts.onRequest;
     this.sleep = opts.sleep ?? defaultSleep;
@@ -186,6 +191,7 @@ export class HttpClient {
   private log(entry: RequestLogEntry): void {
     if (!this.onRequest) return;
     const safe: RequestLogEntry = { ...entry, path: this.redact(entry.path) };
+    if (entry.requestId !== undefined) safe.requestId = this.redact(entry.requestId);
     if (entry.error !== undefined) safe.error = this.redact(entry.error);
     try {
       this.onRequest(safe);
@@ -233,7 +239,7 @@ export class HttpClient {
           const init: FetchInit = { method, headers, redirect: 'manual', signal };
           if (body !== undefined) init.body = body;
           res = await raceSignal(Promise.resolve().then(() => this.fetchImpl(url, init)), signal);
-          text = await raceSignal(Promise.resolve().then(() => res.text()), signal);
+          text = await raceSignal(Promise.resolve().then(() => readBodyCapped(res, this.maxResponseBytes)), signal);
         } catch (e) {
           const durationMs = this.now() - started;
           if (req.signal?.aborted) {
@@ -241,6 +247,12 @@ export class HttpClient {
             throw new Abort();
           }
           let err: QoderError;
+          if (e instanceof BodyTooLargeError || isStringTooLong(e)) {
+            // Not a network failure: asking again would only fetch the same oversized body.
+            err = new QoderError('response_too_large', `${operation}: the response is too large (over ${formatBytes(this.maxResponseBytes)}); it was not read.`, operation);
+            this.log({ method, path: logPath, status: undefined, durationMs, requestId: sentId, attempt, error: err.message });
+            return { outcome: { kind: 'error', error: err }, requests };
+          }
           if (timedOut) {
             err = new QoderError('timeout', `${operation} timed out after ${formatSeconds(this.timeoutMs)}.`, operation);
           } else {
@@ -251,7 +263,8 @@ export class HttpClient {
           return { outcome: { kind: 'error', error: err, transport: true }, requests };
         }
         const durationMs = this.now() - started;
-        const requestId = header(res, 'x-request-id') ?? header(res, 'request-id') ?? sentId;
+        // Servers may echo anything here, the token included: redact where it is parsed.
+        const requestId = this.redact(header(res, 'x-request-id') ?? header(res, 'request-id') ?? sentId);
         const status = res.status;
 
         if ([301, 302, 303, 307, 308].includes(status)) {
@@ -347,7 +360,7 @@ export class HttpClient {
     }
     clearTimeout(timer);
     const durationMs = this.now() - started;
-    const requestId = header(res, 'x-request-id') ?? sentId;
+    const requestId = this.redact(header(res, 'x-request-id') ?? sentId);
     const fail = async (err: QoderError): Promise<never> => {
       this.log({ method: 'GET', path: req.path, status: res.status, durationMs, requestId, attempt: 1, error: err.message });
       connection.abort();
@@ -365,7 +378,7 @@ export class HttpClient {
     if (res.status < 200 || res.status >= 300) {
       let text = '';
       try {
-        text = await raceSignal(Promise.resolve().then(() => res.text()), signal);
+        text = await raceSignal(Promise.resolve().then(() => readBodyCapped(res, this.maxResponseBytes)), signal);
       } catch {
         text = '';
       }

@@ -47,7 +47,8 @@ export function isRunId(id: unknown): id is string {
 
 function isLoopbackHost(hostname: string): boolean {
   const h = hostname.toLowerCase();
-  if (h === 'localhost' || h === 'localhost.') return true;
+  // Not `localhost.`: a fully qualified name is resolved through DNS, not /etc/hosts.
+  if (h === 'localhost') return true;
   if (h === '[::1]' || h === '::1') return true;
   // WHATWG URL has already normalised IPv4 forms (127.1, 0x7f.1, ...) to dotted quads.
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);

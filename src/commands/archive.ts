@@ -6,6 +6,7 @@ import { isApiError, type Deployment } from '../api';
 import { isArchived } from '../model/deploymentStore';
 import { archiveConfirmation, typedConfirmation, typedMismatch } from '../model/confirm';
 import * as config from '../config';
+import { displayName } from '../model/display';
 import { mayHaveReachedServer } from '../model/errorText';
 import { Commands } from '../constants';
 import { guarded, q, reportFailure, resolveTargets, type Services } from './common';
@@ -76,7 +77,7 @@ export async function archive(s: Services, arg?: unknown, selected?: unknown): P
   const refreshed = changed ? s.store.refresh({ fresh: true }) : Promise.resolve();
 
   const archived = outcomes.filter((o): o is Extract<Outcome, { kind: 'archived' }> => o.kind === 'archived');
-  for (const o of archived) s.log.info(`Archived ${o.before.id}: now "${o.after.name}"`);
+  for (const o of archived) s.log.info(`Archived ${o.before.id}: now "${displayName(o.after.name)}"`);
   if (archived.length === 1) void s.ui.showInformationMessage(vscode.l10n.t('Archived {0}. It is now named {1}.', q(archived[0].before.name), q(archived[0].after.name)), {});
   else if (archived.length > 1) void s.ui.showInformationMessage(vscode.l10n.t('Archived {0} deployments.', archived.length), {});
   for (const o of outcomes) {

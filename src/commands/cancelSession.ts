@@ -6,6 +6,7 @@ import { isSessionId } from '../api';
 import { Commands, SESSION_SCHEME } from '../constants';
 import { sessionIdOf } from '../views/sessionDocument';
 import { guarded, type Services } from './common';
+import { displayText } from '../model/display';
 import { runTargetOf, type SessionServices } from './sessionDeps';
 
 export async function cancelSession(s: Services, sessions: SessionServices, a?: unknown, b?: unknown, c?: unknown): Promise<void> {
@@ -21,8 +22,9 @@ export async function cancelSession(s: Services, sessions: SessionServices, a?: 
   }
   const client = s.session.requireClient();
   const confirm = vscode.l10n.t('Cancel Session');
+  const shownId = displayText(sessionId);
   const answer = await s.ui.showWarningMessage(
-    vscode.l10n.t('Cancel the running session {0}? The agent stops its current turn; work it has not finished is lost.', sessionId),
+    vscode.l10n.t('Cancel the running session {0}? The agent stops its current turn; work it has not finished is lost.', shownId),
     { modal: true },
     confirm,
   );
@@ -30,9 +32,9 @@ export async function cancelSession(s: Services, sessions: SessionServices, a?: 
   const ack = await client.cancelSession(sessionId);
   if (ack.httpStatus === 202) {
     sessions.documents.find(sessionId)?.markCancelling();
-    s.ui.setStatusBarMessage(vscode.l10n.t('$(loading~spin) Cancelling session {0}…', sessionId), 5000);
+    s.ui.setStatusBarMessage(vscode.l10n.t('$(loading~spin) Cancelling session {0}…', shownId), 5000);
   } else {
-    void s.ui.showInformationMessage(vscode.l10n.t('Session {0} was not running; nothing was cancelled.', sessionId), {});
+    void s.ui.showInformationMessage(vscode.l10n.t('Session {0} was not running; nothing was cancelled.', shownId), {});
   }
   sessions.statuses.request(sessionId);
 }

@@ -8,6 +8,7 @@ import type { DeploymentStore } from '../model/deploymentStore';
 import type { RunStore } from '../model/runStore';
 import { failureText, isAuthError } from '../model/errorText';
 import { statusText, scheduleText } from '../model/describe';
+import { displayName, displayText } from '../model/display';
 import type { Session } from '../session';
 import type { TokenStore } from '../auth/tokenStore';
 import type { Log } from '../log';
@@ -23,8 +24,8 @@ export interface Services {
   ui: Ui;
 }
 
-/** Quotes a deployment name for messages. */
-export const q = (name: string): string => `“${name}”`;
+/** Quotes a deployment name for messages: one line, no control characters, at most 120 characters. */
+export const q = (name: string): string => `“${displayName(name)}”`;
 
 /** An argument that names a deployment: a tree node, an id, or a deployment-shaped object. */
 function idOf(arg: unknown): string | undefined {
@@ -73,7 +74,7 @@ export async function resolveTargets(
     void s.ui.showInformationMessage(pick.none, {});
     return [];
   }
-  const items = candidates.map((d) => ({ label: d.name, description: `${statusText(d)} · ${scheduleText(d, { locale: vscode.env.language })}`, detail: d.id, deployment: d }));
+  const items = candidates.map((d) => ({ label: displayName(d.name), description: displayText(`${statusText(d)} · ${scheduleText(d, { locale: vscode.env.language })}`), detail: d.id, deployment: d }));
   if (pick.many) {
     const chosen = await s.ui.showQuickPick(items, { placeHolder: pick.placeHolder, canPickMany: true, matchOnDescription: true, matchOnDetail: true });
     // Enter with nothing highlighted (the typed text matched nothing): say so, don't just close.

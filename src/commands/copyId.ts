@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
-import { guarded, resolveOne, type Services } from './common';
+import { guarded, q, resolveOne, type Services } from './common';
 
 export async function copyId(s: Services, arg?: unknown): Promise<void> {
   const d = await resolveOne(s, arg, vscode.l10n.t('Select the deployment whose ID to copy'));
@@ -19,7 +19,7 @@ export async function copyAsCurl(s: Services, arg?: unknown): Promise<void> {
   const d = await resolveOne(s, arg, vscode.l10n.t('Select the deployment to copy as curl'));
   if (!d) return;
   await vscode.env.clipboard.writeText(curlFor(s.session.apiBaseUrl, d.id));
-  s.ui.announce(vscode.l10n.t('Copied a curl command for {0} (set QODER_PAT first).', d.name));
+  s.ui.announce(vscode.l10n.t('Copied a curl command for {0} (set QODER_PAT first).', q(d.name)));
 }
 
 export function registerCopyId(s: Services): vscode.Disposable[] {

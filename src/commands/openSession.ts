@@ -7,6 +7,7 @@ import { formatTime } from '../model/describe';
 import { openSessionDocument, sessionUri } from '../views/sessionDocument';
 import { guarded, type Services } from './common';
 import { runTargetOf } from './sessionDeps';
+import { displayName } from '../model/display';
 
 export async function openSession(s: Services, a?: unknown, b?: unknown, c?: unknown): Promise<void> {
   const target = runTargetOf(a, b, c);
@@ -29,7 +30,8 @@ export async function openSession(s: Services, a?: unknown, b?: unknown, c?: unk
   const locale = vscode.env.language;
   let title = sessionId;
   if (target) {
-    const name = s.store.get(target.deploymentId)?.name ?? target.deploymentId;
+    const known = s.store.get(target.deploymentId)?.name;
+    const name = known === undefined ? target.deploymentId : displayName(known);
     const created = target.createdAt ?? s.runs.get(target.deploymentId)?.runs.find((r) => r.id === target.runId)?.created_at;
     title = created ? `${name} · ${formatTime(created, { locale })}` : name;
   }

@@ -6,6 +6,7 @@ import { isApiError } from '../api';
 import { isArchived } from '../model/deploymentStore';
 import { errorTypeText } from '../model/describe';
 import { runConfirmation } from '../model/confirm';
+import { displayText } from '../model/display';
 import { Commands } from '../constants';
 import { guarded, q, reportFailure, resolveOne, type Services } from './common';
 
@@ -25,9 +26,9 @@ export async function runNow(s: Services, arg?: unknown): Promise<void> {
     const run = await s.session.requireClient().runDeployment(d.id);
     s.runs.invalidate(d.id);
     if (run.error) {
-      void s.ui.showWarningMessage(vscode.l10n.t('The run of {0} was recorded, but no session started: {1}.', q(d.name), errorTypeText(run.error.type)), {});
+      void s.ui.showWarningMessage(vscode.l10n.t('The run of {0} was recorded, but no session started: {1}.', q(d.name), displayText(errorTypeText(run.error.type))), {});
     } else {
-      void s.ui.showInformationMessage(vscode.l10n.t('Started a run of {0} (session {1}).', q(d.name), run.session_id ?? '—'), {});
+      void s.ui.showInformationMessage(vscode.l10n.t('Started a run of {0} (session {1}).', q(d.name), displayText(run.session_id ?? '—')), {});
     }
   } catch (e) {
     if (isApiError(e, 409)) {

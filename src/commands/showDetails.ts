@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { isDeploymentId, isRunId } from '../api';
 import { Commands, DETAILS_SCHEME } from '../constants';
 import { detailsTitle, runTitle, withKeysFirst } from '../model/details';
+import { detailsJson } from '../model/detailsJson';
 import { guarded, resolveOne, type Services } from './common';
 
 /**
@@ -15,8 +16,8 @@ export function detailsUri(id: string, runId?: string, name?: string): vscode.Ur
   return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: runId ? `/${id}/runs/${runId}/${title}` : `/${id}/${title}` });
 }
 
-/** Pretty JSON with the keys a reader looks for first. */
-const pretty = (raw: unknown) => JSON.stringify(raw && typeof raw === 'object' && !Array.isArray(raw) ? withKeysFirst(raw as Record<string, unknown>) : raw, null, 2) + '\n';
+/** Pretty, redacted JSON with the keys a reader looks for first. */
+const pretty = (raw: unknown): string => detailsJson(raw && typeof raw === 'object' && !Array.isArray(raw) ? withKeysFirst(raw as Record<string, unknown>) : raw);
 
 export class DetailsProvider implements vscode.TextDocumentContentProvider {
   constructor(private readonly s: Services) {}

@@ -4,11 +4,14 @@
 import * as l10n from '@vscode/l10n';
 import type { Deployment } from '../api/types';
 import { runTimeText, type TextOptions } from './describe';
+import { displayName, displayText } from './display';
 
 const MAX_LISTED = 10;
+/** Upcoming runs listed in the modal; the rest are counted ("and N more"). */
+const MAX_RUNS_LISTED = 5;
 
-/** Quotes a name for a message. */
-export const quote = (name: string): string => `“${name}”`;
+/** Quotes a name for a message: no control characters, at most 120 characters (display.ts). */
+export const quote = (name: string): string => `“${displayName(name)}”`;
 
 /** What archiving stops, by the deployment's state. */
 export type ArchiveCase = 'scheduled' | 'paused' | 'manual';
@@ -53,7 +56,8 @@ function singleCaseLines(d: Deployment, o: TextOptions): string[] {
       const next = d.schedule?.upcoming_runs_at ?? [];
       if (next.length) {
         lines.push(l10n.t('Its scheduled runs stop. These will not happen:'));
-        for (const x of next) lines.push(`  • ${runLine(x, d.schedule?.timezone ?? '', o)}`);
+        for (const x of next.slice(0, MAX_RUNS_LISTED)) lines.push(`  • ${displayText(runLine(x, d.schedule?.timezone ?? '', o))}`);
+        if (next.length > MAX_RUNS_LISTED) lines.push(`  • ${l10n.t('and {0} more', next.length - MAX_RUNS_LISTED)}`);
       } else lines.push(l10n.t('Its scheduled runs stop.'));
       break;
     }
@@ -71,12 +75,13 @@ export function archiveConfirmation(targets: readonly Deployment[], o: TextOptio
     // The new name on a line of its own, with no-break hyphens: it wrapped at its hyphens
     // (`k8s-manifest-lint-` / `2_archived_…`), which read as two names.
     lines.push(l10n.t('It will be renamed (which frees the name {0} for reuse):', quote(d.name)));
-    lines.push(`  ${unbreakable(d.name)}_archived_<timestamp>`);
+    const name = displayName(d.name);
+    lines.push(`  ${unbreakable(name)}_archived_<timestamp>`);
     summary = archiveCase(d) === 'scheduled'
-      ? l10n.t('Its scheduled runs stop and it is renamed {0}.', `${d.name}_archived_<timestamp>`)
+      ? l10n.t('Its scheduled runs stop and it is renamed {0}.', `${name}_archived_<timestamp>`)
       : archiveCase(d) === 'paused'
-        ? l10n.t('It is paused; it is renamed {0} and can no longer be resumed.', `${d.name}_archived_<timestamp>`)
-        : l10n.t('It is manual-only; it is renamed {0} and can no longer be run.', `${d.name}_archived_<timestamp>`);
+        ? l10n.t('It is paused; it is renamed {0} and can no longer be resumed.', `${name}_archived_<timestamp>`)
+        : l10n.t('It is manual-only; it is renamed {0} and can no longer be run.', `${name}_archived_<timestamp>`);
   } else {
     const groups: [ArchiveCase, string][] = [
       ['scheduled', l10n.t('Active: their scheduled runs stop:')],
@@ -91,7 +96,7 @@ export function archiveConfirmation(targets: readonly Deployment[], o: TextOptio
       lines.push(heading);
       for (const d of members) {
         if (listed >= MAX_LISTED) break;
-        lines.push(`  • ${d.name}`);
+        lines.push(`  • ${displayName(d.name)}`);
         listed++;
       }
     }
@@ -112,11 +117,12 @@ export function archiveConfirmation(targets: readonly Deployment[], o: TextOptio
 /** What the user must type to archive: the name of one deployment, or the number of several. */
 export function typedConfirmation(targets: readonly Deployment[]): { expected: string; prompt: string; placeHolder: string } {
   if (targets.length === 1) {
-    const name = targets[0].name;
+    // The whole name, without control characters (they cannot be typed).
+    const name = displayText(targets[0].name);
     return {
       expected: name,
       prompt: l10n.t('Type the name {0} to archive it. This cannot be undone.', quote(name)),
-      placeHolder: name,
+      placeHolder: displayName(name),
     };
   }
   const count = String(targets.length);

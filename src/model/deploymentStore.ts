@@ -162,6 +162,11 @@ export class DeploymentStore implements Disposable {
       } catch (e) {
         if (generation !== this.generation) return;
         this.lastError = e;
+        // The first walk failed after some pages were shown: keep them, marked stale.
+        if (!this.loaded && this.list.length) {
+          this.loaded = true;
+          this.lastUpdatedAt = this.now();
+        }
       }
     } while (this.again && generation === this.generation);
     this.loading = undefined;

@@ -7,6 +7,7 @@ import cronstrue from 'cronstrue';
 import 'cronstrue/locales/zh_CN.js';
 import type { Deployment, DeploymentRun, Schedule } from '../api/types';
 import { isArchived } from './deploymentStore';
+import { displayText } from './display';
 
 
 export type DeploymentKind = 'active' | 'paused' | 'attention' | 'archived';
@@ -187,16 +188,19 @@ export function descriptionText(d: Deployment, pendingAction?: string, o: TextOp
 
 /** What a screen reader says for the row: the problem first, then the name and the state. */
 export function accessibilityText(d: Deployment, pendingAction?: string, o: TextOptions = {}): string {
-  const parts = [...problemParts(d), displayName(d), ...stateParts(d, o, true)];
+  const parts = [...problemParts(d), shownName(d), ...stateParts(d, o, true)];
   if (pendingAction) parts.unshift(pendingAction);
   return parts.join(', ');
 }
 
 const ARCHIVED_SUFFIX = /_archived_\d+$/;
 
-/** The name to show: an archived deployment's original name, without `_archived_<timestamp>`. */
-export function displayName(d: Deployment): string {
-  return isArchived(d) ? d.name.replace(ARCHIVED_SUFFIX, '') || d.name : d.name;
+/**
+ * The name a row shows: an archived deployment's original name, without `_archived_<timestamp>`;
+ * never a control character (display.ts).
+ */
+export function shownName(d: Deployment): string {
+  return displayText(isArchived(d) ? d.name.replace(ARCHIVED_SUFFIX, '') || d.name : d.name);
 }
 
 /**

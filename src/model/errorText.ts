@@ -3,6 +3,7 @@
 
 import { QoderApiError, QoderError } from '../api/errors';
 import * as l10n from '@vscode/l10n';
+import { displayText } from './display';
 
 export function requestIdOf(e: unknown): string | undefined {
   return e instanceof QoderError ? e.requestId : undefined;
@@ -31,6 +32,7 @@ export function reasonText(e: unknown): string {
       case 'timeout': return l10n.t('Qoder did not answer in time: {0}', e.message);
       case 'aborted': return l10n.t('the request was cancelled');
       case 'invalid_response': return l10n.t('Qoder sent a response this extension cannot read: {0}', e.message);
+      case 'response_too_large': return l10n.t('Qoder sent a response too large to read: {0}', e.message);
       case 'config': return e.message;
       default: return e.message;
     }
@@ -71,12 +73,12 @@ function networkText(e: QoderError): string {
   return e.host ? l10n.t('{0} could not be reached ({1})', e.host, reason) : l10n.t('Qoder could not be reached ({0})', reason);
 }
 
-/** "Archiving “x” failed: <reason>. (Request ID: …)" */
+/** "Archiving “x” failed: <reason>. (Request ID: …)" — one line, redacted, ready to show or log. */
 export function failureText(what: string, e: unknown): string {
   const id = requestIdOf(e);
   const reason = reasonText(e).replace(/[.。…]+$/u, '');
   const text = l10n.t('{0} failed: {1}.', what, reason);
-  return id ? `${text} ${l10n.t('(Request ID: {0})', id)}` : text;
+  return displayText(id ? `${text} ${l10n.t('(Request ID: {0})', id)}` : text);
 }
 
 export function isAuthError(e: unknown): boolean {

@@ -29,6 +29,11 @@ export interface PollerOptions {
   maxBackoffMs?: number;
 }
 
+/** The longest auto-refresh ever waits, whatever Retry-After or the back-off say. */
+export const MAX_POLL_WAIT_MS = 60 * 60_000;
+/** setTimeout turns anything longer into 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export class Poller implements Disposable {
   private handle: unknown;
   private dueAt: number | undefined;
@@ -44,11 +49,22 @@ export class Poller implements Disposable {
     this.maxBackoffMs = o.maxBackoffMs ?? 15 * 60_000;
   }
 
-  /** Delay before the next poll: the interval, doubled per consecutive failure, at least Retry-After. */
+  /**
+   * Delay before the next poll: the interval, doubled per consecutive failure, at least
+   * Retry-After; never shorter than the interval and never longer than an hour (or the
+   * interval, when that is longer).
+   */
   nextDelay(): number {
     const interval = this.o.intervalMs();
     const backoff = this.failures ? Math.min(interval * 2 ** this.failures, Math.max(this.maxBackoffMs, interval)) : interval;
-    return Math.max(backoff, this.retryAfterMs);
+    const wanted = Math.max(backoff, Number.isFinite(this.retryAfterMs) ? this.retryAfterMs : MAX_POLL_WAIT_MS);
+    return Math.min(Math.max(wanted, interval), Math.max(MAX_POLL_WAIT_MS, interval), MAX_TIMER_MS);
+  }
+
+  /** A load succeeded (a poll, a manual refresh, an action's reload): back to the plain interval. */
+  loadSucceeded(): void {
+    this.failures = 0;
+    this.retryAfterMs = 0;
   }
 
   /** Re-evaluates after a change of visibility, focus or setting. */
@@ -86,8 +102,7 @@ export class Poller implements Disposable {
     try {
       const outcome = await this.o.poll();
       if (outcome.ok) {
-        this.failures = 0;
-        this.retryAfterMs = 0;
+        this.loadSucceeded();
       } else {
         this.failures++;
         this.retryAfterMs = outcome.retryAfterMs ?? 0;

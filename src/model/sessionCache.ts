@@ -5,6 +5,7 @@
 
 import type { Agent, Environment, Session } from '../api/sessions';
 import { Emitter, type Disposable } from './events';
+import { displayText, truncate } from './display';
 
 export interface SessionSummary {
   status: string;
@@ -109,9 +110,7 @@ export class SessionStatusCache implements Disposable {
 
 /** A server-provided name for display: one line, no control or bidi characters, at most 120 characters. */
 export function cleanName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  const one = name.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, ' ').replace(/\s+/g, ' ').trim();
-  return one.length > 120 ? `${one.slice(0, 119)}…` : one;
+  return truncate(displayText(name).replace(/\s+/g, ' ').trim());
 }
 
 export interface NameSource {

@@ -19,6 +19,7 @@ import {
 } from '../model/deploymentDocument';
 import { DEPLOYMENT_SCHEME } from '../constants';
 import type { Services } from '../commands/common';
+import { displayName } from '../model/display';
 
 /** What the editor chunk takes from the main bundle (one copy of each, shared). */
 export interface EditorDeps {
@@ -295,7 +296,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
     const left = vscode.Uri.from({ scheme: DEPLOYMENT_SCHEME, path: `/server/${current.id}/${safeFileName(current.name)}.deployment.json` });
     this.entries.set(left.toString(), { kind: 'server', content: encoder.encode(documentText(documentOf(current))), mtime: Date.now() });
     this.changed.fire([{ type: vscode.FileChangeType.Changed, uri: left }]);
-    await vscode.commands.executeCommand('vscode.diff', left, uri, vscode.l10n.t('{0}: server ↔ yours', current.name));
+    await vscode.commands.executeCommand('vscode.diff', left, uri, vscode.l10n.t('{0}: server ↔ yours', displayName(current.name)));
   }
 
   /** The error a failed request becomes: the server's 400 message naming the field, else the usual failure text. */

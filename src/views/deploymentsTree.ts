@@ -6,10 +6,11 @@ import type { Deployment, DeploymentRun } from '../api/types';
 import type { DeploymentStore } from '../model/deploymentStore';
 import type { RunStore } from '../model/runStore';
 import {
-  accessibilityText, contextTokens, descriptionText, detailRows, displayName, formatTime, kindOf, runOutcomeText, sortDeployments, type DeploymentKind,
+  accessibilityText, contextTokens, descriptionText, detailRows, formatTime, kindOf, runOutcomeText, shownName, sortDeployments, type DeploymentKind,
 } from '../model/describe';
 import type { DetailRow } from '../model/describe';
 import { failureText } from '../model/errorText';
+import { codeSpanSafe, displayName, displayText, markdownSafe } from '../model/display';
 import { matchesFilter, type FilterState } from '../model/filter';
 import { Commands } from '../constants';
 import type { NameCache, SessionStatusCache } from '../model/sessionCache';
@@ -49,12 +50,17 @@ export interface TooltipNames {
   environment?: string;
 }
 
+/**
+ * Server text goes in only through appendText, after markdownSafe (redacted, no control
+ * characters, `<` as an entity) or codeSpanSafe, so none of it can become a link, an image
+ * or a command.
+ */
 export function deploymentTooltip(d: Deployment, names: TooltipNames = {}, latest?: DeploymentRun): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
   md.supportHtml = false;
   md.appendMarkdown('**');
-  md.appendText(d.name);
+  md.appendText(markdownSafe(displayName(d.name)));
   md.appendMarkdown('**\n\n');
   const rows = detailRows(d, { locale: vscode.env.language }, latest);
   // The problem and the last run come before the description: they are what the user needs.
@@ -63,7 +69,7 @@ export function deploymentTooltip(d: Deployment, names: TooltipNames = {}, lates
   for (const row of firstRows) appendRow(md, row);
   if (d.description) {
     md.appendMarkdown('\n');
-    md.appendText(d.description);
+    md.appendText(markdownSafe(d.description, true));
     md.appendMarkdown('\n\n');
   }
   for (const row of restRows) {
@@ -86,13 +92,13 @@ function appendRow(md: vscode.MarkdownString, row: DetailRow): void {
   if (row.list) {
     for (const v of row.list) {
       md.appendMarkdown('\n- ');
-      md.appendText(v);
+      md.appendText(markdownSafe(v));
     }
     md.appendMarkdown('\n\n');
     return;
   }
-  if (row.code) md.appendMarkdown('`' + row.value.replace(/[`\\\n]/g, '') + '`');
-  else md.appendText(row.value);
+  if (row.code) md.appendMarkdown('`' + codeSpanSafe(row.value) + '`');
+  else md.appendText(markdownSafe(row.value));
   md.appendMarkdown('  \n');
 }
 
@@ -213,11 +219,11 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
 
   private deploymentItem(node: DeploymentNode): vscode.TreeItem {
     const d = this.store.get(node.id);
-    const item = new vscode.TreeItem(d ? displayName(d) : node.id, vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(d ? shownName(d) : node.id, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = node.id;
     if (!d) return item;
     const pending = this.store.pendingAction(d.id);
-    item.description = descriptionText(d, pending, { locale: vscode.env.language });
+    item.description = displayText(descriptionText(d, pending, { locale: vscode.env.language }));
     item.iconPath = pending ? new vscode.ThemeIcon('loading~spin') : deploymentIcon(kindOf(d));
     item.contextValue = pending ? 'deployment busy' : contextTokens(d);
     item.accessibilityInformation = { label: accessibilityText(d, pending, { locale: vscode.env.language }) };
@@ -252,7 +258,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
 function runItem(node: RunNode, sessions: SessionStatusCache | undefined): vscode.TreeItem {
   const r = node.run;
   const summary = r.session_id ? sessions?.get(r.session_id) : undefined;
-  const words = runRowText(r, summary, { locale: vscode.env.language });
+  const words = displayText(runRowText(r, summary, { locale: vscode.env.language }));
   const when = formatTime(r.created_at, { locale: vscode.env.language });
   const item = new vscode.TreeItem(words, vscode.TreeItemCollapsibleState.None);
   item.id = `${node.deploymentId}/${r.id}`;
@@ -274,10 +280,10 @@ function runItem(node: RunNode, sessions: SessionStatusCache | undefined): vscod
     : { command: Commands.showRunDetails, title: vscode.l10n.t('Show Run Details'), arguments: [node.deploymentId, r.id] };
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
-  md.appendText(words);
-  md.appendText(`\n\n${when}\n\n${runOutcomeText(r)}`);
-  if (r.error?.message) md.appendText(`\n\n${r.error.message}`);
-  md.appendText(`\n\n${r.id}`);
+  md.appendText(markdownSafe(words));
+  md.appendText(markdownSafe(`\n\n${when}\n\n${runOutcomeText(r)}`, true));
+  if (r.error?.message) md.appendText(markdownSafe(`\n\n${r.error.message}`, true));
+  md.appendText(markdownSafe(`\n\n${r.id}`, true));
   item.tooltip = md;
   return item;
 }

@@ -11,6 +11,7 @@ import { failureText } from '../model/errorText';
 import { durationText } from '../model/runRow';
 import { isSettledStatus, type NameCache, type SessionStatusCache } from '../model/sessionCache';
 import { SessionTranscript, type LiveState } from '../model/sessionTranscript';
+import { redactSecrets } from '../model/display';
 
 const REDRAW_MS = 250;
 const RECONNECTING_AFTER_MS = 5_000;
@@ -22,6 +23,8 @@ export interface SessionDocDeps {
   /** Deployment name by id when the list knows it. */
   deploymentName(id: string): string | undefined;
   log(message: string): void;
+  /** How long the stream may be down before the header says "reconnecting…" (default 5 s; tests shorten it). */
+  reconnectingAfterMs?: number;
 }
 
 export function sessionUri(sessionId: string, title: string): vscode.Uri {
@@ -130,7 +133,7 @@ class SessionView implements vscode.Disposable {
         this.scheduleRedraw();
       }
     } else if (s.kind === 'reconnecting' && this.reconnectTimer === undefined && this.live !== 'reconnecting') {
-      const wait = Math.max(0, RECONNECTING_AFTER_MS - (Date.now() - s.downSince));
+      const wait = Math.max(0, (this.deps.reconnectingAfterMs ?? RECONNECTING_AFTER_MS) - (Date.now() - s.downSince));
       this.reconnectTimer = setTimeout(() => {
         this.live = 'reconnecting';
         this.scheduleRedraw(0);
@@ -234,7 +237,8 @@ export class SessionDocuments implements vscode.TextDocumentContentProvider, vsc
       return `# ${uri.path.replace(/^\//, '')}\n\n${failureText(vscode.l10n.t('Loading the session'), e)}\n`;
     }
     this.updateContext();
-    return v.text();
+    // The transcript is server text: the token must not show even if a tool printed it.
+    return redactSecrets(v.text());
   }
 
   /** The open view of a session, if any. */

@@ -391,7 +391,7 @@ describe('QoderClient × local API: faults', () => {
 
   it('429 with Retry-After on a list page: waits as asked, retries, succeeds', async () => {
     api.injectFault({ route: 'GET /deployments', kind: 'rate_limit', retryAfter: 7, skip: 1 });
-    const r = await client().listAllDeployments();
+    const r = await client({ minPageIntervalMs: 0 }).listAllDeployments(); // only the retry's wait is recorded
     assert.deepEqual(ids(r.deployments), ids(serverList()));
     assert.deepEqual(sleeps, [7000], 'the requested wait, not the backoff');
     assert.deepEqual(api.requests.map((q) => q.status), [200, 429, 200]);

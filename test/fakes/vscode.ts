@@ -127,6 +127,7 @@ export const fake = {
   views: [] as FakeTreeView[],
   providers: new Map<string, any>(),
   closedDocuments: new EventEmitter<any>(),
+  statusItems: [] as any[],
   activeEditorListeners: new EventEmitter<any>(),
   reset(): void {
     this.shown = [];
@@ -143,6 +144,7 @@ export const fake = {
     this.pickCalls = [];
     this.settings.global.clear();
     this.settings.workspace.clear();
+    this.statusItems = [];
     this.commands.clear();
     this.views = [];
     this.providers.clear();
@@ -190,6 +192,25 @@ export class FakeTreeView {
     return Promise.resolve();
   }
   dispose(): void {}
+}
+
+export class FakeStatusBarItem {
+  text = '';
+  tooltip: unknown;
+  name: string | undefined;
+  command: unknown;
+  accessibilityInformation: unknown;
+  visible = false;
+  constructor(readonly id?: string, readonly alignment?: StatusBarAlignment, readonly priority?: number) {}
+  show(): void {
+    this.visible = true;
+  }
+  hide(): void {
+    this.visible = false;
+  }
+  dispose(): void {
+    this.visible = false;
+  }
 }
 
 export const window = {
@@ -284,6 +305,11 @@ export const window = {
     window.activeTextEditor = editor;
     fake.activeEditorListeners.fire(editor);
     return Promise.resolve(editor);
+  },
+  createStatusBarItem(id?: string, alignment?: StatusBarAlignment, priority?: number): FakeStatusBarItem {
+    const item = new FakeStatusBarItem(id, alignment, priority);
+    fake.statusItems.push(item);
+    return item;
   },
   activeTextEditor: undefined as { document: any } | undefined,
   onDidChangeActiveTextEditor: (l: any) => fake.activeEditorListeners.event(l),

@@ -6,7 +6,7 @@
 import { startLocalApi, type FaultSpec, type LocalApiOptions } from './server';
 import { validateFault } from './faults';
 
-const USAGE = `usage: cli.ts [--port N] [--token T] [--seed N] [--fault JSON]... [--limit-mode reject|cap] [--account TOKEN:SEED]... [--live-session-ms N] [--heartbeat-ms N] [--verbose] [--quiet]`;
+const USAGE = `usage: cli.ts [--port N] [--token T] [--seed N] [--fault JSON]... [--limit-mode reject|cap] [--account TOKEN:SEED]... [--live-session-ms N] [--heartbeat-ms N] [--latency MS] [--verbose] [--quiet]`;
 
 function fail(msg: string): never {
   process.stderr.write(`${msg}\n${USAGE}\n`);
@@ -72,6 +72,9 @@ function parseArgs(argv: string[]): LocalApiOptions {
         break;
       case '--heartbeat-ms':
         opts.heartbeatMs = int(next());
+        break;
+      case '--latency':
+        opts.latencyMs = int(next());
         break;
       case '--verbose':
         opts.verbose = true;

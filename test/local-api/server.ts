@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { errorTypeForStatus, FaultQueue, validateFault, type FaultKind, type FaultSpec } from './faults';
-import type { DepRecord, RunRec } from './model';
+import { invalidate as invalidateRecord, type DepRecord, type RunRec } from './model';
 import { AccountStore, type DeploymentQuery, type PageQuery, type PageResult, type RunQuery } from './store';
 import { ApiError, invalid, isPlainObject, notFound, parseIso } from './util';
 import { agentJson, environmentJson, parseAgentVersion, SessionHub, type StreamFault } from './sessions';
@@ -40,6 +40,8 @@ export interface LocalApiOptions {
   liveSessionMs?: number;
   /** Heartbeat comment interval on event streams. Default 15 000 ms. */
   heartbeatMs?: number;
+  /** Simulated network round trip: every API request is answered this many ms late (default 0). */
+  latencyMs?: number;
 }
 
 export interface RecordedRequest {
@@ -87,6 +89,8 @@ export interface LocalApi {
   sessions(token?: string): SessionHub;
   /** The next stream connection (any session, any account) gets this fault; queued in order. */
   injectStreamFault(f: StreamFault): void;
+  /** Changes the simulated round trip (see LocalApiOptions.latencyMs). */
+  setLatency(ms: number): void;
 }
 
 export const BASE_PATH = '/api/v1/cloud';
@@ -255,6 +259,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
   const limitMode = options.limitMode ?? 'reject';
   const quiet = options.quiet ?? false;
   const verbose = options.verbose ?? false;
+  let latencyMs = Math.max(0, options.latencyMs ?? 0);
 
   const accounts = new Map<string, AccountStore>();
   const accountSeeds = new Map<string, number>();
@@ -587,6 +592,19 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
           options.liveSessionMs = ms;
           return reply(200, { liveSessionMs: ms });
         }
+        case 'POST /__local/pause-on-error': {
+          // What the platform does after a failed run: pause with paused_reason {type: error}.
+          const id = isPlainObject(body) ? body.id : undefined;
+          const errorType = isPlainObject(body) && typeof body.errorType === 'string' ? body.errorType : 'environment_not_found_error';
+          const store = accounts.get(query.get('token') ?? token);
+          const rec = typeof id === 'string' ? store?.record(id) : undefined;
+          if (!rec) return bad(404, 'not_found_error', 'Unknown deployment (body {"id": "dep_…"}).');
+          rec.status = 'paused';
+          rec.paused_reason = { error: { type: errorType }, type: 'error' };
+          rec.updated_at = new Date(now().getTime()).toISOString().replace(/\.\d+Z$/, 'Z');
+          invalidateRecord(rec);
+          return reply(200, { ok: true, id });
+        }
         case 'POST /__local/revoke': {
           const t = isPlainObject(body) ? body.token : undefined;
           if (typeof t !== 'string' || t === '') return bad(400, 'invalid_request_error', 'Body must be {"token": "<token>"}.');
@@ -667,6 +685,11 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
       }
       searchInFlight.set(t, n + 1);
       res.once('close', () => searchInFlight.set(t, Math.max(0, (searchInFlight.get(t) ?? 1) - 1)));
+    }
+
+    if (inApi && latencyMs > 0) {
+      await sleep(latencyMs, lifetime.signal);
+      if (res.destroyed || lifetime.signal.aborted) return;
     }
 
     const wantsStream = route?.name === 'sessionStream' || (route?.name === 'sessionEvents' && /text\/event-stream/i.test(String(req.headers.accept ?? '')));
@@ -811,6 +834,9 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     },
     revoke(t: string): void {
       revoked.add(t);
+    },
+    setLatency(ms: number): void {
+      latencyMs = Math.max(0, ms);
     },
     warm(): void {
       for (const a of accounts.values()) a.warm();

@@ -3,7 +3,7 @@
 
 import { test, mock } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { accessibilityText, descriptionText, detailRows, displayName, lastRunText, problemText, sortDeployments } from '../../src/model/describe';
+import { accessibilityText, descriptionText, detailRows, shownName, lastRunText, problemText, sortDeployments } from '../../src/model/describe';
 import { archiveCase, archiveConfirmation, runConfirmation, typedConfirmation, typedMismatch } from '../../src/model/confirm';
 import { failureText, problemKind, reasonText } from '../../src/model/errorText';
 import { Debouncer, statusCounts } from '../../src/model/filter';
@@ -40,8 +40,8 @@ test('order: needs attention first, then newest first; archived last with their 
   const gone = fixture('archived', { id: 'dep_gone', name: 'k8s-lint_archived_1712345678', created_at: '2026-12-01T00:00:00Z' });
   const sorted = sortDeployments([old, gone, bad, recent, stuck]);
   assert.deepEqual(sorted.map((d) => d.id), ['dep_stuck', 'dep_bad', 'dep_new', 'dep_old', 'dep_gone']);
-  assert.equal(displayName(gone), 'k8s-lint');
-  assert.equal(displayName(recent), 'new');
+  assert.equal(shownName(gone), 'k8s-lint');
+  assert.equal(shownName(recent), 'new');
 });
 
 test('tooltip: the problem line comes first, then whether the last run succeeded; a pause reason once', () => {

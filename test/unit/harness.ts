@@ -10,8 +10,9 @@ export interface Activated {
   dispose(): void;
 }
 
-export async function activateExtension(opts: { baseUrl?: string; token?: string; showArchived?: boolean } = {}): Promise<Activated> {
+export async function activateExtension(opts: { baseUrl?: string; token?: string; showArchived?: boolean; settings?: Record<string, unknown> } = {}): Promise<Activated> {
   fake.reset();
+  for (const [k, v] of Object.entries(opts.settings ?? {})) fake.settings.global.set(k, v);
   if (opts.baseUrl !== undefined) fake.settings.global.set('qoder.apiBaseUrl', opts.baseUrl);
   if (opts.showArchived) fake.settings.global.set('qoder.showArchived', true);
   const secrets = new FakeSecretStorage();

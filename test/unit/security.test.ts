@@ -9,6 +9,7 @@ import { DeploymentStore } from '../../src/model/deploymentStore';
 import { RunStore } from '../../src/model/runStore';
 import type { MarkdownString } from '../fakes/vscode';
 import { fixture } from './fixtures';
+import { displayText } from '../../src/model/display';
 
 const TOKEN = 'pt-unit-security-secret-0004';
 let ext: Activated | undefined;
@@ -67,12 +68,13 @@ test('hostile names and descriptions render as plain text, untrusted, without li
   }
 });
 
-test('hostile names are labels as given (plain text) and a 256-character name is kept whole', async () => {
+test('hostile names are labels as given (plain text, without control or bidi characters, no [label](link) pattern) and a 256-character name is kept whole', async () => {
   const store = new DeploymentStore();
   const ds = HOSTILE.map((name, i) => fixture('active', { id: `dep_${i.toString(16).padStart(32, '0')}`, name }));
   store.setSource({ listAll: async () => ({ deployments: ds, invalid: [] }) });
   await store.refresh();
   const tree = new DeploymentsTreeProvider(store, new RunStore());
   const labels = (await tree.getChildren()).map((n) => tree.getTreeItem(n).label);
-  assert.deepEqual(labels, HOSTILE);
+  assert.deepEqual(labels, HOSTILE.map(displayText));
+  assert.ok(labels.some((l) => typeof l === 'string' && l.length === 256));
 });

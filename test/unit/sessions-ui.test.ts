@@ -165,3 +165,24 @@ test('Copy Run ID copies the clicked run id', async () => {
   await cmd('qoder.copyRunId', nodes[0]);
   assert.equal(fake.clipboard, nodes[0]!.run.id);
 });
+
+test('a stream that stays down says "reconnecting…" in the header, and goes back to live once it reconnects', async () => {
+  const e = await connected();
+  const client = e.hooks.services.session.requireClient();
+  const dep = e.hooks.services.store.deployments.find((d) => d.status === 'active' && !d.archived_at)!;
+  // The stream refuses a few connections (503), then lets the session be followed again.
+  api.injectFault({ route: 'GET /sessions/:id/events/stream', kind: 'status', status: 503, times: 3 });
+  const run = await client.runDeployment(dep.id);
+  const { SessionDocuments, sessionUri } = await import('../../src/views/sessionDocument');
+  const { NameCache, SessionStatusCache } = await import('../../src/model/sessionCache');
+  const names = new NameCache();
+  const docs = new SessionDocuments({ client: () => client, names, statuses: new SessionStatusCache(), deploymentName: () => dep.name, log: () => undefined, reconnectingAfterMs: 10 });
+  const uri = sessionUri(run.session_id!, `${dep.name} · now`);
+  const seen: string[] = [];
+  docs.onDidChange(async () => seen.push(await docs.provideTextDocumentContent(uri as never)));
+  await docs.provideTextDocumentContent(uri as never);
+  await until(() => seen.some((t) => /reconnecting…/.test(t)), 'the reconnecting header', 10_000);
+  await until(() => seen.some((t) => /turn ended/.test(t)), 'the session followed to its end after reconnecting', 15_000);
+  assert.doesNotMatch(seen.at(-1)!, /reconnecting…/);
+  docs.dispose();
+});

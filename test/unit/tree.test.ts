@@ -1,4 +1,4 @@
-import { displayName, sortDeployments } from '../../src/model/describe';
+import { shownName, sortDeployments } from '../../src/model/describe';
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { MarkdownString, ThemeIcon, TreeItemCollapsibleState } from '../fakes/vscode';
@@ -32,7 +32,7 @@ test('tree: one item per deployment in the view order; id is the deployment id; 
   for (const [i, node] of nodes.entries()) {
     const item = tree.getTreeItem(node);
     assert.equal(item.id, ds[i].id);
-    assert.equal(item.label, displayName(ds[i]));
+    assert.equal(item.label, shownName(ds[i]));
     assert.equal(item.collapsibleState, TreeItemCollapsibleState.Collapsed);
     assert.equal(item.tooltip, undefined, 'tooltip is built lazily');
   }

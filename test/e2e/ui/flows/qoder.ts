@@ -5,7 +5,7 @@
 // renamed title does not break the flows. The local API is checked through its /__local/ routes.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium } from '../../lib/browser';
+import { launchChromium, type Locator } from '../../lib/browser';
 import { installVsix, startCodeServer, writeUserSettings } from '../../lib/codeServer';
 import { declareLanguagePack } from '../../lib/locale';
 import { makeRunDir, ROOT } from '../../lib/paths';
@@ -209,9 +209,160 @@ async function waitForQuickInputText(wb: Workbench, match: RegExp, timeoutMs = 1
   return text;
 }
 
+// ---------------------------------------------------------------- sessions
+
+/** Text of the visible lines of the active editor. */
+async function editorText(wb: Workbench): Promise<string> {
+  return (await wb.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText({ timeout: 10_000 })).replace(/\u00a0/g, ' ');
+}
+
+/** The active editor tab's title. */
+async function activeTabTitle(wb: Workbench): Promise<string> {
+  return (await wb.page.locator('.editor-group-container.active .tab.active .label-name').first().innerText({ timeout: 10_000 })).trim();
+}
+
+/** Scroll the active editor to its end (Ctrl+End) and return what is visible. */
+async function editorEndText(wb: Workbench): Promise<string> {
+  await wb.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  await wb.page.keyboard.press('Control+End');
+  await wb.page.waitForTimeout(200);
+  return editorText(wb);
+}
+
+/** Expand a deployment and return the row locator of its newest run once its label matches. */
+async function runRow(wb: Workbench, depName: string, label: RegExp, timeoutMs = 30_000): Promise<Locator> {
+  const dep = wb.treeRowByLabel(depName);
+  await dep.waitFor({ state: 'visible', timeout: 30_000 });
+  if ((await dep.getAttribute('aria-expanded')) !== 'true') await dep.click();
+  const row = wb.page.locator(`.part.sidebar .monaco-list-row[aria-level="2"]:visible`).filter({ hasText: label }).first();
+  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  return row;
+}
+
+/** Run Now from the context menu, confirming the question. */
+async function runNowFromMenu(wb: Workbench, depName: string): Promise<void> {
+  await wb.contextMenu(wb.treeRowByLabel(depName), title('qoder.runDeployment'));
+  const ask = wb.page.locator('.notifications-toasts .notification-list-item').filter({ hasText: /Run .* now\?/ }).first();
+  await ask.waitFor({ state: 'visible', timeout: 15_000 });
+  await ask.getByRole('button', { name: 'Run Now' }).click();
+  await wb.waitForNotification(/Started a run of/, 20_000);
+}
+
 // ---------------------------------------------------------------- flows
 
 export const qoderFlows: Flow[] = [
+  {
+    name: 'sessions: open a finished run\'s session → header with names, the agent\'s report; Markdown preview',
+    async run(wb, ctx) {
+      await ensureSignedIn(wb, ctx);
+      const listed = (await deployments(ctx)).filter((d) => d.archived_at === null && /^[\x20-\x7e]+$/.test(d.name));
+      // a deployment whose newest run started a session that finished its turn
+      let pick: { d: ApiDeployment; run: ApiRun } | undefined;
+      for (const d of listed) {
+        const page = await apiGet<{ data: ApiRun[] }>(ctx, `/deployments/${d.id}/runs?limit=1`);
+        const run = page.data[0];
+        if (!run?.session_id) continue;
+        const session = await apiGet<{ status: string }>(ctx, `/sessions/${run.session_id}`);
+        if (session.status === 'idle') {
+          pick = { d, run };
+          break;
+        }
+      }
+      expect(pick, 'no deployment whose newest run has a finished session');
+      const { d } = pick;
+      const sidebar = await wb.page.locator('.part.sidebar').boundingBox();
+      if (sidebar && sidebar.width < 500) await wb.widenSidebar(240);
+      const row = await runRow(wb, d.name, /^✓ done · /);
+      const label = (await row.innerText()).replace(/\s+/g, ' ').trim();
+      expect(/^✓ done · \d+ (s|min)( \d+ min)? · (scheduled|manual) · /.test(label), `run row "${label}"`);
+      await wb.mouseAway();
+      if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'run-outcomes', [wb.treeRowByLabel(d.name), row], 4);
+      await row.click();
+      await waitUntil(async () => (await activeTabTitle(wb).catch(() => '')).startsWith(`${d.name} · `), 'the session tab', 20_000, () => activeTabTitle(wb).catch(() => '?'));
+      const head = await editorText(wb);
+      expect(/Status:\*\* done \(idle\)/.test(head), `header: ${head.slice(0, 300)}`);
+      expect(/Agent:\*\* [^\n]+\(version \d+\)/.test(head) && !/Agent:\*\* agent_/.test(head), 'agent name and version');
+      expect(/Environment:\*\* [a-z]/.test(head) && !/Environment:\*\* env_/.test(head), 'environment name');
+      await wb.screenshot('session-document');
+      const end = await editorEndText(wb);
+      expect(/I could not post this summary|Next steps/.test(end), `the report at the end: ${end.slice(-400)}`);
+      await wb.runCommand('Markdown: Open Preview to the Side');
+      await wb.page.locator('.editor-group-container').nth(1).waitFor({ state: 'visible', timeout: 20_000 });
+      await wb.page.waitForTimeout(1500); // the preview webview paints
+      await wb.screenshot('session-preview');
+      if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'session', [wb.page.locator('.part.editor')], 0);
+      await wb.runCommand('View: Close All Editors');
+    },
+  },
+  {
+    name: 'sessions: Run Now → open the new run\'s session → it grows live to its end; cancel a second live one',
+    async run(wb, ctx) {
+      await ensureSignedIn(wb, ctx);
+      const listed = (await deployments(ctx)).filter((d) => d.archived_at === null && d.status === 'active' && /^[\x20-\x7e]+$/.test(d.name));
+      const d = listed[0];
+      expect(d, 'no active deployment');
+      await runNowFromMenu(wb, d.name);
+      const row = await runRow(wb, d.name, /^(●|○) .*· manual · /, 20_000);
+      await row.click();
+      await waitUntil(async () => /\*live\*/.test(await editorText(wb).catch(() => '')), 'the live header', 20_000, () => editorText(wb).catch(() => '?'));
+      const early = (await editorText(wb)).length;
+      await wb.screenshot('session-live');
+      await waitUntil(async () => /turn ended/.test(await editorEndText(wb).catch(() => '')), 'the turn to end (about 20 s)', 60_000);
+      const done = await editorText(wb);
+      expect(done.length >= early, 'the document grew');
+      await wb.runCommand('View: Close All Editors');
+
+      // a second run, cancelled from the session's title bar (Qoder: Cancel Session)
+      await runNowFromMenu(wb, d.name);
+      const second = await runRow(wb, d.name, /^(●|○) .*· manual · /, 20_000);
+      await second.click();
+      await waitUntil(async () => /\*live\*/.test(await editorText(wb).catch(() => '')), 'the second live header', 20_000);
+      await wb.runCommand(cmd('qoder.cancelSession'));
+      const question = await wb.dialogText();
+      expect(/Cancel the running session/.test(question), `modal: ${question}`);
+      if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'cancel-session-modal', [wb.dialogBox], 24);
+      await wb.clickDialogButton('Cancel Session');
+      await waitUntil(async () => /■ cancelled/.test(await editorEndText(wb).catch(() => '')), 'the cancelled turn', 30_000);
+      await wb.screenshot('session-cancelled');
+      await wb.runCommand('View: Close All Editors');
+    },
+  },
+  {
+    name: 'attention: a deployment paused on error during auto-refresh → one notification, status bar $(warning) N',
+    async run(wb, ctx) {
+      await ensureSignedIn(wb, ctx);
+      const dir = ctx.runDirs?.[0];
+      expect(dir && ctx.settings, 'run dir and settings');
+      // auto-refresh every 5 s for this flow only
+      writeUserSettings(dir, { ...ctx.settings, 'qoder.autoRefreshSeconds': 5 });
+      try {
+        const listed = (await deployments(ctx)).filter((d) => d.archived_at === null && d.status === 'active' && /^[\x20-\x7e]+$/.test(d.name) && !(d.metadata?.cas_config?.stats?.consecutive_failures));
+        const d = listed[listed.length - 1];
+        expect(d, 'no healthy active deployment');
+        await wb.clearNotifications();
+        // let the new interval take effect after one load
+        await wb.page.waitForTimeout(6000);
+        await control(ctx, 'POST', `/__local/pause-on-error`, { id: d.id, errorType: 'environment_not_found_error' });
+        const note = await wb.waitForNotification(`“${d.name}” was paused after an error: the environment was not found.`, 30_000);
+        log(`notification: ${note}`);
+        await wb.screenshot('attention-notification');
+        if (ctx.readmeShotsDir) {
+          const toast = wb.page.locator('.notifications-toasts .notification-list-item').filter({ hasText: d.name }).first();
+          if (await toast.isVisible()) await wb.screenshotOf(ctx.readmeShotsDir, 'attention-notification', [toast], 8);
+        }
+        const status = wb.page.locator('.statusbar-item').filter({ hasText: /^\s*\d+\s*$/ }).filter({ has: wb.page.locator('.codicon-warning') }).first();
+        await status.waitFor({ state: 'visible', timeout: 15_000 });
+        if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'attention-status-bar', [status], 6);
+        // no second notification for the same state on the next loads
+        await wb.page.waitForTimeout(11_000);
+        const again = (await wb.notificationCentre()).filter((m) => m.includes(`“${d.name}” was paused after an error`));
+        expect(again.length === 1, `one notification, got ${again.length}`);
+      } finally {
+        writeUserSettings(dir, ctx.settings);
+      }
+    },
+  },
+
   {
     name: 'welcome view → token from the palette → deployments → archive (cancel, confirm) → show archived',
     async run(wb, ctx) {

@@ -1,0 +1,92 @@
+// Server text made safe to show: the one place that decides how a string from the API may
+// appear in a modal, message, status bar, notification, log line, tooltip or details document.
+// No vscode import: runs under plain Node.
+//
+// - Credentials are redacted (the tokens in use, in any case and without their `pt-` prefix,
+//   and anything that looks like a bearer credential or a PAT).
+// - Unicode control and format characters (Cc, Cf: newlines, bidi overrides, zero-width
+//   characters, escape sequences) and U+2028/U+2029 are removed, so a name cannot start a
+//   new line, reorder the text around it or forge a log entry. Line breaks become spaces.
+// - Names are cut to 120 characters with an ellipsis.
+// - `[label](target)` is broken up (notifications render it as a link).
+
+import { redact } from '../api/redact';
+
+export const MAX_NAME_CHARS = 120;
+
+const LINE_BREAKS_RE = /[\r\n\u2028\u2029\u0085\t\v\f]+/gu;
+const CONTROL_RE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+/** Like CONTROL_RE, but keeps `\n` (for multi-line text rendered by appendText). */
+const CONTROL_EXCEPT_NEWLINE_RE = /[^\P{Cc}\n]|[\p{Cf}\u2028\u2029]/gu;
+
+const secrets = new Set<string>();
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Anything the slow path might change; most strings have none of it and are returned as they are. */
+const SUSPECT_BASE = ['[\\p{Cc}\\p{Cf}\\u2028\\u2029]', '\\]\\(', 'pt-', 'bearer'];
+let suspectRe = new RegExp(SUSPECT_BASE.join('|'), 'iu');
+
+/** A token in use: from now on it never appears in displayed text. */
+export function rememberSecret(secret: string | undefined): void {
+  if (!secret || secrets.has(secret)) return;
+  secrets.add(secret);
+  const forms = [...secrets].flatMap((s) => {
+    const bare = s.replace(/^pt-/i, '');
+    return [s, bare, encodeURIComponent(s), encodeURIComponent(bare)];
+  });
+  suspectRe = new RegExp([...SUSPECT_BASE, ...forms.map(escapeRegExp)].join('|'), 'iu');
+}
+
+export function redactSecrets(text: string): string {
+  let out = String(text);
+  if (!suspectRe.test(out)) return out;
+  for (const secret of secrets) out = redact(out, secret);
+  return redact(out, '');
+}
+
+/** Control, format and bidi characters removed; line breaks and tabs become one space. */
+export function stripControls(text: string): string {
+  return String(text).replace(LINE_BREAKS_RE, ' ').replace(CONTROL_RE, '');
+}
+
+/**
+ * Any server string for one line of UI or log: redacted, without control characters, and with
+ * `[label](target)` broken up, because notifications turn that pattern into a live link.
+ */
+export function displayText(text: string): string {
+  const value = String(text);
+  if (!suspectRe.test(value)) return value;
+  return stripControls(redactSecrets(value)).replace(/\]\(/g, '] (');
+}
+
+/** Server text that may keep its line breaks (a tooltip paragraph, a run's error message). */
+export function displayMultiline(text: string): string {
+  const value = String(text);
+  if (!suspectRe.test(value)) return value;
+  return redactSecrets(value.replace(/\r\n?/g, '\n')).replace(CONTROL_EXCEPT_NEWLINE_RE, '');
+}
+
+/** A cut to `max` characters (whole code points) with an ellipsis. */
+export function truncate(text: string, max = MAX_NAME_CHARS): string {
+  const chars = Array.from(text);
+  return chars.length > max ? `${chars.slice(0, max).join('').trimEnd()}…` : text;
+}
+
+/** A deployment name for a label, modal, message or log line: displayText, at most 120 characters. */
+export function displayName(name: string): string {
+  return truncate(displayText(name));
+}
+
+/**
+ * Text for `MarkdownString.appendText`. appendText escapes Markdown punctuation but not `<`, so
+ * `<https://…>` would still become an autolink; the entity renders as `<` and links nothing.
+ */
+export function markdownSafe(text: string, multiline = false): string {
+  const value = multiline ? displayMultiline(text) : displayText(text);
+  return value.includes('<') ? value.replace(/</g, '&lt;') : value;
+}
+
+/** For inline code spans: nothing that could close the span or start a new block. */
+export function codeSpanSafe(text: string): string {
+  return displayText(text).replace(/[`\\]/g, '');
+}

@@ -1,0 +1,191 @@
+// Told without watching: which deployments newly need attention (pure), the notifications and
+// their actions, the status-bar item, and background loads while the view is hidden — the
+// extension under the fake vscode against the local API.
+
+import { test, before, after, afterEach, describe } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { startLocalApi, type LocalApi } from '../local-api/server';
+import { invalidate } from '../local-api/model';
+import { type Activated, activateConnected, activateExtension, cmd, fake, until } from './harness';
+import { window } from '../fakes/vscode';
+import { AttentionWatch, backgroundIntervalMs } from '../../src/model/attention';
+import { fixture } from './fixtures';
+import type { Deployment } from '../../src/api';
+
+const TOKEN = 'pt-unit-attention-secret-0141';
+let api: LocalApi;
+let ext: Activated | undefined;
+
+before(async () => {
+  api = await startLocalApi({ port: 0, token: TOKEN, seed: 40, quiet: true });
+});
+after(() => api.close());
+afterEach(() => {
+  ext?.dispose();
+  ext = undefined;
+  api.reseed(40);
+});
+
+function withState(d: Deployment, status: string, failures: number, errorType?: string): Deployment {
+  return {
+    ...d,
+    status,
+    paused_reason: errorType ? { type: 'error', error: { type: errorType } } : status === 'paused' ? { type: 'manual' } : null,
+    stats: { ...(d.stats ?? {}), consecutive_failures: failures },
+  };
+}
+
+describe('attention watch (pure)', () => {
+  const base = fixture('active');
+  const a = { ...base, id: 'dep_a', name: 'a' };
+  const b = { ...base, id: 'dep_b', name: 'b' };
+
+  test('the first load only records the baseline, even for deployments that already need attention', () => {
+    const w = new AttentionWatch();
+    assert.deepEqual(w.update([withState(a, 'paused', 2, 'environment_not_found_error'), b]), []);
+  });
+
+  test('paused after an error, or more failures in a row, is reported once; an unchanged state is not repeated', () => {
+    const w = new AttentionWatch();
+    w.update([withState(a, 'active', 0), withState(b, 'active', 1)]);
+    const changes = w.update([withState(a, 'paused', 0, 'environment_not_found_error'), withState(b, 'active', 2)]);
+    assert.deepEqual(changes.map((c) => [c.deployment.id, c.kind]), [['dep_a', 'paused_on_error'], ['dep_b', 'failures']]);
+    assert.deepEqual(w.update([withState(a, 'paused', 0, 'environment_not_found_error'), withState(b, 'active', 2)]), []);
+    assert.deepEqual(w.update([withState(a, 'paused', 0, 'environment_not_found_error'), withState(b, 'active', 1)]), [], 'fewer failures is not news');
+  });
+
+  test('a deployment first seen after the baseline is not reported; reset starts over', () => {
+    const w = new AttentionWatch();
+    w.update([a]);
+    assert.deepEqual(w.update([a, withState(b, 'paused', 3, 'agent_archived_error')]), []);
+    w.reset();
+    assert.deepEqual(w.update([withState(a, 'paused', 1, 'agent_archived_error')]), []);
+  });
+
+  test('the background interval is the setting, stretched so walking every page stays under 10 page requests a minute', () => {
+    assert.equal(backgroundIntervalMs(5, 40), 5 * 60_000);
+    assert.equal(backgroundIntervalMs(0, 40), 0);
+    for (const n of [40, 999, 2_500, 10_000, 50_000]) {
+      const pages = Math.ceil(n / 100);
+      const perMinute = pages / (backgroundIntervalMs(5, n) / 60_000);
+      assert.ok(perMinute < 10, `${n} deployments: ${perMinute.toFixed(2)} pages a minute`);
+    }
+    assert.ok(backgroundIntervalMs(5, 10_000) > 5 * 60_000, 'stretched for 100 pages');
+  });
+});
+
+/** Makes a seeded deployment look paused after an error on the server. */
+function pauseOnError(id: string, type = 'environment_not_found_error'): void {
+  const rec = api.account(TOKEN).record(id)!;
+  rec.status = 'paused';
+  rec.paused_reason = { error: { type }, type: 'error' };
+  invalidate(rec);
+}
+
+function healthyActive(e: Activated, n: number): Deployment[] {
+  return e.hooks.services.store.deployments.filter((d) => d.status === 'active' && !d.archived_at && !d.stats?.consecutive_failures).slice(0, n);
+}
+
+describe('attention in the extension', () => {
+  test('a load that finds a deployment paused after an error shows one notification with Show, Open Last Session and Resume; never again for the same state', async () => {
+    ext = await activateConnected(api, TOKEN);
+    const [target] = healthyActive(ext, 1);
+    assert.ok(target);
+    assert.equal(fake.shown.length, 0, 'nothing at the first load');
+    pauseOnError(target.id);
+    await ext.hooks.services.store.refresh();
+    const shown = fake.shown.filter((s) => s.message.includes('was paused after an error'));
+    assert.equal(shown.length, 1);
+    assert.equal(shown[0]!.message, `“${target.name}” was paused after an error: the environment was not found.`);
+    assert.deepEqual(shown[0]!.items, ['Show', 'Open Last Session', 'Resume']);
+    await ext.hooks.services.store.refresh();
+    assert.equal(fake.shown.filter((s) => s.message.includes('was paused after an error')).length, 1, 'not repeated');
+  });
+
+  test('Resume from the notification resumes the deployment', async () => {
+    ext = await activateConnected(api, TOKEN);
+    const [target] = healthyActive(ext, 1);
+    pauseOnError(target!.id);
+    fake.answers.push((s) => (s.message.includes('was paused after an error') ? 'Resume' : undefined));
+    fake.answers.push('Resume'); // Resume may ask to confirm
+    await ext.hooks.services.store.refresh();
+    await until(() => api.requests.some((r) => r.method === 'POST' && r.path.endsWith(`/${target!.id}/unpause`)), 'the resume request');
+  });
+
+  test('more than three changes in one load make one grouped notification', async () => {
+    ext = await activateConnected(api, TOKEN);
+    const targets = healthyActive(ext, 4);
+    assert.equal(targets.length, 4);
+    for (const t of targets) pauseOnError(t.id, 'agent_archived_error');
+    await ext.hooks.services.store.refresh();
+    const relevant = fake.shown.filter((s) => /need attention|paused after an error/.test(s.message));
+    assert.equal(relevant.length, 1);
+    assert.match(relevant[0]!.message, /^4 deployments newly need attention: /);
+    assert.deepEqual(relevant[0]!.items, ['Show']);
+  });
+
+  test('qoder.notifications = off: no notification', async () => {
+    ext = await activateExtension({ baseUrl: api.baseUrl, token: TOKEN, settings: { 'qoder.notifications': 'off' } });
+    await ext.hooks.services.store.refresh();
+    const [target] = healthyActive(ext, 1);
+    pauseOnError(target!.id);
+    await ext.hooks.services.store.refresh();
+    assert.equal(fake.shown.filter((s) => s.message.includes('paused after an error')).length, 0);
+  });
+
+  test('the status bar shows $(warning) N with the names, hides at 0 and when turned off, and opens the filtered view', async () => {
+    ext = await activateConnected(api, TOKEN);
+    const { store } = ext.hooks.services;
+    const n = store.deployments.filter((d) => !d.archived_at && ((d.status === 'paused' && d.paused_reason?.type === 'error') || (d.stats?.consecutive_failures ?? 0) > 0)).length;
+    const item = fake.statusItems[0];
+    if (n > 0) {
+      assert.equal(ext.hooks.statusBar.shownText, `$(warning) ${n}`);
+      assert.equal(item.visible, true);
+    } else assert.equal(ext.hooks.statusBar.shownText, undefined);
+    pauseOnError(healthyActive(ext, 1)[0]!.id);
+    await store.refresh();
+    assert.equal(ext.hooks.statusBar.shownText, `$(warning) ${n + 1}`);
+    assert.match(String((item.tooltip as { value: string }).value), /need(&nbsp;| )attention/);
+    await cmd('qoder.showNeedsAttention');
+    assert.deepEqual(ext.hooks.filter.current, { status: 'attention' });
+    assert.ok(fake.executed.some((x) => x.command === 'qoder.deployments.focus'));
+    fake.settings.global.set('qoder.attentionStatusBar', false);
+    fake.configListeners.fire({ affectsConfiguration: (s: string) => 'qoder.attentionStatusBar'.startsWith(s) });
+    assert.equal(item.visible, false);
+  });
+});
+
+describe('background loads', () => {
+  const original = window.createTreeView;
+  afterEach(() => {
+    window.createTreeView = original;
+  });
+  function hiddenView(): void {
+    window.createTreeView = ((id: string, options: unknown) => {
+      const v = original.call(window, id, options);
+      v.visible = false;
+      return v;
+    }) as typeof window.createTreeView;
+  }
+
+  test('with a token and notifications on, a hidden view still gets a first load (the baseline) right after activation', async () => {
+    hiddenView();
+    api.resetRequests();
+    ext = await activateExtension({ baseUrl: api.baseUrl, token: TOKEN });
+    await until(() => ext!.hooks.services.store.state === 'ready', 'the background load');
+    assert.ok(api.requests.some((r) => r.path.endsWith('/deployments')));
+    assert.equal(fake.shown.length, 0, 'the first load never notifies');
+    assert.ok((ext.hooks.background.scheduledIn ?? 0) > 60_000, 'the next one waits the interval');
+  });
+
+  test('no request before a token exists, and none in the background when notifications are off', async () => {
+    hiddenView();
+    api.resetRequests();
+    ext = await activateExtension({ baseUrl: api.baseUrl });
+    assert.equal(ext.hooks.background.scheduledIn, undefined);
+    ext.dispose();
+    ext = await activateExtension({ baseUrl: api.baseUrl, token: TOKEN, settings: { 'qoder.notifications': 'off' } });
+    assert.equal(ext.hooks.background.scheduledIn, undefined);
+    assert.equal(api.requests.length, 0);
+  });
+});
