@@ -239,12 +239,12 @@ async function runRow(wb: Workbench, depName: string, label: RegExp, timeoutMs =
   return row;
 }
 
-/** Run Now from the context menu, confirming the question. */
+/** Run Now from the context menu, confirming the question (a modal). */
 async function runNowFromMenu(wb: Workbench, depName: string): Promise<void> {
   await wb.contextMenu(wb.treeRowByLabel(depName), title('qoder.runDeployment'));
-  const ask = wb.page.locator('.notifications-toasts .notification-list-item').filter({ hasText: /Run .* now\?/ }).first();
-  await ask.waitFor({ state: 'visible', timeout: 15_000 });
-  await ask.getByRole('button', { name: 'Run Now' }).click();
+  const ask = await wb.dialogText();
+  expect(/Run .* now\?/.test(ask), `the Run Now modal: "${ask}"`);
+  await wb.clickDialogButton('Run Now');
   await wb.waitForNotification(/Started a run of/, 20_000);
 }
 
@@ -366,9 +366,10 @@ export const qoderFlows: Flow[] = [
   {
     name: 'welcome view → token from the palette → deployments → archive (cancel, confirm) → show archived',
     async run(wb, ctx) {
-      // 1. the Qoder view, before any token: the welcome view
+      // 1. the Qoder view, before any token: the welcome view (an earlier flow may have signed in)
       await wb.openViewContainer(nls('%container.title%'));
       await wb.waitForView(new RegExp(nls('%view.deployments%')));
+      if (await wb.page.locator(SIDEBAR_ROWS).first().isVisible()) await wb.runCommand(cmd('qoder.clearToken'));
       const welcome = wb.page.locator('.part.sidebar .welcome-view-content');
       await welcome.waitFor({ state: 'visible', timeout: 30_000 });
       const welcomeText = (await welcome.innerText()).replace(/\s+/g, ' ');
