@@ -488,7 +488,7 @@ export const qoderFlows: Flow[] = [
       // back to the default list (and the first row collapsed again)
       await wb.titleAction(title('qoder.hideArchived')).click();
       await archivedRow.waitFor({ state: 'detached', timeout: 20_000 });
-      await wb.page.locator(SIDEBAR_ROWS).first().click();
+      await wb.page.locator(SIDEBAR_ROWS).last().click(); // scrolled to the end: the last row is in view
       await wb.page.keyboard.press('Home');
       await wb.page.keyboard.press('ArrowLeft');
     },
@@ -684,11 +684,14 @@ export const qoderFlows: Flow[] = [
     async run(wb, ctx) {
       await ensureSignedIn(wb, ctx);
       const listed = viewOrder((await deployments(ctx)).filter((d) => d.archived_at === null));
-      const [a, b] = listed.filter(plainActive);
-      expect(a && b, 'two plain active deployments');
+      // two neighbours, both active: select one, extend the selection with Shift+Down
+      const i = listed.findIndex((d, k) => plainActive(d) && !!listed[k + 1] && plainActive(listed[k + 1]!));
+      const a = listed[i];
+      const b = listed[i + 1];
+      expect(a && b, 'two neighbouring plain active deployments');
       await wb.treeRowByLabel(a.name).click();
       await wb.page.keyboard.press('ArrowLeft'); // the click may have expanded it
-      await wb.treeRowByLabel(b.name).click({ modifiers: ['Control'] } as never);
+      await wb.page.keyboard.press('Shift+ArrowDown');
       await wb.treeRowByLabel(b.name).click({ button: 'right' });
       const menu = wb.page.locator('.context-view .monaco-menu');
       await menu.waitFor({ state: 'visible', timeout: 10_000 });
