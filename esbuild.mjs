@@ -60,6 +60,27 @@ const editorApart = {
   },
 };
 
+/** The session documents (transcript, live view) ship as dist/sessions.js, required when a session is first opened. */
+const sessionsApart = {
+  name: 'sessions-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/sessionView$/ }, () => ({ path: './sessions.js', external: true }));
+  },
+};
+
+const sessionsOptions = {
+  entryPoints: ['src/sessionView/index.ts'],
+  bundle: true,
+  outfile: 'dist/sessions.js',
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: ['vscode'],
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  logLevel: 'info',
+};
+
 const editorOptions = {
   entryPoints: ['src/editor/index.ts'],
   bundle: true,
@@ -98,15 +119,16 @@ const options = {
   metafile: true,
   logLevel: 'info',
   define: { 'process.env.QODER_EXTENSION_VERSION': JSON.stringify(require('./package.json').version) },
-  plugins: [useBuiltinWebStreams, builtinShims, cronerApart, editorApart],
+  plugins: [useBuiltinWebStreams, builtinShims, cronerApart, editorApart, sessionsApart],
 };
 
 if (watch) {
   const ctx = await esbuild.context(options);
   await esbuild.build(cronerOptions);
   const editorCtx = await esbuild.context(editorOptions);
-  await Promise.all([ctx.watch(), editorCtx.watch()]);
+  const sessionsCtx = await esbuild.context(sessionsOptions);
+  await Promise.all([ctx.watch(), editorCtx.watch(), sessionsCtx.watch()]);
 } else {
-  const [result] = await Promise.all([esbuild.build(options), esbuild.build(editorOptions), esbuild.build(cronerOptions)]);
+  const [result] = await Promise.all([esbuild.build(options), esbuild.build(editorOptions), esbuild.build(cronerOptions), esbuild.build(sessionsOptions)]);
   writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
 }

@@ -11,6 +11,7 @@ const DIST = path.join(ROOT, 'dist', 'extension.js');
 const META = path.join(ROOT, 'dist', 'meta.json');
 const CRONER = path.join(ROOT, 'dist', 'croner.js');
 const EDITOR = path.join(ROOT, 'dist', 'editor.js');
+const SESSIONS = path.join(ROOT, 'dist', 'sessions.js');
 
 /** Modules that cost real time or memory to load, or that only a request should need. */
 const HEAVY = /^(node:)?(http2|https|tls|net|zlib|stream|stream\/web|worker_threads|child_process|undici|inspector|vm)$|node-fetch|\.node$/;
@@ -21,6 +22,8 @@ export interface BundleResult {
   cronerBytes: number | null;
   /** dist/editor.js, the deployment editor, required only when a deployment document is open (null when missing). */
   editorBytes: number | null;
+  /** dist/sessions.js, the session documents, required when a session is first opened (null when missing). */
+  sessionsBytes: number | null;
   built: boolean;
   buildError?: string;
   /** The largest inputs of the bundle (bytes in output), from dist/meta.json. */
@@ -70,7 +73,8 @@ export function measureBundle(opts: { build: boolean; probeN: number }): BundleR
 
   const cronerBytes = existsSync(CRONER) ? statSync(CRONER).size : null;
   const editorBytes = existsSync(EDITOR) ? statSync(EDITOR).size : null;
-  const res: BundleResult = { bytes, cronerBytes, editorBytes, built, buildError, topInputs, packages };
+  const sessionsBytes = existsSync(SESSIONS) ? statSync(SESSIONS).size : null;
+  const res: BundleResult = { bytes, cronerBytes, editorBytes, sessionsBytes, built, buildError, topInputs, packages };
   const probe = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'bundle-probe.ts'), DIST], {
     cwd: ROOT,
     encoding: 'utf8',

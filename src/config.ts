@@ -16,8 +16,8 @@ export function showArchived(): boolean {
 
 /** Seconds between automatic refreshes; 0 = off. */
 export function autoRefreshSeconds(): number {
-  const v = vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.autoRefreshSeconds, 60);
-  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.max(5, v) : 0;
+  const seconds = vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.autoRefreshSeconds, 60);
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? Math.max(5, seconds) : 0;
 }
 
 export type ArchiveConfirmation = 'modal' | 'typeName';
@@ -47,8 +47,14 @@ export async function setApiBaseUrl(url: string): Promise<void> {
   await vscode.workspace.getConfiguration(Settings.section).update(Settings.apiBaseUrl, url, vscode.ConfigurationTarget.Global);
 }
 
+/**
+ * Writes where the effective value comes from (the workspace when it sets one, else the user
+ * settings), so the button changes what showArchived() reads.
+ */
 export async function setShowArchived(value: boolean): Promise<void> {
-  await vscode.workspace.getConfiguration(Settings.section).update(Settings.showArchived, value, vscode.ConfigurationTarget.Global);
+  const section = vscode.workspace.getConfiguration(Settings.section);
+  const inWorkspace = section.inspect<boolean>(Settings.showArchived)?.workspaceValue !== undefined;
+  await section.update(Settings.showArchived, value, inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
 }
 
 export function onDidChange(listener: (e: { apiBaseUrl: boolean; showArchived: boolean; autoRefresh: boolean; attention: boolean }) => void): vscode.Disposable {

@@ -11,7 +11,7 @@ export const Commands = {
   refresh: 'qoder.refresh',
   archive: 'qoder.archiveDeployment',
   pause: 'qoder.pauseDeployment',
-  unpause: 'qoder.unpauseDeployment',
+  resume: 'qoder.resumeDeployment',
   run: 'qoder.runDeployment',
   copyId: 'qoder.copyDeploymentId',
   showDetails: 'qoder.showDeploymentDetails',

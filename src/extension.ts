@@ -1,33 +1,48 @@
-// Builds the pieces and registers them. Nothing else lives here.
+// activate(): build the services, the view and the commands, then wire the events between them.
 
 import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
 import { DeploymentStore } from './model/deploymentStore';
 import { RunStore } from './model/runStore';
+import { Mutations } from './model/actions';
+import { FilterState } from './model/filter';
+import { Poller, type PollOutcome } from './model/poller';
 import { TokenStore } from './auth/tokenStore';
 import { Log } from './log';
 import { Session } from './session';
 import { windowUi, type Ui } from './ui';
 import * as config from './config';
-import { VIEW_ID } from './constants';
+import { Commands, VIEW_ID, DETAILS_SCHEME, DEPLOYMENT_SCHEME, SESSION_SCHEME } from './constants';
+import { QoderApiError, type FetchLike, type QoderClient } from './api';
 import { DeploymentsTreeProvider } from './views/deploymentsTree';
+import { DetailsProvider } from './views/detailsDocument';
 import { ViewState } from './views/viewState';
-import type { Services } from './commands/common';
+import { reportFailure, type Services } from './commands/common';
+import { promptOnRejectedToken } from './commands/authPrompt';
 import { registerArchive } from './commands/archive';
-import { registerPauseUnpause } from './commands/pauseUnpause';
+import { registerPause } from './commands/pause';
+import { registerResume } from './commands/resume';
 import { registerRunNow } from './commands/runNow';
 import { registerCopyId } from './commands/copyId';
+import { registerCopyAsCurl } from './commands/copyAsCurl';
 import { registerShowDetails } from './commands/showDetails';
-import { registerToken } from './commands/token';
+import { registerShowRunDetails } from './commands/showRunDetails';
+import { registerSetToken } from './commands/setToken';
+import { registerClearToken } from './commands/clearToken';
 import { registerRefresh } from './commands/refresh';
+import { registerShowArchived } from './commands/showArchived';
+import { registerHideArchived } from './commands/hideArchived';
+import { registerShowLog } from './commands/showLog';
+import { registerLoadMoreRuns } from './commands/loadMoreRuns';
 import { registerFilter } from './commands/filter';
-import { registerRegion } from './commands/region';
+import { registerClearFilter } from './commands/clearFilter';
+import { registerSwitchRegion } from './commands/switchRegion';
 import { registerRetrySignIn } from './commands/retrySignIn';
-import { FilterState } from './model/filter';
-import { Poller } from './model/poller';
-import { QoderApiError, type QoderClient } from './api';
 import { NameCache, SessionStatusCache } from './model/sessionCache';
-import { SessionDocuments } from './views/sessionDocument';
+import { SessionDocumentsHost } from './views/sessionHost';
+import { formatTime } from './model/describe';
+import { failureText } from './model/errorText';
+import { durationText } from './model/runRow';
 import { registerOpenSession } from './commands/openSession';
 import { registerCancelSession } from './commands/cancelSession';
 import { registerCopyRunId } from './commands/copyRunId';
@@ -38,7 +53,6 @@ import { DOCUMENT_SELECTOR, EditorHost } from './views/editorHost';
 import { registerEditDeployment } from './commands/editDeployment';
 import { registerCreateDeployment } from './commands/createDeployment';
 import { registerDuplicateDeployment } from './commands/duplicateDeployment';
-import { Commands, DEPLOYMENT_SCHEME, SESSION_SCHEME } from './constants';
 
 /** Returned by activate() only in ExtensionMode.Test, for the in-host test suite. */
 export interface TestHooks {
@@ -53,64 +67,107 @@ export interface TestHooks {
   statusBar: AttentionStatusBar;
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<TestHooks | undefined> {
-  // The model (no vscode import) translates through @vscode/l10n: give it VS Code's bundle.
-  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
+/** What tests may change about the services (unit tests run without a network). */
+export interface BuildOptions {
+  fetch?: FetchLike;
+}
+
+interface Parts {
+  services: Services;
+  filter: FilterState;
+  tree: DeploymentsTreeProvider;
+  view: vscode.TreeView<unknown>;
+  poller: Poller;
+  /** Loads while the view is hidden, for the attention status bar and notifications. */
+  background: Poller;
+  statusBar: AttentionStatusBar;
+  /** Session statuses and names follow the connection. */
+  connectSessions(): void;
+  /** Feeds the status bar and notifications after every complete load. */
+  onLoaded(): void;
+  /** Forgets what the attention watch knew about the previous connection. */
+  resetAttention(): void;
+  /** Loads the list once the view has been seen (or a command asks). */
+  loadIfSeen(): void;
+  disposables: vscode.Disposable[];
+}
+
+function buildServices(context: vscode.ExtensionContext, options: BuildOptions): Parts {
   const log = new Log(vscode.window.createOutputChannel('Qoder', { log: true }));
   const tokens = new TokenStore(context.secrets);
   const store = new DeploymentStore({ includeArchived: config.showArchived() });
   const runs = new RunStore();
+  const ui = windowUi();
   // Tests only: a short client timeout (QODER_TEST_TIMEOUT_MS), ignored outside ExtensionMode.Test.
   const testTimeoutMs = context.extensionMode === vscode.ExtensionMode.Test ? Number(process.env.QODER_TEST_TIMEOUT_MS) : NaN;
-  const session = new Session(tokens, store, runs, log, testTimeoutMs > 0 ? { timeoutMs: testTimeoutMs } : {});
-  const services: Services = { session, store, runs, tokens, log, ui: windowUi() };
+  const session = new Session(tokens, store, runs, log, {
+    ...(testTimeoutMs > 0 ? { timeoutMs: testTimeoutMs } : {}),
+    fetch: options.fetch,
+    // Called during a reload, long after `services` below exists.
+    onReloadError: (e) => void reportFailure(services, vscode.l10n.t('Reading the Qoder token'), e),
+  });
+  const mutations = new Mutations<QoderClient>({
+    store,
+    connect: () => ({ client: session.requireClient(), generation: session.generation }),
+    generation: () => session.generation,
+    log: (line) => log.info(line),
+  });
+  const services: Services = { session, store, runs, tokens, mutations, log, ui };
 
   const filter = new FilterState();
   // Sessions: statuses for the run rows, names for headers and tooltips, documents that follow a session live.
   const statuses = new SessionStatusCache();
   const names = new NameCache();
-  const currentClient = (): QoderClient | undefined => {
-    try {
-      return session.requireClient();
-    } catch {
-      return undefined;
-    }
-  };
-  const documents = new SessionDocuments({
+  const documents = new SessionDocumentsHost({
     client: () => session.requireClient(),
     names,
     statuses,
     deploymentName: (id) => store.get(id)?.name,
-    log: (m) => log.warn(m),
+    log: (line) => log.warn(line),
+    failureText,
+    formatTime: (iso) => formatTime(iso, { locale: vscode.env.language }),
+    durationText,
   });
   const connectSessions = (): void => {
-    const client = currentClient();
+    let client: QoderClient | undefined;
+    try {
+      client = session.requireClient();
+    } catch {
+      client = undefined; // signed out or a bad base URL: no session sources
+    }
     statuses.setSource(client ? { getSession: (id, signal) => client.getSession(id, { signal }) } : undefined);
     names.setSource(client ? { getAgent: (id, version) => client.getAgent(id, version), getEnvironment: (id) => client.getEnvironment(id) } : undefined);
     documents.reset();
   };
-  const sessionServices = { documents, statuses };
   const tree = new DeploymentsTreeProvider(store, runs, filter, statuses, names);
-  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
-  const viewState = new ViewState(view as vscode.TreeView<unknown>, store, session, services, filter, tree);
+  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true }) as vscode.TreeView<unknown>;
+  const viewState = new ViewState(view, store, session, filter, tree);
+  const details = new DetailsProvider(services);
 
-  // Load only once the view has been seen (or a command asks): activation itself stays cheap.
   let seen = view.visible;
   const loadIfSeen = (): void => {
     if (seen) void store.refresh();
   };
+  const markSeen = view.onDidChangeVisibility((e) => {
+    if (e.visible && !seen) {
+      seen = true;
+      // A background load already has the list: show it, and let auto-refresh decide when to reload.
+      if (store.lastUpdated === undefined) loadIfSeen();
+    }
+  });
 
   // Auto-refresh only while someone can see it; never two walks at once (the store joins them).
+  const poll = async (): Promise<PollOutcome> => {
+    await store.refresh();
+    const error = store.error;
+    if (!error) return { ok: true };
+    return { ok: false, retryAfterMs: error instanceof QoderApiError && error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : undefined };
+  };
   const poller = new Poller({
     intervalMs: () => config.autoRefreshSeconds() * 1000,
     isActive: () => view.visible && vscode.window.state.focused && session.hasToken,
     lastUpdated: () => store.lastUpdated,
-    poll: async () => {
-      await store.refresh();
-      const e = store.error;
-      if (!e) return { ok: true };
-      return { ok: false, retryAfterMs: e instanceof QoderApiError && e.retryAfterSeconds !== undefined ? e.retryAfterSeconds * 1000 : undefined };
-    },
+    poll,
   });
 
   // Told without watching: while the window has focus and the view is hidden, load every
@@ -124,12 +181,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
     isActive: () => !view.visible && vscode.window.state.focused && session.hasToken && config.notifications() !== 'off',
     // Nothing loaded yet: load now, so the baseline exists and the view opens on a full list.
     lastUpdated: () => store.lastUpdated ?? 0,
-    poll: async () => {
-      await store.refresh();
-      const e = store.error;
-      if (!e) return { ok: true };
-      return { ok: false, retryAfterMs: e instanceof QoderApiError && e.retryAfterSeconds !== undefined ? e.retryAfterSeconds * 1000 : undefined };
-    },
+    poll,
   });
   const attentionActions = {
     show: async (id: string | undefined): Promise<void> => {
@@ -142,12 +194,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
     },
     openLastSession: async (id: string): Promise<void> => {
       await runs.ensure(id);
-      const run = runs.get(id)?.runs.find((r) => r.session_id);
+      const run = runs.get(id)?.runs.find((candidate) => candidate.session_id);
       if (run) await vscode.commands.executeCommand(Commands.openSession, id, run.id, run.session_id);
       else void services.ui.showInformationMessage(vscode.l10n.t('None of the recent runs of this deployment started a session.'), {});
     },
     resume: async (id: string): Promise<void> => {
-      await vscode.commands.executeCommand(Commands.unpause, id);
+      await vscode.commands.executeCommand(Commands.resume, id);
     },
   };
   const onLoaded = (): void => {
@@ -158,57 +210,67 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
     const changes = attention.update(store.deployments);
     if (changes.length > 0 && config.notifications() !== 'off') void notifyAttention(services.ui, changes, attentionActions);
   };
+  const resetAttention = (): void => {
+    attention.reset();
+    lastChecked = undefined;
+    statusBar.update([], false);
+  };
   // Deployments as files (edit, create, duplicate; saved with Ctrl+S). The editor itself is
   // loaded from dist/editor.js the first time it is needed.
   const editorHost = new EditorHost(services);
-  context.subscriptions.push(
-    editorHost,
+
+  const disposables: vscode.Disposable[] = [
+    log, tokens, store, runs, session, filter, tree, view, viewState, details, poller, background, statusBar, markSeen,
+    statuses, documents, editorHost,
+    vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),
+    vscode.workspace.registerTextDocumentContentProvider(SESSION_SCHEME, documents),
     vscode.workspace.registerFileSystemProvider(DEPLOYMENT_SCHEME, editorHost, { isCaseSensitive: true }),
     vscode.languages.registerCodeLensProvider(DOCUMENT_SELECTOR, editorHost),
+    promptOnRejectedToken(services),
+    registerArchive(services),
+    registerPause(services),
+    registerResume(services),
+    registerRunNow(services),
+    registerCopyId(services),
+    registerCopyAsCurl(services),
+    registerShowDetails(services),
+    registerShowRunDetails(services),
+    registerSetToken(services),
+    registerClearToken(services),
+    registerRefresh(services),
+    registerShowArchived(services),
+    registerHideArchived(services),
+    registerShowLog(services),
+    registerLoadMoreRuns(services),
+    ...registerFilter(services, filter),
+    registerClearFilter(filter),
+    registerSwitchRegion(services),
+      registerRetrySignIn(services),
+    registerShowNeedsAttention(services, filter),
+    registerOpenSession(services),
+    registerCancelSession(services, { documents, statuses }),
+    registerCopyRunId(services),
     registerEditDeployment(services),
     registerCreateDeployment(services, editorHost),
     registerDuplicateDeployment(services, editorHost),
-  );
+  ];
+  return { services, filter, tree, view, poller, background, statusBar, connectSessions, onLoaded, resetAttention, loadIfSeen, disposables };
+}
 
-  context.subscriptions.push(
-    log, tokens, store, runs, session, filter, tree, view, viewState, poller, background, statusBar,
-    registerShowNeedsAttention(services, filter),
-    store.onDidChange(onLoaded),
-    session.onDidChange(() => {
-      attention.reset();
-      lastChecked = undefined;
-      statusBar.update([], false);
-    }),
-    registerArchive(services),
-    ...registerPauseUnpause(services),
-    registerRunNow(services),
-    ...registerCopyId(services),
-    ...registerFilter(services, filter),
-    registerRegion(services),
-    registerRetrySignIn(services),
-    ...registerShowDetails(services),
-    ...registerToken(services),
-    ...registerRefresh(services),
-    statuses, documents,
-    vscode.workspace.registerTextDocumentContentProvider(SESSION_SCHEME, documents),
-    registerOpenSession(services),
-    registerCancelSession(services, sessionServices),
-    registerCopyRunId(services),
-    session.onDidChange(connectSessions),
-    view.onDidChangeVisibility((e) => {
-      if (e.visible && !seen) {
-        seen = true;
-        // A background load already has the list: show it, and let auto-refresh decide when to reload.
-        if (store.lastUpdated === undefined) loadIfSeen();
-      }
-      poller.update();
-      background.update();
-    }),
-    vscode.window.onDidChangeWindowState(() => {
-      poller.update();
-      background.update();
-    }),
-    // The poll timer counts from the end of the last load; row-level changes don't move it.
+/** The events that connect the pieces: visibility, focus, token and settings changes. */
+function wireEvents(parts: Parts): vscode.Disposable[] {
+  const { services: { session, store, tokens }, view, poller, background, statusBar, loadIfSeen } = parts;
+  const updatePollers = (): void => {
+    poller.update();
+    background.update();
+  };
+  return [
+    store.onDidChange(parts.onLoaded),
+    session.onDidChange(parts.resetAttention),
+    session.onDidChange(parts.connectSessions),
+    view.onDidChangeVisibility(updatePollers),
+    vscode.window.onDidChangeWindowState(updatePollers),
+    // The poll timers count from the end of the last load; row-level changes don't move them.
     store.onDidChange((id) => {
       if (id !== undefined || store.isLoading) return;
       // Any successful load (a poll, a manual refresh, an action's reload) ends the back-off.
@@ -216,32 +278,44 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
         poller.loadSucceeded();
         background.loadSucceeded();
       }
-      poller.update();
-      background.update();
+      updatePollers();
     }),
-    session.onDidChange(() => {
-      poller.update();
-      background.update();
-    }),
+    session.onDidChange(updatePollers),
     tokens.onDidChange(() => void session.reload().then(loadIfSeen)),
-    config.onDidChange((e) => {
+    config.onDidChange((change) => {
       // A workspace value is ignored (application scope), so only a real change reloads.
-      if (e.apiBaseUrl && config.apiBaseUrl() !== session.apiBaseUrl) void session.reload().then(loadIfSeen);
-      if (e.showArchived) void store.setIncludeArchived(config.showArchived());
-      if (e.autoRefresh) poller.update();
-      if (e.attention) {
+      if (change.apiBaseUrl && config.apiBaseUrl() !== session.apiBaseUrl) void session.reload().then(loadIfSeen);
+      if (change.showArchived) void store.setIncludeArchived(config.showArchived());
+      if (change.autoRefresh) poller.update();
+      if (change.attention) {
         background.update();
         statusBar.update(attentionList(store.deployments), config.attentionStatusBar());
       }
     }),
-  );
+  ];
+}
 
-  await session.reload();
-  loadIfSeen();
-  log.info(`Qoder Deployments ${context.extension.packageJSON.version as string} activated (API ${session.apiBaseUrl}).`);
+/** activate() with test options (unit tests pass an in-memory fetch). */
+export async function start(context: vscode.ExtensionContext, options: BuildOptions = {}): Promise<TestHooks | undefined> {
+  // The model (no vscode import) translates through @vscode/l10n: give it VS Code's bundle.
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
+  const parts = buildServices(context, options);
+  context.subscriptions.push(...parts.disposables, ...wireEvents(parts));
+
+  const { services } = parts;
+  await services.session.reload();
+  parts.loadIfSeen();
+  services.log.info(`Qoder Deployments ${context.extension.packageJSON.version as string} activated (API ${services.session.apiBaseUrl}).`);
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
-  return { services, tree, view: view as vscode.TreeView<unknown>, filter, poller, background, statusBar, setUi: (ui) => (services.ui = ui) };
+  return {
+    services, tree: parts.tree, view: parts.view, filter: parts.filter, poller: parts.poller, background: parts.background, statusBar: parts.statusBar,
+    setUi: (ui) => (services.ui = ui),
+  };
+}
+
+export function activate(context: vscode.ExtensionContext): Promise<TestHooks | undefined> {
+  return start(context);
 }
 
 export function deactivate(): void {

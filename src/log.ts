@@ -20,7 +20,7 @@ export class Log implements vscode.Disposable {
 
   clean(text: string): string {
     let out = text;
-    for (const s of this.secrets) out = redact(out, s);
+    for (const secret of this.secrets) out = redact(out, secret);
     return displayText(out);
   }
 

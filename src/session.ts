@@ -1,8 +1,9 @@
 // Owns the current connection: base URL + token → QoderClient, and feeds the stores. When the
-// token or the setting changes, the stores get a new source and start over.
+// token or the setting changes, the stores get a new source and start over, and the connection's
+// generation goes up so answers that belong to the old one can be recognised and dropped.
 
 import * as vscode from 'vscode';
-import { QoderClient, QoderError, type Deployment, type InvalidItem } from './api';
+import { QoderClient, QoderError, type Deployment, type FetchLike, type InvalidItem } from './api';
 import type { DeploymentSource, LoadResult } from './model/deploymentStore';
 import { DeploymentStore } from './model/deploymentStore';
 import { RunStore } from './model/runStore';
@@ -10,12 +11,21 @@ import { TokenStore } from './auth/tokenStore';
 import { Log } from './log';
 import * as config from './config';
 
+export interface SessionOptions {
+  timeoutMs?: number;
+  /** The transport of every client (tests); node-fetch when absent. */
+  fetch?: FetchLike;
+  /** Shows a failure to re-read the connection (once per failure). */
+  onReloadError?: (e: unknown) => void;
+}
+
 export class Session implements vscode.Disposable {
   private client: QoderClient | undefined;
   private configError: QoderError | undefined;
   private baseUrl = '';
   private token: string | undefined;
   private loaded = false;
+  private connectionGeneration = 0;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires after the connection changed (token set or cleared, base URL changed). */
   readonly onDidChange = this.changed.event;
@@ -31,7 +41,7 @@ export class Session implements vscode.Disposable {
     readonly store: DeploymentStore,
     readonly runs: RunStore,
     private readonly log: Log,
-    private readonly clientOptions: { timeoutMs?: number } = {},
+    private readonly options: SessionOptions = {},
   ) {}
 
   get hasToken(): boolean {
@@ -64,6 +74,11 @@ export class Session implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /** Goes up every time the connection (token or base URL) changes. */
+  get generation(): number {
+    return this.connectionGeneration;
+  }
+
   /** The client for the current token, or a clear error saying why there is none. */
   requireClient(): QoderClient {
     if (this.configError) throw this.configError;
@@ -76,27 +91,38 @@ export class Session implements vscode.Disposable {
     return new QoderClient({
       baseUrl,
       token,
-      timeoutMs: this.clientOptions.timeoutMs,
-      onRequest: (e) => {
-        const line = `${e.method} ${e.path} → ${e.status ?? e.error ?? 'no answer'} in ${Math.round(e.durationMs)} ms${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}${e.requestId ? ` [request ${e.requestId}]` : ''}`;
-        if (e.status !== undefined && e.status < 400) this.log.info(line);
+      timeoutMs: this.options.timeoutMs,
+      fetch: this.options.fetch,
+      onRequest: (entry) => {
+        const line = `${entry.method} ${entry.path} → ${entry.status ?? entry.error ?? 'no answer'} in ${Math.round(entry.durationMs)} ms${entry.attempt > 1 ? ` (attempt ${entry.attempt})` : ''}${entry.requestId ? ` [request ${entry.requestId}]` : ''}`;
+        if (entry.status !== undefined && entry.status < 400) this.log.info(line);
         else this.log.warn(line);
       },
     });
   }
 
-  /** Re-reads the setting and the token. Serialized: rapid token changes end on the newest. */
+  /**
+   * Re-reads the setting and the token. Serialized: rapid token changes end on the newest.
+   * Never rejects: a failure (SecretStorage unavailable, say) is logged and shown once, and the
+   * next call tries again.
+   */
   reload(): Promise<void> {
     if (this.reloading) {
       this.reloadAgain = true;
       return this.reloading;
     }
     this.reloading = (async () => {
-      do {
-        this.reloadAgain = false;
-        await this.reloadOnce();
-      } while (this.reloadAgain);
-      this.reloading = undefined;
+      try {
+        do {
+          this.reloadAgain = false;
+          await this.reloadOnce();
+        } while (this.reloadAgain);
+      } catch (e) {
+        this.log.error(`Could not read the connection settings: ${e instanceof Error ? e.message : String(e)}`);
+        this.options.onReloadError?.(e);
+      } finally {
+        this.reloading = undefined;
+      }
     })();
     return this.reloading;
   }
@@ -108,6 +134,7 @@ export class Session implements vscode.Disposable {
     if (this.loaded && baseUrl === this.baseUrl && token === this.token) return;
     this.loaded = true;
     if (token || baseUrl !== this.baseUrl) this.failedSignIn = undefined;
+    this.connectionGeneration++;
     this.baseUrl = baseUrl;
     this.token = token;
     this.client = undefined;

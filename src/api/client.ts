@@ -2,9 +2,11 @@
 // Thin on purpose — ids are validated before any URL is built, responses are parsed by
 // parse.ts, and everything about transport lives in http.ts.
 
+import * as l10n from '@vscode/l10n';
 import { QoderError } from './errors';
 import { HttpClient, defaultUserAgent, type HttpClientOptions, type HttpRequest, type HttpResult } from './http';
-import { baseUrlString, isDeploymentId, isRunId, parseDeployment, parseListPage, parseRun, validateBaseUrl } from './parse';
+import { parseDeployment, parseListPage, parseRun } from './parse';
+import { baseUrlString, isDeploymentId, isRunId, validateBaseUrl } from './validate';
 import {
   agentPath,
   checkEventId,
@@ -64,21 +66,21 @@ export const RUNS_PAGE_SIZE = 20;
 function checkLimit(limit: number | undefined, fallback: number): number {
   if (limit === undefined) return fallback;
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 100) {
-    throw new QoderError('config', `Page size (limit) must be an integer between 1 and 100, got ${String(limit)}.`);
+    throw new QoderError('config', l10n.t('Page size (limit) must be an integer between 1 and 100, got {0}.', String(limit)));
   }
   return limit;
 }
 
 function checkString(name: string, value: unknown): string {
   if (typeof value !== 'string' || value === '') {
-    throw new QoderError('config', `Filter "${name}" must be a non-empty string.`);
+    throw new QoderError('config', l10n.t('Filter "{0}" must be a non-empty string.', name));
   }
   return value;
 }
 
 function deploymentPath(id: unknown): string {
   if (!isDeploymentId(id)) {
-    throw new QoderError('config', `"${typeof id === 'string' ? id.slice(0, 80) : String(id)}" is not a valid deployment id (expected dep_…); nothing was sent.`);
+    throw new QoderError('config', l10n.t('"{0}" is not a valid deployment id (expected dep_…); nothing was sent.', typeof id === 'string' ? id.slice(0, 80) : String(id)));
   }
   return `/deployments/${encodeURIComponent(id as string)}`;
 }
@@ -93,7 +95,7 @@ function checkBody<T>(body: T): T {
 function runPath(deploymentId: unknown, runId: unknown): string {
   const base = deploymentPath(deploymentId);
   if (!isRunId(runId)) {
-    throw new QoderError('config', `"${typeof runId === 'string' ? runId.slice(0, 80) : String(runId)}" is not a valid run id (expected drun_…); nothing was sent.`);
+    throw new QoderError('config', l10n.t('"{0}" is not a valid run id (expected drun_…); nothing was sent.', typeof runId === 'string' ? runId.slice(0, 80) : String(runId)));
   }
   return `${base}/runs/${encodeURIComponent(runId as string)}`;
 }
@@ -109,10 +111,10 @@ export class QoderClient {
 
   constructor(opts: QoderClientOptions) {
     if (typeof opts?.token !== 'string' || opts.token.trim() === '') {
-      throw new QoderError('config', 'No Qoder access token is set; nothing will be sent to the API.');
+      throw new QoderError('config', l10n.t('No Qoder access token is set; nothing will be sent to the API.'));
     }
     if (/[^\x21-\x7e]/.test(opts.token)) {
-      throw new QoderError('config', 'The Qoder access token contains spaces, control or non-ASCII characters; it was not sent. Paste the token again.');
+      throw new QoderError('config', l10n.t('The Qoder access token contains spaces, control or non-ASCII characters; it was not sent. Paste the token again.'));
     }
     this.baseUrl = baseUrlString(validateBaseUrl(opts.baseUrl));
     this.minPageIntervalMs = Math.max(0, opts.minPageIntervalMs ?? DEFAULT_MIN_PAGE_INTERVAL_MS);
@@ -194,7 +196,8 @@ export class QoderClient {
     return this.action(id, 'pause', opts);
   }
 
-  async unpauseDeployment(id: string, opts?: RequestOptions): Promise<Deployment> {
+  /** Resume a paused deployment (the endpoint is `POST /deployments/{id}/unpause`). */
+  async resumeDeployment(id: string, opts?: RequestOptions): Promise<Deployment> {
     return this.action(id, 'unpause', opts);
   }
 
@@ -206,14 +209,6 @@ export class QoderClient {
 
   // -------------------------------------------------------------------------------------
   // Runs
-
-  /** Walk `GET /deployments/{id}/runs` (limit 100 unless given; starts at `filter.page` if set). */
-  async *listRuns(deploymentId: string, filter?: RunListFilter, opts?: RequestOptions): AsyncIterableIterator<ListPage<DeploymentRun>> {
-    const path = `${deploymentPath(deploymentId)}/runs`;
-    const query = this.runQuery(filter, WALK_PAGE_SIZE);
-    const start = filter?.page === undefined ? undefined : checkString('page', filter.page);
-    yield* this.walk(path, query, start, parseRun, opts);
-  }
 
   /** Exactly one page (for "Load more"): limit defaults to 20; pass `filter.page` = previous `next_page`. */
   async listRunsPage(deploymentId: string, filter?: RunListFilter, opts?: RequestOptions): Promise<ListPage<DeploymentRun>> {
@@ -314,27 +309,27 @@ export class QoderClient {
   }
 
   private deploymentQuery(filter: DeploymentListFilter | undefined): URLSearchParams {
-    const q = new URLSearchParams();
-    q.set('limit', String(checkLimit(filter?.limit, WALK_PAGE_SIZE)));
-    if (filter?.include_archived === true) q.set('include_archived', 'true');
+    const query = new URLSearchParams();
+    query.set('limit', String(checkLimit(filter?.limit, WALK_PAGE_SIZE)));
+    if (filter?.include_archived === true) query.set('include_archived', 'true');
     if (filter?.status !== undefined) {
       if (filter.status !== 'active' && filter.status !== 'paused') {
-        throw new QoderError('config', `Filter "status" must be "active" or "paused", got ${JSON.stringify(filter.status)}.`);
+        throw new QoderError('config', l10n.t('Filter "status" must be "active" or "paused", got {0}.', JSON.stringify(filter.status)));
       }
-      q.set('status', filter.status);
+      query.set('status', filter.status);
     }
-    if (filter?.agent_id !== undefined) q.set('agent_id', checkString('agent_id', filter.agent_id));
-    if (filter?.created_at_gte !== undefined) q.set('created_at[gte]', checkString('created_at_gte', filter.created_at_gte));
-    if (filter?.created_at_lte !== undefined) q.set('created_at[lte]', checkString('created_at_lte', filter.created_at_lte));
-    return q;
+    if (filter?.agent_id !== undefined) query.set('agent_id', checkString('agent_id', filter.agent_id));
+    if (filter?.created_at_gte !== undefined) query.set('created_at[gte]', checkString('created_at_gte', filter.created_at_gte));
+    if (filter?.created_at_lte !== undefined) query.set('created_at[lte]', checkString('created_at_lte', filter.created_at_lte));
+    return query;
   }
 
   private runQuery(filter: RunListFilter | undefined, defaultLimit: number): URLSearchParams {
-    const q = new URLSearchParams();
-    q.set('limit', String(checkLimit(filter?.limit, defaultLimit)));
-    if (filter?.triggered_after !== undefined) q.set('triggered_after', checkString('triggered_after', filter.triggered_after));
-    if (filter?.triggered_before !== undefined) q.set('triggered_before', checkString('triggered_before', filter.triggered_before));
-    return q;
+    const query = new URLSearchParams();
+    query.set('limit', String(checkLimit(filter?.limit, defaultLimit)));
+    if (filter?.triggered_after !== undefined) query.set('triggered_after', checkString('triggered_after', filter.triggered_after));
+    if (filter?.triggered_before !== undefined) query.set('triggered_before', checkString('triggered_before', filter.triggered_before));
+    return query;
   }
 
   /** One request, body parsed by `parse`; a parse failure becomes invalid_response naming the operation. */

@@ -6,6 +6,7 @@ import { STATUS_CODES } from 'node:http';
 import { QoderApiError } from './errors';
 import { parseRetryAfterMs } from './retry';
 import { header, type ResponseLike } from './transport';
+import { isObj } from './util';
 
 const EXCERPT_CHARS = 120;
 
@@ -20,17 +21,13 @@ export function bodyExcerpt(text: string, max = EXCERPT_CHARS): string {
 }
 
 export function formatSeconds(ms: number): string {
-  const s = ms / 1000;
-  return `${Number.isInteger(s) ? s : Number(s.toFixed(3))} s`;
-}
-
-function isObj(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
+  const seconds = ms / 1000;
+  return `${Number.isInteger(seconds) ? seconds : Number(seconds.toFixed(3))} s`;
 }
 
 export function statusText(res: ResponseLike): string {
-  const t = typeof res.statusText === 'string' && res.statusText.trim() !== '' ? res.statusText.trim() : STATUS_CODES[res.status];
-  return t ?? '';
+  const text = typeof res.statusText === 'string' && res.statusText.trim() !== '' ? res.statusText.trim() : STATUS_CODES[res.status];
+  return text ?? '';
 }
 
 /** The QoderApiError for a non-2xx answer: from the documented envelope when there is one, else from a short, safe excerpt of the body. */
@@ -45,18 +42,18 @@ export function apiErrorFrom(res: ResponseLike, text: string, operation: string,
     body = undefined;
   }
   if (isObj(body) && isObj(body.error) && (typeof body.error.type === 'string' || typeof body.error.message === 'string')) {
-    const e = body.error;
-    const type = typeof e.type === 'string' && e.type !== '' ? e.type : `http_${status}`;
+    const envelope = body.error;
+    const type = typeof envelope.type === 'string' && envelope.type !== '' ? envelope.type : `http_${status}`;
     let message =
-      typeof e.message === 'string' && e.message.trim() !== ''
-        ? e.message
+      typeof envelope.message === 'string' && envelope.message.trim() !== ''
+        ? envelope.message
         : `HTTP ${status} ${statusText(res)} (${type}) from ${operation}`.replace(/\s+/g, ' ');
     // [cli] 501 envelope: name the beta feature.
-    if (typeof e.feature === 'string') {
-      message += ` (feature: ${e.feature}${typeof e.available_from === 'string' ? `, available from ${e.available_from}` : ''})`;
+    if (typeof envelope.feature === 'string') {
+      message += ` (feature: ${envelope.feature}${typeof envelope.available_from === 'string' ? `, available from ${envelope.available_from}` : ''})`;
     }
     const requestId = typeof body.request_id === 'string' && body.request_id !== '' ? body.request_id : headerRequestId;
-    const param = typeof e.param === 'string' ? e.param : undefined;
+    const param = typeof envelope.param === 'string' ? envelope.param : undefined;
     return new QoderApiError({
       status,
       type,

@@ -58,10 +58,6 @@ export class QoderApiError extends QoderError {
   }
 }
 
-export function isQoderError(e: unknown): e is QoderError {
-  return e instanceof QoderError;
-}
-
 export function isApiError(e: unknown, status?: number): e is QoderApiError {
   return e instanceof QoderApiError && (status === undefined || e.status === status);
 }

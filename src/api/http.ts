@@ -1,11 +1,13 @@
-// Request execution for the Qoder API: headers, total per-attempt timeout, caller abort,
-// retries with backoff, same-origin redirects, error-envelope parsing, request logging and
-// token redaction. Knows nothing about deployments — see client.ts for that.
+// Running one API call: attempts with a total per-attempt timeout, caller abort, retries with
+// back-off, same-origin redirects and request logging. What a non-success answer means is in
+// envelope.ts, retry timing in retry.ts, the transport in transport.ts, redaction in
+// redact.ts. Knows nothing about deployments: see client.ts for that.
 
 import { randomUUID } from 'node:crypto';
 import { QoderApiError, QoderError } from './errors';
 import { header, nodeFetch, type FetchInit, type FetchLike, type ResponseLike } from './transport';
 import { redact } from './redact';
+import { withoutTrailingSlash } from './util';
 import { apiErrorFrom, bodyExcerpt, formatSeconds, redirectTargetOf } from './envelope';
 import { backoffMs, defaultSleep, MAX_RETRY_AFTER_MS, parseRetryAfterMs, raceSignal } from './retry';
 import { BodyTooLargeError, DEFAULT_MAX_RESPONSE_BYTES, formatBytes, isStringTooLong, readBodyCapped } from './body';
@@ -80,15 +82,25 @@ export function defaultUserAgent(): string {
   return `qoder-deployments-vscode/${process.env.QODER_EXTENSION_VERSION ?? '0.0.0'}`;
 }
 
-// ---------------------------------------------------------------------------------------
-// Helpers
-
-// ---------------------------------------------------------------------------------------
-// Attempt outcomes
-
 type Outcome =
   | { kind: 'ok'; json: unknown; status: number; requestId: string | undefined }
   | { kind: 'error'; error: QoderError; response?: ResponseLike; transport?: boolean };
+
+/** One request and its answer: the response and its body, or why there is none. */
+type Hop =
+  | { kind: 'answer'; res: ResponseLike; text: string; requestId: string; durationMs: number }
+  /** No answer: a timeout or a network failure (may be retried for idempotent calls). */
+  | { kind: 'transport'; error: QoderError }
+  /** An answer that cannot be used and would be the same again (a body over the cap). */
+  | { kind: 'failed'; error: QoderError };
+
+/** Where one request being sent goes, and how it is logged. */
+interface HopTarget {
+  url: string;
+  method: string;
+  body: string | undefined;
+  logPath: string;
+}
 
 /** Thrown internally to end the whole call (caller abort). */
 class Abort extends Error {}
@@ -108,7 +120,7 @@ export class HttpClient {
   private readonly now: () => number;
 
   constructor(opts: HttpClientOptions) {
-    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+    this.baseUrl = withoutTrailingSlash(opts.baseUrl);
     this.origin = new URL(this.baseUrl).origin;
     this.token = opts.token;
     this.fetchImpl = opts.fetch ?? nodeFetch;
@@ -147,9 +159,9 @@ export class HttpClient {
       if (callerSignal?.aborted) throw this.abortedError(operation);
       let outcome: Outcome;
       try {
-        const r = await this.attempt(req, operation, attempt);
-        requests += r.requests;
-        outcome = r.outcome;
+        const result = await this.attempt(req, operation, attempt);
+        requests += result.requests;
+        outcome = result.outcome;
       } catch (e) {
         if (e instanceof Abort) throw this.abortedError(operation);
         throw e;
@@ -201,11 +213,7 @@ export class HttpClient {
   }
 
   /** One attempt, following up to 3 same-origin redirects, under one total timeout. */
-  private async attempt(
-    req: HttpRequest,
-    operation: string,
-    attempt: number,
-  ): Promise<{ outcome: Outcome; requests: number }> {
+  private async attempt(req: HttpRequest, operation: string, attempt: number): Promise<{ outcome: Outcome; requests: number }> {
     const timeoutController = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -213,110 +221,114 @@ export class HttpClient {
       timeoutController.abort(new Error('timeout'));
     }, this.timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeoutController.signal]) : timeoutController.signal;
-
     const query = req.query?.toString() ?? '';
-    let url = `${this.baseUrl}${req.path}${query ? `?${query}` : ''}`;
-    let method: string = req.method;
-    let body: string | undefined = method === 'GET' ? undefined : JSON.stringify(req.body ?? {});
-    let logPath = req.path;
-    let requests = 0;
-
+    const target: HopTarget = {
+      url: `${this.baseUrl}${req.path}${query ? `?${query}` : ''}`,
+      method: req.method,
+      body: req.method === 'GET' ? undefined : JSON.stringify(req.body ?? {}),
+      logPath: req.path,
+    };
     try {
       for (let hop = 0; ; hop++) {
-        const sentId = randomUUID();
-        const headers: Record<string, string> = {
-          Authorization: `Bearer ${this.token}`,
-          Accept: 'application/json',
-          'User-Agent': this.userAgent,
-          'x-request-id': sentId,
-        };
-        if (body !== undefined) headers['Content-Type'] = 'application/json';
-        const started = this.now();
-        requests++;
-        let res: ResponseLike;
-        let text: string;
-        try {
-          const init: FetchInit = { method, headers, redirect: 'manual', signal };
-          if (body !== undefined) init.body = body;
-          res = await raceSignal(Promise.resolve().then(() => this.fetchImpl(url, init)), signal);
-          text = await raceSignal(Promise.resolve().then(() => readBodyCapped(res, this.maxResponseBytes)), signal);
-        } catch (e) {
-          const durationMs = this.now() - started;
-          if (req.signal?.aborted) {
-            this.log({ method, path: logPath, status: undefined, durationMs, requestId: sentId, attempt, error: 'aborted by caller' });
-            throw new Abort();
-          }
-          let err: QoderError;
-          if (e instanceof BodyTooLargeError || isStringTooLong(e)) {
-            // Not a network failure: asking again would only fetch the same oversized body.
-            err = new QoderError('response_too_large', `${operation}: the response is too large (over ${formatBytes(this.maxResponseBytes)}); it was not read.`, operation);
-            this.log({ method, path: logPath, status: undefined, durationMs, requestId: sentId, attempt, error: err.message });
-            return { outcome: { kind: 'error', error: err }, requests };
-          }
-          if (timedOut) {
-            err = new QoderError('timeout', `${operation} timed out after ${formatSeconds(this.timeoutMs)}.`, operation);
-          } else {
-            const reason = describeTransportError(e);
-            err = new QoderError('network', this.redact(`${operation} failed: ${reason}`), operation, { host: hostOf(url), code: transportCode(e) });
-          }
-          this.log({ method, path: logPath, status: undefined, durationMs, requestId: sentId, attempt, error: err.message });
-          return { outcome: { kind: 'error', error: err, transport: true }, requests };
+        const sent = await this.send(target, signal, req.signal, operation, attempt, () => timedOut);
+        if (sent.kind === 'transport') return { outcome: { kind: 'error', error: sent.error, transport: true }, requests: hop + 1 };
+        if (sent.kind === 'failed') return { outcome: { kind: 'error', error: sent.error }, requests: hop + 1 };
+        const verdict = this.classify(sent, target, operation, attempt, hop);
+        if (verdict.kind !== 'redirect') return { outcome: verdict, requests: hop + 1 };
+        target.url = verdict.to.href;
+        target.logPath = this.relativePath(verdict.to);
+        if (sent.res.status === 303) {
+          target.method = 'GET';
+          target.body = undefined;
         }
-        const durationMs = this.now() - started;
-        // Servers may echo anything here, the token included: redact where it is parsed.
-        const requestId = this.redact(header(res, 'x-request-id') ?? header(res, 'request-id') ?? sentId);
-        const status = res.status;
-
-        if ([301, 302, 303, 307, 308].includes(status)) {
-          const next = this.redirectTarget(res, url, operation, requestId);
-          if (next instanceof QoderError) {
-            this.log({ method, path: logPath, status, durationMs, requestId, attempt, error: next.message });
-            return { outcome: { kind: 'error', error: next }, requests };
-          }
-          this.log({ method, path: logPath, status, durationMs, requestId, attempt });
-          if (hop + 1 > MAX_REDIRECTS) {
-            const err = new QoderApiError({
-              status,
-              type: 'too_many_redirects',
-              message: this.redact(`${operation}: the API redirected more than ${MAX_REDIRECTS} times; giving up.`),
-              requestId,
-              operation,
-            });
-            return { outcome: { kind: 'error', error: err }, requests };
-          }
-          url = next.href;
-          logPath = this.relativePath(next);
-          if (status === 303) {
-            method = 'GET';
-            body = undefined;
-          }
-          continue;
-        }
-
-        if (status >= 200 && status < 300) {
-          let json: unknown;
-          try {
-            json = text.trim() === '' ? undefined : JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          if (json === undefined) {
-            const what = text.trim() === '' ? 'an empty body' : `a body that is not valid JSON: ${bodyExcerpt(text)}`;
-            const err = new QoderError('invalid_response', this.redact(`${operation}: HTTP ${status} with ${what}`), operation, { requestId: this.redact(requestId) });
-            this.log({ method, path: logPath, status, durationMs, requestId, attempt, error: err.message });
-            return { outcome: { kind: 'error', error: err }, requests };
-          }
-          this.log({ method, path: logPath, status, durationMs, requestId, attempt });
-          return { outcome: { kind: 'ok', json, status, requestId }, requests };
-        }
-
-        const err = this.apiError(res, text, operation, requestId);
-        this.log({ method, path: logPath, status, durationMs, requestId: err.requestId, attempt, error: err.message });
-        return { outcome: { kind: 'error', error: err, response: res }, requests };
       }
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** One HTTP request and its body. A caller abort throws Abort; a timeout or network failure is a 'transport' hop, an oversized body a 'failed' one. */
+  private async send(target: HopTarget, signal: AbortSignal, callerSignal: AbortSignal | undefined, operation: string, attempt: number, timedOut: () => boolean): Promise<Hop> {
+    const sentId = randomUUID();
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${this.token}`,
+      Accept: 'application/json',
+      'User-Agent': this.userAgent,
+      'x-request-id': sentId,
+    };
+    if (target.body !== undefined) headers['Content-Type'] = 'application/json';
+    const init: FetchInit = { method: target.method, headers, redirect: 'manual', signal };
+    if (target.body !== undefined) init.body = target.body;
+    const started = this.now();
+    try {
+      const res = await raceSignal(Promise.resolve().then(() => this.fetchImpl(target.url, init)), signal);
+      const text = await raceSignal(Promise.resolve().then(() => readBodyCapped(res, this.maxResponseBytes)), signal);
+      // Servers may echo anything here, the token included: redact where it is parsed.
+      const requestId = this.redact(header(res, 'x-request-id') ?? header(res, 'request-id') ?? sentId);
+      return { kind: 'answer', res, text, requestId, durationMs: this.now() - started };
+    } catch (e) {
+      const entry = { method: target.method, path: target.logPath, status: undefined, durationMs: this.now() - started, requestId: sentId, attempt };
+      if (callerSignal?.aborted) {
+        this.log({ ...entry, error: 'aborted by caller' });
+        throw new Abort();
+      }
+      if (e instanceof BodyTooLargeError || isStringTooLong(e)) {
+        // Not a network failure: asking again would only fetch the same oversized body.
+        const error = new QoderError('response_too_large', `${operation}: the response is too large (over ${formatBytes(this.maxResponseBytes)}); it was not read.`, operation);
+        this.log({ ...entry, error: error.message });
+        return { kind: 'failed', error };
+      }
+      const error = timedOut()
+        ? new QoderError('timeout', `${operation} timed out after ${formatSeconds(this.timeoutMs)}.`, operation)
+        : new QoderError('network', this.redact(`${operation} failed: ${describeTransportError(e)}`), operation, { host: hostOf(target.url), code: transportCode(e) });
+      this.log({ ...entry, error: error.message });
+      return { kind: 'transport', error };
+    }
+  }
+
+  /** What an answer means: a redirect to follow, a success with its JSON, or an error. Logs the hop. */
+  private classify(answer: Extract<Hop, { kind: 'answer' }>, target: HopTarget, operation: string, attempt: number, hop: number): Outcome | { kind: 'redirect'; to: URL } {
+    const { res, text, requestId, durationMs } = answer;
+    const status = res.status;
+    const entry = { method: target.method, path: target.logPath, status, durationMs, requestId, attempt };
+    if ([301, 302, 303, 307, 308].includes(status)) {
+      const next = this.redirectTarget(res, target.url, operation, requestId);
+      if (next instanceof QoderError) {
+        this.log({ ...entry, error: next.message });
+        return { kind: 'error', error: next };
+      }
+      this.log(entry);
+      if (hop + 1 > MAX_REDIRECTS) {
+        const error = new QoderApiError({
+          status,
+          type: 'too_many_redirects',
+          message: this.redact(`${operation}: the API redirected more than ${MAX_REDIRECTS} times; giving up.`),
+          requestId,
+          operation,
+        });
+        return { kind: 'error', error };
+      }
+      return { kind: 'redirect', to: next };
+    }
+    if (status >= 200 && status < 300) {
+      let json: unknown;
+      try {
+        json = text.trim() === '' ? undefined : JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      if (json === undefined) {
+        const what = text.trim() === '' ? 'an empty body' : `a body that is not valid JSON: ${bodyExcerpt(text)}`;
+        const error = new QoderError('invalid_response', this.redact(`${operation}: HTTP ${status} with ${what}`), operation, { requestId: this.redact(requestId) });
+        this.log({ ...entry, error: error.message });
+        return { kind: 'error', error };
+      }
+      this.log(entry);
+      return { kind: 'ok', json, status, requestId };
+    }
+    const error = this.apiError(res, text, operation, requestId);
+    this.log({ ...entry, requestId: error.requestId, error: error.message });
+    return { kind: 'error', error, response: res };
   }
 
   /**
@@ -354,7 +366,7 @@ export class HttpClient {
       if (req.signal.aborted) throw this.abortedError(operation);
       const err = timedOut
         ? new QoderError('timeout', `${operation} timed out after ${formatSeconds(this.timeoutMs)}.`, operation)
-        : new QoderError('network', this.redact(`${operation} failed: ${describeTransportError(e)}`), operation);
+        : new QoderError('network', this.redact(`${operation} failed: ${describeTransportError(e)}`), operation, { host: hostOf(url), code: transportCode(e) });
       this.log({ method: 'GET', path: req.path, status: undefined, durationMs, requestId: sentId, attempt: 1, error: err.message });
       throw err;
     }
@@ -393,9 +405,9 @@ export class HttpClient {
     return { status: res.status, requestId, body, close: () => connection.abort() };
   }
 
-  private relativePath(u: URL): string {
-    const basePath = new URL(this.baseUrl).pathname.replace(/\/+$/, '');
-    return basePath !== '' && u.pathname.startsWith(`${basePath}/`) ? u.pathname.slice(basePath.length) : u.pathname;
+  private relativePath(url: URL): string {
+    const basePath = withoutTrailingSlash(new URL(this.baseUrl).pathname);
+    return basePath !== '' && url.pathname.startsWith(`${basePath}/`) ? url.pathname.slice(basePath.length) : url.pathname;
   }
 
   /** Where a 3xx may be followed to, or the error explaining why it is not. */
@@ -407,7 +419,6 @@ export class HttpClient {
   private apiError(res: ResponseLike, text: string, operation: string, headerRequestId: string): QoderApiError {
     return apiErrorFrom(res, text, operation, headerRequestId, this.now(), (t) => this.redact(t));
   }
-
 }
 
 /** The system error code of a transport failure (`ENOTFOUND`), on the error or its cause. */

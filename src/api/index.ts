@@ -18,15 +18,9 @@ export {
   type HttpResult,
   type OpenStream,
 } from './http';
-export {
-  parseDeployment,
-  parseRun,
-  parseListPage,
-  isDeploymentId,
-  isRunId,
-  validateBaseUrl,
-  baseUrlString,
-} from './parse';
+export { parseDeployment, parseRun, parseListPage } from './parse';
+export { isDeploymentId, isRunId, validateBaseUrl, baseUrlString } from './validate';
+export { withoutTrailingSlash } from './util';
 export { QoderClient, WALK_PAGE_SIZE, RUNS_PAGE_SIZE, type QoderClientOptions } from './client';
 export * from './sessions';
 export { streamEvents, streamBackoffMs, frameToEvent, type StreamState, type StreamSessionOptions, type StreamDeps } from './sessionStream';

@@ -1,4 +1,4 @@
-// Turning unknown JSON into the typed shapes of types.ts, plus id / base-URL validation.
+// Turning unknown JSON into the typed shapes of types.ts (ids and base URLs: see validate.ts).
 //
 // Policy: an object is rejected (QoderError 'invalid_response') only when the fields the
 // extension cannot work without are missing or wrong (`id`, `name`, a schedule without
@@ -8,6 +8,8 @@
 // values of unknown type.
 
 import { QoderError } from './errors';
+import { isDeploymentId, isRunId } from './validate';
+import { excerpt, isObj, type Obj } from './util';
 import type {
   AgentRef,
   Deployment,
@@ -21,104 +23,7 @@ import type {
 } from './types';
 
 // ---------------------------------------------------------------------------------------
-// ids
-
-/**
- * Deployment ids are documented as `dep_` + 32 lowercase hex (UUIDv7-looking). We are
- * deliberately a little tolerant so a future id format (upper case, base62, other length)
- * does not lock users out: `dep_` followed by 1–64 ASCII letters/digits. That alphabet
- * cannot express a path separator, dot, percent sign, query or whitespace, so an id that
- * passes can never change the shape of a URL.
- */
-const DEPLOYMENT_ID_RE = /^dep_[A-Za-z0-9]{1,64}$/;
-/** Same tolerance for run ids (`drun_` + 32 lowercase hex documented). */
-const RUN_ID_RE = /^drun_[A-Za-z0-9]{1,64}$/;
-
-export function isDeploymentId(id: unknown): id is string {
-  return typeof id === 'string' && DEPLOYMENT_ID_RE.test(id);
-}
-
-export function isRunId(id: unknown): id is string {
-  return typeof id === 'string' && RUN_ID_RE.test(id);
-}
-
-// ---------------------------------------------------------------------------------------
-// base URL
-
-function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase();
-  // Not `localhost.`: a fully qualified name is resolved through DNS, not /etc/hosts.
-  if (h === 'localhost') return true;
-  if (h === '[::1]' || h === '::1') return true;
-  // WHATWG URL has already normalised IPv4 forms (127.1, 0x7f.1, ...) to dotted quads.
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  return m !== null && m[1] === '127' && m.slice(2).every((p) => Number(p) <= 255);
-}
-
-/**
- * Validate the API base URL. Accepts `https:` anywhere and `http:` only on loopback
- * (127.0.0.0/8, ::1, localhost) — e.g. the local fake API. Returns a URL whose pathname
- * has no trailing slash (except the bare root `/`, which URL cannot express otherwise).
- * Throws QoderError('config') with a message saying why the token will not be sent.
- */
-export function validateBaseUrl(url: string): URL {
-  if (typeof url !== 'string' || url.trim() === '') {
-    throw new QoderError('config', 'The Qoder API base URL is empty; the access token will not be sent anywhere.');
-  }
-  const text = url.trim();
-  let parsed: URL;
-  try {
-    parsed = new URL(text);
-  } catch {
-    throw new QoderError(
-      'config',
-      `The Qoder API base URL "${excerpt(text, 80)}" is not a valid absolute URL (expected e.g. https://api.qoder.com/api/v1/cloud); the access token will not be sent.`,
-    );
-  }
-  const shown = `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
-  if (parsed.protocol === 'http:') {
-    if (!isLoopbackHost(parsed.hostname)) {
-      throw new QoderError(
-        'config',
-        `The Qoder API base URL ${shown} uses plain http on a non-loopback host. The access token would travel unencrypted, so it will not be sent. Use https:// (plain http is only allowed for 127.0.0.0/8, ::1 and localhost).`,
-      );
-    }
-  } else if (parsed.protocol !== 'https:') {
-    throw new QoderError(
-      'config',
-      `The Qoder API base URL must use https:// (got "${parsed.protocol}"); the access token will not be sent.`,
-    );
-  }
-  if (parsed.username !== '' || parsed.password !== '') {
-    throw new QoderError(
-      'config',
-      'The Qoder API base URL must not contain a user name or password; the access token will not be sent.',
-    );
-  }
-  if (parsed.search !== '' || parsed.hash !== '') {
-    throw new QoderError(
-      'config',
-      `The Qoder API base URL ${shown} must not contain a query string or fragment; the access token will not be sent.`,
-    );
-  }
-  parsed.pathname = parsed.pathname.replace(/\/+$/, '') || '/';
-  return parsed;
-}
-
-/** The base URL as a string without a trailing slash (`https://host` or `https://host/api/v1/cloud`). */
-export function baseUrlString(url: URL): string {
-  const path = url.pathname === '/' ? '' : url.pathname;
-  return `${url.origin}${path}`;
-}
-
-// ---------------------------------------------------------------------------------------
 // small guards
-
-type Obj = Record<string, unknown>;
-
-function isObj(x: unknown): x is Obj {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
 
 function str(x: unknown, fallback: string): string {
   return typeof x === 'string' ? x : fallback;
@@ -140,10 +45,6 @@ function describe(x: unknown): string {
   if (x === null) return 'null';
   if (Array.isArray(x)) return 'an array';
   return `a ${typeof x}`;
-}
-
-function excerpt(s: string, max: number): string {
-  return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
 function invalid(message: string): QoderError {

@@ -26,15 +26,15 @@ export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Reject as soon as `signal` aborts, even if `p` never settles (fakes that ignore the signal). */
-export function raceSignal<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+export function raceSignal<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) {
-    p.catch(() => undefined);
+    pending.catch(() => undefined);
     return Promise.reject(signal.reason);
   }
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
+    pending.then(
       (v) => {
         signal.removeEventListener('abort', onAbort);
         resolve(v);
@@ -54,8 +54,8 @@ export function raceSignal<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
 export function parseRetryAfterMs(res: ResponseLike, now: number): number | undefined {
   const ms = header(res, 'retry-after-ms');
   if (ms !== undefined && ms.trim() !== '') {
-    const n = Number(ms);
-    if (Number.isFinite(n) && n >= 0) return n;
+    const value = Number(ms);
+    if (Number.isFinite(value) && value >= 0) return value;
   }
   const ra = header(res, 'retry-after');
   if (ra === undefined || ra.trim() === '') return undefined;
@@ -71,8 +71,8 @@ export function parseRetryAfterMs(res: ResponseLike, now: number): number | unde
 /** Python-SDK backoff: min(0.5·2^n, 8) s, minus up to 25 % jitter. `retryIndex` is 0 for the first retry. */
 export function backoffMs(retryIndex: number, random: () => number): number {
   const base = Math.min(INITIAL_RETRY_DELAY_MS * 2 ** retryIndex, MAX_RETRY_DELAY_MS);
-  let r = random();
-  if (!Number.isFinite(r) || r < 0) r = 0;
-  if (r > 1) r = 1;
-  return base * (1 - 0.25 * r);
+  let jitter = random();
+  if (!Number.isFinite(jitter) || jitter < 0) jitter = 0;
+  if (jitter > 1) jitter = 1;
+  return base * (1 - 0.25 * jitter);
 }

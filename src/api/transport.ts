@@ -28,8 +28,8 @@ export type FetchLike = (url: string, init: FetchInit) => Promise<ResponseLike>;
 /** A response header, or undefined (also when a fake's headers object throws). */
 export function header(res: ResponseLike, name: string): string | undefined {
   try {
-    const v = res.headers.get(name);
-    return v === null || v === undefined ? undefined : String(v);
+    const value = res.headers.get(name);
+    return value === null || value === undefined ? undefined : String(value);
   } catch {
     return undefined;
   }

@@ -28,8 +28,8 @@ export class TokenStore implements vscode.Disposable {
   }
 
   async get(baseUrl: string): Promise<string | undefined> {
-    const v = await this.secrets.get(secretKey(baseUrl));
-    return v || undefined;
+    const token = await this.secrets.get(secretKey(baseUrl));
+    return token || undefined;
   }
 
   set(baseUrl: string, token: string): Thenable<void> {

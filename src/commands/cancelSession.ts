@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { isSessionId } from '../api';
 import { Commands, SESSION_SCHEME } from '../constants';
-import { sessionIdOf } from '../views/sessionDocument';
+import { sessionIdOf } from '../views/sessionUris';
 import { guarded, type Services } from './common';
 import { displayText } from '../model/display';
 import { runTargetOf, type SessionServices } from './sessionDeps';

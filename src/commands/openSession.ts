@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { isSessionId, QoderError } from '../api';
 import { Commands } from '../constants';
 import { formatTime } from '../model/describe';
-import { openSessionDocument, sessionUri } from '../views/sessionDocument';
+import { openSessionDocument, sessionUri } from '../views/sessionUris';
 import { guarded, type Services } from './common';
 import { runTargetOf } from './sessionDeps';
 import { displayName } from '../model/display';

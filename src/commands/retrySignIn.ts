@@ -5,8 +5,8 @@ import * as vscode from 'vscode';
 import * as config from '../config';
 import { Commands } from '../constants';
 import { isAuthError } from '../model/errorText';
-import { guarded, type Services } from './common';
-import { checkAndSave, setToken } from './token';
+import { registerGuarded, type Services } from './common';
+import { checkAndSave, setToken } from './setToken';
 
 export async function retrySignIn(s: Services): Promise<void> {
   const token = s.session.retryToken();
@@ -18,5 +18,5 @@ export async function retrySignIn(s: Services): Promise<void> {
 }
 
 export function registerRetrySignIn(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(Commands.retrySignIn, guarded(s, vscode.l10n.t('Try Again'), () => retrySignIn(s)));
+  return registerGuarded(s, Commands.retrySignIn, vscode.l10n.t('Try Again'), () => retrySignIn(s));
 }

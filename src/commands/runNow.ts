@@ -2,49 +2,59 @@
 // or be answered by accident, and it had no Cancel.
 
 import * as vscode from 'vscode';
-import { isApiError } from '../api';
+import type { Deployment } from '../api';
 import { isArchived } from '../model/deploymentStore';
 import { errorTypeText } from '../model/describe';
 import { runConfirmation } from '../model/confirm';
 import { displayText } from '../model/display';
 import { Commands } from '../constants';
-import { guarded, q, reportFailure, resolveOne, type Services } from './common';
+import { quote, registerGuarded, reportFailure, resolveOne, type Services } from './common';
 
-export async function runNow(s: Services, arg?: unknown): Promise<void> {
-  const d = await resolveOne(s, arg, vscode.l10n.t('Select the deployment to run now'), (x) => !isArchived(x) && x.status === 'active', vscode.l10n.t('There is no active deployment to run.'));
-  if (!d) return;
-  if (isArchived(d) || d.status !== 'active') {
-    void s.ui.showInformationMessage(vscode.l10n.t('{0} can only run when it is active; it is {1}.', q(d.name), isArchived(d) ? vscode.l10n.t('archived') : vscode.l10n.t('paused')), {});
+const runnable = (deployment: Deployment): boolean => !isArchived(deployment) && deployment.status === 'active';
+
+export async function runNow(services: Services, arg?: unknown): Promise<void> {
+  const target = await resolveOne(services, arg, vscode.l10n.t('Select the deployment to run now'), runnable, vscode.l10n.t('There is no active deployment to run.'));
+  if (!target) return;
+  if (!runnable(target)) {
+    void services.ui.showInformationMessage(vscode.l10n.t('{0} can only run when it is active; it is {1}.', quote(target.name), isArchived(target) ? vscode.l10n.t('archived') : vscode.l10n.t('paused')), {});
     return;
   }
   const runButton = vscode.l10n.t('Run Now');
-  const { message, detail } = runConfirmation(d);
-  const answer = await s.ui.showInformationMessage(message, { modal: true, detail }, runButton);
+  const { message, detail } = runConfirmation(target);
+  const answer = await services.mutations.confirmOnce([target.id], () =>
+    services.ui.showInformationMessage(message, { modal: true, detail }, runButton));
   if (answer !== runButton) return;
-  if (!s.store.beginAction(d.id, vscode.l10n.t('Starting…'))) return;
-  try {
-    const run = await s.session.requireClient().runDeployment(d.id);
-    s.runs.invalidate(d.id);
-    if (run.error) {
-      void s.ui.showWarningMessage(vscode.l10n.t('The run of {0} was recorded, but no session started: {1}.', q(d.name), displayText(errorTypeText(run.error.type))), {});
-    } else {
-      void s.ui.showInformationMessage(vscode.l10n.t('Started a run of {0} (session {1}).', q(d.name), displayText(run.session_id ?? '—')), {});
+  const [outcome] = await services.mutations.run([target], {
+    verb: 'run',
+    busyLabel: vscode.l10n.t('Starting…'),
+    send: (client, id) => client.runDeployment(id),
+    applied: () => services.runs.invalidate(target.id),
+  });
+  switch (outcome.kind) {
+    case 'done': {
+      const run = outcome.result;
+      if (run.error) void services.ui.showWarningMessage(vscode.l10n.t('The run of {0} was recorded, but no session started: {1}.', quote(target.name), displayText(errorTypeText(run.error.type))), {});
+      else {
+        const open = vscode.l10n.t('Open Session');
+        const sessionId = run.session_id;
+        void services.ui.showInformationMessage(vscode.l10n.t('Started a run of {0} (session {1}).', quote(target.name), displayText(sessionId ?? '—')), {}, ...(sessionId ? [open] : [])).then((answer) => {
+          if (answer === open) void vscode.commands.executeCommand(Commands.openSession, target.id, run.id, sessionId);
+        });
+      }
+      return;
     }
-  } catch (e) {
-    if (isApiError(e, 409)) {
-      void s.ui.showInformationMessage(vscode.l10n.t('{0} cannot run now: it is paused or archived. The list has been refreshed.', q(d.name)), {});
-      await s.store.refresh({ fresh: true });
-    } else if (isApiError(e, 404)) {
-      void s.ui.showWarningMessage(vscode.l10n.t('{0} no longer exists. The list has been refreshed.', q(d.name)), {});
-      await s.store.refresh({ fresh: true });
-    } else {
-      await reportFailure(s, vscode.l10n.t('Running {0}', q(d.name)), e);
-    }
-  } finally {
-    s.store.endAction(d.id);
+    case 'conflict':
+      void services.ui.showInformationMessage(vscode.l10n.t('{0} cannot run now: it is paused or archived. The list has been refreshed.', quote(target.name)), {});
+      return;
+    case 'gone':
+      void services.ui.showWarningMessage(vscode.l10n.t('{0} no longer exists. The list has been refreshed.', quote(target.name)), {});
+      return;
+    case 'failed':
+      await reportFailure(services, vscode.l10n.t('Running {0}', quote(target.name)), outcome.error);
+      return;
   }
 }
 
-export function registerRunNow(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(Commands.run, guarded(s, vscode.l10n.t('Run Now'), (a?: unknown) => runNow(s, a)));
+export function registerRunNow(services: Services): vscode.Disposable {
+  return registerGuarded(services, Commands.run, vscode.l10n.t('Run Now'), (arg?: unknown) => runNow(services, arg));
 }

@@ -1,10 +1,10 @@
 // What the session commands share besides Services: the open session documents and the caches.
 
 import type { SessionStatusCache } from '../model/sessionCache';
-import type { SessionDocuments } from '../views/sessionDocument';
+import type { SessionDocumentsHost } from '../views/sessionHost';
 
 export interface SessionServices {
-  documents: SessionDocuments;
+  documents: SessionDocumentsHost;
   statuses: SessionStatusCache;
 }
 

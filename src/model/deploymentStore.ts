@@ -22,8 +22,8 @@ export type LoadState =
   | 'empty' // loaded, the account has nothing to show
   | 'error'; // the first load failed; nothing to show
 
-export function isArchived(d: Deployment): boolean {
-  return d.archived_at !== null;
+export function isArchived(deployment: Deployment): boolean {
+  return deployment.archived_at !== null;
 }
 
 export class DeploymentStore implements Disposable {
@@ -49,6 +49,8 @@ export class DeploymentStore implements Disposable {
   private lastInvalid: InvalidItem[] = [];
   private lastUpdatedAt: number | undefined;
   private readonly actions = new Map<string, string>();
+  /** Rows changed in place (or removed) since the walk in flight started: that walk's copy of them is older. */
+  private readonly changedSinceWalk = new Set<string>();
   private readonly now: () => number;
   /** Number of list walks started (for tests and the benchmark). */
   walks = 0;
@@ -80,10 +82,6 @@ export class DeploymentStore implements Disposable {
   get isLoading(): boolean {
     return this.loading !== undefined;
   }
-  get hasSource(): boolean {
-    return this.source !== undefined;
-  }
-
   get state(): LoadState {
     if (!this.source) return 'signedOut';
     if (!this.loaded) return this.lastError !== undefined && !this.loading ? 'error' : 'loading';
@@ -108,13 +106,14 @@ export class DeploymentStore implements Disposable {
     this.lastInvalid = [];
     this.lastUpdatedAt = undefined;
     this.actions.clear();
+    this.changedSinceWalk.clear();
     this.changed.fire(undefined);
   }
 
   setIncludeArchived(include: boolean): Promise<void> {
     if (include === this.includeArchived) return Promise.resolve();
     this.includeArchived = include;
-    if (!include) this.setList(this.list.filter((d) => !isArchived(d)));
+    if (!include) this.setList(this.list.filter((deployment) => !isArchived(deployment)));
     this.changed.fire(undefined);
     return this.refresh({ fresh: true });
   }
@@ -144,17 +143,19 @@ export class DeploymentStore implements Disposable {
       const abort = new AbortController();
       this.abort = abort;
       this.walks++;
+      // The server answers this walk after everything changed so far: only later changes win.
+      this.changedSinceWalk.clear();
       try {
         // The first load shows rows as pages arrive; later walks keep the shown list until
         // they are complete, so it never shrinks or flickers.
         const onPage = (soFar: readonly Deployment[]): void => {
           if (generation !== this.generation || this.loaded) return;
-          this.setList(this.visible(soFar));
+          this.setList(this.visible(this.newest(soFar)));
           this.changed.fire(undefined);
         };
         const result = await source.listAll(this.includeArchived, abort.signal, onPage);
         if (generation !== this.generation) return;
-        this.setList(this.visible(result.deployments));
+        this.setList(this.visible(this.newest(result.deployments)));
         this.lastInvalid = result.invalid;
         this.loaded = true;
         this.lastError = undefined;
@@ -174,22 +175,44 @@ export class DeploymentStore implements Disposable {
     this.changed.fire(undefined);
   }
 
+  /**
+   * A walk's list, except rows changed in place since the walk started: those keep the newer
+   * copy (or stay removed), so an older list never undoes a mutation.
+   */
+  private newest(list: readonly Deployment[]): readonly Deployment[] {
+    if (!this.changedSinceWalk.size) return list;
+    const out: Deployment[] = [];
+    for (const deployment of list) {
+      if (!this.changedSinceWalk.has(deployment.id)) out.push(deployment);
+      else {
+        const current = this.byId.get(deployment.id);
+        if (current) out.push(current);
+      }
+    }
+    const listed = new Set(list.map((deployment) => deployment.id));
+    const added = [...this.changedSinceWalk].filter((id) => !listed.has(id)).map((id) => this.byId.get(id));
+    return [...added.filter((deployment): deployment is Deployment => deployment !== undefined), ...out];
+  }
+
   /** Puts the server's latest copy of one deployment in place (or removes it when it is now hidden). */
-  replace(d: Deployment): void {
-    if (isArchived(d) && !this.includeArchived) {
-      this.remove(d.id);
+  replace(deployment: Deployment): void {
+    if (!this.source) return; // signed out: nothing is shown, nothing may appear
+    this.changedSinceWalk.add(deployment.id);
+    if (isArchived(deployment) && !this.includeArchived) {
+      this.remove(deployment.id);
       return;
     }
-    const i = this.list.findIndex((x) => x.id === d.id);
-    if (i >= 0) this.list = [...this.list.slice(0, i), d, ...this.list.slice(i + 1)];
-    else this.list = [d, ...this.list];
-    this.byId.set(d.id, d);
-    this.changed.fire(i >= 0 ? d.id : undefined);
+    const index = this.list.findIndex((x) => x.id === deployment.id);
+    if (index >= 0) this.list = [...this.list.slice(0, index), deployment, ...this.list.slice(index + 1)];
+    else this.list = [deployment, ...this.list];
+    this.byId.set(deployment.id, deployment);
+    this.changed.fire(index >= 0 ? deployment.id : undefined);
   }
 
   remove(id: string): void {
     if (!this.byId.delete(id)) return;
-    this.list = this.list.filter((d) => d.id !== id);
+    this.changedSinceWalk.add(id);
+    this.list = this.list.filter((deployment) => deployment.id !== id);
     this.changed.fire(undefined);
   }
 
@@ -213,12 +236,12 @@ export class DeploymentStore implements Disposable {
   }
 
   private visible(list: readonly Deployment[]): Deployment[] {
-    return this.includeArchived ? list.slice() : list.filter((d) => !isArchived(d));
+    return this.includeArchived ? list.slice() : list.filter((deployment) => !isArchived(deployment));
   }
 
   private setList(list: Deployment[]): void {
     this.list = list;
-    this.byId = new Map(list.map((d) => [d.id, d]));
+    this.byId = new Map(list.map((deployment) => [deployment.id, deployment]));
   }
 
   dispose(): void {

@@ -12,47 +12,47 @@ import { displayText } from './display';
 
 export type DeploymentKind = 'active' | 'paused' | 'attention' | 'archived';
 
-export function consecutiveFailures(d: Deployment): number {
-  const n = d.stats?.consecutive_failures;
-  return typeof n === 'number' && n > 0 ? n : 0;
+export function consecutiveFailures(deployment: Deployment): number {
+  const count = deployment.stats?.consecutive_failures;
+  return typeof count === "number" && count > 0 ? count : 0;
 }
 
-export function isPausedOnError(d: Deployment): boolean {
-  return d.status === 'paused' && d.paused_reason?.type === 'error';
+export function isPausedOnError(deployment: Deployment): boolean {
+  return deployment.status === 'paused' && deployment.paused_reason?.type === 'error';
 }
 
 /** Auto-paused on error, or failing run after run. */
-export function needsAttention(d: Deployment): boolean {
-  return !isArchived(d) && (isPausedOnError(d) || consecutiveFailures(d) > 0);
+export function needsAttention(deployment: Deployment): boolean {
+  return !isArchived(deployment) && (isPausedOnError(deployment) || consecutiveFailures(deployment) > 0);
 }
 
-export function kindOf(d: Deployment): DeploymentKind {
-  if (isArchived(d)) return 'archived';
-  if (needsAttention(d)) return 'attention';
-  return d.status === 'paused' ? 'paused' : 'active';
+export function kindOf(deployment: Deployment): DeploymentKind {
+  if (isArchived(deployment)) return 'archived';
+  if (needsAttention(deployment)) return 'attention';
+  return deployment.status === 'paused' ? 'paused' : 'active';
 }
 
 /** Space-separated state tokens for TreeItem.contextValue, matched by `viewItem =~ /\btoken\b/`. */
-export function contextTokens(d: Deployment): string {
+export function contextTokens(deployment: Deployment): string {
   const tokens = ['deployment'];
-  if (isArchived(d)) {
+  if (isArchived(deployment)) {
     tokens.push('archived');
   } else {
-    tokens.push(d.status === 'paused' ? 'paused' : 'active', 'archivable');
-    if (d.status === 'paused') tokens.push('resumable');
+    tokens.push(deployment.status === 'paused' ? 'paused' : 'active', 'archivable');
+    if (deployment.status === 'paused') tokens.push('resumable');
     else tokens.push('pausable', 'runnable');
-    if (needsAttention(d)) tokens.push('attention');
+    if (needsAttention(deployment)) tokens.push('attention');
   }
-  if (!d.schedule) tokens.push('manual');
+  if (!deployment.schedule) tokens.push('manual');
   return tokens.join(' ');
 }
 
-export function statusText(d: Deployment): string {
-  if (isArchived(d)) return l10n.t('archived');
-  if (isPausedOnError(d)) return l10n.t('paused on error: {0}', errorTypeText((d.paused_reason as { error?: { type?: string } } | null)?.error?.type ?? 'unknown_error'));
-  if (d.status === 'paused') return l10n.t('paused');
-  if (d.status === 'active') return l10n.t('active');
-  return d.status;
+export function statusText(deployment: Deployment): string {
+  if (isArchived(deployment)) return l10n.t('archived');
+  if (isPausedOnError(deployment)) return l10n.t('paused on error: {0}', errorTypeText((deployment.paused_reason as { error?: { type?: string } } | null)?.error?.type ?? 'unknown_error'));
+  if (deployment.status === 'paused') return l10n.t('paused');
+  if (deployment.status === 'active') return l10n.t('active');
+  return deployment.status;
 }
 
 /** The UI language as VS Code names it (`en`, `zh-cn`), and the clock. */
@@ -84,22 +84,22 @@ export function cronWords(expression: string, locale?: string): string | null {
 }
 
 /** "At 09:30, Monday through Friday (Asia/Shanghai)"; the raw cron when it can't be put in words. */
-export function scheduleWords(s: Schedule, locale?: string): string {
-  return `${cronWords(s.expression, locale) ?? s.expression} (${s.timezone})`;
+export function scheduleWords(schedule: Schedule, locale?: string): string {
+  return `${cronWords(schedule.expression, locale) ?? schedule.expression} (${schedule.timezone})`;
 }
 
-export function scheduleText(d: Deployment, o: TextOptions = {}): string {
-  if (!d.schedule) return l10n.t('manual only');
-  return scheduleWords(d.schedule, o.locale);
+export function scheduleText(deployment: Deployment, options: TextOptions = {}): string {
+  if (!deployment.schedule) return l10n.t('manual only');
+  return scheduleWords(deployment.schedule, options.locale);
 }
 
 const rtfCache = new Map<string, Intl.RelativeTimeFormat>();
 
 /** "in 3 hr", "5 min ago", in the UI language. */
-export function relativeTime(iso: string, o: TextOptions = {}): string {
+export function relativeTime(iso: string, options: TextOptions = {}): string {
   const then = Date.parse(iso);
   if (Number.isNaN(then)) return iso;
-  const locale = o.locale ?? 'en';
+  const locale = options.locale ?? 'en';
   let rtf = rtfCache.get(locale);
   if (!rtf) {
     try {
@@ -109,7 +109,7 @@ export function relativeTime(iso: string, o: TextOptions = {}): string {
     }
     rtfCache.set(locale, rtf);
   }
-  const seconds = (then - (o.now ?? Date.now())) / 1000;
+  const seconds = (then - (options.now ?? Date.now())) / 1000;
   const abs = Math.abs(seconds);
   if (abs < 60) return rtf.format(Math.round(seconds), 'second');
   if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
@@ -118,9 +118,9 @@ export function relativeTime(iso: string, o: TextOptions = {}): string {
 }
 
 /** The first upcoming run that is still in the future. */
-export function nextRun(d: Deployment, now = Date.now()): string | undefined {
-  if (isArchived(d) || !d.schedule) return undefined;
-  return d.schedule.upcoming_runs_at.find((x) => Date.parse(x) > now);
+export function nextRun(deployment: Deployment, now = Date.now()): string | undefined {
+  if (isArchived(deployment) || !deployment.schedule) return undefined;
+  return deployment.schedule.upcoming_runs_at.find((x) => Date.parse(x) > now);
 }
 
 /** Error type in a few words, for the row's description: "environment not found". */
@@ -242,12 +242,12 @@ export function errorTypeText(type: string): string {
   }
 }
 
-export function pausedReasonText(d: Deployment): string | undefined {
-  const r = d.paused_reason;
-  if (!r || d.status !== 'paused') return undefined;
-  if (r.type === 'manual') return l10n.t('paused by a user');
-  if (r.type === 'error') return l10n.t('paused automatically: {0}', errorTypeText(r.error?.type ?? 'unknown_error'));
-  return l10n.t('paused ({0})', r.type);
+export function pausedReasonText(deployment: Deployment): string | undefined {
+  const reason = deployment.paused_reason;
+  if (!reason || deployment.status !== 'paused') return undefined;
+  if (reason.type === 'manual') return l10n.t('paused by a user');
+  if (reason.type === 'error') return l10n.t('paused automatically: {0}', errorTypeText(reason.error?.type ?? 'unknown_error'));
+  return l10n.t('paused ({0})', reason.type);
 }
 
 export interface TimeFormat extends TextOptions {
@@ -260,23 +260,23 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 /** Intl.DateTimeFormat is costly to build (a tooltip needs ~10), so keep one per use. */
 function formatter(kind: 'dateTime' | 'time', locale: string | undefined, timeZone: string | undefined): Intl.DateTimeFormat {
   const key = `${kind}|${locale ?? ''}|${timeZone ?? ''}`;
-  let f = formatters.get(key);
-  if (!f) {
+  let format = formatters.get(key);
+  if (!format) {
     const options: Intl.DateTimeFormatOptions = kind === 'dateTime'
       ? { dateStyle: 'medium', timeStyle: 'short', timeZone }
       : { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone };
-    f = new Intl.DateTimeFormat(locale, options);
+    format = new Intl.DateTimeFormat(locale, options);
     if (formatters.size > 200) formatters.clear();
-    formatters.set(key, f);
+    formatters.set(key, format);
   }
-  return f;
+  return format;
 }
 
-export function formatTime(iso: string, f: TimeFormat = {}): string {
+export function formatTime(iso: string, format: TimeFormat = {}): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   try {
-    return formatter('dateTime', f.locale, f.timeZone).format(date);
+    return formatter('dateTime', format.locale, format.timeZone).format(date);
   } catch {
     return date.toISOString();
   }
@@ -292,9 +292,9 @@ function timeIn(iso: string, timeZone: string, locale?: string): string {
 }
 
 /** "in 3 hr — Jul 15, 2026, 8:30 AM (08:30 Asia/Shanghai)": relative, then local, then the deployment's zone. */
-export function runTimeText(iso: string, scheduleZone: string | undefined, f: TimeFormat = {}): string {
-  const own = scheduleZone ? timeIn(iso, scheduleZone, f.locale) : '';
-  return `${relativeTime(iso, f)} — ${formatTime(iso, f)}${own ? ` (${own} ${scheduleZone})` : ''}`;
+export function runTimeText(iso: string, scheduleZone: string | undefined, format: TimeFormat = {}): string {
+  const own = scheduleZone ? timeIn(iso, scheduleZone, format.locale) : '';
+  return `${relativeTime(iso, format)} — ${formatTime(iso, format)}${own ? ` (${own} ${scheduleZone})` : ''}`;
 }
 
 /** One row of the tooltip: the UI renders `label` as trusted text and `value` escaped. */
@@ -376,28 +376,28 @@ export function detailRows(d: Deployment, f: TimeFormat = {}, latest?: Deploymen
   } else {
     rows.push({ label: l10n.t('Schedule'), value: l10n.t('manual only (runs when triggered)') });
   }
-  const s = d.stats;
-  if (s && (s.total_runs !== undefined || s.total_failures !== undefined)) {
+  const stats = d.stats;
+  if (stats && (stats.total_runs !== undefined || stats.total_failures !== undefined)) {
     rows.push({
       label: l10n.t('Run statistics'),
-      value: l10n.t('{0} total, {1} failed, {2} failed in a row', s.total_runs ?? 0, s.total_failures ?? 0, s.consecutive_failures ?? 0),
+      value: l10n.t('{0} total, {1} failed, {2} failed in a row', stats.total_runs ?? 0, stats.total_failures ?? 0, stats.consecutive_failures ?? 0),
     });
   }
   return rows;
 }
 
-export function runTriggerText(r: DeploymentRun): string {
-  switch (r.trigger_context.type) {
+export function runTriggerText(run: DeploymentRun): string {
+  switch (run.trigger_context.type) {
     case 'manual': return l10n.t('manual');
     case 'schedule': return l10n.t('scheduled');
     case 'retry': return l10n.t('retry');
-    default: return r.trigger_context.type;
+    default: return run.trigger_context.type;
   }
 }
 
-export function runOutcomeText(r: DeploymentRun): string {
-  if (r.error) return l10n.t('failed: {0}', errorTypeText(r.error.type));
-  if (r.status && r.status !== 'completed') return r.status;
-  if (r.session_id) return l10n.t('session {0}', r.session_id);
+export function runOutcomeText(run: DeploymentRun): string {
+  if (run.error) return l10n.t('failed: {0}', errorTypeText(run.error.type));
+  if (run.status && run.status !== 'completed') return run.status;
+  if (run.session_id) return l10n.t('session {0}', run.session_id);
   return l10n.t('no session');
 }

@@ -33,8 +33,7 @@ export function reasonText(e: unknown): string {
       case 'aborted': return l10n.t('the request was cancelled');
       case 'invalid_response': return l10n.t('Qoder sent a response this extension cannot read: {0}', e.message);
       case 'response_too_large': return l10n.t('Qoder sent a response too large to read: {0}', e.message);
-      case 'config': return e.message;
-      default: return e.message;
+      default: return e.message; // 'config' messages are already worded for the user
     }
   }
   if (e instanceof Error) return e.message;

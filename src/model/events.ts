@@ -15,7 +15,7 @@ export class Emitter<T> implements Disposable {
   };
 
   fire(e: T): void {
-    for (const l of [...this.listeners]) l(e);
+    for (const listener of [...this.listeners]) listener(e);
   }
 
   dispose(): void {

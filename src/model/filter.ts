@@ -15,24 +15,24 @@ export interface DeploymentFilter {
   text?: string;
 }
 
-export function isFiltering(f: DeploymentFilter): boolean {
-  return f.status !== undefined || !!f.text?.trim();
+export function isFiltering(filter: DeploymentFilter): boolean {
+  return filter.status !== undefined || !!filter.text?.trim();
 }
 
-export function matchesFilter(d: Deployment, f: DeploymentFilter): boolean {
-  if (f.status === 'attention' && !needsAttention(d)) return false;
-  if ((f.status === 'active' || f.status === 'paused') && (isArchived(d) || d.status !== f.status)) return false;
-  const text = f.text?.trim().toLocaleLowerCase();
-  if (text && !d.name.toLocaleLowerCase().includes(text)) return false;
+export function matchesFilter(deployment: Deployment, filter: DeploymentFilter): boolean {
+  if (filter.status === 'attention' && !needsAttention(deployment)) return false;
+  if ((filter.status === 'active' || filter.status === 'paused') && (isArchived(deployment) || deployment.status !== filter.status)) return false;
+  const text = filter.text?.trim().toLocaleLowerCase();
+  if (text && !deployment.name.toLocaleLowerCase().includes(text)) return false;
   return true;
 }
 
-export function filterText(f: DeploymentFilter): string {
+export function filterText(filter: DeploymentFilter): string {
   const parts: string[] = [];
-  if (f.status === 'active') parts.push(l10n.t('active'));
-  if (f.status === 'paused') parts.push(l10n.t('paused'));
-  if (f.status === 'attention') parts.push(l10n.t('needs attention'));
-  if (f.text?.trim()) parts.push(`“${f.text.trim()}”`);
+  if (filter.status === 'active') parts.push(l10n.t('active'));
+  if (filter.status === 'paused') parts.push(l10n.t('paused'));
+  if (filter.status === 'attention') parts.push(l10n.t('needs attention'));
+  if (filter.text?.trim()) parts.push(`“${filter.text.trim()}”`);
   return parts.join(', ');
 }
 
@@ -90,8 +90,8 @@ export class FilterState implements Disposable {
     return isFiltering(this.value);
   }
 
-  set(f: DeploymentFilter): void {
-    this.value = { ...(f.status ? { status: f.status } : {}), ...(f.text?.trim() ? { text: f.text.trim() } : {}) };
+  set(filter: DeploymentFilter): void {
+    this.value = { ...(filter.status ? { status: filter.status } : {}), ...(filter.text?.trim() ? { text: filter.text.trim() } : {}) };
     this.changed.fire();
   }
 

@@ -44,9 +44,9 @@ export class Poller implements Disposable {
   private readonly timers: Timers;
   private readonly maxBackoffMs: number;
 
-  constructor(private readonly o: PollerOptions) {
-    this.timers = o.timers ?? realTimers;
-    this.maxBackoffMs = o.maxBackoffMs ?? 15 * 60_000;
+  constructor(private readonly options: PollerOptions) {
+    this.timers = options.timers ?? realTimers;
+    this.maxBackoffMs = options.maxBackoffMs ?? 15 * 60_000;
   }
 
   /**
@@ -55,7 +55,7 @@ export class Poller implements Disposable {
    * interval, when that is longer).
    */
   nextDelay(): number {
-    const interval = this.o.intervalMs();
+    const interval = this.options.intervalMs();
     const backoff = this.failures ? Math.min(interval * 2 ** this.failures, Math.max(this.maxBackoffMs, interval)) : interval;
     const wanted = Math.max(backoff, Number.isFinite(this.retryAfterMs) ? this.retryAfterMs : MAX_POLL_WAIT_MS);
     return Math.min(Math.max(wanted, interval), Math.max(MAX_POLL_WAIT_MS, interval), MAX_TIMER_MS);
@@ -71,8 +71,8 @@ export class Poller implements Disposable {
   update(): void {
     if (this.disposed || this.polling) return;
     this.cancel();
-    if (!this.o.isActive() || this.o.intervalMs() <= 0) return;
-    const last = this.o.lastUpdated();
+    if (!this.options.isActive() || this.options.intervalMs() <= 0) return;
+    const last = this.options.lastUpdated();
     const delay = this.nextDelay();
     // Nothing loaded yet: the first load is the view's job, so wait a whole interval.
     const since = last === undefined ? 0 : this.timers.now() - last;
@@ -97,10 +97,10 @@ export class Poller implements Disposable {
   private async tick(): Promise<void> {
     this.handle = undefined;
     this.dueAt = undefined;
-    if (this.disposed || !this.o.isActive() || this.o.intervalMs() <= 0) return;
+    if (this.disposed || !this.options.isActive() || this.options.intervalMs() <= 0) return;
     this.polling = true;
     try {
-      const outcome = await this.o.poll();
+      const outcome = await this.options.poll();
       if (outcome.ok) {
         this.loadSucceeded();
       } else {
@@ -112,7 +112,7 @@ export class Poller implements Disposable {
     } finally {
       this.polling = false;
     }
-    if (this.disposed || !this.o.isActive() || this.o.intervalMs() <= 0) return;
+    if (this.disposed || !this.options.isActive() || this.options.intervalMs() <= 0) return;
     this.schedule(this.nextDelay());
   }
 

@@ -17,11 +17,12 @@ export interface RunHistory {
 interface Entry extends RunHistory {
   nextPage: string | null;
   inFlight: Promise<void> | undefined;
+  abort: AbortController | undefined;
 }
 
 export class RunStore implements Disposable {
   private readonly changed = new Emitter<string>();
-  /** Fires with the deployment id whose runs changed. */
+  /** Fires with the deployment id whose runs changed (loaded, failed or forgotten). */
   readonly onDidChange = this.changed.event;
   private entries = new Map<string, Entry>();
   private source: RunSource | undefined;
@@ -30,44 +31,67 @@ export class RunStore implements Disposable {
 
   setSource(source: RunSource | undefined): void {
     this.source = source;
-    this.entries.clear();
+    this.forgetAll();
   }
 
   get(deploymentId: string): RunHistory | undefined {
     return this.entries.get(deploymentId);
   }
 
-  /** Forget the runs of one deployment (after Run Now, say), or all. */
+  /** Forget the runs of one deployment (after Run Now, say), or all; a load in flight is cancelled. */
   invalidate(deploymentId?: string): void {
-    if (deploymentId) this.entries.delete(deploymentId);
-    else this.entries.clear();
+    if (deploymentId === undefined) {
+      for (const id of this.forgetAll()) this.changed.fire(id);
+      return;
+    }
+    const entry = this.entries.get(deploymentId);
+    if (!entry) return;
+    entry.abort?.abort();
+    this.entries.delete(deploymentId);
+    this.changed.fire(deploymentId);
   }
 
-  /** First page, once; later calls reuse it until invalidated. */
+  private forgetAll(): string[] {
+    const ids = [...this.entries.keys()];
+    for (const entry of this.entries.values()) entry.abort?.abort();
+    this.entries.clear();
+    return ids;
+  }
+
+  /**
+   * First page, once; later calls reuse it (or its error: a view asking again must not retry in
+   * a loop) until invalidated or retried with loadMore().
+   */
   ensure(deploymentId: string): Promise<void> {
-    const e = this.entries.get(deploymentId);
-    if (e) return e.inFlight ?? Promise.resolve();
+    const entry = this.entries.get(deploymentId);
+    if (entry) return entry.inFlight ?? Promise.resolve();
     return this.fetch(deploymentId, undefined);
   }
 
-  /** Next page. A second call while one is loading joins it instead of loading twice. */
+  /**
+   * Next page, or the page that failed again. A second call while one is loading joins it
+   * instead of loading twice.
+   */
   loadMore(deploymentId: string): Promise<void> {
-    const e = this.entries.get(deploymentId);
-    if (!e) return this.ensure(deploymentId);
-    if (e.inFlight) return e.inFlight;
-    if (!e.hasMore || !e.nextPage) return Promise.resolve();
-    return this.fetch(deploymentId, e.nextPage);
+    const entry = this.entries.get(deploymentId);
+    if (!entry) return this.ensure(deploymentId);
+    if (entry.inFlight) return entry.inFlight;
+    if (entry.error !== undefined) return this.fetch(deploymentId, entry.runs.length ? entry.nextPage ?? undefined : undefined);
+    if (!entry.hasMore || !entry.nextPage) return Promise.resolve();
+    return this.fetch(deploymentId, entry.nextPage);
   }
 
   private fetch(deploymentId: string, page: string | undefined): Promise<void> {
     const source = this.source;
-    const entry: Entry = this.entries.get(deploymentId) ?? { runs: [], hasMore: false, nextPage: null, error: undefined, loading: false, inFlight: undefined };
+    const entry: Entry = this.entries.get(deploymentId) ?? { runs: [], hasMore: false, nextPage: null, error: undefined, loading: false, inFlight: undefined, abort: undefined };
     this.entries.set(deploymentId, entry);
     if (!source) return Promise.resolve();
+    const abort = new AbortController();
+    entry.abort = abort;
     entry.loading = true;
     entry.inFlight = (async () => {
       try {
-        const result = await source.listRunsPage(deploymentId, { limit: this.pageSize, ...(page ? { page } : {}) });
+        const result = await source.listRunsPage(deploymentId, { limit: this.pageSize, ...(page ? { page } : {}) }, abort.signal);
         if (this.entries.get(deploymentId) !== entry) return;
         const seen = new Set(entry.runs.map((r) => r.id));
         entry.runs = [...entry.runs, ...result.data.filter((r) => !seen.has(r.id))];
@@ -75,17 +99,20 @@ export class RunStore implements Disposable {
         entry.nextPage = result.next_page ?? result.last_id;
         entry.error = undefined;
       } catch (err) {
+        if (this.entries.get(deploymentId) !== entry) return;
         entry.error = err;
       } finally {
         entry.loading = false;
         entry.inFlight = undefined;
-        this.changed.fire(deploymentId);
+        entry.abort = undefined;
+        if (this.entries.get(deploymentId) === entry) this.changed.fire(deploymentId);
       }
     })();
     return entry.inFlight;
   }
 
   dispose(): void {
+    this.forgetAll();
     this.changed.dispose();
   }
 }

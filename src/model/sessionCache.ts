@@ -30,6 +30,8 @@ export class SessionStatusCache implements Disposable {
   private inFlight = 0;
   private source: SessionSource | undefined;
   private controller = new AbortController();
+  /** Running sessions are asked again after ttlMs, until they settle. */
+  private readonly recheck = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly changed = new Emitter<string>();
   /** Fires with the session id whose summary changed. */
   readonly onDidChange = this.changed.event;
@@ -44,6 +46,7 @@ export class SessionStatusCache implements Disposable {
   setSource(source: SessionSource | undefined): void {
     this.controller.abort();
     this.controller = new AbortController();
+    this.clearRechecks();
     this.source = source;
     this.known.clear();
     this.queue.length = 0;
@@ -64,6 +67,10 @@ export class SessionStatusCache implements Disposable {
   request(id: string): void {
     const have = this.known.get(id);
     if (have && (isSettledStatus(have.status) || this.now - have.at < (this.opts.ttlMs ?? 15_000))) return;
+    this.enqueue(id);
+  }
+
+  private enqueue(id: string): void {
     if (this.queued.has(id) || !this.source) return;
     this.queued.add(id);
     this.queue.push(id);
@@ -99,10 +106,24 @@ export class SessionStatusCache implements Disposable {
     const prev = this.known.get(id);
     const next: SessionSummary = { status: s.status, durationSeconds: s.duration_seconds, at: this.now };
     this.known.set(id, next);
+    if (!isSettledStatus(next.status) && !this.recheck.has(id) && this.source) {
+      const timer = setTimeout(() => {
+        this.recheck.delete(id);
+        this.enqueue(id);
+      }, this.opts.ttlMs ?? 15_000);
+      timer.unref?.();
+      this.recheck.set(id, timer);
+    }
     if (!prev || prev.status !== next.status || prev.durationSeconds !== next.durationSeconds) this.changed.fire(id);
   }
 
+  private clearRechecks(): void {
+    for (const t of this.recheck.values()) clearTimeout(t);
+    this.recheck.clear();
+  }
+
   dispose(): void {
+    this.clearRechecks();
     this.controller.abort();
     this.changed.dispose();
   }

@@ -30,7 +30,7 @@ export class LoadMoreNode {
 }
 export class InfoNode {
   readonly kind = 'info';
-  constructor(readonly deploymentId: string, readonly text: string, readonly icon: string, readonly tooltip?: string) {}
+  constructor(readonly deploymentId: string, readonly text: string, readonly icon: string, readonly retry = false) {}
 }
 export type Node = DeploymentNode | RunNode | LoadMoreNode | InfoNode;
 
@@ -55,12 +55,13 @@ export interface TooltipNames {
  * characters, `<` as an entity) or codeSpanSafe, so none of it can become a link, an image
  * or a command.
  */
-export function deploymentTooltip(d: Deployment, names: TooltipNames = {}, latest?: DeploymentRun): vscode.MarkdownString {
+export function deploymentTooltip(deployment: Deployment, names: TooltipNames = {}, latest?: DeploymentRun): vscode.MarkdownString {
+  const d = deployment;
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
   md.supportHtml = false;
   md.appendMarkdown('**');
-  md.appendText(markdownSafe(displayName(d.name)));
+  md.appendText(markdownSafe(displayName(deployment.name)));
   md.appendMarkdown('**\n\n');
   const rows = detailRows(d, { locale: vscode.env.language }, latest);
   // The problem and the last run come before the description: they are what the user needs.
@@ -76,8 +77,8 @@ export function deploymentTooltip(d: Deployment, names: TooltipNames = {}, lates
     if (row.label === vscode.l10n.t('Agent') && names.agent && names.agent !== d.agent.id) {
       row.value = vscode.l10n.t('{0} (version {1})', names.agent, d.agent.version) + ` — ${d.agent.id}`;
     }
-    if (row.label === vscode.l10n.t('Environment') && names.environment && names.environment !== d.environment_id) {
-      row.value = `${names.environment} — ${d.environment_id}`;
+    if (row.label === vscode.l10n.t('Environment') && names.environment && names.environment !== deployment.environment_id) {
+      row.value = `${names.environment} — ${deployment.environment_id}`;
       row.code = false;
     }
     appendRow(md, row);
@@ -133,7 +134,13 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
       store.onDidChange((id) => {
         if (id === undefined && this.store.deployments === this.rendered) return; // only the loading state changed
         if (id !== undefined && !this.store.get(id)) return; // already gone: its removal redrew the list
-        this.changed.fire(id !== undefined && !this.filter?.active ? this.nodes.get(id) : undefined);
+        // An in-place change leaves the same rows in the same order: that list counts as drawn.
+        if (id !== undefined && !this.filter?.active) {
+          this.rendered = this.store.deployments;
+          this.changed.fire(this.nodes.get(id));
+          return;
+        }
+        this.changed.fire(undefined);
       }),
       ...(filter ? [filter.onDidChange(() => this.changed.fire(undefined))] : []),
       runs.onDidChange((id) => {
@@ -145,12 +152,12 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
 
   /** The stable node of a deployment (same object across refreshes). */
   nodeFor(id: string): DeploymentNode {
-    let n = this.nodes.get(id);
-    if (!n) {
-      n = new DeploymentNode(id);
-      this.nodes.set(id, n);
+    let node = this.nodes.get(id);
+    if (!node) {
+      node = new DeploymentNode(id);
+      this.nodes.set(id, node);
     }
-    return n;
+    return node;
   }
 
   private sorted: { from: readonly Deployment[]; list: readonly Deployment[] } | undefined;
@@ -171,7 +178,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
       this.rendered = this.store.deployments;
       // Forget nodes of deployments that are gone; keep filtered-out ones stable.
       for (const id of this.nodes.keys()) if (!this.store.get(id)) this.nodes.delete(id);
-      return this.visibleDeployments().map((d) => this.nodeFor(d.id));
+      return this.visibleDeployments().map((deployment) => this.nodeFor(deployment.id));
     }
     if (element instanceof DeploymentNode) return this.runChildren(element.id);
     return [];
@@ -179,12 +186,12 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
 
   private async runChildren(id: string): Promise<Node[]> {
     await this.runs.ensure(id);
-    const h = this.runs.get(id);
-    if (!h) return [];
-    const out: Node[] = h.runs.map((r) => new RunNode(id, r));
-    if (h.error) out.push(new InfoNode(id, failureText(vscode.l10n.t('Loading runs'), h.error), 'error'));
-    else if (!h.runs.length) out.push(new InfoNode(id, vscode.l10n.t('No runs yet'), 'info'));
-    if (h.hasMore) out.push(new LoadMoreNode(id));
+    const history = this.runs.get(id);
+    if (!history) return [];
+    const out: Node[] = history.runs.map((r) => new RunNode(id, r));
+    if (history.error) out.push(new InfoNode(id, failureText(vscode.l10n.t('Loading runs'), history.error), 'error', true));
+    else if (!history.runs.length) out.push(new InfoNode(id, vscode.l10n.t('No runs yet'), 'info'));
+    if (history.hasMore && !history.error) out.push(new LoadMoreNode(id));
     return out;
   }
 
@@ -213,7 +220,9 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
     const item = new vscode.TreeItem(element.text, vscode.TreeItemCollapsibleState.None);
     item.id = `${element.deploymentId}/info`;
     item.iconPath = new vscode.ThemeIcon(element.icon);
-    item.tooltip = element.tooltip ?? element.text;
+    item.tooltip = element.text;
+    // A failed page is loaded again on click.
+    if (element.retry) item.command = { command: Commands.loadMoreRuns, title: vscode.l10n.t('Load more runs…'), arguments: [element.deploymentId] };
     return item;
   }
 
@@ -250,20 +259,20 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
   }
 
   dispose(): void {
-    for (const s of this.subs) s.dispose();
+    for (const sub of this.subs) sub.dispose();
     this.changed.dispose();
   }
 }
 
 function runItem(node: RunNode, sessions: SessionStatusCache | undefined): vscode.TreeItem {
-  const r = node.run;
-  const summary = r.session_id ? sessions?.get(r.session_id) : undefined;
-  const words = displayText(runRowText(r, summary, { locale: vscode.env.language }));
-  const when = formatTime(r.created_at, { locale: vscode.env.language });
+  const run = node.run;
+  const summary = run.session_id ? sessions?.get(run.session_id) : undefined;
+  const words = displayText(runRowText(run, summary, { locale: vscode.env.language }));
+  const when = formatTime(run.created_at, { locale: vscode.env.language });
   const item = new vscode.TreeItem(words, vscode.TreeItemCollapsibleState.None);
-  item.id = `${node.deploymentId}/${r.id}`;
+  item.id = `${node.deploymentId}/${run.id}`;
   item.accessibilityInformation = { label: words };
-  const outcome = runOutcome(r, summary);
+  const outcome = runOutcome(run, summary);
   item.iconPath = outcome === 'failed'
     ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
     : outcome === 'running'
@@ -272,18 +281,18 @@ function runItem(node: RunNode, sessions: SessionStatusCache | undefined): vscod
         ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
         : new vscode.ThemeIcon('history');
   const tokens = ['run'];
-  if (r.session_id) tokens.push('hasSession');
+  if (run.session_id) tokens.push('hasSession');
   if (outcome === 'running') tokens.push('sessionRunning');
   item.contextValue = tokens.join(' ');
-  item.command = r.session_id
-    ? { command: Commands.openSession, title: vscode.l10n.t('Open Session'), arguments: [node.deploymentId, r.id, r.session_id] }
-    : { command: Commands.showRunDetails, title: vscode.l10n.t('Show Run Details'), arguments: [node.deploymentId, r.id] };
+  item.command = run.session_id
+    ? { command: Commands.openSession, title: vscode.l10n.t('Open Session'), arguments: [node.deploymentId, run.id, run.session_id] }
+    : { command: Commands.showRunDetails, title: vscode.l10n.t('Show Run Details'), arguments: [node.deploymentId, run.id] };
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
   md.appendText(markdownSafe(words));
-  md.appendText(markdownSafe(`\n\n${when}\n\n${runOutcomeText(r)}`, true));
-  if (r.error?.message) md.appendText(markdownSafe(`\n\n${r.error.message}`, true));
-  md.appendText(markdownSafe(`\n\n${r.id}`, true));
+  md.appendText(markdownSafe(`\n\n${when}\n\n${runOutcomeText(run)}`, true));
+  if (run.error?.message) md.appendText(markdownSafe(`\n\n${run.error.message}`, true));
+  md.appendText(markdownSafe(`\n\n${run.id}`, true));
   item.tooltip = md;
   return item;
 }

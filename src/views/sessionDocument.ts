@@ -4,13 +4,16 @@
 // when the turn ends, the session ends, the document closes or the connection changes.
 
 import * as vscode from 'vscode';
-import { isSessionId, type QoderClient, type Session, type StreamState } from '../api';
+import type { QoderClient } from '../api/client';
+import type { Session } from '../api/sessions';
+import type { StreamState } from '../api/sessionStream';
 import { ContextKeys, SESSION_SCHEME } from '../constants';
-import { formatTime } from '../model/describe';
-import { failureText } from '../model/errorText';
-import { durationText } from '../model/runRow';
-import { isSettledStatus, type NameCache, type SessionStatusCache } from '../model/sessionCache';
+import type { NameCache, SessionStatusCache } from '../model/sessionCache';
 import { SessionTranscript, type LiveState } from '../model/sessionTranscript';
+import { sessionIdOf } from './sessionUris';
+
+/** A run's session is finished once it is idle (the turn ended) or terminated. */
+const isSettledStatus = (status: string): boolean => status === 'idle' || status === 'terminated';
 import { redactSecrets } from '../model/display';
 
 const REDRAW_MS = 250;
@@ -25,16 +28,11 @@ export interface SessionDocDeps {
   log(message: string): void;
   /** How long the stream may be down before the header says "reconnecting…" (default 5 s; tests shorten it). */
   reconnectingAfterMs?: number;
-}
-
-export function sessionUri(sessionId: string, title: string): vscode.Uri {
-  const safeTitle = title.replace(/[\\/\r\n\t]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 160) || sessionId;
-  return vscode.Uri.from({ scheme: SESSION_SCHEME, path: `/${safeTitle}`, query: `session=${sessionId}` });
-}
-
-export function sessionIdOf(uri: vscode.Uri): string | undefined {
-  const id = new URLSearchParams(uri.query).get('session') ?? undefined;
-  return isSessionId(id) ? id : undefined;
+  // Text helpers from the main bundle, so this chunk does not carry its own copy of them
+  // (and errors are recognised by the same classes that threw them).
+  failureText(what: string, e: unknown): string;
+  formatTime(iso: string): string;
+  durationText(seconds: number): string;
 }
 
 export function statusWords(status: string): string {
@@ -106,7 +104,7 @@ class SessionView implements vscode.Disposable {
       }
     } catch (e) {
       if (!this.abort.signal.aborted) {
-        this.streamError = failureText(vscode.l10n.t('Following the session'), e);
+        this.streamError = this.deps.failureText(vscode.l10n.t('Following the session'), e);
         this.deps.log(this.streamError);
       }
     } finally {
@@ -162,14 +160,13 @@ class SessionView implements vscode.Disposable {
 
   text(): string {
     const s = this.session;
-    const locale = vscode.env.language;
     const title = this.uri.path.replace(/^\//, '');
     if (!s) return `# ${title}\n\n${vscode.l10n.t('Loading…')}\n`;
     const credits = s.total_credits ?? this.transcript.creditsFromSpans;
-    const started = s.created_at ? formatTime(s.created_at, { locale }) : '—';
+    const started = s.created_at ? this.deps.formatTime(s.created_at) : '—';
     const duration = this.running && s.created_at
-      ? durationText((Date.now() - Date.parse(s.created_at)) / 1000)
-      : s.duration_seconds !== null ? durationText(s.duration_seconds) : '—';
+      ? this.deps.durationText((Date.now() - Date.parse(s.created_at)) / 1000)
+      : s.duration_seconds !== null ? this.deps.durationText(s.duration_seconds) : '—';
     let status = statusWords(this.running ? 'running' : s.status);
     if (this.streamError) status += ` · ${this.streamError}`;
     return this.transcript.markdown({
@@ -234,7 +231,7 @@ export class SessionDocuments implements vscode.TextDocumentContentProvider, vsc
       // A failed load is retried the next time the document is asked for.
       this.views.delete(uri.toString());
       v.dispose();
-      return `# ${uri.path.replace(/^\//, '')}\n\n${failureText(vscode.l10n.t('Loading the session'), e)}\n`;
+      return `# ${uri.path.replace(/^\//, '')}\n\n${this.deps.failureText(vscode.l10n.t('Loading the session'), e)}\n`;
     }
     this.updateContext();
     // The transcript is server text: the token must not show even if a tool printed it.
@@ -264,11 +261,4 @@ export class SessionDocuments implements vscode.TextDocumentContentProvider, vsc
     for (const s of this.subs) s.dispose();
     this.changed.dispose();
   }
-}
-
-/** Open (or focus) a session's document as Markdown. */
-export async function openSessionDocument(uri: vscode.Uri): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument(uri);
-  const md = doc.languageId === 'markdown' ? doc : await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
-  await vscode.window.showTextDocument(md, { preview: false });
 }

@@ -1,26 +1,23 @@
 // Keeps the view's surroundings in step with the store: context keys (welcome views, menus),
 // the message line (stale + error, the filter, "Updated 2 min ago"), the badge (deployments
-// needing attention) and the one-time 401 prompt. The age goes in the message, not the view's
+// needing attention). The age goes in the message, not the view's
 // description: a view alone in its container has its title merged into the container's, and
 // VS Code then shows no description (microsoft/vscode#166000).
 
 import * as vscode from 'vscode';
 import type { DeploymentStore } from '../model/deploymentStore';
 import { needsAttention, relativeTime } from '../model/describe';
-import { failureText, isAuthError, problemKind } from '../model/errorText';
+import { failureText, problemKind } from '../model/errorText';
 import * as config from '../config';
 import { filterText, type FilterState } from '../model/filter';
 import { ContextKeys, Regions } from '../constants';
 import type { Session } from '../session';
-import { reportFailure, type Services } from '../commands/common';
 import type { DeploymentsTreeProvider } from './deploymentsTree';
 
 const TICK_MS = 30_000;
 
 export class ViewState implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
-  /** A rejected token is reported once per connection, however many walks see the 401. */
-  private authPrompted = false;
   private lastKeys = new Map<string, unknown>();
   private ticker: ReturnType<typeof setInterval> | undefined;
 
@@ -28,16 +25,12 @@ export class ViewState implements vscode.Disposable {
     private readonly view: vscode.TreeView<unknown>,
     private readonly store: DeploymentStore,
     private readonly session: Session,
-    private readonly services: Services,
     private readonly filter: FilterState,
     private readonly tree: DeploymentsTreeProvider,
   ) {
     this.subs.push(
       store.onDidChange(() => this.update()),
-      session.onDidChange(() => {
-        this.authPrompted = false;
-        this.update();
-      }),
+      session.onDidChange(() => this.update()),
       filter.onDidChange(() => this.update()),
       view.onDidChangeVisibility(() => this.syncTicker()),
     );
@@ -63,7 +56,7 @@ export class ViewState implements vscode.Disposable {
 
   /** `shown`: how many rows the filter lets through (computed once per update). */
   private updateMessage(shown?: number): void {
-    const s = this.store;
+    const store = this.store;
     // VS Code shows a view's welcome content only while the view has no message: leave it
     // empty whenever a welcome view is meant to show (signed out, an empty account, a filter
     // that matches nothing), or that content never appears. A failed load keeps its message:
@@ -73,16 +66,16 @@ export class ViewState implements vscode.Disposable {
       return;
     }
     const lines: string[] = [];
-    if (s.error && (s.state === 'error' || s.stale)) {
-      const reason = failureText(vscode.l10n.t('Loading deployments'), s.error);
-      lines.push(s.stale && s.lastUpdated
-        ? vscode.l10n.t('Stale: showing the list from {0}. {1}', new Date(s.lastUpdated).toLocaleTimeString(vscode.env.language), reason)
+    if (store.error && (store.state === 'error' || store.stale)) {
+      const reason = failureText(vscode.l10n.t('Loading deployments'), store.error);
+      lines.push(store.stale && store.lastUpdated
+        ? vscode.l10n.t('Stale: showing the list from {0}. {1}', new Date(store.lastUpdated).toLocaleTimeString(vscode.env.language), reason)
         : reason);
     }
-    if (s.invalid.length) lines.push(vscode.l10n.t('{0} deployments could not be read and are not shown. See the log for details.', s.invalid.length));
-    if (this.filter.active) lines.push(vscode.l10n.t('Filtered: {0} ({1} of {2} shown)', filterText(this.filter.current), shown ?? this.tree.visibleDeployments().length, s.deployments.length));
-    if (s.isLoading && s.state !== 'loading') lines.push(vscode.l10n.t('Updating…'));
-    else if (s.lastUpdated !== undefined && !s.stale) lines.push(vscode.l10n.t('Updated {0}', relativeTime(new Date(s.lastUpdated).toISOString(), { locale: vscode.env.language })));
+    if (store.invalid.length) lines.push(vscode.l10n.t('{0} deployments could not be read and are not shown. See the log for details.', store.invalid.length));
+    if (this.filter.active) lines.push(vscode.l10n.t('Filtered: {0} ({1} of {2} shown)', filterText(this.filter.current), shown ?? this.tree.visibleDeployments().length, store.deployments.length));
+    if (store.isLoading && store.state !== 'loading') lines.push(vscode.l10n.t('Updating…'));
+    else if (store.lastUpdated !== undefined && !store.stale) lines.push(vscode.l10n.t('Updated {0}', relativeTime(new Date(store.lastUpdated).toISOString(), { locale: vscode.env.language })));
     this.view.message = lines.length ? lines.join(' · ') : undefined;
   }
 
@@ -93,32 +86,27 @@ export class ViewState implements vscode.Disposable {
   }
 
   update(): void {
-    const s = this.store;
+    const store = this.store;
     const filtering = this.filter.active;
-    const shown = filtering ? this.tree.visibleDeployments().length : s.deployments.length;
+    const shown = filtering ? this.tree.visibleDeployments().length : store.deployments.length;
     this.setKey(ContextKeys.hasToken, this.session.hasToken);
-    this.setKey(ContextKeys.loadState, s.state);
-    this.setKey(ContextKeys.showArchived, s.showsArchived);
+    this.setKey(ContextKeys.loadState, store.state);
+    this.setKey(ContextKeys.showArchived, store.showsArchived);
     this.setKey(ContextKeys.filterActive, filtering);
-    this.setKey(ContextKeys.filterEmpty, filtering && s.state === 'ready' && shown === 0);
+    this.setKey(ContextKeys.filterEmpty, filtering && store.state === 'ready' && shown === 0);
     this.setKey(ContextKeys.region, regionOf(this.session.apiBaseUrl || config.apiBaseUrl()));
     const failure = !this.session.hasToken ? this.session.signInError : undefined;
     this.setKey(ContextKeys.problem, failure === undefined ? '' : problemKind(failure));
 
     this.updateMessage(shown);
 
-    const attention = s.deployments.filter(needsAttention).length;
+    const attention = store.deployments.filter(needsAttention).length;
     this.view.badge = attention ? { value: attention, tooltip: vscode.l10n.t('{0} deployments need attention', attention) } : undefined;
-
-    if (isAuthError(s.error) && !this.authPrompted) {
-      this.authPrompted = true;
-      void reportFailure(this.services, vscode.l10n.t('Loading deployments'), s.error);
-    }
   }
 
   dispose(): void {
     if (this.ticker) clearInterval(this.ticker);
-    for (const d of this.subs) d.dispose();
+    for (const sub of this.subs) sub.dispose();
   }
 }
 

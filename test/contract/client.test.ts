@@ -211,7 +211,7 @@ describe('QoderClient × local API: endpoints', () => {
     assert.equal(paused.paused_reason?.type, 'manual');
     assert.equal(api.account().get(a)!.status, 'paused');
 
-    const resumed = await c.unpauseDeployment(a);
+    const resumed = await c.resumeDeployment(a);
     assert.equal(resumed.status, 'active');
     assert.equal(resumed.paused_reason, null);
     assert.equal(api.account().get(a)!.status, 'active');
@@ -238,19 +238,11 @@ describe('QoderClient × local API: endpoints', () => {
     assert.ok(apiRequests('POST').every((r) => r.headers['content-type'] === 'application/json'));
   });
 
-  it('listRuns walks every run; listRunsPage pages with next_page; getRun finds one', async () => {
+  it('listRunsPage pages with next_page; getRun finds one', async () => {
     const c = client();
     const id = serverList().map((d) => String(d.id)).find((x) => api.account().runs(x).length > 25);
     assert.ok(id, 'seed has a deployment with more than 25 runs');
     const want = ids(api.account().runs(id));
-
-    const walked: string[] = [];
-    for await (const page of c.listRuns(id)) walked.push(...page.data.map((r) => r.id));
-    assert.deepEqual(walked, want);
-
-    const small: string[] = [];
-    for await (const page of c.listRuns(id, { limit: 10 })) small.push(...page.data.map((r) => r.id));
-    assert.deepEqual(small, want);
 
     api.resetRequests();
     const p1 = await c.listRunsPage(id);
@@ -320,7 +312,7 @@ describe('QoderClient × local API: documented errors', () => {
     const c = client();
     const cases: [string, () => Promise<unknown>][] = [
       ['pause', () => c.pauseDeployment(pausedId())],
-      ['unpause', () => c.unpauseDeployment(activeId())],
+      ['unpause', () => c.resumeDeployment(activeId())],
       ['archive', () => c.archiveDeployment(archivedId())],
       ['run', () => c.runDeployment(pausedId())],
     ];
@@ -462,7 +454,7 @@ describe('QoderClient × local API: faults', () => {
 
     api.resetRequests();
     api.injectFault({ route: 'POST /deployments/:id/unpause', kind: 'reset' });
-    assertQoderError(await rejection(client().unpauseDeployment(pausedId())), 'network', /^POST /);
+    assertQoderError(await rejection(client().resumeDeployment(pausedId())), 'network', /^POST /);
     assert.equal(api.requests.length, 1);
   });
 

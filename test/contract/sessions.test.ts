@@ -47,6 +47,16 @@ function client(): QoderClient {
 }
 
 /** Sessions of seeded runs, first of each outcome found. */
+/** Every page of a deployment's runs, through listRunsPage. */
+async function* runPages(c: ReturnType<typeof client>, id: string) {
+  let page = await c.listRunsPage(id, { limit: 100 });
+  yield page;
+  while (page.has_more && page.next_page) {
+    page = await c.listRunsPage(id, { limit: 100, page: page.next_page });
+    yield page;
+  }
+}
+
 async function seededSessions(): Promise<{ idle: string; terminated: string; depId: string; version: number }> {
   const c = client();
   let idle: string | undefined;
@@ -55,7 +65,7 @@ async function seededSessions(): Promise<{ idle: string; terminated: string; dep
   let version = 0;
   const { deployments } = await c.listAllDeployments({ include_archived: true });
   for (const d of deployments) {
-    for await (const page of c.listRuns(d.id)) {
+    for await (const page of runPages(c, d.id)) {
       for (const run of page.data) {
         if (!run.session_id) continue;
         const s = await c.getSession(run.session_id);

@@ -83,7 +83,7 @@ describe('requests', () => {
     ]);
     await client.archiveDeployment(DEP_ID);
     await client.pauseDeployment(DEP_ID);
-    await client.unpauseDeployment(DEP_ID);
+    await client.resumeDeployment(DEP_ID);
     const run = await client.runDeployment(DEP_ID);
     assert.equal(run.id, RUN_ID);
     const got = await client.getRun(DEP_ID, RUN_ID);

@@ -123,11 +123,10 @@ describe('id validation happens before any request', () => {
     for (const id of badIds) {
       assertConfig(await rejection(client.getDeployment(id)), /not a valid deployment id/);
       assertConfig(await rejection(client.pauseDeployment(id)));
-      assertConfig(await rejection(client.unpauseDeployment(id)));
+      assertConfig(await rejection(client.resumeDeployment(id)));
       assertConfig(await rejection(client.archiveDeployment(id)));
       assertConfig(await rejection(client.runDeployment(id)));
       assertConfig(await rejection(client.listRunsPage(id)));
-      assertConfig(await rejection(client.listRuns(id).next()));
       assertConfig(await rejection(client.listDeployments({ limit: 0 }).next()));
       assertConfig(await rejection(client.getRun(id, RUN_ID)));
     }

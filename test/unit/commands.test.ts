@@ -1,7 +1,7 @@
 // Token flow, pause/resume, run now, copy id, details, refresh and view state, under the fake
 // vscode against the real local API.
 
-import { detailsUri } from '../../src/commands/showDetails';
+import { detailsUri } from '../../src/views/detailsDocument';
 import { test, before, after, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type LocalApi } from '../local-api/server';
@@ -156,7 +156,7 @@ test('pause and resume update the item from the response; 409 is explained', asy
   assert.equal(s.get(d.id)?.status, 'paused');
   assert.equal(s.get(d.id)?.paused_reason?.type, 'manual');
   assert.match(ext!.hooks.tree.getTreeItem(ext!.hooks.tree.nodeFor(d.id)).contextValue ?? '', /\bresumable\b/);
-  await cmd('qoder.unpauseDeployment', d.id);
+  await cmd('qoder.resumeDeployment', d.id);
   assert.equal(s.get(d.id)?.status, 'active');
   api.account().pause(d.id);
   await cmd('qoder.pauseDeployment', d.id);

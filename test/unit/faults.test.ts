@@ -253,7 +253,7 @@ async function invoke(op: Op, t: Target): Promise<void> {
     fake.answers.push('Run Now');
     return cmd('qoder.runDeployment', t.id);
   }
-  return cmd(op === 'pause' ? 'qoder.pauseDeployment' : 'qoder.unpauseDeployment', t.id);
+  return cmd(op === 'pause' ? 'qoder.pauseDeployment' : 'qoder.resumeDeployment', t.id);
 }
 
 /** The operation took effect: message shown, store and server agree. */

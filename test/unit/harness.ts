@@ -1,8 +1,9 @@
 // Activates the real extension against the fake vscode, for unit tests.
 
 import { fake, FakeSecretStorage, ExtensionMode } from '../fakes/vscode';
-import { activate, type TestHooks } from '../../src/extension';
+import { start, type TestHooks } from '../../src/extension';
 import { secretKey } from '../../src/auth/tokenStore';
+import type { FetchLike } from '../../src/api';
 
 export interface Activated {
   hooks: TestHooks;
@@ -10,12 +11,26 @@ export interface Activated {
   dispose(): void;
 }
 
-export async function activateExtension(opts: { baseUrl?: string; token?: string; showArchived?: boolean; settings?: Record<string, unknown> } = {}): Promise<Activated> {
+export interface ActivateOptions {
+  baseUrl?: string;
+  token?: string;
+  showArchived?: boolean;
+  /** Answers every request of the extension's clients (no socket is opened). */
+  fetch?: FetchLike;
+  /** Extra tokens in SecretStorage, by base URL. */
+  tokens?: Record<string, string>;
+  secrets?: FakeSecretStorage;
+  /** User settings, by full key. */
+  settings?: Record<string, unknown>;
+}
+
+export async function activateExtension(opts: ActivateOptions = {}): Promise<Activated> {
   fake.reset();
   for (const [k, v] of Object.entries(opts.settings ?? {})) fake.settings.global.set(k, v);
   if (opts.baseUrl !== undefined) fake.settings.global.set('qoder.apiBaseUrl', opts.baseUrl);
   if (opts.showArchived) fake.settings.global.set('qoder.showArchived', true);
-  const secrets = new FakeSecretStorage();
+  const secrets = opts.secrets ?? new FakeSecretStorage();
+  for (const [url, token] of Object.entries(opts.tokens ?? {})) secrets.data.set(secretKey(url), token);
   if (opts.token) secrets.data.set(secretKey(opts.baseUrl ?? 'https://api.qoder.com/api/v1/cloud'), opts.token);
   const subscriptions: { dispose(): unknown }[] = [];
   const context = {
@@ -25,7 +40,7 @@ export async function activateExtension(opts: { baseUrl?: string; token?: string
     extension: { packageJSON: { version: '0.0.0-test' } },
   };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const hooks = await activate(context as any);
+  const hooks = await start(context as any, { fetch: opts.fetch });
   if (!hooks) throw new Error('activate() returned no test hooks in Test mode');
   return {
     hooks,

@@ -12,7 +12,7 @@ import { MarkdownString, window } from '../fakes/vscode';
 import { parseDeployment, parseRun, QoderError, type Deployment } from '../../src/api';
 import { DeploymentNode, RunNode, deploymentTooltip } from '../../src/views/deploymentsTree';
 import { confirmationText } from '../../src/commands/archive';
-import { detailsUri } from '../../src/commands/showDetails';
+import { detailsUri } from '../../src/views/detailsDocument';
 import { DeploymentStore } from '../../src/model/deploymentStore';
 import { Poller, type Timers } from '../../src/model/poller';
 import { Log } from '../../src/log';

@@ -173,10 +173,13 @@ test('a stream that stays down says "reconnecting…" in the header, and goes ba
   // The stream refuses a few connections (503), then lets the session be followed again.
   api.injectFault({ route: 'GET /sessions/:id/events/stream', kind: 'status', status: 503, times: 3 });
   const run = await client.runDeployment(dep.id);
-  const { SessionDocuments, sessionUri } = await import('../../src/views/sessionDocument');
+  const { SessionDocuments } = await import('../../src/views/sessionDocument');
+  const { sessionUri } = await import('../../src/views/sessionUris');
+  const { failureText } = await import('../../src/model/errorText');
+  const { durationText } = await import('../../src/model/runRow');
   const { NameCache, SessionStatusCache } = await import('../../src/model/sessionCache');
   const names = new NameCache();
-  const docs = new SessionDocuments({ client: () => client, names, statuses: new SessionStatusCache(), deploymentName: () => dep.name, log: () => undefined, reconnectingAfterMs: 10 });
+  const docs = new SessionDocuments({ client: () => client, names, statuses: new SessionStatusCache(), deploymentName: () => dep.name, log: () => undefined, reconnectingAfterMs: 10, failureText, formatTime: (iso: string) => iso, durationText });
   const uri = sessionUri(run.session_id!, `${dep.name} · now`);
   const seen: string[] = [];
   docs.onDidChange(async () => seen.push(await docs.provideTextDocumentContent(uri as never)));
@@ -185,4 +188,24 @@ test('a stream that stays down says "reconnecting…" in the header, and goes ba
   await until(() => seen.some((t) => /turn ended/.test(t)), 'the session followed to its end after reconnecting', 15_000);
   assert.doesNotMatch(seen.at(-1)!, /reconnecting…/);
   docs.dispose();
+});
+
+test('a running session row is asked again until it settles, then never again', async () => {
+  const e = await connected();
+  const client = e.hooks.services.session.requireClient();
+  const { SessionStatusCache } = await import('../../src/model/sessionCache');
+  const dep = e.hooks.services.store.deployments.find((d) => d.status === 'active' && !d.archived_at)!;
+  const run = await client.runDeployment(dep.id);
+  const cache = new SessionStatusCache({ ttlMs: 50 });
+  let asked = 0;
+  cache.setSource({ getSession: (id, signal) => (asked++, client.getSession(id, { signal })) });
+  const statuses: string[] = [];
+  cache.onDidChange((id) => statuses.push(cache.get(id)!.status));
+  cache.request(run.session_id!);
+  await until(() => statuses.includes('idle'), 'the session to settle', 10_000);
+  const settledAfter = asked;
+  assert.equal(statuses[0], 'running');
+  cache.request(run.session_id!);
+  assert.equal(asked, settledAfter, 'a settled status is never fetched again');
+  cache.dispose();
 });

@@ -352,7 +352,7 @@ function viewOrder(list: Json[]): string[] {
     assert.doesNotMatch(String(item.contextValue), /\bpausable\b/);
     assert.ok(ui.of('announce').some((c) => c.message.startsWith('Paused') && c.message.includes(d.name as string)));
 
-    await vscode.commands.executeCommand(C.unpause, node(id));
+    await vscode.commands.executeCommand(C.resume, node(id));
     assert.equal(requestsTo(api(), 'POST', new RegExp(`/deployments/${id}/unpause$`))[0]?.status, 200);
     assert.equal(api().account().get(id)?.status, 'active');
     item = (await itemOf(id))!;
