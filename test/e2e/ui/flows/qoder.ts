@@ -608,7 +608,7 @@ export const qoderFlows: Flow[] = [
       await waitUntil(async () => (await ariaAlerts(wb)).some((a) => a.includes(paused)), 'the confirmation in the screen-reader alert region', 10_000, async () => (await ariaAlerts(wb)).join(' / '));
 
       // Resume the same way
-      await wb.runCommand(cmd('qoder.unpauseDeployment'));
+      await wb.runCommand(cmd('qoder.resumeDeployment'));
       await wb.typeInQuickInput(target.name, { submit: false });
       await wb.quickInput.locator('.monaco-list-row').filter({ hasText: target.name }).first().waitFor({ state: 'visible', timeout: 10_000 });
       await wb.page.keyboard.press('Enter');
@@ -697,7 +697,7 @@ export const qoderFlows: Flow[] = [
       expect(a && b, 'two neighbouring plain active deployments');
       await wb.treeRowByLabel(a.name).click();
       await wb.page.keyboard.press('ArrowLeft'); // the click may have expanded it
-      await wb.page.keyboard.press('Shift+ArrowDown');
+      await wb.treeRowByLabel(b.name).click({ modifiers: ['Shift'] } as never);
       await wb.treeRowByLabel(b.name).click({ button: 'right' });
       const menu = wb.page.locator('.context-view .monaco-menu');
       await menu.waitFor({ state: 'visible', timeout: 10_000 });
@@ -708,7 +708,7 @@ export const qoderFlows: Flow[] = [
       log(`multi-selection of ${selected} rows: context menu ${items.join(' | ')}`);
       expect(selected === 2, `two rows selected, got ${selected}`);
       expect(items.includes(title('qoder.pauseDeployment')), `Pause offered for two active rows: ${items.join(', ')}`);
-      expect(!items.includes(title('qoder.unpauseDeployment')), `Resume not offered: ${items.join(', ')}`);
+      expect(!items.includes(title('qoder.resumeDeployment')), `Resume not offered: ${items.join(', ')}`);
     },
   },
   {
