@@ -20,6 +20,13 @@ export function autoRefreshSeconds(): number {
   return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? Math.max(5, seconds) : 0;
 }
 
+export type ArchiveConfirmation = 'modal' | 'typeName';
+
+/** How Archive asks: a modal (default) or the name typed. */
+export function archiveConfirmation(): ArchiveConfirmation {
+  return vscode.workspace.getConfiguration(Settings.section).get<string>(Settings.archiveConfirmation) === 'typeName' ? 'typeName' : 'modal';
+}
+
 /** `attention` (default): notify when a deployment newly needs attention; `off`: never. */
 export function notifications(): 'attention' | 'off' {
   return vscode.workspace.getConfiguration(Settings.section).get<string>(Settings.notifications, 'attention') === 'off' ? 'off' : 'attention';

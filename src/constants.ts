@@ -25,6 +25,7 @@ export const Commands = {
   editFilter: 'qoder.editFilter',
   clearFilter: 'qoder.clearFilter',
   switchRegion: 'qoder.switchRegion',
+  retrySignIn: 'qoder.retrySignIn',
   editDeployment: 'qoder.editDeployment',
   createDeployment: 'qoder.createDeployment',
   duplicateDeployment: 'qoder.duplicateDeployment',
@@ -42,6 +43,10 @@ export const ContextKeys = {
   showArchived: 'qoder.showArchived',
   filterActive: 'qoder.filterActive',
   filterEmpty: 'qoder.filterEmpty',
+  /** global | china | custom: which host the welcome view names. */
+  region: 'qoder.region',
+  /** Why the last sign-in or load failed (ProblemKind), '' when nothing failed. */
+  problem: 'qoder.problem',
   /** The active editor shows a session that is running (its title bar offers Cancel Session). */
   activeSessionRunning: 'qoder.activeSessionRunning',
 } as const;
@@ -51,6 +56,7 @@ export const Settings = {
   apiBaseUrl: 'apiBaseUrl',
   showArchived: 'showArchived',
   autoRefreshSeconds: 'autoRefreshSeconds',
+  archiveConfirmation: 'archiveConfirmation',
   notifications: 'notifications',
   backgroundRefreshMinutes: 'backgroundRefreshMinutes',
   attentionStatusBar: 'attentionStatusBar',

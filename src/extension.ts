@@ -37,6 +37,7 @@ import { registerLoadMoreRuns } from './commands/loadMoreRuns';
 import { registerFilter } from './commands/filter';
 import { registerClearFilter } from './commands/clearFilter';
 import { registerSwitchRegion } from './commands/switchRegion';
+import { registerRetrySignIn } from './commands/retrySignIn';
 import { NameCache, SessionStatusCache } from './model/sessionCache';
 import { SessionDocumentsHost } from './views/sessionHost';
 import { formatTime } from './model/describe';
@@ -244,6 +245,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
     ...registerFilter(services, filter),
     registerClearFilter(filter),
     registerSwitchRegion(services),
+      registerRetrySignIn(services),
     registerShowNeedsAttention(services, filter),
     registerOpenSession(services),
     registerCancelSession(services, { documents, statuses }),

@@ -30,6 +30,8 @@ export class Session implements vscode.Disposable {
   /** Fires after the connection changed (token set or cleared, base URL changed). */
   readonly onDidChange = this.changed.event;
   private reloading: Promise<void> | undefined;
+  /** The last failed Set Token check: its error, and the token (memory only) for Try Again. */
+  private failedSignIn: { error: unknown; baseUrl: string; token: string } | undefined;
   private reloadAgain = false;
   /** What was last logged about unreadable deployments, so auto-refresh does not repeat it. */
   private loggedInvalid = '';
@@ -48,6 +50,28 @@ export class Session implements vscode.Disposable {
 
   get apiBaseUrl(): string {
     return this.baseUrl;
+  }
+
+  /** Why the last Set Token check failed (shown in the welcome view until a token works). */
+  get signInError(): unknown {
+    return this.failedSignIn?.error;
+  }
+
+  setSignInFailure(error: unknown, baseUrl: string, token: string): void {
+    this.failedSignIn = { error, baseUrl, token };
+    this.changed.fire();
+  }
+
+  /** The token of the failed check, if it was for the current base URL (never sent elsewhere). */
+  retryToken(): string | undefined {
+    const f = this.failedSignIn;
+    return f && f.baseUrl === config.apiBaseUrl() ? f.token : undefined;
+  }
+
+  clearSignInFailure(): void {
+    if (!this.failedSignIn) return;
+    this.failedSignIn = undefined;
+    this.changed.fire();
   }
 
   /** Goes up every time the connection (token or base URL) changes. */
@@ -109,6 +133,7 @@ export class Session implements vscode.Disposable {
     // The same connection again (our own token write echoed by onDidChange): keep the list.
     if (this.loaded && baseUrl === this.baseUrl && token === this.token) return;
     this.loaded = true;
+    if (token || baseUrl !== this.baseUrl) this.failedSignIn = undefined;
     this.connectionGeneration++;
     this.baseUrl = baseUrl;
     this.token = token;

@@ -16,13 +16,18 @@ export class QoderError extends Error {
   readonly operation: string | undefined;
   /** The request id of the server's answer this error is about (also for an unreadable 2xx body). */
   readonly requestId: string | undefined;
+  /** For a network error: the host that could not be reached and the system's code (`ENOTFOUND`). */
+  readonly host: string | undefined;
+  readonly code: string | undefined;
 
-  constructor(kind: QoderErrorKind, message: string, operation?: string, options?: { cause?: unknown; requestId?: string }) {
+  constructor(kind: QoderErrorKind, message: string, operation?: string, options?: { cause?: unknown; requestId?: string; host?: string; code?: string }) {
     super(message, options);
     this.name = 'QoderError';
     this.kind = kind;
     this.operation = operation;
     this.requestId = options?.requestId;
+    this.host = options?.host;
+    this.code = options?.code;
   }
 }
 

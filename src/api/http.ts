@@ -280,7 +280,7 @@ export class HttpClient {
       }
       const error = timedOut()
         ? new QoderError('timeout', `${operation} timed out after ${formatSeconds(this.timeoutMs)}.`, operation)
-        : new QoderError('network', this.redact(`${operation} failed: ${describeTransportError(e)}`), operation);
+        : new QoderError('network', this.redact(`${operation} failed: ${describeTransportError(e)}`), operation, { host: hostOf(target.url), code: transportCode(e) });
       this.log({ ...entry, error: error.message });
       return { kind: 'transport', error };
     }
@@ -366,7 +366,7 @@ export class HttpClient {
       if (req.signal.aborted) throw this.abortedError(operation);
       const err = timedOut
         ? new QoderError('timeout', `${operation} timed out after ${formatSeconds(this.timeoutMs)}.`, operation)
-        : new QoderError('network', this.redact(`${operation} failed: ${describeTransportError(e)}`), operation);
+        : new QoderError('network', this.redact(`${operation} failed: ${describeTransportError(e)}`), operation, { host: hostOf(url), code: transportCode(e) });
       this.log({ method: 'GET', path: req.path, status: undefined, durationMs, requestId: sentId, attempt: 1, error: err.message });
       throw err;
     }
@@ -421,13 +421,27 @@ export class HttpClient {
   }
 }
 
+/** The system error code of a transport failure (`ENOTFOUND`), on the error or its cause. */
+function transportCode(e: unknown): string | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const code = (e as { code?: unknown }).code;
+  const cause = (e as { cause?: unknown }).cause;
+  const causeCode = cause instanceof Error ? (cause as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : typeof causeCode === 'string' ? causeCode : undefined;
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}
+
 function describeTransportError(e: unknown): string {
   if (e instanceof Error) {
-    const code = (e as { code?: unknown }).code;
-    const cause = (e as { cause?: unknown }).cause;
-    const causeCode = cause instanceof Error ? (cause as { code?: unknown }).code : undefined;
-    const shownCode = typeof code === 'string' ? code : typeof causeCode === 'string' ? causeCode : undefined;
-    return shownCode !== undefined && !e.message.includes(shownCode) ? `${e.message} (${shownCode})` : e.message;
+    const c = transportCode(e);
+    return c !== undefined && !e.message.includes(c) ? `${e.message} (${c})` : e.message;
   }
   return String(e);
 }

@@ -5,42 +5,39 @@
 import * as vscode from 'vscode';
 import type { Deployment } from '../api';
 import { isArchived } from '../model/deploymentStore';
-import { runTimeText } from '../model/describe';
-import { displayName, displayText } from '../model/display';
+import { archiveConfirmation, typedConfirmation, typedMismatch } from '../model/confirm';
+import * as config from '../config';
+import { displayName } from '../model/display';
 import { Commands } from '../constants';
 import { quote, registerGuarded, reportFailure, resolveTargets, type Services } from './common';
 
-const MAX_LISTED = 10;
-/** Upcoming runs listed in the modal; the rest are counted ("and N more"). */
-const MAX_RUNS_LISTED = 5;
-
 export function confirmationText(targets: Deployment[]): { message: string; detail: string } {
-  const lines: string[] = [];
-  if (targets.length === 1) {
-    const deployment = targets[0];
-    const next = deployment.schedule?.upcoming_runs_at ?? [];
-    if (!deployment.schedule) lines.push(vscode.l10n.t('It is a manual-only deployment: it can no longer be run.'));
-    else if (next.length) {
-      lines.push(vscode.l10n.t('Its scheduled runs stop. These will not happen:'));
-      for (const at of next.slice(0, MAX_RUNS_LISTED)) lines.push(`  • ${displayText(runTimeText(at, deployment.schedule.timezone, { locale: vscode.env.language }))}`);
-      if (next.length > MAX_RUNS_LISTED) lines.push(`  • ${vscode.l10n.t('and {0} more', next.length - MAX_RUNS_LISTED)}`);
-    } else lines.push(vscode.l10n.t('Its scheduled runs stop.'));
-    lines.push('');
-    lines.push(vscode.l10n.t('It will be renamed {0}, which frees the name {1} for reuse.', `“${displayName(deployment.name)}_archived_<timestamp>”`, quote(deployment.name)));
-  } else {
-    lines.push(vscode.l10n.t('Their scheduled runs stop:'));
-    for (const deployment of targets.slice(0, MAX_LISTED)) lines.push(`  • ${displayName(deployment.name)}`);
-    if (targets.length > MAX_LISTED) lines.push(`  • ${vscode.l10n.t('and {0} more', targets.length - MAX_LISTED)}`);
-    lines.push('');
-    lines.push(vscode.l10n.t('Each will be renamed <name>_archived_<timestamp>, which frees its name for reuse.'));
-  }
-  lines.push(vscode.l10n.t('Archived deployments leave the default list.'));
-  lines.push('');
-  lines.push(vscode.l10n.t('This cannot be undone: the Qoder API has no way to unarchive a deployment.'));
-  const message = targets.length === 1
-    ? vscode.l10n.t('Archive deployment {0}?', quote(targets[0].name))
-    : vscode.l10n.t('Archive {0} deployments?', targets.length);
-  return { message, detail: lines.join('\n') };
+  return archiveConfirmation(targets, { locale: vscode.env.language });
+}
+
+/**
+ * Asks before archiving. `modal` (default): VS Code's modal with what will happen; the API has
+ * no way to make Cancel the default button. `typeName`: the user types the deployment's name.
+ * More than one deployment: the modal, then the number typed, whatever the setting.
+ */
+async function confirmArchive(services: Services, targets: Deployment[]): Promise<boolean> {
+  const text = archiveConfirmation(targets, { locale: vscode.env.language });
+  const typed = typedConfirmation(targets);
+  const askTyped = async (): Promise<boolean> => {
+    const answer = await services.ui.showInputBox({
+      title: text.message,
+      prompt: targets.length === 1 ? `${text.summary} ${typed.prompt}` : typed.prompt,
+      placeHolder: typed.placeHolder,
+      ignoreFocusOut: true,
+      validateInput: (v) => typedMismatch(v, typed.expected),
+    });
+    return answer !== undefined && typedMismatch(answer, typed.expected) === undefined;
+  };
+  if (targets.length === 1 && config.archiveConfirmation() === 'typeName') return askTyped();
+  const archiveButton = vscode.l10n.t('Archive');
+  const answer = await services.ui.showWarningMessage(text.message, { modal: true, detail: text.detail }, archiveButton);
+  if (answer !== archiveButton) return false;
+  return targets.length > 1 ? askTyped() : true;
 }
 
 export async function archive(services: Services, arg?: unknown, selected?: unknown): Promise<void> {
@@ -51,10 +48,8 @@ export async function archive(services: Services, arg?: unknown, selected?: unkn
   })).filter((deployment) => !isArchived(deployment) && !services.store.pendingAction(deployment.id));
   if (!targets.length) return;
 
-  const archiveButton = vscode.l10n.t('Archive');
-  const { message, detail } = confirmationText(targets);
-  const answer = await services.mutations.confirmOnce(targets.map((deployment) => deployment.id), () => services.ui.showWarningMessage(message, { modal: true, detail }, archiveButton));
-  if (answer !== archiveButton) return;
+  const confirmed = await services.mutations.confirmOnce(targets.map((deployment) => deployment.id), () => confirmArchive(services, targets));
+  if (!confirmed) return;
 
   const outcomes = await services.mutations.run(targets, {
     verb: 'archive',

@@ -9,7 +9,7 @@ export async function clearToken(services: Services): Promise<void> {
   await services.tokens.delete(config.apiBaseUrl());
   await services.session.reload();
   services.log.info('Token cleared.');
-  void services.ui.setStatusBarMessage(vscode.l10n.t('Qoder token cleared'), 4000);
+  services.ui.announce(vscode.l10n.t('Qoder token cleared.'));
 }
 
 export function registerClearToken(services: Services): vscode.Disposable {

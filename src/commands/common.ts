@@ -79,6 +79,8 @@ export async function resolveTargets(
   const items = candidates.map((deployment) => ({ label: displayName(deployment.name), description: displayText(`${statusText(deployment)} · ${scheduleText(deployment, { locale: vscode.env.language })}`), detail: deployment.id, deployment }));
   if (pick.many) {
     const chosen = await services.ui.showQuickPick(items, { placeHolder: pick.placeHolder, canPickMany: true, matchOnDescription: true, matchOnDetail: true });
+    // Enter with nothing highlighted (the typed text matched nothing): say so, don't just close.
+    if (chosen && !chosen.length) void services.ui.showInformationMessage(vscode.l10n.t('Nothing selected.'), {});
     return chosen ? chosen.map((c) => c.deployment) : [];
   }
   const chosen = await services.ui.showQuickPick(items, { placeHolder: pick.placeHolder, matchOnDescription: true, matchOnDetail: true });

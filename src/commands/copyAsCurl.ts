@@ -14,7 +14,7 @@ export async function copyAsCurl(services: Services, arg?: unknown): Promise<voi
   const target = await resolveOne(services, arg, vscode.l10n.t('Select the deployment to copy as curl'));
   if (!target) return;
   await vscode.env.clipboard.writeText(curlFor(services.session.apiBaseUrl, target.id));
-  services.ui.setStatusBarMessage(vscode.l10n.t('$(check) Copied a curl command for {0} (set QODER_PAT first)', quote(target.name)), 4000);
+  services.ui.announce(vscode.l10n.t('Copied a curl command for {0} (set QODER_PAT first).', quote(target.name)));
 }
 
 export function registerCopyAsCurl(services: Services): vscode.Disposable {

@@ -8,7 +8,7 @@ export async function copyId(services: Services, arg?: unknown): Promise<void> {
   const target = await resolveOne(services, arg, vscode.l10n.t('Select the deployment whose ID to copy'));
   if (!target) return;
   await vscode.env.clipboard.writeText(target.id);
-  services.ui.setStatusBarMessage(vscode.l10n.t('$(check) Copied {0}', target.id), 4000);
+  services.ui.announce(vscode.l10n.t('Copied the ID {0}.', target.id));
 }
 
 export function registerCopyId(services: Services): vscode.Disposable {

@@ -10,7 +10,7 @@ export async function copyRunId(s: Services, a?: unknown, b?: unknown): Promise<
     return;
   }
   await vscode.env.clipboard.writeText(target.runId);
-  s.ui.setStatusBarMessage(vscode.l10n.t('$(check) Copied {0}', target.runId), 4000);
+  s.ui.announce(vscode.l10n.t('Copied the run ID {0}.', target.runId));
 }
 
 export function registerCopyRunId(s: Services): vscode.Disposable {

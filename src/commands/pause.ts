@@ -13,6 +13,7 @@ const pause = (): StatusChange => ({
   busyLabel: vscode.l10n.t('Pausing…'),
   what: (name) => vscode.l10n.t('Pausing {0}', quote(name)),
   done: (name) => vscode.l10n.t('Paused {0}. Its schedule will not fire until it is resumed.', quote(name)),
+  doneMany: (count) => vscode.l10n.t('Paused {0} deployments. Their schedules will not fire until they are resumed.', count),
   conflict: (name) => vscode.l10n.t('{0} is already paused or archived. The list has been refreshed.', quote(name)),
   placeHolder: vscode.l10n.t('Select the deployments to pause'),
   none: vscode.l10n.t('There is no active deployment to pause.'),

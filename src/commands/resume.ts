@@ -13,6 +13,7 @@ const resume = (): StatusChange => ({
   busyLabel: vscode.l10n.t('Resuming…'),
   what: (name) => vscode.l10n.t('Resuming {0}', quote(name)),
   done: (name) => vscode.l10n.t('Resumed {0}.', quote(name)),
+  doneMany: (count) => vscode.l10n.t('Resumed {0} deployments.', count),
   conflict: (name) => vscode.l10n.t('{0} is not paused any more. The list has been refreshed.', quote(name)),
   placeHolder: vscode.l10n.t('Select the deployments to resume'),
   none: vscode.l10n.t('There is no paused deployment to resume.'),

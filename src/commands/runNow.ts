@@ -1,10 +1,11 @@
-// Run Now starts a real agent session, so it asks first (non-modal: it is not destructive), and
-// only once per deployment at a time.
+// Run Now starts a real agent session, so it asks first, in a modal: a toast could time out
+// or be answered by accident, and it had no Cancel.
 
 import * as vscode from 'vscode';
 import type { Deployment } from '../api';
 import { isArchived } from '../model/deploymentStore';
 import { errorTypeText } from '../model/describe';
+import { runConfirmation } from '../model/confirm';
 import { displayText } from '../model/display';
 import { Commands } from '../constants';
 import { quote, registerGuarded, reportFailure, resolveOne, type Services } from './common';
@@ -19,8 +20,9 @@ export async function runNow(services: Services, arg?: unknown): Promise<void> {
     return;
   }
   const runButton = vscode.l10n.t('Run Now');
+  const { message, detail } = runConfirmation(target);
   const answer = await services.mutations.confirmOnce([target.id], () =>
-    services.ui.showInformationMessage(vscode.l10n.t('Run {0} now? This starts a new agent session.', quote(target.name)), {}, runButton));
+    services.ui.showInformationMessage(message, { modal: true, detail }, runButton));
   if (answer !== runButton) return;
   const [outcome] = await services.mutations.run([target], {
     verb: 'run',

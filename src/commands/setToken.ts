@@ -32,6 +32,15 @@ export async function setToken(services: Services): Promise<void> {
     void services.ui.showErrorMessage(vscode.l10n.t('The token cannot be empty. Nothing was saved.'), {});
     return;
   }
+  await checkAndSave(services, baseUrl, token);
+}
+
+/**
+ * Checks a token with one cheap call and saves it when it works. A failure stays in the
+ * welcome view (with Try Again) as well as in a message: a toast alone was gone in seconds.
+ */
+export async function checkAndSave(services: Services, baseUrl: string, token: string): Promise<void> {
+  const host = hostOf(baseUrl);
   const client = services.session.createClient(baseUrl, token);
   try {
     // One page of one deployment: the cheapest call that proves the token works.
@@ -39,6 +48,7 @@ export async function setToken(services: Services): Promise<void> {
       client.listDeployments({ limit: 1 }).next(),
     );
   } catch (e) {
+    services.session.setSignInFailure(e, baseUrl, token);
     if (isApiError(e, 401)) {
       void services.ui.showErrorMessage(vscode.l10n.t('Qoder rejected this token (401). Check that it was copied whole and has not expired. Nothing was saved.'), {});
       return;
@@ -48,8 +58,9 @@ export async function setToken(services: Services): Promise<void> {
   }
   await services.tokens.set(baseUrl, token);
   services.log.info(`Token saved for ${host}.`);
+  services.session.clearSignInFailure();
   await services.session.reload();
-  void services.ui.setStatusBarMessage(vscode.l10n.t('$(check) Qoder token saved'), 4000);
+  services.ui.announce(vscode.l10n.t('Qoder token saved for {0}.', host));
   await services.store.refresh();
 }
 

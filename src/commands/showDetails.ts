@@ -7,7 +7,7 @@ import { registerGuarded, resolveOne, type Services } from './common';
 
 export async function showDetails(services: Services, arg?: unknown): Promise<void> {
   const target = await resolveOne(services, arg, vscode.l10n.t('Select the deployment to show'));
-  if (target) await openDetails(detailsUri(target.id));
+  if (target) await openDetails(detailsUri(target.id, undefined, target.name));
 }
 
 export function registerShowDetails(services: Services): vscode.Disposable {

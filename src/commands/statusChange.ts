@@ -12,6 +12,8 @@ export interface StatusChange {
   busyLabel: string;
   what: (name: string) => string;
   done: (name: string) => string;
+  /** "Paused 3 deployments." for a multi-selection (announced once). */
+  doneMany: (count: number) => string;
   conflict: (name: string) => string;
   placeHolder: string;
   none: string;
@@ -26,9 +28,13 @@ export async function changeStatus(services: Services, change: StatusChange, arg
     send: change.send,
     updated: (after) => after,
   });
+  // Announced (a self-closing notification, read by screen readers), once for the selection.
+  const done = outcomes.filter((o) => o.kind === 'done');
+  if (done.length === 1) services.ui.announce(change.done(done[0].target.name));
+  else if (done.length > 1) services.ui.announce(change.doneMany(done.length));
   for (const outcome of outcomes) {
     const name = outcome.target.name;
-    if (outcome.kind === 'done') void services.ui.setStatusBarMessage(change.done(name), 5000);
+    if (outcome.kind === 'done') continue;
     else if (outcome.kind === 'conflict') void services.ui.showInformationMessage(change.conflict(name), {});
     else if (outcome.kind === 'gone') void services.ui.showWarningMessage(vscode.l10n.t('{0} no longer exists. The list has been refreshed.', quote(name)), {});
     else if (outcome.kind === 'failed') await reportFailure(services, change.what(name), outcome.error);

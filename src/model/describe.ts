@@ -5,6 +5,7 @@
 import * as l10n from '@vscode/l10n';
 import type { Deployment, DeploymentRun, Schedule } from '../api/types';
 import { isArchived } from './deploymentStore';
+import { displayText } from './display';
 
 
 export type DeploymentKind = 'active' | 'paused' | 'attention' | 'archived';
@@ -130,15 +131,100 @@ export function nextRun(deployment: Deployment, now = Date.now()): string | unde
   return deployment.schedule.upcoming_runs_at.find((x) => Date.parse(x) > now);
 }
 
-/** The short line beside the name: `paused · At 09:30, Monday through Friday (Asia/Shanghai)`. */
-export function descriptionText(deployment: Deployment, pendingAction?: string, options: TextOptions = {}): string {
-  const parts = [statusText(deployment), scheduleText(deployment, options)];
-  const failures = consecutiveFailures(deployment);
-  if (failures > 0 && !isArchived(deployment)) parts.push(l10n.t('{0} failed in a row', failures));
-  const next = deployment.status === 'active' ? nextRun(deployment, options.now) : undefined;
-  if (next && !failures) parts.push(l10n.t('next {0}', relativeTime(next, options)));
-  const text = parts.join(' · ');
+/** Error type in a few words, for the row's description: "environment not found". */
+export function shortErrorTypeText(type: string): string {
+  switch (type) {
+    case 'environment_archived_error': return l10n.t('environment archived');
+    case 'agent_archived_error': return l10n.t('agent archived');
+    case 'environment_not_found_error': return l10n.t('environment not found');
+    case 'vault_not_found_error': return l10n.t('vault not found');
+    case 'vault_archived_error': return l10n.t('vault archived');
+    case 'file_not_found_error': return l10n.t('file not found');
+    case 'session_resource_not_found_error': return l10n.t('session resource not found');
+    case 'workspace_archived_error': return l10n.t('workspace archived');
+    case 'organization_disabled_error': return l10n.t('organization disabled');
+    case 'memory_store_archived_error': return l10n.t('memory store archived');
+    case 'skill_not_found_error': return l10n.t('skill not found');
+    case 'self_hosted_resources_unsupported_error': return l10n.t('self-hosted resources unsupported');
+    case 'mcp_egress_blocked_error': return l10n.t('MCP egress blocked');
+    case 'session_rate_limited_error': return l10n.t('rate limited');
+    case 'session_creation_rejected_error': return l10n.t('session creation rejected');
+    case 'unknown_error': return l10n.t('unknown error');
+    default: return type.replace(/_error$/, '').replace(/_/g, ' ');
+  }
+}
+
+function pausedErrorType(d: Deployment): string | undefined {
+  return isPausedOnError(d) ? ((d.paused_reason as { error?: { type?: string } } | null)?.error?.type ?? 'unknown_error') : undefined;
+}
+
+/**
+ * What is wrong, in a few words, or [] when nothing is: `paused: environment not found`,
+ * `4 failed in a row`. The row's description and accessibility label start with it.
+ */
+export function problemParts(d: Deployment): string[] {
+  if (isArchived(d)) return [];
+  const parts: string[] = [];
+  const errorType = pausedErrorType(d);
+  if (errorType) parts.push(l10n.t('paused: {0}', shortErrorTypeText(errorType)));
+  const failures = consecutiveFailures(d);
+  if (failures > 0) parts.push(l10n.t('{0} failed in a row', failures));
+  return parts;
+}
+
+/** The rest of the line: `paused` (never `active`: the icon says it), schedule, next run. */
+function stateParts(d: Deployment, o: TextOptions, withActive: boolean): string[] {
+  const parts: string[] = [];
+  if (isArchived(d)) {
+    parts.push(d.archived_at ? l10n.t('archived {0}', relativeTime(d.archived_at, o)) : l10n.t('archived'));
+    return parts;
+  }
+  if (d.status === 'paused' && !isPausedOnError(d)) parts.push(l10n.t('paused'));
+  else if (d.status === 'active' && withActive) parts.push(l10n.t('active'));
+  else if (d.status !== 'active' && d.status !== 'paused') parts.push(d.status);
+  parts.push(scheduleText(d, o));
+  const next = d.status === 'active' ? nextRun(d, o.now) : undefined;
+  if (next && !consecutiveFailures(d)) parts.push(l10n.t('next {0}', relativeTime(next, o)));
+  return parts;
+}
+
+/** The short line beside the name: the problem first, then `paused`, the schedule, the next run. */
+export function descriptionText(d: Deployment, pendingAction?: string, o: TextOptions = {}): string {
+  const text = [...problemParts(d), ...stateParts(d, o, false)].join(' · ');
   return pendingAction ? `${pendingAction} ${text}` : text;
+}
+
+/** What a screen reader says for the row: the problem first, then the name and the state. */
+export function accessibilityText(d: Deployment, pendingAction?: string, o: TextOptions = {}): string {
+  const parts = [...problemParts(d), shownName(d), ...stateParts(d, o, true)];
+  if (pendingAction) parts.unshift(pendingAction);
+  return parts.join(', ');
+}
+
+const ARCHIVED_SUFFIX = /_archived_\d+$/;
+
+/**
+ * The name a row shows: an archived deployment's original name, without `_archived_<timestamp>`;
+ * never a control character (display.ts).
+ */
+export function shownName(d: Deployment): string {
+  return displayText(isArchived(d) ? d.name.replace(ARCHIVED_SUFFIX, '') || d.name : d.name);
+}
+
+/**
+ * The order of the view: deployments that need attention first, then the rest newest first;
+ * archived ones last. Stable for equal keys (the server's order).
+ */
+export function sortDeployments(list: readonly Deployment[]): Deployment[] {
+  const rank = (d: Deployment) => (isArchived(d) ? 2 : needsAttention(d) ? 0 : 1);
+  const created = (d: Deployment) => {
+    const t = Date.parse(d.created_at);
+    return Number.isNaN(t) ? -Infinity : t;
+  };
+  return list
+    .map((d, index) => ({ d, index, rank: rank(d), created: created(d) }))
+    .sort((a, b) => a.rank - b.rank || b.created - a.created || a.index - b.index)
+    .map((x) => x.d);
 }
 
 /** Error type such as `environment_archived_error` in words. Unknown types stay readable. */
@@ -227,30 +313,78 @@ export interface DetailRow {
   code?: boolean;
   /** Several values, shown as a list under the label. */
   list?: string[];
+  /** Shown before the deployment's description (the problem, the last run). */
+  first?: boolean;
 }
 
-export function detailRows(deployment: Deployment, format: TimeFormat = {}): DetailRow[] {
-  const rows: DetailRow[] = [
-    { label: l10n.t('Status'), value: statusText(deployment) },
-    { label: l10n.t('ID'), value: deployment.id, code: true },
-    { label: l10n.t('Agent'), value: l10n.t('{0} (version {1})', deployment.agent.id, deployment.agent.version), code: false },
-    { label: l10n.t('Environment'), value: deployment.environment_id, code: true },
-  ];
-  const reason = pausedReasonText(deployment);
+/** Long form of the problem, for the tooltip's first line; undefined when nothing is wrong. */
+export function problemText(d: Deployment): string | undefined {
+  if (isArchived(d)) return undefined;
+  const parts: string[] = [];
+  const errorType = pausedErrorType(d);
+  if (errorType) parts.push(l10n.t('Paused automatically: {0}.', errorTypeText(errorType)));
+  const failures = consecutiveFailures(d);
+  if (failures === 1) parts.push(l10n.t('The last run failed.'));
+  else if (failures > 1) parts.push(l10n.t('The last {0} runs failed.', failures));
+  return parts.length ? parts.join(' ') : undefined;
+}
+
+/**
+ * "failed, 17 hr ago: the organization is disabled" / "succeeded, 2 hr ago". `latest` is the
+ * newest run when the run history is loaded; without it the deployment's own fields tell.
+ */
+export function lastRunText(d: Deployment, f: TextOptions = {}, latest?: DeploymentRun): string | undefined {
+  if (latest) {
+    const when = relativeTime(latest.created_at, f);
+    if (latest.error) return l10n.t('failed, {0}: {1}', when, errorTypeText(latest.error.type));
+    if (latest.status && latest.status !== 'completed') return `${latest.status}, ${when}`;
+    return l10n.t('succeeded, {0}', when);
+  }
+  const at = d.schedule?.last_run_at ?? d.stats?.last_triggered_at;
+  if (!at) return undefined;
+  const when = relativeTime(at, f);
+  const errorType = pausedErrorType(d);
+  if (errorType) return l10n.t('failed, {0}: {1}', when, errorTypeText(errorType));
+  if (consecutiveFailures(d) > 0) return l10n.t('failed, {0}', when);
+  if (typeof d.stats?.consecutive_failures === 'number') return l10n.t('succeeded, {0}', when);
+  return when;
+}
+
+/** The status in one word for the tooltip; a manual pause says who paused it. */
+function statusLine(d: Deployment): string {
+  if (isArchived(d)) return l10n.t('archived');
+  if (d.status === 'paused') return d.paused_reason?.type === 'manual' ? l10n.t('paused by a user') : l10n.t('paused');
+  if (d.status === 'active') return l10n.t('active');
+  return d.status;
+}
+
+export function detailRows(d: Deployment, f: TimeFormat = {}, latest?: DeploymentRun): DetailRow[] {
+  const rows: DetailRow[] = [];
+  const problem = problemText(d);
+  if (problem) rows.push({ label: l10n.t('Needs attention'), value: problem, first: true });
+  const last = lastRunText(d, f, latest);
+  if (last) rows.push({ label: l10n.t('Last run'), value: last, first: true });
+  rows.push({ label: l10n.t('Status'), value: statusLine(d) });
+  const reason = d.status === 'paused' && !isArchived(d) && d.paused_reason && d.paused_reason.type !== 'manual' && !isPausedOnError(d) ? pausedReasonText(d) : undefined;
   if (reason) rows.push({ label: l10n.t('Paused'), value: reason });
-  if (deployment.archived_at) rows.push({ label: l10n.t('Archived'), value: formatTime(deployment.archived_at, format) });
-  if (deployment.schedule) {
-    const words = cronWords(deployment.schedule.expression, format.locale);
-    if (words) rows.push({ label: l10n.t('Schedule'), value: `${words} (${deployment.schedule.timezone})` });
-    rows.push({ label: l10n.t('Cron'), value: deployment.schedule.expression, code: true });
-    rows.push({ label: l10n.t('Time zone'), value: deployment.schedule.timezone });
-    const next = deployment.schedule.upcoming_runs_at.map((x) => runTimeText(x, deployment.schedule?.timezone, format));
-    if (next.length) rows.push({ label: deployment.status === 'paused' ? l10n.t('Next runs (when resumed)') : l10n.t('Next runs'), value: next.join('; '), list: next });
-    if (deployment.schedule.last_run_at) rows.push({ label: l10n.t('Last run'), value: `${formatTime(deployment.schedule.last_run_at, format)} (${relativeTime(deployment.schedule.last_run_at, format)})` });
+  rows.push(
+    { label: l10n.t('ID'), value: d.id, code: true },
+    { label: l10n.t('Agent'), value: l10n.t('{0} (version {1})', d.agent.id, d.agent.version), code: false },
+    { label: l10n.t('Environment'), value: d.environment_id, code: true },
+  );
+  if (d.archived_at) rows.push({ label: l10n.t('Archived'), value: formatTime(d.archived_at, f) });
+  if (d.schedule) {
+    const words = cronWords(d.schedule.expression, f.locale);
+    if (words) rows.push({ label: l10n.t('Schedule'), value: `${words} (${d.schedule.timezone})` });
+    rows.push({ label: l10n.t('Cron'), value: d.schedule.expression, code: true });
+    rows.push({ label: l10n.t('Time zone'), value: d.schedule.timezone });
+    const next = d.schedule.upcoming_runs_at.map((x) => runTimeText(x, d.schedule?.timezone, f));
+    if (next.length) rows.push({ label: d.status === 'paused' ? l10n.t('Next runs (when resumed)') : l10n.t('Next runs'), value: next.join('; '), list: next });
+    if (d.schedule.last_run_at) rows.push({ label: l10n.t('Last run at'), value: `${formatTime(d.schedule.last_run_at, f)} (${relativeTime(d.schedule.last_run_at, f)})` });
   } else {
     rows.push({ label: l10n.t('Schedule'), value: l10n.t('manual only (runs when triggered)') });
   }
-  const stats = deployment.stats;
+  const stats = d.stats;
   if (stats && (stats.total_runs !== undefined || stats.total_failures !== undefined)) {
     rows.push({
       label: l10n.t('Run statistics'),

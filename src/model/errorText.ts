@@ -28,7 +28,7 @@ export function reasonText(e: unknown): string {
   }
   if (e instanceof QoderError) {
     switch (e.kind) {
-      case 'network': return l10n.t('Qoder could not be reached: {0}', e.message);
+      case 'network': return networkText(e);
       case 'timeout': return l10n.t('Qoder did not answer in time: {0}', e.message);
       case 'aborted': return l10n.t('the request was cancelled');
       case 'invalid_response': return l10n.t('Qoder sent a response this extension cannot read: {0}', e.message);
@@ -38,6 +38,38 @@ export function reasonText(e: unknown): string {
   }
   if (e instanceof Error) return e.message;
   return String(e);
+}
+
+/** A transport failure in words, by the system's code, never the raw chain of messages. */
+export function networkReason(code: string | undefined): string {
+  switch (code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return l10n.t('DNS lookup failed');
+    case 'ECONNREFUSED': return l10n.t('the connection was refused');
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+      return l10n.t('the connection was reset');
+    case 'ETIMEDOUT':
+    case 'ESOCKETTIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return l10n.t('the connection timed out');
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'ENETDOWN':
+      return l10n.t('no network route to it');
+    default:
+      if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/.test(code)) return l10n.t('its TLS certificate was not accepted');
+      return code ? l10n.t('network error {0}', code) : l10n.t('network error');
+  }
+}
+
+/** "api.qoder.com.cn could not be reached (DNS lookup failed)". */
+function networkText(e: QoderError): string {
+  const reason = networkReason(e.code);
+  return e.host ? l10n.t('{0} could not be reached ({1})', e.host, reason) : l10n.t('Qoder could not be reached ({0})', reason);
 }
 
 /** "Archiving “x” failed: <reason>. (Request ID: …)" — one line, redacted, ready to show or log. */
@@ -58,4 +90,32 @@ export function isAuthError(e: unknown): boolean {
  */
 export function mayHaveReachedServer(e: unknown): boolean {
   return e instanceof QoderError && !(e instanceof QoderApiError) && (e.kind === 'timeout' || e.kind === 'network' || e.kind === 'invalid_response');
+}
+
+/**
+ * Why signing in or loading failed, as a fixed kind: the welcome view's text is static (it
+ * cannot carry a message), so a context key picks the sentence for the kind.
+ */
+export type ProblemKind = 'rejected' | 'dns' | 'refused' | 'timeout' | 'tls' | 'unreachable' | 'other';
+
+export function problemKind(e: unknown): ProblemKind {
+  if (isAuthError(e)) return 'rejected';
+  if (e instanceof QoderError && !(e instanceof QoderApiError)) {
+    if (e.kind === 'timeout') return 'timeout';
+    if (e.kind === 'network') {
+      switch (e.code) {
+        case 'ENOTFOUND':
+        case 'EAI_AGAIN':
+        case 'EAI_NONAME':
+          return 'dns';
+        case 'ECONNREFUSED': return 'refused';
+        case 'ETIMEDOUT':
+        case 'UND_ERR_CONNECT_TIMEOUT':
+          return 'timeout';
+        default:
+          return e.code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/.test(e.code) ? 'tls' : 'unreachable';
+      }
+    }
+  }
+  return 'other';
 }

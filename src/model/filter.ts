@@ -36,6 +36,48 @@ export function filterText(filter: DeploymentFilter): string {
   return parts.join(', ');
 }
 
+/** How many deployments each status choice would show: "Needs attention (3)". */
+export function statusCounts(list: readonly Deployment[]): Record<StatusFilter | 'all', number> {
+  const counts = { all: 0, active: 0, paused: 0, attention: 0 };
+  for (const d of list) {
+    counts.all++;
+    if (isArchived(d)) continue;
+    if (d.status === 'active') counts.active++;
+    if (d.status === 'paused') counts.paused++;
+    if (needsAttention(d)) counts.attention++;
+  }
+  return counts;
+}
+
+/** Calls `fn` once `ms` after the last `schedule()`; `flush()` runs a pending call now. */
+export class Debouncer<T> implements Disposable {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private pending: { value: T } | undefined;
+
+  constructor(private readonly ms: number, private readonly fn: (value: T) => void) {}
+
+  schedule(value: T): void {
+    this.pending = { value };
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flush(), this.ms);
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const p = this.pending;
+    this.pending = undefined;
+    if (p) this.fn(p.value);
+  }
+
+  /** Drops a pending call. */
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending = undefined;
+  }
+}
+
 export class FilterState implements Disposable {
   private readonly changed = new Emitter<void>();
   readonly onDidChange = this.changed.event;

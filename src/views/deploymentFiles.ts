@@ -251,7 +251,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
     entry.mtime = Date.now();
     const target = editUri(created);
     this.entries.set(target.toString(), this.editEntry(created));
-    void this.s.ui.setStatusBarMessage(vscode.l10n.t('Created {0}.', q(this.deps.displayText(created.name))), 5000);
+    this.s.ui.announce(vscode.l10n.t('Created {0}.', q(this.deps.displayText(created.name))));
     this.created.set(uri.toString(), created);
   }
 
@@ -307,7 +307,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
     }
     this.s.store.replace(updated);
     this.reloadFrom(uri, entry, updated);
-    void this.s.ui.setStatusBarMessage(vscode.l10n.t('Saved {0}.', q(this.deps.displayText(updated.name))), 5000);
+    this.s.ui.announce(vscode.l10n.t('Saved {0}.', q(this.deps.displayText(updated.name))));
   }
 
   /** The document becomes the server's answer; the editor re-reads it (it is not dirty after a save). */

@@ -6,8 +6,9 @@ import type { Deployment, DeploymentRun } from '../api/types';
 import type { DeploymentStore } from '../model/deploymentStore';
 import type { RunStore } from '../model/runStore';
 import {
-  contextTokens, descriptionText, detailRows, formatTime, kindOf, runOutcomeText, type DeploymentKind,
+  accessibilityText, contextTokens, descriptionText, detailRows, formatTime, kindOf, runOutcomeText, shownName, sortDeployments, type DeploymentKind,
 } from '../model/describe';
+import type { DetailRow } from '../model/describe';
 import { failureText } from '../model/errorText';
 import { codeSpanSafe, displayName, displayText, markdownSafe } from '../model/display';
 import { matchesFilter, type FilterState } from '../model/filter';
@@ -37,7 +38,8 @@ export type Node = DeploymentNode | RunNode | LoadMoreNode | InfoNode;
 export function deploymentIcon(kind: DeploymentKind): vscode.ThemeIcon {
   switch (kind) {
     case 'active': return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
-    case 'paused': return new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('charts.yellow'));
+    // Paused is a calm blue, needs attention the warning colour: dark themes drew both yellow.
+    case 'paused': return new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('charts.blue'));
     case 'attention': return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
     case 'archived': return new vscode.ThemeIcon('archive', new vscode.ThemeColor('disabledForeground'));
   }
@@ -54,41 +56,52 @@ export interface TooltipNames {
  * characters, `<` as an entity) or codeSpanSafe, so none of it can become a link, an image
  * or a command.
  */
-export function deploymentTooltip(deployment: Deployment, names: TooltipNames = {}): vscode.MarkdownString {
+export function deploymentTooltip(deployment: Deployment, names: TooltipNames = {}, latest?: DeploymentRun): vscode.MarkdownString {
+  const d = deployment;
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
   md.supportHtml = false;
   md.appendMarkdown('**');
   md.appendText(markdownSafe(displayName(deployment.name)));
   md.appendMarkdown('**\n\n');
-  if (deployment.description) {
-    md.appendText(markdownSafe(deployment.description, true));
+  const rows = detailRows(d, { locale: vscode.env.language }, latest);
+  // The problem and the last run come before the description: they are what the user needs.
+  const firstRows = rows.filter((r) => r.first);
+  const restRows = rows.filter((r) => !r.first);
+  for (const row of firstRows) appendRow(md, row);
+  if (d.description) {
+    md.appendMarkdown('\n');
+    md.appendText(markdownSafe(d.description, true));
     md.appendMarkdown('\n\n');
   }
-  for (const row of detailRows(deployment, { locale: vscode.env.language })) {
-    if (row.label === vscode.l10n.t('Agent') && names.agent && names.agent !== deployment.agent.id) {
-      row.value = vscode.l10n.t('{0} (version {1})', names.agent, deployment.agent.version) + ` — ${deployment.agent.id}`;
+  for (const row of restRows) {
+    if (row.label === vscode.l10n.t('Agent') && names.agent && names.agent !== d.agent.id) {
+      row.value = vscode.l10n.t('{0} (version {1})', names.agent, d.agent.version) + ` — ${d.agent.id}`;
     }
     if (row.label === vscode.l10n.t('Environment') && names.environment && names.environment !== deployment.environment_id) {
       row.value = `${names.environment} — ${deployment.environment_id}`;
       row.code = false;
     }
-    md.appendMarkdown('**');
-    md.appendText(row.label);
-    md.appendMarkdown(':** ');
-    if (row.list) {
-      for (const value of row.list) {
-        md.appendMarkdown('\n- ');
-        md.appendText(markdownSafe(value));
-      }
-      md.appendMarkdown('\n\n');
-      continue;
-    }
-    if (row.code) md.appendMarkdown('`' + codeSpanSafe(row.value) + '`');
-    else md.appendText(markdownSafe(row.value));
-    md.appendMarkdown('  \n');
+    appendRow(md, row);
   }
   return md;
+}
+
+function appendRow(md: vscode.MarkdownString, row: DetailRow): void {
+  md.appendMarkdown('**');
+  md.appendText(row.label);
+  md.appendMarkdown(':** ');
+  if (row.list) {
+    for (const v of row.list) {
+      md.appendMarkdown('\n- ');
+      md.appendText(markdownSafe(v));
+    }
+    md.appendMarkdown('\n\n');
+    return;
+  }
+  if (row.code) md.appendMarkdown('`' + codeSpanSafe(row.value) + '`');
+  else md.appendText(markdownSafe(row.value));
+  md.appendMarkdown('  \n');
 }
 
 export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
@@ -159,10 +172,17 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
     return node;
   }
 
-  /** The deployments the view shows: the store's list through the filter. */
+  private sorted: { from: readonly Deployment[]; list: readonly Deployment[] } | undefined;
+
+  /**
+   * The deployments the view shows, in its order (needs attention first, then newest first,
+   * archived last), through the filter. The sort is kept until the store's list changes.
+   */
   visibleDeployments(): readonly Deployment[] {
-    const filter = this.filter?.active ? this.filter.current : undefined;
-    return filter ? this.store.deployments.filter((deployment) => matchesFilter(deployment, filter)) : this.store.deployments;
+    if (this.sorted?.from !== this.store.deployments) this.sorted = { from: this.store.deployments, list: sortDeployments(this.store.deployments) };
+    const list = this.sorted.list;
+    const f = this.filter?.active ? this.filter.current : undefined;
+    return f ? list.filter((d) => matchesFilter(d, f)) : list;
   }
 
   getChildren(element?: Node): Node[] | Promise<Node[]> {
@@ -219,31 +239,31 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
   }
 
   private deploymentItem(node: DeploymentNode): vscode.TreeItem {
-    const deployment = this.store.get(node.id);
-    // The row shows the whole name (the tree cuts it to the width itself), but never a line break or bidi control.
-    const item = new vscode.TreeItem(deployment ? displayText(deployment.name) : node.id, vscode.TreeItemCollapsibleState.Collapsed);
+    const d = this.store.get(node.id);
+    const item = new vscode.TreeItem(d ? shownName(d) : node.id, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = node.id;
-    if (!deployment) return item;
-    const pending = this.store.pendingAction(deployment.id);
-    item.description = displayText(descriptionText(deployment, pending, { locale: vscode.env.language }));
-    item.iconPath = pending ? new vscode.ThemeIcon('loading~spin') : deploymentIcon(kindOf(deployment));
-    item.contextValue = pending ? 'deployment busy' : contextTokens(deployment);
-    item.accessibilityInformation = { label: `${displayText(deployment.name)}, ${item.description}` };
+    if (!d) return item;
+    const pending = this.store.pendingAction(d.id);
+    item.description = displayText(descriptionText(d, pending, { locale: vscode.env.language }));
+    item.iconPath = pending ? new vscode.ThemeIcon('loading~spin') : deploymentIcon(kindOf(d));
+    item.contextValue = pending ? 'deployment busy' : contextTokens(d);
+    item.accessibilityInformation = { label: accessibilityText(d, pending, { locale: vscode.env.language }) };
     return item;
   }
 
   resolveTreeItem(item: vscode.TreeItem, element: Node): vscode.TreeItem | Promise<vscode.TreeItem> {
     if (element instanceof DeploymentNode && !item.tooltip) {
-      const deployment = this.store.get(element.id);
-      if (!deployment) return item;
+      const d = this.store.get(element.id);
+      if (!d) return item;
+      const latest = this.runs.get(d.id)?.runs[0];
       if (!this.names) {
-        item.tooltip = deploymentTooltip(deployment);
+        item.tooltip = deploymentTooltip(d, {}, latest);
         return item;
       }
       // Names are fetched once per id (and agent version) and fall back to the id.
       const names = this.names;
-      return Promise.all([names.agentName(deployment.agent.id, deployment.agent.version), names.environmentName(deployment.environment_id)]).then(([agent, environment]) => {
-        item.tooltip = deploymentTooltip(deployment, { agent, environment });
+      return Promise.all([names.agentName(d.agent.id, d.agent.version), names.environmentName(d.environment_id)]).then(([agent, environment]) => {
+        item.tooltip = deploymentTooltip(d, { agent, environment }, latest);
         return item;
       });
     }

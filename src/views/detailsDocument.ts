@@ -8,9 +8,15 @@ import type { DeploymentStore } from '../model/deploymentStore';
 import type { RunStore } from '../model/runStore';
 import { DETAILS_SCHEME } from '../constants';
 import { detailsJson } from '../model/detailsJson';
+import { detailsTitle, runTitle, withKeysFirst } from '../model/details';
 
-export function detailsUri(id: string, runId?: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: runId ? `/${id}/runs/${runId}.json` : `/${id}.json` });
+/**
+ * `qoder-deployment:/<id>/<title>` or `…/<id>/runs/<run id>/<title>`: the last segment is what
+ * the editor tab shows (`nightly-audit · details`), the ids are what the provider reads.
+ */
+export function detailsUri(id: string, runId?: string, name?: string): vscode.Uri {
+  const title = runId ? runTitle(name ?? id, runId) : detailsTitle(name ?? id);
+  return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: runId ? `/${id}/runs/${runId}/${title}` : `/${id}/${title}` });
 }
 
 export async function openDetails(uri: vscode.Uri): Promise<void> {
@@ -19,7 +25,8 @@ export async function openDetails(uri: vscode.Uri): Promise<void> {
   await vscode.window.showTextDocument(json, { preview: true });
 }
 
-const pretty = (value: unknown): string => detailsJson(value);
+/** Pretty, redacted JSON with `id`, `name`, `status`, `schedule` first. */
+const pretty = (value: unknown): string => detailsJson(value && typeof value === 'object' && !Array.isArray(value) ? withKeysFirst(value as Record<string, unknown>) : value);
 
 export interface DetailsSources {
   store: DeploymentStore;
@@ -32,17 +39,22 @@ export class DetailsProvider implements vscode.TextDocumentContentProvider, vsco
   readonly onDidChange = this.changed.event;
   /** Open deployment documents: the copy each one shows. */
   private readonly shown = new Map<string, Deployment | undefined>();
+  /** The URI each open deployment document was opened with (its title carries the name). */
+  private readonly uris = new Map<string, vscode.Uri>();
   private readonly subs: vscode.Disposable[];
 
   constructor(private readonly sources: DetailsSources) {
     this.subs = [
       sources.store.onDidChange((id) => {
         for (const shownId of id === undefined ? [...this.shown.keys()] : [id]) {
-          if (this.shown.has(shownId) && sources.store.get(shownId) !== this.shown.get(shownId)) this.changed.fire(detailsUri(shownId));
+          if (this.shown.has(shownId) && sources.store.get(shownId) !== this.shown.get(shownId)) this.changed.fire(this.uris.get(shownId) ?? detailsUri(shownId));
         }
       }),
       vscode.workspace.onDidCloseTextDocument((doc) => {
-        if (doc.uri.scheme === DETAILS_SCHEME) this.shown.delete(this.parse(doc.uri).id);
+        if (doc.uri.scheme === DETAILS_SCHEME) {
+          this.shown.delete(this.parse(doc.uri).id);
+          this.uris.delete(this.parse(doc.uri).id);
+        }
       }),
     ];
   }
@@ -68,6 +80,7 @@ export class DetailsProvider implements vscode.TextDocumentContentProvider, vsco
     // The list's copy is current (mutations and refreshes keep it so); ask the API only for one it lacks.
     const known = this.sources.store.get(id);
     this.shown.set(id, known);
+    this.uris.set(id, uri);
     return pretty(known ?? (await this.sources.session.requireClient().getDeployment(id)));
   }
 

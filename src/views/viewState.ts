@@ -7,9 +7,10 @@
 import * as vscode from 'vscode';
 import type { DeploymentStore } from '../model/deploymentStore';
 import { needsAttention, relativeTime } from '../model/describe';
-import { failureText } from '../model/errorText';
+import { failureText, problemKind } from '../model/errorText';
+import * as config from '../config';
 import { filterText, type FilterState } from '../model/filter';
-import { ContextKeys } from '../constants';
+import { ContextKeys, Regions } from '../constants';
 import type { Session } from '../session';
 import type { DeploymentsTreeProvider } from './deploymentsTree';
 
@@ -56,6 +57,14 @@ export class ViewState implements vscode.Disposable {
   /** `shown`: how many rows the filter lets through (computed once per update). */
   private updateMessage(shown?: number): void {
     const store = this.store;
+    // VS Code shows a view's welcome content only while the view has no message: leave it
+    // empty whenever a welcome view is meant to show (signed out, an empty account, a filter
+    // that matches nothing), or that content never appears. A failed load keeps its message:
+    // it carries the reason in words, which static welcome content cannot.
+    if (this.welcomeShows(shown)) {
+      this.view.message = undefined;
+      return;
+    }
     const lines: string[] = [];
     if (store.error && (store.state === 'error' || store.stale)) {
       const reason = failureText(vscode.l10n.t('Loading deployments'), store.error);
@@ -70,6 +79,12 @@ export class ViewState implements vscode.Disposable {
     this.view.message = lines.length ? lines.join(' · ') : undefined;
   }
 
+  private welcomeShows(shown?: number): boolean {
+    const s = this.store;
+    if (!this.session.hasToken || s.state === 'empty' || s.state === 'loading' || s.state === 'signedOut') return true;
+    return this.filter.active && s.state === 'ready' && (shown ?? this.tree.visibleDeployments().length) === 0;
+  }
+
   update(): void {
     const store = this.store;
     const filtering = this.filter.active;
@@ -79,6 +94,9 @@ export class ViewState implements vscode.Disposable {
     this.setKey(ContextKeys.showArchived, store.showsArchived);
     this.setKey(ContextKeys.filterActive, filtering);
     this.setKey(ContextKeys.filterEmpty, filtering && store.state === 'ready' && shown === 0);
+    this.setKey(ContextKeys.region, regionOf(this.session.apiBaseUrl || config.apiBaseUrl()));
+    const failure = !this.session.hasToken ? this.session.signInError : undefined;
+    this.setKey(ContextKeys.problem, failure === undefined ? '' : problemKind(failure));
 
     this.updateMessage(shown);
 
@@ -90,4 +108,10 @@ export class ViewState implements vscode.Disposable {
     if (this.ticker) clearInterval(this.ticker);
     for (const sub of this.subs) sub.dispose();
   }
+}
+
+/** Which host the welcome view names: one of the two regions, or the custom setting. */
+export function regionOf(baseUrl: string): 'global' | 'china' | 'custom' {
+  const url = baseUrl.replace(/\/+$/, '');
+  return Regions.find((r) => r.baseUrl === url)?.id ?? 'custom';
 }

@@ -108,6 +108,8 @@ export interface Shown {
 export const fake = {
   shown: [] as Shown[],
   statusBar: [] as string[],
+  /** Titles of self-closing notifications (withProgress at ProgressLocation.Notification). */
+  announced: [] as string[],
   logLines: [] as string[],
   clipboard: '',
   contexts: new Map<string, unknown>(),
@@ -132,6 +134,7 @@ export const fake = {
   reset(): void {
     this.shown = [];
     this.statusBar = [];
+    this.announced = [];
     this.logLines = [];
     this.clipboard = '';
     this.contexts.clear();
@@ -154,6 +157,7 @@ export const fake = {
     return [
       ...this.shown.map((s) => `${s.message}\n${s.options?.detail ?? ''}\n${s.items.join(' ')}`),
       ...this.statusBar,
+      ...this.announced,
       ...this.logLines,
       ...this.views.map((v) => v.message ?? ''),
       this.clipboard,
@@ -225,11 +229,69 @@ export const window = {
     const f = fake.pickAnswers.shift();
     return Promise.resolve(f ? f(items, options) : undefined);
   },
+  /**
+   * A quick pick driven by the same scripted answers as showQuickPick: an array = the ticked
+   * items accepted; a string = that text typed, then a plain Enter (nothing ticked).
+   */
+  createQuickPick() {
+    const accept = new EventEmitter<void>();
+    const hide = new EventEmitter<void>();
+    const change = new EventEmitter<string>();
+    const qp: any = {
+      items: [], selectedItems: [], activeItems: [], canSelectMany: false, value: '',
+      onDidAccept: accept.event, onDidHide: hide.event, onDidChangeValue: change.event,
+      show() {
+        fake.pickCalls.push({ items: qp.items, options: { placeHolder: qp.placeholder, title: qp.title, canPickMany: qp.canSelectMany } });
+        const f = fake.pickAnswers.shift();
+        const answer = f ? f(qp.items, { placeHolder: qp.placeholder, canPickMany: qp.canSelectMany }) : undefined;
+        queueMicrotask(() => {
+          if (answer === undefined) return hide.fire();
+          if (typeof answer === 'string') {
+            qp.value = answer;
+            change.fire(answer);
+            qp.selectedItems = [];
+            return accept.fire();
+          }
+          qp.selectedItems = Array.isArray(answer) ? answer : [answer];
+          accept.fire();
+        });
+      },
+      hide() { hide.fire(); },
+      dispose() {},
+    };
+    return qp;
+  },
+  createInputBox() {
+    const accept = new EventEmitter<void>();
+    const hide = new EventEmitter<void>();
+    const change = new EventEmitter<string>();
+    const box: any = {
+      value: '', onDidAccept: accept.event, onDidHide: hide.event, onDidChangeValue: change.event,
+      show() {
+        fake.inputOptions.push({ title: box.title, prompt: box.prompt, value: box.value, live: true });
+        const answer = fake.inputAnswers.shift();
+        queueMicrotask(() => {
+          if (answer === undefined) return hide.fire();
+          box.value = answer;
+          change.fire(answer);
+          accept.fire();
+        });
+      },
+      hide() { hide.fire(); },
+      dispose() {},
+    };
+    return box;
+  },
   setStatusBarMessage(text: string): Disposable {
     fake.statusBar.push(text);
     return new Disposable(() => undefined);
   },
-  withProgress<R>(_o: any, task: (p: { report(): void }, token: any) => Promise<R>): Promise<R> {
+  withProgress<R>(o: any, task: (p: { report(): void }, token: any) => Promise<R>): Promise<R> {
+    // A notification that only announces (its task just waits) is recorded, not waited for.
+    if (o?.location === ProgressLocation.Notification) {
+      fake.announced.push(o.title);
+      return Promise.resolve(undefined as R);
+    }
     return task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) });
   },
   createOutputChannel(_name: string, _opts?: any) {

@@ -39,7 +39,7 @@ test('archive: the modal names the deployment and says what happens; Cancel send
   assert.ok(modal.message.includes(`“${d.name}”`));
   const detail: string = modal.options.detail;
   assert.match(detail, /scheduled runs stop|can no longer be run/);
-  assert.ok(detail.includes(`${d.name}_archived_<timestamp>`));
+  assert.ok(detail.replace(/\u2011/g, '-').includes(`${d.name}_archived_<timestamp>`));
   assert.match(detail, /leave the default list/);
   assert.match(detail, /cannot be undone/);
   for (const next of (d.schedule?.upcoming_runs_at ?? []).slice(0, 5)) assert.ok(detail.includes(new Date(next).toLocaleString('en', { dateStyle: 'medium', timeStyle: 'short' })), 'lists the next runs in the UI language (en), as the modal formats them');
@@ -128,15 +128,20 @@ test('archive: a server error shows the message and request id, and keeps the li
   assert.equal(archivePosts().length, 1, 'a POST is not retried on 500');
 });
 
-test('archive: with several selected, one modal lists them all and each gets one POST', async () => {
+test('archive: with several selected, one modal lists them all, the number is typed, and each gets one POST', async () => {
   const targets = store().deployments.filter((d) => !d.archived_at).slice(0, 3);
   fake.answers.push('Archive');
+  fake.inputAnswers.push('3');
   const nodes = targets.map((d) => nodeOf(d.id));
   await cmd('qoder.archiveDeployment', nodes[0], nodes);
   const modals = fake.shown.filter((s) => s.kind === 'warning' && s.options?.modal);
   assert.equal(modals.length, 1);
   assert.match(modals[0].message, /Archive 3 deployments\?/);
   for (const d of targets) assert.ok(modals[0].options.detail.includes(d.name));
+  const typed = fake.inputOptions.at(-1);
+  assert.match(typed.prompt, /Type 3, the number of deployments/);
+  assert.equal(typed.validateInput('2'), 'That does not match “3”. Nothing has been archived.');
+  assert.equal(typed.validateInput('3'), undefined);
   assert.equal(archivePosts().length, 3);
   assert.deepEqual(new Set(archivePosts().map((r) => r.path.split('/').at(-2))), new Set(targets.map((d) => d.id)));
 });
@@ -153,6 +158,25 @@ test('archive: from the palette it offers a pick of archivable deployments only'
   assert.ok(offered.length > 0);
   assert.ok(offered.every((x: { archived_at: string | null }) => x.archived_at === null), 'no archived deployment is offered');
   assert.equal(archivePosts().length, 1);
+});
+
+test('archive from the palette: typing a name and a plain Enter (nothing ticked) takes that deployment', async () => {
+  const target = firstArchivable();
+  fake.pickAnswers.push(() => target.name); // typed, then Enter
+  fake.answers.push('Archive');
+  await cmd('qoder.archiveDeployment');
+  const modal = fake.shown.find((s) => s.kind === 'warning' && s.options?.modal);
+  assert.equal(modal?.message, `Archive deployment “${target.name}”?`);
+  assert.equal(archivePosts().length, 1);
+  assert.match(archivePosts()[0].path, new RegExp(`/deployments/${target.id}/archive$`));
+});
+
+test('archive from the palette: Enter on a text that matches nothing says "Nothing selected." and sends nothing', async () => {
+  fake.pickAnswers.push(() => 'zz-no-such-deployment');
+  await cmd('qoder.archiveDeployment');
+  assert.ok(fake.shown.some((s) => s.kind === 'info' && s.message === 'Nothing selected.'), fake.shown.map((s) => s.message).join(' / '));
+  assert.equal(fake.shown.filter((s) => s.options?.modal).length, 0);
+  assert.equal(archivePosts().length, 0);
 });
 
 test('archive: an id string argument works and a bad id is refused before any request', async () => {

@@ -1,6 +1,7 @@
 // Token flow, pause/resume, run now, copy id, details, refresh and view state, under the fake
 // vscode against the real local API.
 
+import { detailsUri } from '../../src/views/detailsDocument';
 import { test, before, after, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type LocalApi } from '../local-api/server';
@@ -168,7 +169,7 @@ test('pause and resume update the item from the response; 409 is explained', asy
   await until(() => s.get(d.id)?.status === 'paused', 'refresh to pick up the server state');
 });
 
-test('run now asks first; dismissing sends nothing; confirming starts one run', async () => {
+test('run now asks first in a modal; dismissing sends nothing; confirming starts one run', async () => {
   await connected();
   const s = ext!.hooks.services.store;
   const d = s.deployments.find((x) => x.status === 'active' && !x.archived_at)!;
@@ -179,28 +180,35 @@ test('run now asks first; dismissing sends nothing; confirming starts one run', 
   await cmd('qoder.runDeployment', d.id);
   assert.equal(api.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/run')).length, 1);
   const ask = fake.shown.find((x) => x.items.includes('Run Now'))!;
-  assert.notEqual(ask.options?.modal, true, 'non-modal');
+  assert.equal(ask.options?.modal, true, 'a modal: a toast timed out and had no Cancel');
+  assert.equal(ask.message, `Run “${d.name}” now?`);
+  assert.match(ask.options?.detail ?? '', /new agent session/);
   const recorded = api.account().runs(d.id)[0] as { session_id: string | null; error: unknown };
   const expected = recorded.error ? /no session started/ : new RegExp(`Started a run .*\\(session ${recorded.session_id}\\)`);
   assert.ok(fake.shown.some((x) => expected.test(x.message)), `the message says what the server did (${String(expected)})`);
 });
 
-test('copy id puts it on the clipboard and confirms in the status bar', async () => {
+test('copy id puts it on the clipboard and announces it in a self-closing notification', async () => {
   await connected();
   const d = ext!.hooks.services.store.deployments[0];
   await cmd('qoder.copyDeploymentId', ext!.hooks.tree.nodeFor(d.id));
   assert.equal(fake.clipboard, d.id);
-  assert.ok(fake.statusBar.some((m) => m.includes(d.id)));
+  assert.ok(fake.announced.some((m) => m === `Copied the ID ${d.id}.`), fake.announced.join(' / '));
+  assert.equal(fake.statusBar.length, 0, 'not the status bar alone (screen readers do not announce it)');
 });
 
-test('show details opens pretty JSON of the deployment from a virtual document', async () => {
+test('show details opens pretty JSON titled by the name, with id, name, status, schedule first', async () => {
   await connected();
   const d = ext!.hooks.services.store.deployments[0];
   await cmd('qoder.showDeploymentDetails', d.id);
-  assert.deepEqual(fake.opened.map((o) => o.uri), [`qoder-deployment:/${d.id}.json`], 'the deployment’s own document was opened');
+  const { path } = detailsUri(d.id, undefined, d.name);
+  assert.equal(path.split('/').at(-1), `${d.name} · details`, 'the tab shows the name, not the id');
+  assert.equal(fake.opened.length, 1, 'one document was opened');
+  assert.ok(fake.opened[0]!.uri.includes(`/${d.id}/`), `the deployment’s own document was opened (${fake.opened[0]!.uri})`);
   const text = fake.opened[0]!.text;
   const parsed = JSON.parse(text);
   assert.equal(parsed.id, d.id);
+  assert.deepEqual(Object.keys(parsed).slice(0, 4), ['id', 'name', 'status', 'schedule']);
   assert.ok(text.includes('\n  "agent"'), 'pretty-printed');
 });
 

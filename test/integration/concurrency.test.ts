@@ -241,7 +241,7 @@ test('concurrency: rapid token changes while loading → the view ends on the la
   for (const sub of subs) sub.dispose();
 
   assert.deepEqual(ids(s.deployments), serverIds(C));
-  assert.deepEqual(ids(ext.hooks.tree.visibleDeployments()), serverIds(C), 'the view shows C');
+  assert.deepEqual(new Set(ids(ext.hooks.tree.visibleDeployments())), new Set(serverIds(C)), 'the view shows C (in its own order)');
   assert.ok(switches >= 3, `${switches} connection changes`);
   assert.ok(shown.some((e) => e.owners.has(A)), 'A was shown before the switches');
   for (const e of shown) {

@@ -74,7 +74,7 @@ const FAULTS: Fault[] = [
   { name: '503', spec: { kind: 'status', status: 503 }, reason: /Qoder answered with a server error \(503\): Internal server error\./, requestId: true },
   { name: '429 Retry-After', spec: { kind: 'rate_limit', retryAfter: 1 }, recovers: true },
   { name: 'hang past timeout', spec: { kind: 'delay', delayMs: 60_000 }, reason: /Qoder did not answer in time: (GET|POST) \/deployments\S* timed out after 0\.3 s\./, requestId: false },
-  { name: 'connection reset', spec: { kind: 'reset' }, reason: /Qoder could not be reached: (GET|POST) \/deployments\S* failed: /, requestId: false },
+  { name: 'connection reset', spec: { kind: 'reset' }, reason: /127\.0\.0\.1:\d+ could not be reached \(the connection was reset\)/, requestId: false },
   { name: 'truncated JSON', spec: { kind: 'truncated' }, reason: /Qoder sent a response this extension cannot read: (GET|POST) \/deployments\S*: HTTP 200 with a body that is not valid JSON/, requestId: true, processed: true },
   { name: 'wrong shape', spec: { kind: 'wrong_shape' }, reason: /Qoder sent a response this extension cannot read: (GET|POST) \/deployments\S*: unexpected response/, requestId: true, processed: true },
   { name: '401 token revoked', revoke: true, reason: /Qoder rejected the Personal Access Token \(401\); it may have expired or been revoked\./, requestId: true },
@@ -270,12 +270,12 @@ function assertSucceeded(op: Op, t: Target, fromShown: number): void {
     case 'pause':
       assert.equal(server.status, 'paused');
       assert.equal(store().get(t.id)?.status, 'paused');
-      assert.ok(fake.statusBar.some((m) => m.startsWith(`Paused “${t.name}”`)));
+      assert.ok(fake.announced.some((m) => m.startsWith(`Paused “${t.name}”`)), "announced");
       break;
     case 'resume':
       assert.equal(server.status, 'active');
       assert.equal(store().get(t.id)?.status, 'active');
-      assert.ok(fake.statusBar.some((m) => m.startsWith(`Resumed “${t.name}”`)));
+      assert.ok(fake.announced.some((m) => m.startsWith(`Resumed “${t.name}”`)), "announced");
       break;
     case 'run':
       assert.ok(shown.some((s) => s.kind !== 'error' && (s.message.startsWith(`Started a run of “${t.name}”`) || s.message.includes('no session started'))));

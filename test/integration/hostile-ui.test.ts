@@ -143,15 +143,15 @@ test('archive modal: a name with newlines and a right-to-left override stays on 
   assert.ok(long.length < 160, `${long.length}: ${long}`);
 });
 
-test('notification, status bar and log: hostile names arrive without control characters or the token', async () => {
+test('notification, announcement, status bar and log: hostile names arrive without control characters or the token', async () => {
   const list = await loadHostile();
   fake.answers.push('Archive');
   await cmd('qoder.archiveDeployment', ext.hooks.tree.nodeFor(list[0]!.id)); // unknown to the server: 404 → warning
   await cmd('qoder.copyAsCurl', ext.hooks.tree.nodeFor(list[1]!.id));
   await cmd('qoder.pauseDeployment', ext.hooks.tree.nodeFor(list[2]!.id)); // 404 → warning
-  assert.ok(fake.shown.length >= 2 && fake.statusBar.length >= 1);
+  assert.ok(fake.shown.length >= 2 && fake.announced.length >= 1);
   for (const s of fake.shown) assert.ok(!CONTROL_RE.test(s.message) && !CONTROL_EXCEPT_NEWLINE_RE.test(s.options?.detail ?? ''), JSON.stringify(s));
-  for (const s of fake.statusBar) {
+  for (const s of [...fake.statusBar, ...fake.announced]) {
     assert.ok(!CONTROL_RE.test(s), JSON.stringify(s));
     assert.ok(s.length < 220, s);
   }

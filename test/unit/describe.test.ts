@@ -31,16 +31,17 @@ test('describe: archived deployments are never archivable, pausable, resumable o
   assert.doesNotMatch(contextTokens(p), /\b(archivable|resumable)\b/);
 });
 
-test('describe: short description is status · schedule in words (time zone) · next run', () => {
+test('describe: short description is the problem first, never the word "active", then schedule in words (time zone) · next run', () => {
   const now = Date.parse('2026-07-14T21:30:00Z');
-  assert.equal(descriptionText(fixture('active'), undefined, { now }), 'active · At 08:30, Monday through Friday (Asia/Shanghai) · next in 3 hr.');
-  assert.equal(descriptionText(fixture('active'), undefined, { now, locale: 'zh-cn' }), 'active · 在08:30, 星期一至星期五 (Asia/Shanghai) · next 3小时后');
+  assert.equal(descriptionText(fixture('active'), undefined, { now }), 'At 08:30, Monday through Friday (Asia/Shanghai) · next in 3 hr.');
+  assert.equal(descriptionText(fixture('active'), undefined, { now, locale: 'zh-cn' }), '在08:30, 星期一至星期五 (Asia/Shanghai) · next 3小时后');
   assert.match(descriptionText(fixture('paused')), /^paused · /);
   assert.doesNotMatch(descriptionText(fixture('paused'), undefined, { now }), /next/, 'a paused deployment has no next run');
-  assert.match(descriptionText(fixture('paused-error')), /^paused on error: the environment was archived · /);
-  assert.equal(descriptionText(fixture('manual')), 'active · manual only');
-  assert.match(descriptionText(fixture('archived')), /^archived · /);
-  assert.match(descriptionText(fixture('active'), 'Archiving…'), /^Archiving… active/);
+  assert.match(descriptionText(fixture('paused-error')), /^paused: environment archived · At /);
+  assert.equal(descriptionText(fixture('manual')), 'manual only');
+  assert.match(descriptionText(fixture('archived')), /^archived /);
+  assert.match(descriptionText(fixture('active'), 'Archiving…'), /^Archiving… At 08:30/);
+  for (const n of ['active', 'manual', 'active-legacy']) assert.doesNotMatch(descriptionText(fixture(n)), /\bactive\b/);
 });
 
 test('describe: consecutive failures need attention and show in the description', () => {
@@ -70,7 +71,8 @@ test('describe: tooltip rows carry id, agent and version, environment, schedule,
   assert.equal(byLabel.get('Time zone'), 'Asia/Shanghai');
   assert.match(byLabel.get('Next runs') ?? '', /Jul 15, 2026, 12:30 AM \(08:30 Asia\/Shanghai\)/);
   assert.equal(rows.find((r) => r.label === 'Next runs')?.list?.length, 5, 'five next runs');
-  assert.match(byLabel.get('Last run') ?? '', /Jul 14, 2026/);
+  assert.match(byLabel.get('Last run at') ?? '', /Jul 14, 2026/);
+  assert.match(byLabel.get('Last run') ?? '', /^succeeded, /, 'no failures in a row: the last run succeeded');
   assert.equal(byLabel.get('Run statistics'), '9 total, 0 failed, 0 failed in a row');
   assert.equal(byLabel.get('Schedule'), 'At 08:30, Monday through Friday (Asia/Shanghai)');
   assert.equal(byLabel.has('Runs'), false, '"Runs" is not a schedule label (it read like a count)');

@@ -1,3 +1,4 @@
+import { shownName, sortDeployments } from '../../src/model/describe';
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { MarkdownString, ThemeIcon, TreeItemCollapsibleState } from '../fakes/vscode';
@@ -23,27 +24,27 @@ async function treeWith(deployments: Deployment[], runs: DeploymentRun[] = [], h
   return { store, runStore, tree: new DeploymentsTreeProvider(store, runStore), runCalls: () => runCalls };
 }
 
-test('tree: one item per deployment; id is the deployment id; label is the name', async () => {
-  const ds = ['active', 'paused', 'paused-error', 'archived', 'manual'].map((n) => fixture(n));
+test('tree: one item per deployment in the view order; id is the deployment id; label is the (original) name', async () => {
+  const ds = sortDeployments(['active', 'paused', 'paused-error', 'archived', 'manual'].map((n) => fixture(n)));
   const { tree } = await treeWith(ds);
   const nodes = (await tree.getChildren()) as DeploymentNode[];
   assert.equal(nodes.length, 5);
   for (const [i, node] of nodes.entries()) {
     const item = tree.getTreeItem(node);
     assert.equal(item.id, ds[i].id);
-    assert.equal(item.label, ds[i].name);
+    assert.equal(item.label, shownName(ds[i]));
     assert.equal(item.collapsibleState, TreeItemCollapsibleState.Collapsed);
     assert.equal(item.tooltip, undefined, 'tooltip is built lazily');
   }
 });
 
-test('tree: icons and colours per state', async () => {
+test('tree: icons and colours per state; paused and needs attention differ in colour', async () => {
   const ds = ['active', 'paused', 'paused-error', 'archived'].map((n) => fixture(n));
   const { tree } = await treeWith(ds);
-  const icons = ((await tree.getChildren()) as DeploymentNode[]).map((n) => tree.getTreeItem(n).iconPath as ThemeIcon);
-  assert.deepEqual(icons.map((i) => [i.id, i.color?.id]), [
+  const icon = (id: string) => tree.getTreeItem(tree.nodeFor(id)).iconPath as ThemeIcon;
+  assert.deepEqual(ds.map((d) => [icon(d.id).id, icon(d.id).color?.id]), [
     ['pass', 'testing.iconPassed'],
-    ['debug-pause', 'charts.yellow'],
+    ['debug-pause', 'charts.blue'],
     ['warning', 'problemsWarningIcon.foreground'],
     ['archive', 'disabledForeground'],
   ]);

@@ -39,6 +39,19 @@ function qoderLogFiles(userData: string, extensionId: string): string[] {
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** Needs attention in the API's own terms: paused on an error, or failing run after run. */
+const attention = (d: Json) =>
+  !d.archived_at && (((d.status === 'paused' && (d.paused_reason as Json | null)?.type === 'error')) || Number((((d.metadata as Json)?.cas_config as Json)?.stats as Json)?.consecutive_failures ?? 0) > 0);
+
+/** The view's order, computed from the API's list: attention first, then newest first, archived last. */
+function viewOrder(list: Json[]): string[] {
+  const rank = (d: Json) => (d.archived_at ? 2 : attention(d) ? 0 : 1);
+  return list
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => rank(a.d) - rank(b.d) || Date.parse(b.d.created_at as string) - Date.parse(a.d.created_at as string) || a.i - b.i)
+    .map((x) => x.d.id as string);
+}
+
 describe('Qoder Deployments in the extension host', function () {
   this.timeout(60_000);
   let h: TestHooks;
@@ -134,17 +147,21 @@ describe('Qoder Deployments in the extension host', function () {
   });
 
   it("the view's items match the seeded data", async () => {
-    const expected = apiList();
+    const byId = new Map(apiList().map((d) => [d.id as string, d]));
+    const expected = viewOrder(apiList()).map((id) => byId.get(id)!);
     assert.ok(expected.length >= 30, `seeded ${expected.length}`);
+    assert.ok(expected.some(attention), 'the seeded data has deployments that need attention');
     const items = await rootItems();
-    assert.deepEqual(items.map((i) => i.id), expected.map((d) => d.id), 'same deployments, same order (newest first)');
+    assert.deepEqual(items.map((i) => i.id), expected.map((d) => d.id), 'same deployments; needs attention first, then newest first');
     assert.deepEqual(items.map((i) => i.label), expected.map((d) => d.name), 'labels are the names');
     for (const [i, item] of items.entries()) {
       const d = expected[i] as Json;
       const ctx = String(item.contextValue);
       assert.match(ctx, /\bdeployment\b/);
       assert.match(ctx, d.status === 'paused' ? /\bresumable\b/ : /\bpausable\b/, `${d.name}: ${ctx}`);
-      assert.match(String(item.description), d.status === 'paused' ? /^paused/ : /^active/, `${d.name}: ${item.description}`);
+      assert.match(String(item.description), d.status === 'paused' ? /^paused/ : attention(d) ? /^\d+ failed in a row · / : /^(?!active)/, `${d.name}: ${item.description}`);
+      assert.doesNotMatch(String(item.description), /\bactive\b/, 'the icon says active; the words say what is wrong');
+      if (attention(d)) assert.ok(item.accessibilityInformation?.label.startsWith(String(item.description).split(' · ')[0]!), `the accessibility label starts with the problem: ${item.accessibilityInformation?.label}`);
       assert.equal(item.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
     }
     // seeded names include Chinese ones; they come through unchanged
@@ -165,7 +182,7 @@ describe('Qoder Deployments in the extension host', function () {
     assert.ok(modal.message.includes(d.name as string), `the message names it: ${modal.message}`);
     const detail = String((modal.options as vscode.MessageOptions).detail);
     assert.match(detail, /cannot be undone/);
-    assert.ok(detail.includes(`${d.name}_archived_`), `the detail shows the new name: ${detail}`);
+    assert.ok(detail.replace(/\u2011/g, '-').includes(`${d.name}_archived_`), `the detail shows the new name: ${detail}`);
     assert.deepEqual(modal.items, ['Archive']);
     assert.equal(requestsTo(api(), 'POST', /\/archive$/).length, 0, 'no archive request after Cancel');
     assert.ok(store().get(d.id as string), 'still in the store');
@@ -195,22 +212,68 @@ describe('Qoder Deployments in the extension host', function () {
     archived = { id, oldName: d.name as string, newName: now.name as string };
   });
 
+  it('archive with qoder.archiveConfirmation = typeName: the name is typed, nothing is sent until it matches', async () => {
+    const d = pick('active', plainActive);
+    const id = d.id as string;
+    await setSetting('archiveConfirmation', 'typeName');
+    try {
+      ui.input = () => `${d.name as string}-typo`;
+      await vscode.commands.executeCommand(C.archive, node(id));
+      const [box] = ui.of('input');
+      assert.ok(box, 'an input box asked for the name');
+      assert.equal(ui.of('warning').length, 0, 'no modal with typeName');
+      const opts = box.options as vscode.InputBoxOptions;
+      assert.ok(opts.prompt?.includes(`Type the name “${d.name as string}”`), opts.prompt);
+      assert.match(String(opts.validateInput?.('nope')), /does not match/);
+      assert.equal(opts.validateInput?.(d.name as string) ?? undefined, undefined);
+      assert.equal(requestsTo(api(), 'POST', /\/archive$/).length, 0, 'a wrong name sends nothing');
+
+      ui.reset();
+      ui.input = () => d.name as string;
+      await vscode.commands.executeCommand(C.archive, node(id));
+      assert.equal(requestsTo(api(), 'POST', new RegExp(`/deployments/${id}/archive$`)).length, 1, 'the matching name archives');
+      await waitFor(() => !store().get(id), 'the row to leave');
+    } finally {
+      await setSetting('archiveConfirmation', undefined);
+    }
+  });
+
+  it('archive of a multi-selection: the modal says which is active, paused, manual-only; the number is typed', async () => {
+    const a = pick('active', (x) => plainActive(x) && !!x.schedule);
+    const p = pick('paused', (x) => x.status === 'paused' && (x.paused_reason as Json | null)?.type === 'manual');
+    const ids = [a.id as string, p.id as string];
+    ui.warning = (_m, items) => (items.includes('Archive') ? 'Archive' : undefined);
+    ui.input = () => undefined; // Escape at the number: nothing is sent
+    await vscode.commands.executeCommand(C.archive, node(ids[0]!), ids.map(node));
+    const [modal] = ui.of('warning');
+    assert.equal(modal?.message, 'Archive 2 deployments?');
+    const detail = String((modal!.options as vscode.MessageOptions).detail);
+    assert.match(detail, new RegExp(`Active: their scheduled runs stop:\\n  • ${esc(a.name as string)}`));
+    assert.match(detail, new RegExp(`Paused: no runs are scheduled; they can no longer be resumed:\\n  • ${esc(p.name as string)}`));
+    const [box] = ui.of('input');
+    assert.match(String(box?.message), /Type 2, the number of deployments/);
+    assert.equal(requestsTo(api(), 'POST', /\/archive$/).length, 0, 'nothing sent without the number');
+  });
+
   it('Show Archived shows the archived deployment, marked; Hide Archived hides it again', async () => {
     assert.ok(archived, 'needs the previous test');
     await vscode.commands.executeCommand(C.showArchived);
     assert.equal(vscode.workspace.getConfiguration('qoder').get('showArchived'), true);
     await waitFor(async () => store().showsArchived && !store().isLoading && (await itemOf(archived.id)), 'the archived deployment in the tree');
     const item = (await itemOf(archived.id))!;
-    assert.equal(item.label, archived.newName);
+    assert.equal(item.label, archived.oldName, 'the original name, without _archived_<timestamp>');
+    assert.ok(item.accessibilityInformation?.label.includes(archived.oldName));
     assert.match(String(item.description), /^archived/);
     assert.match(String(item.contextValue), /\barchived\b/);
     assert.doesNotMatch(String(item.contextValue), /\barchivable\b/, 'cannot be archived twice');
     assert.ok(requestsTo(api(), 'GET', /\/deployments$/).some((r) => r.query.include_archived === 'true'));
-    assert.deepEqual((await rootItems()).map((i) => i.id), apiList({ include_archived: true }).map((d) => d.id));
+    const withArchived = (await rootItems()).map((i) => i.id);
+    assert.deepEqual(withArchived, viewOrder(apiList({ include_archived: true })), 'archived rows last');
+    assert.equal(withArchived.at(-1) !== undefined && !!apiList({ include_archived: true }).find((d) => d.id === withArchived.at(-1))?.archived_at, true);
 
     await vscode.commands.executeCommand(C.hideArchived);
     await waitFor(async () => !store().showsArchived && !store().isLoading && !(await itemOf(archived.id)), 'the archived deployment to leave the tree');
-    assert.deepEqual((await rootItems()).map((i) => i.id), apiList().map((d) => d.id));
+    assert.deepEqual((await rootItems()).map((i) => i.id), viewOrder(apiList()));
   });
 
   it('refresh picks up a deployment created elsewhere', async () => {
@@ -219,14 +282,15 @@ describe('Qoder Deployments in the extension host', function () {
     await vscode.commands.executeCommand(C.refresh);
     const item = await itemOf(added.id as string);
     assert.equal(item?.label, added.name);
-    assert.equal((await rootItems())[0]?.id, added.id, 'newest first');
+    const flagged = apiList().filter(attention).length;
+    assert.equal((await rootItems())[flagged]?.id, added.id, 'newest first, after those that need attention');
     assert.equal(ui.of('error').length, 0);
   });
 
   it('filter: status "Paused" shows exactly the paused deployments; a name matching nothing empties the view; Clear Filter restores all', async () => {
     await waitFor(() => store().state === 'ready' && !store().isLoading, `the list (state ${store().state})`);
-    const all = store().deployments.map((d) => d.id);
-    const paused = store().deployments.filter((d) => d.status === 'paused').map((d) => d.id);
+    const all = viewOrder(apiList());
+    const paused = viewOrder(apiList()).filter((id) => store().get(id)?.status === 'paused');
     assert.ok(paused.length >= 1 && paused.length < all.length, `the seeded data has ${paused.length} paused of ${all.length}`);
     api().resetRequests();
 
@@ -234,12 +298,18 @@ describe('Qoder Deployments in the extension host', function () {
     let offered: readonly vscode.QuickPickItem[] = [];
     ui.pick = (items) => {
       offered = items;
-      return items.find((i) => i.label === 'Paused');
+      return items.find((i) => i.label.startsWith('Paused'));
     };
     ui.input = () => '';
     await vscode.commands.executeCommand(C.filter);
-    assert.deepEqual(offered.map((i) => i.label), ['All statuses', 'Active', 'Paused', 'Needs attention']);
-    assert.equal(offered.find((i) => i.label === 'All statuses')?.description, 'current', 'no filter yet: "All statuses" is current');
+    const count = (f: (d: Json) => boolean) => apiList().filter(f).length;
+    assert.deepEqual(offered.map((i) => i.label), [
+      `All statuses (${all.length})`,
+      `Active (${count((d) => d.status === 'active')})`,
+      `Paused (${paused.length})`,
+      `Needs attention (${count(attention)})`,
+    ], 'each status with its count');
+    assert.equal(offered.find((i) => i.label.startsWith('All statuses'))?.description, 'current', 'no filter yet: "All statuses" is current');
     assert.equal(ui.of('input').length, 1, 'then the name box');
     assert.equal(h.filter.active, true);
     assert.deepEqual((await rootItems()).map((i) => i.id), paused, "the root children are exactly the store's paused deployments, in order");
@@ -251,13 +321,14 @@ describe('Qoder Deployments in the extension host', function () {
     ui.reset();
     ui.pick = (items) => {
       offered = items;
-      return items.find((i) => i.label === 'All statuses');
+      return items.find((i) => i.label.startsWith('All statuses'));
     };
     ui.input = () => 'zz-no-such-deployment';
     await vscode.commands.executeCommand(C.editFilter);
-    assert.equal(offered.find((i) => i.label === 'Paused')?.description, 'current');
-    assert.deepEqual(await h.tree.getChildren(), [], 'nothing matches: the tree is empty (the "no match" welcome shows)');
-    assert.match(String(h.view.message), new RegExp(`Filtered: “zz-no-such-deployment” \\(0 of ${all.length} shown\\)`));
+    assert.equal(offered.find((i) => i.label.startsWith('Paused'))?.description, 'current');
+    assert.deepEqual(await h.tree.getChildren(), [], 'nothing matches: the tree is empty');
+    // VS Code hides a view's welcome content while the view has a message: none, so it shows
+    assert.equal(h.view.message, undefined, 'no message, so the "No deployments match the filter" welcome content shows');
 
     // Escape in the status pick leaves the filter as it is
     ui.reset();
@@ -282,13 +353,13 @@ describe('Qoder Deployments in the extension host', function () {
     assert.match(String(item.description), /^paused/);
     assert.match(String(item.contextValue), /\bresumable\b/);
     assert.doesNotMatch(String(item.contextValue), /\bpausable\b/);
-    assert.ok(ui.of('status').some((c) => c.message.startsWith('Paused') && c.message.includes(d.name as string)));
+    assert.ok(ui.of('announce').some((c) => c.message.startsWith('Paused') && c.message.includes(d.name as string)));
 
     await vscode.commands.executeCommand(C.resume, node(id));
     assert.equal(requestsTo(api(), 'POST', new RegExp(`/deployments/${id}/unpause$`))[0]?.status, 200);
     assert.equal(api().account().get(id)?.status, 'active');
     item = (await itemOf(id))!;
-    assert.match(String(item.description), /^active/);
+    assert.doesNotMatch(String(item.description), /paused/);
     assert.match(String(item.contextValue), /\bpausable\b/);
     assert.equal(ui.of('error').length, 0);
   });
@@ -515,7 +586,7 @@ describe('Qoder Deployments in the extension host', function () {
     await waitFor(() => store().state === 'ready' && !store().isLoading && store().error === undefined, `the list to reload with the new token (state ${store().state}, error ${String(store().error)})`);
     const after = requestsTo(api(), 'GET', /\/deployments$/).filter((r) => r.authorized);
     assert.ok(after.length >= 1 && after.every((r) => r.status === 200), 'the new token works');
-    assert.deepEqual((await rootItems()).map((i) => i.id), (api().account(host.replacementToken).list() as Json[]).map((d) => d.id));
+    assert.deepEqual((await rootItems()).map((i) => i.id), viewOrder(api().account(host.replacementToken).list() as Json[]));
     assert.equal(prompts().length, 1, `one 401 asks once: ${prompts().map((p) => JSON.stringify(p.message)).join(', ')}`);
   });
 

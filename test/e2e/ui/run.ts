@@ -243,6 +243,8 @@ async function main(): Promise<number> {
       ['cancel-session-modal.png', 'cancel-session-modal.png'],
       ['attention-notification.png', 'attention-notification.png'],
       ['attention-status-bar.png', 'attention-status-bar.png'],
+      ['tree-zh-cn.png', 'tree-zh-cn.png'],
+      ['archive-modal-paused.png', 'archive-modal-paused.png'],
     ]) {
       const src = join(ctx.readmeShotsDir as string, from);
       if (!existsSync(src)) continue;

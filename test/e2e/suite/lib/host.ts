@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { TestHooks } from '../../../../src/extension';
-import type { Ui } from '../../../../src/ui';
+import { windowUi, type Ui } from '../../../../src/ui';
 import { startLocalApi, type LocalApi, type RecordedRequest } from '../../../local-api/server';
 
 import { EXTENSION_ID } from './ids';
@@ -30,7 +30,7 @@ export async function waitFor<T>(cond: () => T | Promise<T>, what: string, timeo
   }
 }
 
-export type UiKind = 'warning' | 'info' | 'error' | 'input' | 'pick' | 'status';
+export type UiKind = 'warning' | 'info' | 'error' | 'input' | 'pick' | 'status' | 'announce';
 
 export interface UiCall {
   kind: UiKind;
@@ -105,6 +105,11 @@ export class ScriptedUi implements Ui {
     const answer = this.pick(items, options);
     this.record({ kind: 'pick', message: options.placeHolder ?? '', options, items: items.map((i: vscode.QuickPickItem) => i.label), answer });
     return Promise.resolve(answer);
+  }
+  /** Recorded, and shown as the extension would (a self-closing progress notification). */
+  announce(text: string): void {
+    this.record({ kind: 'announce', message: text, options: {}, items: [], answer: undefined });
+    windowUi().announce(text);
   }
   setStatusBarMessage(text: string, hideAfterTimeout: number): vscode.Disposable {
     this.record({ kind: 'status', message: text, options: { hideAfterTimeout }, items: [], answer: undefined });

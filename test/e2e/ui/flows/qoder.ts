@@ -62,6 +62,9 @@ interface ApiDeployment {
   name: string;
   status: string;
   archived_at: string | null;
+  created_at: string;
+  schedule: unknown;
+  paused_reason: { type: string } | null;
   metadata?: { cas_config?: { stats?: { total_runs?: number; consecutive_failures?: number } } };
 }
 
@@ -107,14 +110,57 @@ export const requests = (ctx: FlowContext) => control<ApiRequest[]>(ctx, 'GET', 
 export const clearRequests = (ctx: FlowContext) => control<unknown>(ctx, 'DELETE', '/__local/requests');
 
 export const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Needs attention, in the API's terms: paused on an error, or failing run after run. */
+const attention = (d: ApiDeployment) => !d.archived_at && ((d.status === 'paused' && d.paused_reason?.type === 'error') || (d.metadata?.cas_config?.stats?.consecutive_failures ?? 0) > 0);
+
+/** The view's order from the API's list: needs attention first, then newest first, archived last. */
+function viewOrder(list: ApiDeployment[]): ApiDeployment[] {
+  const rank = (d: ApiDeployment) => (d.archived_at ? 2 : attention(d) ? 0 : 1);
+  return list
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => rank(a.d) - rank(b.d) || Date.parse(b.d.created_at) - Date.parse(a.d.created_at) || a.i - b.i)
+    .map((x) => x.d);
+}
+
+/** The side bar's width in a fresh workbench (VS Code's default: 300 px in code-server 4.139 here). */
+const DEFAULT_SIDEBAR_PX = 300;
+
+const plainActive = (d: ApiDeployment) => d.archived_at === null && d.status === 'active' && !attention(d) && !!d.schedule && /^[\x20-\x7e]+$/.test(d.name);
+
+/**
+ * Whether the first `chars` characters of the description of the row labelled `label` are drawn
+ * inside the row (not cut off by the side bar's edge).
+ */
+async function descriptionStartVisible(wb: Workbench, label: string, chars: number): Promise<boolean> {
+  return wb.page.evaluate<boolean>(`(() => {
+    const rows = [...document.querySelectorAll('.part.sidebar .monaco-list-row')];
+    const row = rows.find((r) => (r.querySelector('.label-name')?.textContent ?? '').trim() === ${JSON.stringify(label)});
+    const el = row?.querySelector('.label-description');
+    const text = el?.firstChild;
+    if (!el || !text || !text.textContent) return false;
+    const range = document.createRange();
+    range.setStart(text, 0);
+    range.setEnd(text, Math.min(${chars}, text.textContent.length));
+    const end = range.getBoundingClientRect().right;
+    const box = (el.closest('.monaco-icon-label-container') ?? el.parentElement).getBoundingClientRect();
+    const bar = document.querySelector('.part.sidebar').getBoundingClientRect();
+    return end <= Math.min(box.right, bar.right) + 0.5;
+  })()`);
+}
+
+/** Texts VS Code gave its screen-reader live regions (aria alerts), newest last. */
+async function ariaAlerts(wb: Workbench): Promise<string[]> {
+  return wb.page.evaluate<string[]>(`[...document.querySelectorAll('.monaco-alert, [role="alert"]')].map((e) => (e.textContent || '').trim()).filter(Boolean)`);
+}
 // :visible — rows of a hidden view (e.g. the Explorer's) stay in the DOM
 export const SIDEBAR_ROWS = '.part.sidebar .monaco-list-row:visible';
 
 // ---------------------------------------------------------------- steps shared by flows
 
 /** Command palette → "Qoder: Set Personal Access Token" → type the token into the masked box. */
-async function setTokenFromPalette(wb: Workbench, ctx: FlowContext, shots: boolean): Promise<void> {
-  expect(ctx.apiToken, 'local API token missing');
+async function setTokenFromPalette(wb: Workbench, ctx: FlowContext, shots: boolean, token = ctx.apiToken): Promise<void> {
+  expect(token, 'local API token missing');
   const label = cmd('qoder.setToken');
   await wb.page.keyboard.press('F1');
   const input = wb.quickInput.locator('input.input');
@@ -128,7 +174,7 @@ async function setTokenFromPalette(wb: Workbench, ctx: FlowContext, shots: boole
   const prompt = await wb.quickInputText();
   expect(/Personal Access Token/.test(prompt), `input box prompt: "${prompt}"`);
   expect((await input.getAttribute('type')) === 'password', 'the token input box is masked');
-  await input.fill(ctx.apiToken);
+  await input.fill(token);
   if (shots) await wb.screenshot('token-input');
   await input.press('Enter');
   await wb.quickInput.waitFor({ state: 'hidden', timeout: 15_000 });
@@ -144,6 +190,9 @@ export async function ensureSignedIn(wb: Workbench, ctx: FlowContext): Promise<v
     await setTokenFromPalette(wb, ctx, false);
     await firstRow.waitFor({ state: 'visible', timeout: 30_000 });
   }
+  // a flow that failed half-way may have left a filter on: start from the whole list
+  const clear = wb.titleAction(title('qoder.clearFilter'));
+  if (await clear.isVisible()) await clear.click();
 }
 
 /** Polls `cond` (async) until true; `state` describes the last state for the error. */
@@ -193,12 +242,12 @@ async function runRow(wb: Workbench, depName: string, label: RegExp, timeoutMs =
   return row;
 }
 
-/** Run Now from the context menu, confirming the question. */
+/** Run Now from the context menu, confirming the question (a modal). */
 async function runNowFromMenu(wb: Workbench, depName: string): Promise<void> {
   await wb.contextMenu(wb.treeRowByLabel(depName), title('qoder.runDeployment'));
-  const ask = wb.page.locator('.notifications-toasts .notification-list-item').filter({ hasText: /Run .* now\?/ }).first();
-  await ask.waitFor({ state: 'visible', timeout: 15_000 });
-  await ask.getByRole('button', { name: 'Run Now' }).click();
+  const ask = await wb.dialogText();
+  expect(/Run .* now\?/.test(ask), `the Run Now modal: "${ask}"`);
+  await wb.clickDialogButton('Run Now');
   await wb.waitForNotification(/Started a run of/, 20_000);
 }
 
@@ -312,16 +361,30 @@ export const qoderFlows: Flow[] = [
   {
     name: 'welcome view → token from the palette → deployments → archive (cancel, confirm) → show archived',
     async run(wb, ctx) {
-      // 1. the Qoder view, before any token: the welcome view
+      // 1. the Qoder view, before any token: the welcome view (an earlier flow may have signed in)
       await wb.openViewContainer(nls('%container.title%'));
       await wb.waitForView(new RegExp(nls('%view.deployments%')));
+      if (await wb.page.locator(SIDEBAR_ROWS).first().isVisible()) await wb.runCommand(cmd('qoder.clearToken'));
       const welcome = wb.page.locator('.part.sidebar .welcome-view-content');
       await welcome.waitFor({ state: 'visible', timeout: 30_000 });
       const welcomeText = (await welcome.innerText()).replace(/\s+/g, ' ');
       expect(/Set Personal Access Token/.test(welcomeText) && /token/i.test(welcomeText), `welcome view text: "${welcomeText}"`);
       await wb.welcomeButton(title('qoder.setToken')).waitFor({ state: 'visible', timeout: 10_000 });
-      await wb.widenSidebar(240);
+      // the host line appears once the extension has set its context keys
+      await welcome.filter({ hasText: /Connects to the custom address in the setting qoder\.apiBaseUrl/ }).first().waitFor({ state: 'visible', timeout: 20_000 });
       await wb.screenshot('welcome');
+
+      // 1b. a rejected token: the reason stays in the welcome view, with Try Again and Set Token
+      await setTokenFromPalette(wb, ctx, false, 'pt-not-a-valid-token');
+      const failed = welcome.filter({ hasText: 'The last sign-in failed.' }).first();
+      await failed.waitFor({ state: 'visible', timeout: 20_000 });
+      const failedText = (await welcome.innerText()).replace(/\s+/g, ' ');
+      expect(/Qoder rejected the token \(401\)/.test(failedText), `the welcome view says why: "${failedText}"`);
+      expect(/Connects to the custom address/.test(failedText), `and where: "${failedText}"`);
+      await wb.welcomeButton('Try Again').waitFor({ state: 'visible', timeout: 10_000 });
+      await wb.welcomeButton(title('qoder.setToken')).waitFor({ state: 'visible', timeout: 10_000 });
+      await wb.clearNotifications();
+      await wb.screenshot('sign-in-failed-welcome');
 
       // 2. "Qoder: Set Personal Access Token" from the palette, type the token
       await setTokenFromPalette(wb, ctx, true);
@@ -333,6 +396,31 @@ export const qoderFlows: Flow[] = [
       await wb.treeRowByLabel(listed[0]!.name).waitFor({ state: 'visible', timeout: 30_000 });
       const rows = await wb.treeRowTexts();
       for (const d of listed.slice(0, 5)) expect(rows.some((r) => r.startsWith(d.name)), `row for ${d.name} missing in ${rows.join(' / ')}`);
+      // needs attention first, and at the default side bar width the reason is readable (an
+      // earlier flow may have widened the side bar: back to VS Code's default)
+      const widthNow = (await wb.page.locator('.part.sidebar').boundingBox())?.width ?? DEFAULT_SIDEBAR_PX;
+      if (Math.abs(widthNow - DEFAULT_SIDEBAR_PX) > 4) await wb.widenSidebar(DEFAULT_SIDEBAR_PX - widthNow);
+      const ordered = viewOrder(listed);
+      const flagged = ordered.filter(attention);
+      expect(flagged.length >= 2, `the local API has ${flagged.length} deployments that need attention`);
+      const labels = (await wb.page.locator(`${SIDEBAR_ROWS} .label-name`).allInnerTexts()).map((t) => t.trim());
+      expect(JSON.stringify(labels.slice(0, flagged.length)) === JSON.stringify(flagged.map((d) => d.name)), `first rows ${labels.slice(0, flagged.length).join(', ')} ≠ flagged ${flagged.map((d) => d.name).join(', ')}`);
+      const sidebarWidth = (await wb.page.locator('.part.sidebar').boundingBox())?.width ?? 0;
+      const readable: string[] = [];
+      for (const d of flagged) {
+        const flaggedRow = wb.treeRowByLabel(d.name);
+        const description = await wb.treeRowDescription(flaggedRow);
+        const reason = description.split(' · ')[0]!;
+        expect(/^(\d+ failed in a row|paused: .+)$/.test(reason), `${d.name}: the description starts with the problem: "${description}"`);
+        expect(!/\bactive\b/.test(description), `no "active" in "${description}"`);
+        const visible = await descriptionStartVisible(wb, d.name, reason.length);
+        if (visible) readable.push(d.name);
+        // a short name leaves room for the whole reason; a long one may push it past the edge
+        // (the tooltip and the accessibility label still start with it)
+        if ([...d.name].length <= 12) expect(visible, `${d.name}: "${reason}" is cut off at ${Math.round(sidebarWidth)} px`);
+      }
+      expect(readable.length >= 1, 'at least one flagged reason readable');
+      log(`default side bar ${Math.round(sidebarWidth)} px: reason fully visible for ${readable.length} of ${flagged.length} flagged rows (${readable.join(', ')})`);
       await wb.mouseAway(); // no hover tooltip over the tree
       await wb.screenshot('tree');
       if (ctx.readmeShotsDir) {
@@ -379,16 +467,28 @@ export const qoderFlows: Flow[] = [
 
       // 7. "Show Archived Deployments" (eye button in the view's title): there it is, marked
       await wb.titleAction(title('qoder.showArchived')).click();
-      const archivedRow = wb.treeRowByLabel(now.name);
+      // labelled with its original name, and last: once the list with archived ones has loaded,
+      // go to the end of the (virtualised) list
+      await waitUntil(async () => (await requests(ctx)).some((r) => r.method === 'GET' && /\/deployments$/.test(r.path) && r.query.include_archived === 'true' && r.status === 200), 'the list with archived deployments', 20_000);
+      await wb.page.locator(SIDEBAR_ROWS).first().click();
+      const archivedRows = wb.page.locator(SIDEBAR_ROWS).locator('.label-description', { hasText: /^archived/ });
+      await waitUntil(async () => {
+        await wb.page.keyboard.press('End');
+        return (await archivedRows.count()) > 0;
+      }, 'an archived row at the end of the list', 20_000);
+      const archivedRow = wb.page.locator(SIDEBAR_ROWS).filter({ has: wb.page.locator('.label-description', { hasText: /^archived/ }) }).filter({ has: wb.page.locator('.label-name', { hasText: new RegExp(`^\\s*${esc(target.name)}\\s*$`) }) }).first();
       await archivedRow.waitFor({ state: 'visible', timeout: 20_000 });
       const description = await wb.treeRowDescription(archivedRow);
       expect(description.startsWith('archived'), `description of the archived row: "${description}"`);
       await wb.mouseAway();
       await wb.screenshot('show-archived');
 
-      // back to the default list
+      // back to the default list (and the first row collapsed again)
       await wb.titleAction(title('qoder.hideArchived')).click();
       await archivedRow.waitFor({ state: 'detached', timeout: 20_000 });
+      await wb.page.locator(SIDEBAR_ROWS).last().click(); // scrolled to the end: the last row is in view
+      await wb.page.keyboard.press('Home');
+      await wb.page.keyboard.press('ArrowLeft');
     },
   },
   {
@@ -397,7 +497,7 @@ export const qoderFlows: Flow[] = [
       await ensureSignedIn(wb, ctx);
       await wb.clearNotifications(); // no toast of an earlier flow in the screenshots
       const listed = (await deployments(ctx)).filter((d) => d.archived_at === null);
-      const paused = listed.filter((d) => d.status === 'paused').map((d) => d.name);
+      const paused = viewOrder(listed).filter((d) => d.status === 'paused').map((d) => d.name);
       expect(paused.length >= 2 && paused.length < listed.length, `the local API has ${paused.length} paused of ${listed.length}`);
       await wb.treeRowByLabel(listed[0]!.name).waitFor({ state: 'visible', timeout: 30_000 });
       await clearRequests(ctx);
@@ -406,6 +506,10 @@ export const qoderFlows: Flow[] = [
       await wb.titleAction(title('qoder.filter')).click();
       const step1 = await wb.quickInputText();
       expect(/status/i.test(step1), `step 1 of the filter: "${step1}"`);
+      const choices = (await wb.quickInput.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+      expect(choices.some((c) => c.startsWith(`Paused (${paused.length})`)), `the status step shows counts: ${choices.join(' / ')}`);
+      expect(choices.some((c) => c.startsWith(`Needs attention (${listed.filter(attention).length})`)), `needs attention with its count: ${choices.join(' / ')}`);
+      await wb.screenshot('filter-status-counts');
       await wb.pickQuickItem(/^\s*Paused/);
       const step2 = await waitForQuickInputText(wb, /name/i);
       expect(/leave empty/i.test(step2) || /name/i.test(step2), `step 2 of the filter: "${step2}"`);
@@ -441,6 +545,165 @@ export const qoderFlows: Flow[] = [
     },
   },
   {
+    name: 'filter as you type, and the "No deployments match the filter" welcome with Clear Filter',
+    async run(wb, ctx) {
+      await ensureSignedIn(wb, ctx);
+      await wb.clearNotifications();
+      const listed = (await deployments(ctx)).filter((d) => d.archived_at === null);
+      const rows = wb.page.locator(SIDEBAR_ROWS);
+      await wb.treeRowByLabel(listed[0]!.name).waitFor({ state: 'visible', timeout: 30_000 });
+      await wb.titleAction(title('qoder.filter')).click();
+      await wb.pickQuickItem(/^\s*All statuses/);
+      await waitForQuickInputText(wb, /name/i);
+      // typed, not submitted: the tree follows after a short pause
+      const part = 'lint';
+      const matching = listed.filter((d) => d.name.toLowerCase().includes(part)).length;
+      expect(matching >= 1 && matching < listed.length, `${matching} names contain "${part}"`);
+      await wb.typeInQuickInput(part, { submit: false });
+      await waitUntil(async () => (await rows.count()) === matching, `${matching} rows while typing "${part}"`, 10_000, async () => `${await rows.count()} rows`);
+      expect(await wb.quickInput.isVisible(), 'still typing: the name box is open');
+      await wb.screenshot('filter-as-you-type');
+      // a name that matches nothing, then Enter: the welcome content, not a blank view
+      await wb.typeInQuickInput('zz-no-such-deployment');
+      await wb.quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+      const welcome = wb.page.locator('.part.sidebar .welcome-view-content').filter({ hasText: 'No deployments match the filter.' }).first();
+      await welcome.waitFor({ state: 'visible', timeout: 10_000 });
+      const clear = wb.welcomeButton(title('qoder.clearFilter'));
+      await clear.waitFor({ state: 'visible', timeout: 10_000 });
+      await wb.mouseAway();
+      await wb.screenshot('filter-empty-welcome');
+      await clear.click();
+      await wb.treeRowByLabel(listed[0]!.name).waitFor({ state: 'visible', timeout: 10_000 });
+      expect((await rows.count()) > matching, 'every row is back');
+    },
+  },
+  {
+    name: 'palette pickers take a plain Enter; confirmations are announced; "Nothing selected"; Run Now asks in a modal',
+    async run(wb, ctx) {
+      await ensureSignedIn(wb, ctx);
+      await wb.clearNotifications();
+      const listed = (await deployments(ctx)).filter((d) => d.archived_at === null);
+      const target = listed.find((d) => plainActive(d) && d.name.length > 12)!;
+      expect(target, 'a plain active deployment');
+      await clearRequests(ctx);
+
+      // Pause from the palette: type the name, Enter (no Space)
+      await wb.runCommand(cmd('qoder.pauseDeployment'));
+      await wb.typeInQuickInput(target.name, { submit: false });
+      await wb.quickInput.locator('.monaco-list-row').filter({ hasText: target.name }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await wb.screenshot('pause-picker-typed');
+      await wb.page.keyboard.press('Enter');
+      await wb.quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+      await waitUntil(async () => (await deployments(ctx)).find((d) => d.id === target.id)?.status === 'paused', `${target.name} paused in the API`, 15_000);
+      const paused = await wb.waitForNotification(`Paused “${target.name}”`);
+      await wb.screenshot('pause-announced');
+      await waitUntil(async () => (await ariaAlerts(wb)).some((a) => a.includes(paused)), 'the confirmation in the screen-reader alert region', 10_000, async () => (await ariaAlerts(wb)).join(' / '));
+
+      // Resume the same way
+      await wb.runCommand(cmd('qoder.resumeDeployment'));
+      await wb.typeInQuickInput(target.name, { submit: false });
+      await wb.quickInput.locator('.monaco-list-row').filter({ hasText: target.name }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await wb.page.keyboard.press('Enter');
+      await waitUntil(async () => (await deployments(ctx)).find((d) => d.id === target.id)?.status === 'active', `${target.name} active again`, 15_000);
+      await wb.waitForNotification(`Resumed “${target.name}”`);
+
+      // Enter on a text that matches nothing: said, not silent
+      await wb.runCommand(cmd('qoder.pauseDeployment'));
+      await wb.typeInQuickInput('zz-no-such-deployment');
+      await wb.waitForNotification('Nothing selected.');
+      await wb.screenshot('nothing-selected');
+      const posts = (await requests(ctx)).filter((r) => r.method === 'POST');
+      expect(posts.length === 2, `one pause and one resume: ${JSON.stringify(posts.map((r) => r.path))}`);
+
+      // Run Now: a modal with Cancel; Cancel sends nothing
+      await clearRequests(ctx);
+      await wb.contextMenu(wb.treeRowByLabel(target.name), title('qoder.runDeployment'));
+      const text = await wb.dialogText();
+      expect(text.includes(`Run “${target.name}” now?`), `run modal: "${text}"`);
+      const buttons = await wb.dialogButtons();
+      expect(buttons.includes('Run Now') && buttons.includes('Cancel'), `buttons: ${buttons.join(', ')}`);
+      await wb.screenshot('run-now-modal');
+      await wb.clickDialogButton('Cancel');
+      expect((await requests(ctx)).filter((r) => r.method === 'POST').length === 0, 'Cancel sends no run');
+    },
+  },
+  {
+    name: 'archive modal of a paused deployment says no runs are scheduled; which button has the focus',
+    async run(wb, ctx) {
+      await ensureSignedIn(wb, ctx);
+      await wb.clearNotifications();
+      const listed = viewOrder((await deployments(ctx)).filter((d) => d.archived_at === null));
+      const target = listed.find((d) => d.status === 'paused' && d.paused_reason?.type === 'manual')!;
+      expect(target, 'a paused deployment');
+      await clearRequests(ctx);
+      await wb.contextMenu(wb.treeRowByLabel(target.name), title('qoder.archiveDeployment'));
+      const text = await wb.dialogText();
+      expect(/It is paused, so no runs are scheduled/.test(text), `paused archive modal: "${text}"`);
+      expect(!/These will not happen/.test(text), `no runs listed for a paused deployment: "${text}"`);
+      expect(text.replace(/\u2011/g, '-').includes(`${target.name}_archived_<timestamp>`), `the new name on its own line: "${text}"`);
+      const focused = await wb.page.evaluate<string>('document.activeElement ? (document.activeElement.textContent || "").trim() : ""');
+      log(`archive modal: the focused button is "${focused}" (the message API has no way to choose it)`);
+      await wb.screenshot('archive-modal-paused');
+      if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'archive-modal-paused', [wb.dialogBox], 24);
+      await wb.clickDialogButton('Cancel');
+      expect((await requests(ctx)).filter((r) => r.method === 'POST').length === 0, 'Cancel sends nothing');
+    },
+  },
+  {
+    name: 'Switch Region marks the current entry and offers Global (default), China, Custom…; details titled by name',
+    async run(wb, ctx) {
+      await ensureSignedIn(wb, ctx);
+      await wb.runCommand(cmd('qoder.switchRegion'));
+      const items = wb.quickInput.locator('.monaco-list-row');
+      await items.filter({ hasText: 'Global (default)' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      const texts = (await items.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+      expect(texts.length === 3, `three entries: ${texts.join(' / ')}`);
+      expect(texts[0]!.startsWith('Global (default)') && texts[1]!.startsWith('China') && texts[2]!.startsWith('Custom…'), `entries: ${texts.join(' / ')}`);
+      expect(/current/.test(texts[2]!) && !/current/.test(texts[0]! + texts[1]!), `the custom URL is marked current: ${texts.join(' / ')}`);
+      await wb.screenshot('switch-region');
+      await wb.escape(1);
+      await wb.quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+
+      // Show Deployment Details: the tab is titled by the name, id/name/status/schedule first
+      const listed = viewOrder((await deployments(ctx)).filter((d) => d.archived_at === null));
+      const target = listed.find(plainActive)!;
+      await wb.contextMenu(wb.treeRowByLabel(target.name), title('qoder.showDeploymentDetails'));
+      const tab = wb.page.locator('.tabs-container .tab .label-name', { hasText: `${target.name} · details` }).first();
+      await tab.waitFor({ state: 'visible', timeout: 15_000 });
+      const editorText = (await wb.page.locator('.editor-instance .view-lines').first().innerText({ timeout: 10_000 })).replace(/\u00a0/g, ' ');
+      const keys = [...editorText.matchAll(/^\s{2}"(\w+)":/gm)].map((m) => m[1]);
+      expect(JSON.stringify(keys.slice(0, 4)) === JSON.stringify(['id', 'name', 'status', 'schedule']), `first keys: ${keys.slice(0, 6).join(', ')}`);
+      await wb.screenshot('details-titled-by-name');
+      await wb.runCommand('View: Close All Editors');
+    },
+  },
+  {
+    name: 'several rows selected: Pause is offered when every selected row allows it',
+    async run(wb, ctx) {
+      await ensureSignedIn(wb, ctx);
+      const listed = viewOrder((await deployments(ctx)).filter((d) => d.archived_at === null));
+      // two neighbours, both active: select one, extend the selection with Shift+Down
+      const i = listed.findIndex((d, k) => plainActive(d) && !!listed[k + 1] && plainActive(listed[k + 1]!));
+      const a = listed[i];
+      const b = listed[i + 1];
+      expect(a && b, 'two neighbouring plain active deployments');
+      await wb.treeRowByLabel(a.name).click();
+      await wb.page.keyboard.press('ArrowLeft'); // the click may have expanded it
+      await wb.treeRowByLabel(b.name).click({ modifiers: ['Shift'] } as never);
+      await wb.treeRowByLabel(b.name).click({ button: 'right' });
+      const menu = wb.page.locator('.context-view .monaco-menu');
+      await menu.waitFor({ state: 'visible', timeout: 10_000 });
+      const items = await wb.contextMenuItems();
+      await wb.screenshot('multi-select-menu');
+      await wb.escape(1);
+      const selected = await wb.page.locator(`${SIDEBAR_ROWS}.selected`).count();
+      log(`multi-selection of ${selected} rows: context menu ${items.join(' | ')}`);
+      expect(selected === 2, `two rows selected, got ${selected}`);
+      expect(items.includes(title('qoder.pauseDeployment')), `Pause offered for two active rows: ${items.join(', ')}`);
+      expect(!items.includes(title('qoder.resumeDeployment')), `Resume not offered: ${items.join(', ')}`);
+    },
+  },
+  {
     name: 'run history: expand a deployment → runs (trigger · time, outcome) and "Load more runs…"',
     async run(wb, ctx) {
       await ensureSignedIn(wb, ctx);
@@ -456,8 +719,6 @@ export const qoderFlows: Flow[] = [
       expect(page.data.length === 10, `first page of runs: ${page.data.length}`);
       log(`run history of ${d.name} (${d.metadata?.cas_config?.stats?.total_runs} runs)`);
 
-      const sidebar = await wb.page.locator('.part.sidebar').boundingBox();
-      if (sidebar && sidebar.width < 500) await wb.widenSidebar(240); // room for time and outcome (flow 1 widens it too)
       const row = wb.treeRowByLabel(d.name);
       await row.waitFor({ state: 'visible', timeout: 30_000 });
       await row.click();
@@ -528,7 +789,6 @@ export const qoderFlows: Flow[] = [
         const welcomeText = (await welcome.innerText()).replace(/\s+/g, ' ');
         const firstLine = nlsZh['welcome.noToken']!.split('\n')[0]!;
         expect(welcomeText.includes(firstLine), `welcome text "${welcomeText}" lacks "${firstLine}"`);
-        await zwb.widenSidebar(240);
 
         // token from the palette: "Qoder: 设置个人访问令牌"
         const label = `${nlsZh.category}: ${nlsZh['command.setToken']}`;
@@ -550,7 +810,18 @@ export const qoderFlows: Flow[] = [
         const row = zwb.treeRowByLabel(target.name);
         await row.waitFor({ state: 'visible', timeout: 30_000 });
         const description = await zwb.treeRowDescription(row);
-        expect(description.startsWith(t('active')), `row description in Chinese: "${description}"`);
+        expect(!description.includes(t('active')) && /[\u4e00-\u9fff]/.test(description), `row description in Chinese, without "active": "${description}"`);
+        // a flagged row leads with its reason in Chinese (连续失败 …)
+        const flagged = viewOrder(await deployments(ctx)).find((d) => attention(d) && (d.metadata?.cas_config?.stats?.consecutive_failures ?? 0) > 0);
+        if (flagged) {
+          const n = flagged.metadata?.cas_config?.stats?.consecutive_failures ?? 0;
+          const reason = t('{0} failed in a row').replace('{0}', String(n));
+          const flaggedDescription = await zwb.treeRowDescription(zwb.treeRowByLabel(flagged.name));
+          expect(flaggedDescription.startsWith(reason), `flagged row in Chinese starts with "${reason}": "${flaggedDescription}"`);
+        }
+        await zwb.mouseAway();
+        await zwb.screenshot('zh-cn-tree');
+        if (ctx.readmeShotsDir) await zwb.screenshotOf(ctx.readmeShotsDir, 'tree-zh-cn', [zwb.page.locator('.part.activitybar'), zwb.page.locator('.part.sidebar')]);
         await clearRequests(ctx);
 
         // right-click → 归档部署 → the modal, in Chinese
@@ -614,6 +885,23 @@ export const qoderFlows: Flow[] = [
       await wb.mouseAway();
       await wb.screenshot('first-row-1000');
       await control(ctx, 'POST', '/__local/reset', { seed: 40 });
+    },
+  },
+  {
+    name: 'activity-bar icon: legible at 24 px in a light and a dark theme',
+    async run(wb) {
+      // The activity bar draws the SVG as a mask in the theme's icon colour: render it the same
+      // way, at 24 px, in Light Modern's and Dark Modern's activity bar colours.
+      const svg = readFileSync(join(ROOT, 'media', 'qoder.svg'), 'utf8');
+      const url = `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
+      const cell = (bg: string, fg: string) =>
+        `<div style="background:${bg};padding:12px;display:inline-block"><div style="width:24px;height:24px;background:${fg};-webkit-mask:url('${url}') no-repeat center/24px 24px"></div></div>`;
+      const html = `<body style="margin:0">${cell('#f8f8f8', '#1f1f1f')}${cell('#181818', '#d7d7d7')}${cell('#f8f8f8', '#616161')}${cell('#181818', '#868686')}</body>`;
+      await wb.page.goto(`data:text/html;base64,${Buffer.from(html).toString('base64')}`);
+      const body = wb.page.locator('body > div');
+      expect((await body.count()) === 4, 'four renderings');
+      const dir = join(wb.shotsDir, 'icon');
+      await wb.screenshotOf(dir, 'activity-bar-icon-24px-light-dark', [body.first(), body.last()]);
     },
   },
 ];
