@@ -1,4 +1,5 @@
-// Bundles src/extension.ts into one minified dist/extension.js (vscode stays external).
+// Bundles src/extension.ts into one minified dist/extension.js (vscode stays external), plus the
+// parts it requires only on first use (see `apart` below).
 import * as esbuild from 'esbuild';
 import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
@@ -41,120 +42,54 @@ const builtinShims = {
 };
 
 /**
- * croner (next cron runs) is needed only once a deployment document is open, so it ships as
- * its own file, dist/croner.js, required on first use instead of weighing on every activation.
+ * Parts built as files of their own in dist/ and required only on first use, so activation does
+ * not pay for them:
+ * - croner (next cron runs), once a deployment document is open;
+ * - cronstrue with its zh_CN locale (schedules in words, about 30 KB), once a row or tooltip is drawn;
+ * - the deployment editor (documents, schedule lens, Save), once one opens or an editor command runs;
+ * - the session documents (transcript, live view), once a session opens.
  */
-const cronerApart = {
-  name: 'croner-apart',
+const apart = [
+  { request: /^croner$/, entry: require.resolve('croner'), file: 'croner.js' },
+  { request: /^\.\/cronstrueWithLocales$/, entry: 'src/model/cronstrueWithLocales.ts', file: 'cronstrue.js' },
+  { request: /^\.\.\/editor$/, entry: 'src/editor/index.ts', file: 'editor.js' },
+  { request: /^\.\.\/sessionView$/, entry: 'src/sessionView/index.ts', file: 'sessions.js' },
+];
+
+/** Leaves each part's import as `require('./<file>')`, found next to the bundle at run time. */
+const keepApart = {
+  name: 'keep-apart',
   setup(build) {
-    build.onResolve({ filter: /^croner$/ }, () => ({ path: './croner.js', external: true }));
+    for (const part of apart) build.onResolve({ filter: part.request }, () => ({ path: `./${part.file}`, external: true }));
   },
 };
 
-/**
- * cronstrue (schedules in words, en and zh_CN: about 30 KB) is needed only once a row or a tooltip
- * is drawn, so it ships as dist/cronstrue.js and activation (with background loads) skips it.
- */
-const cronstrueApart = {
-  name: 'cronstrue-apart',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/cronstrueWithLocales$/ }, () => ({ path: './cronstrue.js', external: true }));
-  },
-};
-
-/**
- * The deployment editor (documents, schedule lens, Save) is needed only once a deployment
- * document is open or an editor command runs: it ships as dist/editor.js, required on first use.
- */
-const editorApart = {
-  name: 'editor-apart',
-  setup(build) {
-    build.onResolve({ filter: /^\.\.\/editor$/ }, () => ({ path: './editor.js', external: true }));
-  },
-};
-
-/** The session documents (transcript, live view) ship as dist/sessions.js, required when a session is first opened. */
-const sessionsApart = {
-  name: 'sessions-apart',
-  setup(build) {
-    build.onResolve({ filter: /^\.\.\/sessionView$/ }, () => ({ path: './sessions.js', external: true }));
-  },
-};
-
-const sessionsOptions = {
-  entryPoints: ['src/sessionView/index.ts'],
+const common = {
   bundle: true,
-  outfile: 'dist/sessions.js',
   format: 'cjs',
   platform: 'node',
   target: 'node20',
   external: ['vscode'],
   minify: production,
   sourcemap: production ? false : 'linked',
-  logLevel: 'info',
-  plugins: [cronstrueApart],
-};
-
-const editorOptions = {
-  entryPoints: ['src/editor/index.ts'],
-  bundle: true,
-  outfile: 'dist/editor.js',
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  external: ['vscode'],
-  minify: production,
-  sourcemap: production ? false : 'linked',
-  logLevel: 'info',
-  plugins: [cronerApart, cronstrueApart],
-};
-
-const cronstrueOptions = {
-  entryPoints: ['src/model/cronstrueWithLocales.ts'],
-  bundle: true,
-  outfile: 'dist/cronstrue.js',
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  minify: production,
-  logLevel: 'info',
-};
-
-const cronerOptions = {
-  entryPoints: [require.resolve('croner')],
-  bundle: true,
-  outfile: 'dist/croner.js',
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  minify: production,
   logLevel: 'info',
 };
 
 const options = {
+  ...common,
   entryPoints: ['src/extension.ts'],
-  bundle: true,
   outfile: 'dist/extension.js',
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  external: ['vscode'],
-  minify: production,
-  sourcemap: production ? false : 'linked',
   metafile: true,
-  logLevel: 'info',
   define: { 'process.env.QODER_EXTENSION_VERSION': JSON.stringify(require('./package.json').version) },
-  plugins: [useBuiltinWebStreams, builtinShims, cronerApart, cronstrueApart, editorApart, sessionsApart],
+  plugins: [useBuiltinWebStreams, builtinShims, keepApart],
 };
 
+const all = [options, ...apart.map((part) => ({ ...common, entryPoints: [part.entry], outfile: `dist/${part.file}`, plugins: [keepApart] }))];
+
 if (watch) {
-  const ctx = await esbuild.context(options);
-  await esbuild.build(cronerOptions);
-  await esbuild.build(cronstrueOptions);
-  const editorCtx = await esbuild.context(editorOptions);
-  const sessionsCtx = await esbuild.context(sessionsOptions);
-  await Promise.all([ctx.watch(), editorCtx.watch(), sessionsCtx.watch()]);
+  const contexts = await Promise.all(all.map((o) => esbuild.context(o)));
+  await Promise.all(contexts.map((c) => c.watch()));
 } else {
-  const [result] = await Promise.all([esbuild.build(options), esbuild.build(editorOptions), esbuild.build(cronerOptions), esbuild.build(cronstrueOptions), esbuild.build(sessionsOptions)]);
+  const [result] = await Promise.all(all.map((o) => esbuild.build(o)));
   writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
 }

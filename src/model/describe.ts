@@ -131,7 +131,7 @@ export function nextRun(deployment: Deployment, now = Date.now()): string | unde
   return deployment.schedule.upcoming_runs_at.find((x) => Date.parse(x) > now);
 }
 
-/** Error type in a few words, for the row's description: "environment not found". */
+/** Error type in a few words, for a row's description: `environment_not_found_error` → "environment not found". */
 export function shortErrorTypeText(type: string): string {
   switch (type) {
     case 'environment_archived_error': return l10n.t('environment archived');
@@ -150,7 +150,7 @@ export function shortErrorTypeText(type: string): string {
     case 'session_rate_limited_error': return l10n.t('rate limited');
     case 'session_creation_rejected_error': return l10n.t('session creation rejected');
     case 'unknown_error': return l10n.t('unknown error');
-    default: return type.replace(/_error$/, '').replace(/_/g, ' ');
+    default: return type.replace(/_error$/, '').replace(/_/g, ' ').slice(0, 60);
   }
 }
 

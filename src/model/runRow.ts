@@ -4,33 +4,10 @@
 
 import * as l10n from '@vscode/l10n';
 import type { DeploymentRun } from '../api/types';
-import { relativeTime, runTriggerText, type TextOptions } from './describe';
+import { relativeTime, runTriggerText, shortErrorTypeText, type TextOptions } from './describe';
 import type { SessionSummary } from './sessionCache';
 
 export type RunOutcome = 'failed' | 'running' | 'done' | 'pending' | 'none' | 'other';
-
-/** `environment_not_found_error` → "environment not found", in the UI language when known. */
-export function shortErrorText(type: string): string {
-  switch (type) {
-    case 'environment_archived_error': return l10n.t('environment archived');
-    case 'agent_archived_error': return l10n.t('agent archived');
-    case 'environment_not_found_error': return l10n.t('environment not found');
-    case 'vault_not_found_error': return l10n.t('vault not found');
-    case 'vault_archived_error': return l10n.t('vault archived');
-    case 'file_not_found_error': return l10n.t('file not found');
-    case 'session_resource_not_found_error': return l10n.t('session resource not found');
-    case 'workspace_archived_error': return l10n.t('workspace archived');
-    case 'organization_disabled_error': return l10n.t('organization disabled');
-    case 'memory_store_archived_error': return l10n.t('memory store archived');
-    case 'skill_not_found_error': return l10n.t('skill not found');
-    case 'session_rate_limited_error': return l10n.t('rate limited');
-    case 'session_creation_rejected_error': return l10n.t('session rejected');
-    case 'mcp_egress_blocked_error': return l10n.t('MCP egress blocked');
-    case 'self_hosted_resources_unsupported_error': return l10n.t('self-hosted resources unsupported');
-    case 'unknown_error': return l10n.t('unknown error');
-    default: return type.replace(/_error$/, '').replace(/_/g, ' ').slice(0, 60);
-  }
-}
 
 /** "9 min", "35 s", "2 hr 5 min". */
 export function durationText(seconds: number): string {
@@ -58,7 +35,7 @@ export function runRowText(run: DeploymentRun, session: SessionSummary | undefin
   const parts: string[] = [];
   switch (runOutcome(run, session)) {
     case 'failed':
-      parts.push(run.error ? `✗ ${shortErrorText(run.error.type)}` : `✗ ${l10n.t('failed')}`);
+      parts.push(run.error ? `✗ ${shortErrorTypeText(run.error.type)}` : `✗ ${l10n.t('failed')}`);
       if (!run.error && session?.durationSeconds != null) parts.push(durationText(session.durationSeconds));
       break;
     case 'running':
