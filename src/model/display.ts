@@ -80,11 +80,17 @@ export function displayName(name: string): string {
 /**
  * Text for `MarkdownString.appendText`. appendText escapes Markdown punctuation but not `<`, so
  * `<https://…>` would still become an autolink; the entity renders as `<` and links nothing.
+ * VS Code's renderer (GFM) also links bare `https://…`, `www.…` and e-mail addresses: a named
+ * entity in each renders the same characters and leaves nothing for the autolinker to find
+ * (named, because appendText escapes the `#` of a numeric one).
  */
 export function markdownSafe(text: string, multiline = false): string {
   const value = multiline ? displayMultiline(text) : displayText(text);
-  return value.includes('<') ? value.replace(/</g, '&lt;') : value;
+  if (!AUTOLINKABLE_RE.test(value)) return value;
+  return value.replace(/</g, '&lt;').replace(/:\/\//g, '&colon;&sol;&sol;').replace(/\b(www)\./gi, '$1&period;').replace(/@/g, '&commat;');
 }
+
+const AUTOLINKABLE_RE = /<|:\/\/|www\.|@/i;
 
 /** For inline code spans: nothing that could close the span or start a new block. */
 export function codeSpanSafe(text: string): string {

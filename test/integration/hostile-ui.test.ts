@@ -59,7 +59,7 @@ function targets(html: string): string[] {
 
 test('tooltip: no link or image in any tooltip of the hostile fixture, rendered with markdown-it', async () => {
   const list = await loadHostile();
-  const md = new MarkdownIt();
+  const md = new MarkdownIt({ linkify: true }) // linkify: VS Code's hover renderer (marked, GFM) links bare URLs too;
   const tree = ext.hooks.tree;
   for (const d of list) {
     const node = tree.nodeFor(d.id);
