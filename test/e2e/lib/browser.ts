@@ -64,6 +64,8 @@ export interface Page {
   on(event: 'pageerror', fn: (err: Error) => void): void;
   on(event: 'close' | 'crash', fn: () => void): void;
   url(): string;
+  setContent(html: string): Promise<void>;
+  context(): BrowserContext;
   close(): Promise<void>;
 }
 

@@ -386,6 +386,14 @@ export const qoderFlows: Flow[] = [
       await wb.clearNotifications();
       await wb.screenshot('sign-in-failed-welcome');
 
+      // What the platform does after a failed run, to a deployment with a short name: the current
+      // API shape says nothing of failures in a row, so being paused on an error is what flags a row.
+      const short = (await deployments(ctx))
+        .filter((d) => d.archived_at === null && d.status === 'active' && [...d.name].length <= 12)
+        .sort((a, b) => [...a.name].length - [...b.name].length)[0];
+      expect(short, 'the local API has no active deployment with a short name');
+      await control(ctx, 'POST', '/__local/pause-on-error', { id: short.id, errorType: 'organization_disabled_error' });
+
       // 2. "Qoder: Set Personal Access Token" from the palette, type the token
       await setTokenFromPalette(wb, ctx, true);
 
@@ -709,15 +717,16 @@ export const qoderFlows: Flow[] = [
       await ensureSignedIn(wb, ctx);
       const listed = (await deployments(ctx)).filter((d) => d.archived_at === null);
       // one with more runs than a page (10); best an ASCII name with a failed run on the first page
-      const many = listed.filter((d) => (d.metadata?.cas_config?.stats?.total_runs ?? 0) > 10);
-      expect(many.length, 'the local API has no deployment with more than 10 runs');
-      const firstPages = await Promise.all(many.map(async (d) => ({ d, page: await apiGet<{ data: ApiRun[] }>(ctx, `/deployments/${d.id}/runs?limit=10`) })));
+      // (the current API shape carries no run counts: a first page that says has_more tells)
+      const pages = await Promise.all(listed.map(async (d) => ({ d, page: await apiGet<{ data: ApiRun[]; has_more?: boolean }>(ctx, `/deployments/${d.id}/runs?limit=10`) })));
+      const firstPages = pages.filter((c) => c.page.has_more === true);
+      expect(firstPages.length, 'the local API has no deployment with more than 10 runs');
       const ascii = (x: ApiDeployment) => /^[\x20-\x7e]+$/.test(x.name);
       const failing = (p: { data: ApiRun[] }) => p.data.some((r) => r.error);
       const { d, page } =
         firstPages.find((c) => ascii(c.d) && failing(c.page)) ?? firstPages.find((c) => failing(c.page)) ?? firstPages.find((c) => ascii(c.d)) ?? firstPages[0]!;
       expect(page.data.length === 10, `first page of runs: ${page.data.length}`);
-      log(`run history of ${d.name} (${d.metadata?.cas_config?.stats?.total_runs} runs)`);
+      log(`run history of ${d.name} (more than 10 runs)`);
 
       const row = wb.treeRowByLabel(d.name);
       await row.waitFor({ state: 'visible', timeout: 30_000 });
@@ -897,11 +906,16 @@ export const qoderFlows: Flow[] = [
       const cell = (bg: string, fg: string) =>
         `<div style="background:${bg};padding:12px;display:inline-block"><div style="width:24px;height:24px;background:${fg};-webkit-mask:url('${url}') no-repeat center/24px 24px"></div></div>`;
       const html = `<body style="margin:0">${cell('#f8f8f8', '#1f1f1f')}${cell('#181818', '#d7d7d7')}${cell('#f8f8f8', '#616161')}${cell('#181818', '#868686')}</body>`;
-      await wb.page.goto(`data:text/html;base64,${Buffer.from(html).toString('base64')}`);
-      const body = wb.page.locator('body > div');
-      expect((await body.count()) === 4, 'four renderings');
-      const dir = join(wb.shotsDir, 'icon');
-      await wb.screenshotOf(dir, 'activity-bar-icon-24px-light-dark', [body.first(), body.last()]);
+      // in a page of its own, so the workbench stays where the next flows expect it
+      const page = await wb.page.context().newPage();
+      try {
+        await page.setContent(html);
+        const body = page.locator('body > div');
+        expect((await body.count()) === 4, 'four renderings');
+        await new Workbench(page, wb.shotsDir).screenshotOf(join(wb.shotsDir, 'icon'), 'activity-bar-icon-24px-light-dark', [body.first(), body.last()]);
+      } finally {
+        await page.close();
+      }
     },
   },
 ];
