@@ -392,7 +392,7 @@ export const qoderFlows: Flow[] = [
         .filter((d) => d.archived_at === null && d.status === 'active' && [...d.name].length <= 12)
         .sort((a, b) => [...a.name].length - [...b.name].length)[0];
       expect(short, 'the local API has no active deployment with a short name');
-      await control(ctx, 'POST', '/__local/pause-on-error', { id: short.id, errorType: 'organization_disabled_error' });
+      await control(ctx, 'POST', '/__local/pause-on-error', { id: short.id, errorType: 'file_not_found_error' });
 
       // 2. "Qoder: Set Personal Access Token" from the palette, type the token
       await setTokenFromPalette(wb, ctx, true);
@@ -894,6 +894,10 @@ export const qoderFlows: Flow[] = [
       await wb.mouseAway();
       await wb.screenshot('first-row-1000');
       await control(ctx, 'POST', '/__local/reset', { seed: 40 });
+      // the next flows expect the view to show the account they read from the API
+      await wb.runCommand(cmd('qoder.refresh'));
+      const top = viewOrder((await deployments(ctx)).filter((d) => d.archived_at === null))[0]!;
+      await wb.treeRowByLabel(top.name).waitFor({ state: 'visible', timeout: 30_000 });
     },
   },
   {
