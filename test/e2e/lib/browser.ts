@@ -28,7 +28,7 @@ export interface Locator {
   last(): Locator;
   nth(index: number): Locator;
   locator(selector: string, opts?: { hasText?: Text }): Locator;
-  filter(opts: { hasText?: Text; hasNotText?: Text; has?: Locator }): Locator;
+  filter(opts: { hasText?: Text; hasNotText?: Text; has?: Locator; hasNot?: Locator }): Locator;
   getByRole(role: string, opts?: { name?: Text; exact?: boolean }): Locator;
   getByText(text: Text, opts?: { exact?: boolean }): Locator;
   screenshot(opts: { path: string }): Promise<unknown>;

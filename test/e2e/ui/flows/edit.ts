@@ -110,7 +110,7 @@ export const editFlows: Flow[] = [
       await wb.screenshot('edit-lens');
       if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'edit', [activeEditor(wb)], 0);
       await save(wb);
-      await waitUntil(async () => /^active · At 07:15/.test(await wb.treeRowDescription(row)), 'the row description to show the new schedule', 20_000, async () => wb.treeRowDescription(row));
+      await waitUntil(async () => /^At 07:15/.test(await wb.treeRowDescription(row)), 'the row description to show the new schedule', 20_000, async () => wb.treeRowDescription(row));
       const descriptionAfter = await wb.treeRowDescription(row);
       expect(/07:15/.test(descriptionAfter), `row description after save: "${descriptionAfter}"`);
       const posts = (await requests(ctx)).filter((r) => r.method === 'POST');
@@ -192,8 +192,9 @@ export const editFlows: Flow[] = [
       await wb.screenshot('create-template');
       await clearRequests(ctx);
       await save(wb);
-      const first = wb.page.locator(SIDEBAR_ROWS).first();
-      await waitUntil(async () => new RegExp(`^\\s*${esc(name)}\\s*$`).test(await first.locator('.label-name').innerText().catch(() => '')), 'the new row at the top', 20_000, async () => first.innerText());
+      // the top of the healthy rows: deployments that need attention stay above everything
+      const first = wb.page.locator(SIDEBAR_ROWS).filter({ hasNot: wb.page.locator('.codicon-warning') }).first();
+      await waitUntil(async () => new RegExp(`^\\s*${esc(name)}\\s*$`).test(await first.locator('.label-name').innerText().catch(() => '')), 'the new row at the top (below the rows that need attention)', 20_000, async () => first.innerText());
       await wb.page.locator('.tabs-container .tab.active').filter({ hasText: `${name}.deployment.json` }).waitFor({ state: 'visible', timeout: 20_000 });
       const creates = (await requests(ctx)).filter((r) => r.method === 'POST' && /\/deployments$/.test(r.path));
       expect(creates.length === 1 && creates[0]!.status === 200, `create requests: ${JSON.stringify(creates)}`);

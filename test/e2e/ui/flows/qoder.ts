@@ -697,7 +697,12 @@ export const qoderFlows: Flow[] = [
       expect(a && b, 'two neighbouring plain active deployments');
       await wb.treeRowByLabel(a.name).click();
       await wb.page.keyboard.press('ArrowLeft'); // the click may have expanded it
-      await wb.treeRowByLabel(b.name).click({ modifiers: ['Shift'] } as never);
+      const selectedRows = () => wb.page.locator(`${SIDEBAR_ROWS}.selected`).count();
+      // a Shift+click that lands while the tree is still redrawing the first click is lost: try again
+      await waitUntil(async () => {
+        if ((await selectedRows()) !== 2) await wb.treeRowByLabel(b.name).click({ modifiers: ['Shift'] } as never);
+        return (await selectedRows()) === 2;
+      }, 'two rows selected', 10_000, async () => `${await selectedRows()} selected`);
       await wb.treeRowByLabel(b.name).click({ button: 'right' });
       const menu = wb.page.locator('.context-view .monaco-menu');
       await menu.waitFor({ state: 'visible', timeout: 10_000 });
