@@ -40,7 +40,7 @@ import { registerSwitchRegion } from './commands/switchRegion';
 import { registerRetrySignIn } from './commands/retrySignIn';
 import { NameCache, SessionStatusCache } from './model/sessionCache';
 import { SessionDocumentsHost } from './views/sessionHost';
-import { formatTime } from './model/describe';
+import { formatTime } from './model/timeText';
 import { failureText } from './model/errorText';
 import { durationText } from './model/runRow';
 import { registerOpenSession } from './commands/openSession';

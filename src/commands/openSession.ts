@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { isSessionId, QoderError } from '../api';
 import { Commands } from '../constants';
-import { formatTime } from '../model/describe';
+import { formatTime } from '../model/timeText';
 import { openSessionDocument, sessionUri } from '../views/sessionUris';
 import { guarded, type Services } from './common';
 import { runTargetOf } from './sessionDeps';

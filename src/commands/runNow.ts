@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { Deployment } from '../api';
 import { isArchived } from '../model/deploymentStore';
-import { errorTypeText } from '../model/describe';
+import { errorTypeText } from '../model/errorTypes';
 import { runConfirmation } from '../model/confirm';
 import { displayText } from '../model/display';
 import { Commands } from '../constants';

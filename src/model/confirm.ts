@@ -3,7 +3,7 @@
 
 import * as l10n from '@vscode/l10n';
 import type { Deployment } from '../api/types';
-import { runTimeText, type TextOptions } from './describe';
+import { runTimeText, type TextOptions } from './timeText';
 import { displayName, displayText } from './display';
 
 const MAX_LISTED = 10;

@@ -6,7 +6,8 @@ import * as l10n from '@vscode/l10n';
 import type { Deployment, DeploymentRun, Schedule } from '../api/types';
 import { isArchived } from './deploymentStore';
 import { displayText } from './display';
-
+import { errorTypeText, shortErrorTypeText } from './errorTypes';
+import { formatTime, relativeTime, runTimeText, type TextOptions, type TimeFormat } from './timeText';
 
 export type DeploymentKind = 'active' | 'paused' | 'attention' | 'archived';
 
@@ -53,12 +54,6 @@ export function statusText(deployment: Deployment): string {
   return deployment.status;
 }
 
-/** The UI language as VS Code names it (`en`, `zh-cn`), and the clock. */
-export interface TextOptions {
-  locale?: string;
-  now?: number;
-}
-
 function cronLocale(locale: string | undefined): string {
   return locale?.toLowerCase().startsWith('zh') ? 'zh_CN' : 'en';
 }
@@ -101,57 +96,10 @@ export function scheduleText(deployment: Deployment, options: TextOptions = {}):
   return scheduleWords(deployment.schedule, options.locale);
 }
 
-const rtfCache = new Map<string, Intl.RelativeTimeFormat>();
-
-/** "in 3 hr", "5 min ago", in the UI language. */
-export function relativeTime(iso: string, options: TextOptions = {}): string {
-  const then = Date.parse(iso);
-  if (Number.isNaN(then)) return iso;
-  const locale = options.locale ?? 'en';
-  let rtf = rtfCache.get(locale);
-  if (!rtf) {
-    try {
-      rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' });
-    } catch {
-      rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'short' });
-    }
-    rtfCache.set(locale, rtf);
-  }
-  const seconds = (then - (options.now ?? Date.now())) / 1000;
-  const abs = Math.abs(seconds);
-  if (abs < 60) return rtf.format(Math.round(seconds), 'second');
-  if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
-  if (abs < 86400) return rtf.format(Math.round(seconds / 3600), 'hour');
-  return rtf.format(Math.round(seconds / 86400), 'day');
-}
-
 /** The first upcoming run that is still in the future. */
 export function nextRun(deployment: Deployment, now = Date.now()): string | undefined {
   if (isArchived(deployment) || !deployment.schedule) return undefined;
   return deployment.schedule.upcoming_runs_at.find((x) => Date.parse(x) > now);
-}
-
-/** Error type in a few words, for a row's description: `environment_not_found_error` → "environment not found". */
-export function shortErrorTypeText(type: string): string {
-  switch (type) {
-    case 'environment_archived_error': return l10n.t('environment archived');
-    case 'agent_archived_error': return l10n.t('agent archived');
-    case 'environment_not_found_error': return l10n.t('environment not found');
-    case 'vault_not_found_error': return l10n.t('vault not found');
-    case 'vault_archived_error': return l10n.t('vault archived');
-    case 'file_not_found_error': return l10n.t('file not found');
-    case 'session_resource_not_found_error': return l10n.t('session resource not found');
-    case 'workspace_archived_error': return l10n.t('workspace archived');
-    case 'organization_disabled_error': return l10n.t('organization disabled');
-    case 'memory_store_archived_error': return l10n.t('memory store archived');
-    case 'skill_not_found_error': return l10n.t('skill not found');
-    case 'self_hosted_resources_unsupported_error': return l10n.t('self-hosted resources unsupported');
-    case 'mcp_egress_blocked_error': return l10n.t('MCP egress blocked');
-    case 'session_rate_limited_error': return l10n.t('rate limited');
-    case 'session_creation_rejected_error': return l10n.t('session creation rejected');
-    case 'unknown_error': return l10n.t('unknown error');
-    default: return type.replace(/_error$/, '').replace(/_/g, ' ').slice(0, 60);
-  }
 }
 
 function pausedErrorType(d: Deployment): string | undefined {
@@ -227,82 +175,12 @@ export function sortDeployments(list: readonly Deployment[]): Deployment[] {
     .map((x) => x.d);
 }
 
-/** Error type such as `environment_archived_error` in words. Unknown types stay readable. */
-export function errorTypeText(type: string): string {
-  switch (type) {
-    case 'environment_archived_error': return l10n.t('the environment was archived');
-    case 'agent_archived_error': return l10n.t('the agent was archived');
-    case 'environment_not_found_error': return l10n.t('the environment was not found');
-    case 'vault_not_found_error': return l10n.t('a vault was not found');
-    case 'vault_archived_error': return l10n.t('a vault was archived');
-    case 'file_not_found_error': return l10n.t('a file was not found');
-    case 'session_resource_not_found_error': return l10n.t('a session resource was not found');
-    case 'workspace_archived_error': return l10n.t('the workspace was archived');
-    case 'organization_disabled_error': return l10n.t('the organization is disabled');
-    case 'memory_store_archived_error': return l10n.t('a memory store was archived');
-    case 'skill_not_found_error': return l10n.t('a skill was not found');
-    case 'self_hosted_resources_unsupported_error': return l10n.t('self-hosted resources are not supported');
-    case 'mcp_egress_blocked_error': return l10n.t('MCP network egress was blocked');
-    case 'session_rate_limited_error': return l10n.t('session creation was rate limited');
-    case 'session_creation_rejected_error': return l10n.t('session creation was rejected');
-    case 'unknown_error': return l10n.t('an unknown error');
-    default: return type.replace(/_error$/, '').replace(/_/g, ' ');
-  }
-}
-
 export function pausedReasonText(deployment: Deployment): string | undefined {
   const reason = deployment.paused_reason;
   if (!reason || deployment.status !== 'paused') return undefined;
   if (reason.type === 'manual') return l10n.t('paused by a user');
   if (reason.type === 'error') return l10n.t('paused automatically: {0}', errorTypeText(reason.error?.type ?? 'unknown_error'));
   return l10n.t('paused ({0})', reason.type);
-}
-
-export interface TimeFormat extends TextOptions {
-  /** IANA zone to show times in; undefined = the machine's local zone. */
-  timeZone?: string;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Intl.DateTimeFormat is costly to build (a tooltip needs ~10), so keep one per use. */
-function formatter(kind: 'dateTime' | 'time', locale: string | undefined, timeZone: string | undefined): Intl.DateTimeFormat {
-  const key = `${kind}|${locale ?? ''}|${timeZone ?? ''}`;
-  let format = formatters.get(key);
-  if (!format) {
-    const options: Intl.DateTimeFormatOptions = kind === 'dateTime'
-      ? { dateStyle: 'medium', timeStyle: 'short', timeZone }
-      : { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone };
-    format = new Intl.DateTimeFormat(locale, options);
-    if (formatters.size > 200) formatters.clear();
-    formatters.set(key, format);
-  }
-  return format;
-}
-
-export function formatTime(iso: string, format: TimeFormat = {}): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  try {
-    return formatter('dateTime', format.locale, format.timeZone).format(date);
-  } catch {
-    return date.toISOString();
-  }
-}
-
-/** Time of day in a zone, e.g. the deployment's own: "08:30". */
-function timeIn(iso: string, timeZone: string, locale?: string): string {
-  try {
-    return formatter('time', locale, timeZone).format(new Date(iso));
-  } catch {
-    return '';
-  }
-}
-
-/** "in 3 hr — Jul 15, 2026, 8:30 AM (08:30 Asia/Shanghai)": relative, then local, then the deployment's zone. */
-export function runTimeText(iso: string, scheduleZone: string | undefined, format: TimeFormat = {}): string {
-  const own = scheduleZone ? timeIn(iso, scheduleZone, format.locale) : '';
-  return `${relativeTime(iso, format)} — ${formatTime(iso, format)}${own ? ` (${own} ${scheduleZone})` : ''}`;
 }
 
 /** One row of the tooltip: the UI renders `label` as trusted text and `value` escaped. */

@@ -4,7 +4,9 @@
 
 import * as l10n from '@vscode/l10n';
 import type { DeploymentRun } from '../api/types';
-import { relativeTime, runTriggerText, shortErrorTypeText, type TextOptions } from './describe';
+import { runTriggerText } from './describe';
+import { shortErrorTypeText } from './errorTypes';
+import { relativeTime, type TextOptions } from './timeText';
 import type { SessionSummary } from './sessionCache';
 
 export type RunOutcome = 'failed' | 'running' | 'done' | 'pending' | 'none' | 'other';

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { Deployment } from '../api';
 import { Commands } from '../constants';
 import type { AttentionChange } from '../model/attention';
-import { errorTypeText } from '../model/describe';
+import { errorTypeText } from '../model/errorTypes';
 import { displayText, markdownSafe } from '../model/display';
 import { cleanName } from '../model/sessionCache';
 import type { Ui } from '../ui';

@@ -5,9 +5,8 @@ import * as vscode from 'vscode';
 import type { Deployment, DeploymentRun } from '../api/types';
 import type { DeploymentStore } from '../model/deploymentStore';
 import type { RunStore } from '../model/runStore';
-import {
-  accessibilityText, contextTokens, descriptionText, detailRows, formatTime, kindOf, runOutcomeText, shownName, sortDeployments, type DeploymentKind,
-} from '../model/describe';
+import { accessibilityText, contextTokens, descriptionText, detailRows, kindOf, runOutcomeText, shownName, sortDeployments, type DeploymentKind } from '../model/describe';
+import { formatTime } from '../model/timeText';
 import type { DetailRow } from '../model/describe';
 import { failureText } from '../model/errorText';
 import { codeSpanSafe, displayName, displayText, markdownSafe } from '../model/display';

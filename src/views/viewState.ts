@@ -6,7 +6,8 @@
 
 import * as vscode from 'vscode';
 import type { DeploymentStore } from '../model/deploymentStore';
-import { needsAttention, relativeTime } from '../model/describe';
+import { needsAttention } from '../model/describe';
+import { relativeTime } from '../model/timeText';
 import { failureText, problemKind } from '../model/errorText';
 import * as config from '../config';
 import { filterText, type FilterState } from '../model/filter';

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import {
-  contextTokens, descriptionText, relativeTime, scheduleText, detailRows, errorTypeText, kindOf, needsAttention, pausedReasonText, runOutcomeText, runTriggerText,
-} from '../../src/model/describe';
+import { contextTokens, descriptionText, scheduleText, detailRows, kindOf, needsAttention, pausedReasonText, runOutcomeText, runTriggerText } from '../../src/model/describe';
+import { errorTypeText } from '../../src/model/errorTypes';
+import { relativeTime } from '../../src/model/timeText';
 import { failureText, reasonText } from '../../src/model/errorText';
 import { QoderApiError, QoderError } from '../../src/api';
 import { fixture, run } from './fixtures';

@@ -1,0 +1,79 @@
+// Times in words: relative ("in 3 hr"), local, and in a deployment's own zone. Intl formatters
+// are cached, because a tooltip needs about ten of them. No vscode import.
+
+/** The UI language as VS Code names it (`en`, `zh-cn`), and the clock. */
+export interface TextOptions {
+  locale?: string;
+  now?: number;
+}
+
+const rtfCache = new Map<string, Intl.RelativeTimeFormat>();
+
+/** "in 3 hr", "5 min ago", in the UI language. */
+export function relativeTime(iso: string, options: TextOptions = {}): string {
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) return iso;
+  const locale = options.locale ?? 'en';
+  let rtf = rtfCache.get(locale);
+  if (!rtf) {
+    try {
+      rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' });
+    } catch {
+      rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'short' });
+    }
+    rtfCache.set(locale, rtf);
+  }
+  const seconds = (then - (options.now ?? Date.now())) / 1000;
+  const abs = Math.abs(seconds);
+  if (abs < 60) return rtf.format(Math.round(seconds), 'second');
+  if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
+  if (abs < 86400) return rtf.format(Math.round(seconds / 3600), 'hour');
+  return rtf.format(Math.round(seconds / 86400), 'day');
+}
+
+export interface TimeFormat extends TextOptions {
+  /** IANA zone to show times in; undefined = the machine's local zone. */
+  timeZone?: string;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Intl.DateTimeFormat is costly to build (a tooltip needs ~10), so keep one per use. */
+function formatter(kind: 'dateTime' | 'time', locale: string | undefined, timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = `${kind}|${locale ?? ''}|${timeZone ?? ''}`;
+  let format = formatters.get(key);
+  if (!format) {
+    const options: Intl.DateTimeFormatOptions = kind === 'dateTime'
+      ? { dateStyle: 'medium', timeStyle: 'short', timeZone }
+      : { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone };
+    format = new Intl.DateTimeFormat(locale, options);
+    if (formatters.size > 200) formatters.clear();
+    formatters.set(key, format);
+  }
+  return format;
+}
+
+export function formatTime(iso: string, format: TimeFormat = {}): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  try {
+    return formatter('dateTime', format.locale, format.timeZone).format(date);
+  } catch {
+    return date.toISOString();
+  }
+}
+
+/** Time of day in a zone, e.g. the deployment's own: "08:30". */
+function timeIn(iso: string, timeZone: string, locale?: string): string {
+  try {
+    return formatter('time', locale, timeZone).format(new Date(iso));
+  } catch {
+    return '';
+  }
+}
+
+/** "in 3 hr — Jul 15, 2026, 8:30 AM (08:30 Asia/Shanghai)": relative, then local, then the deployment's zone. */
+export function runTimeText(iso: string, scheduleZone: string | undefined, format: TimeFormat = {}): string {
+  const own = scheduleZone ? timeIn(iso, scheduleZone, format.locale) : '';
+  return `${relativeTime(iso, format)} — ${formatTime(iso, format)}${own ? ` (${own} ${scheduleZone})` : ''}`;
+}
