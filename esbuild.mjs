@@ -51,9 +51,9 @@ const builtinShims = {
  */
 const apart = [
   { request: /^croner$/, entry: require.resolve('croner'), file: 'croner.js' },
-  { request: /^\.\/cronstrueWithLocales$/, entry: 'src/model/cronstrueWithLocales.ts', file: 'cronstrue.js' },
-  { request: /^\.\.\/editor$/, entry: 'src/editor/index.ts', file: 'editor.js' },
-  { request: /^\.\.\/sessionView$/, entry: 'src/sessionView/index.ts', file: 'sessions.js' },
+  { request: /(^|\/)cronstrue\.chunk$/, entry: 'src/deployments/model/cronstrue.chunk.ts', file: 'cronstrue.js' },
+  { request: /(^|\/)editing\.chunk$/, entry: 'src/editing/editing.chunk.ts', file: 'editor.js' },
+  { request: /(^|\/)agentSessions\.chunk$/, entry: 'src/agentSessions/agentSessions.chunk.ts', file: 'sessions.js' },
 ];
 
 /** Leaves each part's import as `require('./<file>')`, found next to the bundle at run time. */

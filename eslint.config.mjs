@@ -18,7 +18,16 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['src/api/**/*.ts', 'src/model/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/api and src/model must run under plain Node.' }] }] },
+    files: ['src/api/**/*.ts', 'src/common/**/*.ts', 'src/*/model/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/api, src/common and each feature\'s model/ must run under plain Node.' }] }] },
+  },
+  {
+    // Type-aware: a promise nobody awaits or catches is an unhandled rejection in the extension host.
+    files: ['src/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
   },
 );

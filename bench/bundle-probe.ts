@@ -8,7 +8,7 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import { startLocalApi } from '../test/local-api/server';
 import { fake, FakeSecretStorage, ExtensionMode, window as fakeWindow } from '../test/fakes/vscode';
-import { secretKey } from '../src/auth/tokenStore';
+import { secretKey } from '../src/connection/tokenStore';
 
 type Phase = 'load' | 'activate' | 'view';
 

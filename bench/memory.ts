@@ -4,7 +4,7 @@
 // keeps its dead locals reachable, so a loop variable would keep the previous store alive and
 // spoil the next "before".
 
-import { DeploymentStore } from '../src/model/deploymentStore';
+import { DeploymentStore } from '../src/deployments/model/deploymentStore';
 import type { QoderClient } from '../src/api/client';
 import type { ApiProcess } from './api-process';
 import { clientWalk, newClient, rawWalk } from './list-all';

@@ -4,7 +4,7 @@
 // counted; `renderMs` is the extension's own work on events already in memory.
 
 import type { SessionEvent } from '../src/api';
-import { SessionTranscript } from '../src/model/sessionTranscript';
+import { SessionTranscript } from '../src/agentSessions/model/sessionTranscript';
 import type { ApiProcess } from './api-process';
 import { newClient } from './list-all';
 import { log, median } from './stats';

@@ -30,9 +30,9 @@ export interface TreeResult {
 }
 
 export async function measureTree(deployments: Deployment[], bodies: string[], runs: number, tooltipRuns: number, warmup: boolean): Promise<TreeResult> {
-  const { DeploymentStore } = await import('../src/model/deploymentStore');
-  const { RunStore } = await import('../src/model/runStore');
-  const { DeploymentsTreeProvider, DeploymentNode } = await import('../src/views/deploymentsTree');
+  const { DeploymentStore } = await import('../src/deployments/model/deploymentStore');
+  const { RunStore } = await import('../src/runs/model/runStore');
+  const { DeploymentsTreeProvider, DeploymentNode } = await import('../src/deployments/deploymentsTree');
   type Provider = InstanceType<typeof DeploymentsTreeProvider>;
   type Node = Parameters<Provider['getTreeItem']>[0];
   type Item = ReturnType<Provider['getTreeItem']>;
@@ -182,7 +182,7 @@ function tooltipText(item: { tooltip?: unknown }): string {
 /**
  * Runs `fn` with Date#toLocaleString / toLocaleDateString / toLocaleTimeString answered by one
  * cached Intl.DateTimeFormat per (locales, options), when the options name what to show (so the
- * result is identical). What a cached formatter in src/model/describe.ts would save.
+ * result is identical). What a cached formatter in src/deployments/model/describe.ts would save.
  */
 function withCachedDateFormat(fn: () => void): void {
   const P = Date.prototype;

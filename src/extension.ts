@@ -2,57 +2,57 @@
 
 import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
-import { DeploymentStore } from './model/deploymentStore';
-import { RunStore } from './model/runStore';
-import { Mutations } from './model/actions';
-import { FilterState } from './model/filter';
-import { Poller, type PollOutcome } from './model/poller';
-import { TokenStore } from './auth/tokenStore';
-import { Log } from './log';
-import { Session } from './session';
-import { windowUi, type Ui } from './ui';
-import * as config from './config';
-import { Commands, VIEW_ID, DETAILS_SCHEME, DEPLOYMENT_SCHEME, SESSION_SCHEME } from './constants';
+import { DeploymentStore } from './deployments/model/deploymentStore';
+import { RunStore } from './runs/model/runStore';
+import { Mutations } from './deployments/model/mutations';
+import { FilterState } from './deployments/model/filter';
+import { Poller, type PollOutcome } from './common/poller';
+import { TokenStore } from './connection/tokenStore';
+import { Log } from './platform/log';
+import { Connection } from './connection/connection';
+import { windowUi, type Ui } from './platform/ui';
+import * as config from './platform/config';
+import { Commands, VIEW_ID, DETAILS_SCHEME, DEPLOYMENT_SCHEME, SESSION_SCHEME } from './platform/constants';
 import { QoderApiError, type FetchLike, type QoderClient } from './api';
-import { DeploymentsTreeProvider } from './views/deploymentsTree';
-import { DetailsProvider } from './views/detailsDocument';
-import { ViewState } from './views/viewState';
-import { reportFailure, type Services } from './commands/common';
-import { promptOnRejectedToken } from './commands/authPrompt';
-import { registerArchive } from './commands/archive';
-import { registerPause } from './commands/pause';
-import { registerResume } from './commands/resume';
-import { registerRunNow } from './commands/runNow';
-import { registerCopyId } from './commands/copyId';
-import { registerCopyAsCurl } from './commands/copyAsCurl';
-import { registerShowDetails } from './commands/showDetails';
-import { registerShowRunDetails } from './commands/showRunDetails';
-import { registerSetToken } from './commands/setToken';
-import { registerClearToken } from './commands/clearToken';
-import { registerRefresh } from './commands/refresh';
-import { registerShowArchived } from './commands/showArchived';
-import { registerHideArchived } from './commands/hideArchived';
-import { registerShowLog } from './commands/showLog';
-import { registerLoadMoreRuns } from './commands/loadMoreRuns';
-import { registerFilter } from './commands/filter';
-import { registerClearFilter } from './commands/clearFilter';
-import { registerSwitchRegion } from './commands/switchRegion';
-import { registerRetrySignIn } from './commands/retrySignIn';
-import { NameCache, SessionStatusCache } from './model/sessionCache';
-import { SessionDocumentsHost } from './views/sessionHost';
-import { formatTime } from './model/timeText';
-import { failureText } from './model/errorText';
-import { durationText } from './model/runRow';
-import { registerOpenSession } from './commands/openSession';
-import { registerCancelSession } from './commands/cancelSession';
-import { registerCopyRunId } from './commands/copyRunId';
-import { registerShowNeedsAttention } from './commands/showNeedsAttention';
-import { AttentionWatch, attentionList, backgroundIntervalMs } from './model/attention';
-import { AttentionStatusBar, notifyAttention } from './views/attention';
-import { DOCUMENT_SELECTOR, EditorHost } from './views/editorHost';
-import { registerEditDeployment } from './commands/editDeployment';
-import { registerCreateDeployment } from './commands/createDeployment';
-import { registerDuplicateDeployment } from './commands/duplicateDeployment';
+import { DeploymentsTreeProvider } from './deployments/deploymentsTree';
+import { DetailsProvider } from './deployments/detailsDocument';
+import { ViewState } from './deployments/viewState';
+import { reportFailure, type Services } from './platform/commandKit';
+import { promptOnRejectedToken } from './connection/commands/authPrompt';
+import { registerArchive } from './deployments/commands/archive';
+import { registerPause } from './deployments/commands/pause';
+import { registerResume } from './deployments/commands/resume';
+import { registerRunNow } from './deployments/commands/runNow';
+import { registerCopyId } from './deployments/commands/copyId';
+import { registerCopyAsCurl } from './deployments/commands/copyAsCurl';
+import { registerShowDetails } from './deployments/commands/showDetails';
+import { registerShowRunDetails } from './runs/commands/showRunDetails';
+import { registerSetToken } from './connection/commands/setToken';
+import { registerClearToken } from './connection/commands/clearToken';
+import { registerRefresh } from './deployments/commands/refresh';
+import { registerShowArchived } from './deployments/commands/showArchived';
+import { registerHideArchived } from './deployments/commands/hideArchived';
+import { registerShowLog } from './platform/commands/showLog';
+import { registerLoadMoreRuns } from './runs/commands/loadMoreRuns';
+import { registerFilter } from './deployments/commands/filter';
+import { registerClearFilter } from './deployments/commands/clearFilter';
+import { registerSwitchRegion } from './connection/commands/switchRegion';
+import { registerRetrySignIn } from './connection/commands/retrySignIn';
+import { NameCache, SessionStatusCache } from './agentSessions/model/sessionCache';
+import { SessionDocumentsHost } from './agentSessions/sessionHost';
+import { formatTime } from './common/timeText';
+import { failureText } from './common/errorText';
+import { durationText } from './runs/model/runRow';
+import { registerOpenSession } from './agentSessions/commands/openSession';
+import { registerCancelSession } from './agentSessions/commands/cancelSession';
+import { registerCopyRunId } from './runs/commands/copyRunId';
+import { registerShowNeedsAttention } from './deployments/commands/showNeedsAttention';
+import { AttentionWatch, attentionList, backgroundIntervalMs } from './attention/model/attention';
+import { AttentionStatusBar, notifyAttention } from './attention/attentionView';
+import { DOCUMENT_SELECTOR, EditorHost } from './editing/editorHost';
+import { registerEditDeployment } from './editing/commands/editDeployment';
+import { registerCreateDeployment } from './editing/commands/createDeployment';
+import { registerDuplicateDeployment } from './editing/commands/duplicateDeployment';
 
 /** Returned by activate() only in ExtensionMode.Test, for the in-host test suite. */
 export interface TestHooks {
@@ -100,7 +100,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
   const ui = windowUi();
   // Tests only: a short client timeout (QODER_TEST_TIMEOUT_MS), ignored outside ExtensionMode.Test.
   const testTimeoutMs = context.extensionMode === vscode.ExtensionMode.Test ? Number(process.env.QODER_TEST_TIMEOUT_MS) : NaN;
-  const session = new Session(tokens, store, runs, log, {
+  const connection = new Connection(tokens, store, runs, log, {
     ...(testTimeoutMs > 0 ? { timeoutMs: testTimeoutMs } : {}),
     fetch: options.fetch,
     // Called during a reload, long after `services` below exists.
@@ -108,18 +108,18 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
   });
   const mutations = new Mutations<QoderClient>({
     store,
-    connect: () => ({ client: session.requireClient(), generation: session.generation }),
-    generation: () => session.generation,
+    connect: () => ({ client: connection.requireClient(), generation: connection.generation }),
+    generation: () => connection.generation,
     log: (line) => log.info(line),
   });
-  const services: Services = { session, store, runs, tokens, mutations, log, ui };
+  const services: Services = { connection, store, runs, tokens, mutations, log, ui };
 
   const filter = new FilterState();
   // Sessions: statuses for the run rows, names for headers and tooltips, documents that follow a session live.
   const statuses = new SessionStatusCache();
   const names = new NameCache();
   const documents = new SessionDocumentsHost({
-    client: () => session.requireClient(),
+    client: () => connection.requireClient(),
     names,
     statuses,
     deploymentName: (id) => store.get(id)?.name,
@@ -131,7 +131,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
   const connectSessions = (): void => {
     let client: QoderClient | undefined;
     try {
-      client = session.requireClient();
+      client = connection.requireClient();
     } catch {
       client = undefined; // signed out or a bad base URL: no session sources
     }
@@ -141,7 +141,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
   };
   const tree = new DeploymentsTreeProvider(store, runs, filter, statuses, names);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true }) as vscode.TreeView<unknown>;
-  const viewState = new ViewState(view, store, session, filter, tree);
+  const viewState = new ViewState(view, store, connection, filter, tree);
   const details = new DetailsProvider(services);
 
   let seen = view.visible;
@@ -165,7 +165,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
   };
   const poller = new Poller({
     intervalMs: () => config.autoRefreshSeconds() * 1000,
-    isActive: () => view.visible && vscode.window.state.focused && session.hasToken,
+    isActive: () => view.visible && vscode.window.state.focused && connection.hasToken,
     lastUpdated: () => store.lastUpdated,
     poll,
   });
@@ -178,7 +178,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
   let lastChecked: number | undefined;
   const background = new Poller({
     intervalMs: () => backgroundIntervalMs(config.backgroundRefreshMinutes(), store.deployments.length),
-    isActive: () => !view.visible && vscode.window.state.focused && session.hasToken && config.notifications() !== 'off',
+    isActive: () => !view.visible && vscode.window.state.focused && connection.hasToken && config.notifications() !== 'off',
     // Nothing loaded yet: load now, so the baseline exists and the view opens on a full list.
     lastUpdated: () => store.lastUpdated ?? 0,
     poll,
@@ -220,7 +220,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
   const editorHost = new EditorHost(services);
 
   const disposables: vscode.Disposable[] = [
-    log, tokens, store, runs, session, filter, tree, view, viewState, details, poller, background, statusBar, markSeen,
+    log, tokens, store, runs, connection, filter, tree, view, viewState, details, poller, background, statusBar, markSeen,
     statuses, documents, editorHost,
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),
     vscode.workspace.registerTextDocumentContentProvider(SESSION_SCHEME, documents),
@@ -259,15 +259,15 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
 
 /** The events that connect the pieces: visibility, focus, token and settings changes. */
 function wireEvents(parts: Parts): vscode.Disposable[] {
-  const { services: { session, store, tokens }, view, poller, background, statusBar, loadIfSeen } = parts;
+  const { services: { connection, store, tokens }, view, poller, background, statusBar, loadIfSeen } = parts;
   const updatePollers = (): void => {
     poller.update();
     background.update();
   };
   return [
     store.onDidChange(parts.onLoaded),
-    session.onDidChange(parts.resetAttention),
-    session.onDidChange(parts.connectSessions),
+    connection.onDidChange(parts.resetAttention),
+    connection.onDidChange(parts.connectSessions),
     view.onDidChangeVisibility(updatePollers),
     vscode.window.onDidChangeWindowState(updatePollers),
     // The poll timers count from the end of the last load; row-level changes don't move them.
@@ -280,11 +280,11 @@ function wireEvents(parts: Parts): vscode.Disposable[] {
       }
       updatePollers();
     }),
-    session.onDidChange(updatePollers),
-    tokens.onDidChange(() => void session.reload().then(loadIfSeen)),
+    connection.onDidChange(updatePollers),
+    tokens.onDidChange(() => void connection.reload().then(loadIfSeen)),
     config.onDidChange((change) => {
       // A workspace value is ignored (application scope), so only a real change reloads.
-      if (change.apiBaseUrl && config.apiBaseUrl() !== session.apiBaseUrl) void session.reload().then(loadIfSeen);
+      if (change.apiBaseUrl && config.apiBaseUrl() !== connection.apiBaseUrl) void connection.reload().then(loadIfSeen);
       if (change.showArchived) void store.setIncludeArchived(config.showArchived());
       if (change.autoRefresh) poller.update();
       if (change.attention) {
@@ -303,9 +303,9 @@ export async function start(context: vscode.ExtensionContext, options: BuildOpti
   context.subscriptions.push(...parts.disposables, ...wireEvents(parts));
 
   const { services } = parts;
-  await services.session.reload();
+  await services.connection.reload();
   parts.loadIfSeen();
-  services.log.info(`Qoder Deployments ${context.extension.packageJSON.version as string} activated (API ${services.session.apiBaseUrl}).`);
+  services.log.info(`Qoder Deployments ${context.extension.packageJSON.version as string} activated (API ${services.connection.apiBaseUrl}).`);
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return {

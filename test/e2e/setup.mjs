@@ -51,7 +51,8 @@ export const APT_PACKAGES = ['chromium', 'libkrb5-dev', 'ripgrep', 'openssl'];
 export const APT_OPTIONAL = ['fonts-noto-cjk'];
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CACHE = join(ROOT, '.cache', 'e2e');
+/** QODER_E2E_CACHE lets several checkouts (git worktrees) share one install of the hosts. */
+export const CACHE = process.env.QODER_E2E_CACHE ? resolve(process.env.QODER_E2E_CACHE) : join(ROOT, '.cache', 'e2e');
 
 /** Where one host's Node and code-server live. */
 export function hostPaths(host) {

@@ -8,7 +8,7 @@ import { startLocalApi, type LocalApi } from '../local-api/server';
 import { invalidate } from '../local-api/model';
 import { type Activated, activateConnected, activateExtension, cmd, fake, until } from '../unit/harness';
 import { window } from '../fakes/vscode';
-import { AttentionWatch, backgroundIntervalMs } from '../../src/model/attention';
+import { AttentionWatch, backgroundIntervalMs } from '../../src/attention/model/attention';
 import { fixture } from '../unit/fixtures';
 import type { Deployment } from '../../src/api';
 

@@ -1,12 +1,12 @@
 // Token flow, pause/resume, run now, copy id, details, refresh and view state, under the fake
 // vscode against the real local API.
 
-import { detailsUri } from '../../src/views/detailsDocument';
+import { detailsUri } from '../../src/deployments/detailsDocument';
 import { test, before, after, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type LocalApi } from '../local-api/server';
 import { type Activated, activateConnected, activateExtension, cmd, fake, until } from '../unit/harness';
-import { secretKey } from '../../src/auth/tokenStore';
+import { secretKey } from '../../src/connection/tokenStore';
 
 const TOKEN = 'pt-unit-commands-secret-0002';
 let api: LocalApi;
@@ -232,6 +232,6 @@ test('a workspace setting cannot redirect the token', async () => {
   ext = await activateExtension({ baseUrl: api.baseUrl, token: TOKEN });
   fake.settings.workspace.set('qoder.apiBaseUrl', 'https://evil.example.com/api/v1/cloud');
   fake.configListeners.fire({ affectsConfiguration: (k: string) => k === 'qoder.apiBaseUrl' });
-  await ext.hooks.services.session.reload();
-  assert.equal(ext.hooks.services.session.apiBaseUrl, api.baseUrl);
+  await ext.hooks.services.connection.reload();
+  assert.equal(ext.hooks.services.connection.apiBaseUrl, api.baseUrl);
 });

@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type LocalApi, type RecordedRequest } from '../local-api/server';
 import { type Activated, activateExtension, cmd, fake, until } from '../unit/harness';
-import { secretKey } from '../../src/auth/tokenStore';
+import { secretKey } from '../../src/connection/tokenStore';
 
 const TOKEN = 'pt-unit-concurrency-secret-0011';
 const TOKENS = ['pt-unit-conc-acct-A-0012', 'pt-unit-conc-acct-B-0013', 'pt-unit-conc-acct-C-0014'];
@@ -205,7 +205,7 @@ test('concurrency: rapid token changes while loading → the view ends on the la
   api.injectFault({ route: 'GET /deployments', kind: 'delay', delayMs: 80, times: -1 });
   ext = await activateExtension({ baseUrl: api.baseUrl, token: A });
   const s = store();
-  const session = ext.hooks.services.session;
+  const session = ext.hooks.services.connection;
   const key = secretKey(api.baseUrl);
   // The token the session is connected with (private; read only to check what is shown).
   const connectedToken = (): string | undefined => (session as unknown as { token?: string }).token;

@@ -6,10 +6,10 @@ import * as assert from 'node:assert/strict';
 import { startLocalApi, type LocalApi } from '../local-api/server';
 import { type Activated, activateExtension, fake } from '../unit/harness';
 import { Uri } from '../fakes/vscode';
-import type { DeploymentFiles } from '../../src/views/deploymentFiles';
-import type { EditorHost } from '../../src/views/editorHost';
-import { editUri, newUri } from '../../src/views/deploymentFiles';
-import { templateDocument, documentText } from '../../src/model/deploymentDocument';
+import type { DeploymentFiles } from '../../src/editing/deploymentFiles';
+import type { EditorHost } from '../../src/editing/editorHost';
+import { editUri, newUri } from '../../src/editing/deploymentFiles';
+import { templateDocument, documentText } from '../../src/editing/model/deploymentDocument';
 
 const TOKEN = 'pt-unit-files-secret-0015';
 let api: LocalApi;
@@ -161,7 +161,7 @@ test('files: a newer server copy asks Compare / Overwrite; Cancel sends no updat
 test('files: an archived deployment opens read-only and cannot be saved', async () => {
   const d = activeOne();
   api.account().update(d.id, {});
-  await ext.hooks.services.session.requireClient().archiveDeployment(d.id);
+  await ext.hooks.services.connection.requireClient().archiveDeployment(d.id);
   const uri = editUri(d) as unknown as Uri;
   const stat = await files().stat(uri as never);
   assert.equal(stat.permissions, 1, 'FilePermission.Readonly');

@@ -4,8 +4,8 @@ import { test, before, after, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type LocalApi } from '../local-api/server';
 import { type Activated, activateConnected, cmd, fake, until } from '../unit/harness';
-import { matchesFilter, isFiltering } from '../../src/model/filter';
-import { secretKey } from '../../src/auth/tokenStore';
+import { matchesFilter, isFiltering } from '../../src/deployments/model/filter';
+import { secretKey } from '../../src/connection/tokenStore';
 import { fixture } from '../unit/fixtures';
 
 const TOKEN = 'pt-unit-features-secret-0003';
@@ -115,7 +115,7 @@ test('switch region writes the user setting and keeps a token per region', async
   fake.pickAnswers.push((items) => items.find((i: { baseUrl: string }) => i.baseUrl.includes('qoder.com.cn')));
   await cmd('qoder.switchRegion');
   assert.equal(fake.settings.global.get('qoder.apiBaseUrl'), 'https://api.qoder.com.cn/api/v1/cloud');
-  await until(() => ext!.hooks.services.session.apiBaseUrl.includes('qoder.com.cn'), 'the session to follow');
+  await until(() => ext!.hooks.services.connection.apiBaseUrl.includes('qoder.com.cn'), 'the session to follow');
   assert.equal(ext!.hooks.services.store.state, 'signedOut', 'no China token yet');
   assert.equal(ext!.secrets.data.get(secretKey(api.baseUrl)), TOKEN, 'the other region keeps its token');
 });

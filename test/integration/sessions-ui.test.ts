@@ -6,7 +6,7 @@ import { test, before, after, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type LocalApi } from '../local-api/server';
 import { type Activated, activateConnected, cmd, fake, until } from '../unit/harness';
-import { RunNode } from '../../src/views/deploymentsTree';
+import { RunNode } from '../../src/deployments/deploymentsTree';
 import { window, type TreeItem } from '../fakes/vscode';
 
 const TOKEN = 'pt-unit-sessions-secret-0014';
@@ -96,7 +96,7 @@ test('a run that started no session says so instead of opening anything', async 
 
 test('a live session grows in the document until its turn ends, then the stream is closed', async () => {
   const e = await connected();
-  const client = e.hooks.services.session.requireClient();
+  const client = e.hooks.services.connection.requireClient();
   const dep = e.hooks.services.store.deployments.find((d) => d.status === 'active' && !d.archived_at)!;
   const run = await client.runDeployment(dep.id);
   const provider = fake.providers.get('qoder-session');
@@ -130,7 +130,7 @@ test('a live session grows in the document until its turn ends, then the stream 
 
 test('Cancel Session asks with a modal, then the document says cancelling… until the cancelled turn end', async () => {
   const e = await connected();
-  const client = e.hooks.services.session.requireClient();
+  const client = e.hooks.services.connection.requireClient();
   const dep = e.hooks.services.store.deployments.find((d) => d.status === 'active' && !d.archived_at)!;
   const run = await client.runDeployment(dep.id);
   await cmd('qoder.openSession', dep.id, run.id, run.session_id);
@@ -168,16 +168,16 @@ test('Copy Run ID copies the clicked run id', async () => {
 
 test('a stream that stays down says "reconnecting…" in the header, and goes back to live once it reconnects', async () => {
   const e = await connected();
-  const client = e.hooks.services.session.requireClient();
+  const client = e.hooks.services.connection.requireClient();
   const dep = e.hooks.services.store.deployments.find((d) => d.status === 'active' && !d.archived_at)!;
   // The stream refuses a few connections (503), then lets the session be followed again.
   api.injectFault({ route: 'GET /sessions/:id/events/stream', kind: 'status', status: 503, times: 3 });
   const run = await client.runDeployment(dep.id);
-  const { SessionDocuments } = await import('../../src/views/sessionDocument');
-  const { sessionUri } = await import('../../src/views/sessionUris');
-  const { failureText } = await import('../../src/model/errorText');
-  const { durationText } = await import('../../src/model/runRow');
-  const { NameCache, SessionStatusCache } = await import('../../src/model/sessionCache');
+  const { SessionDocuments } = await import('../../src/agentSessions/sessionDocument');
+  const { sessionUri } = await import('../../src/agentSessions/sessionUris');
+  const { failureText } = await import('../../src/common/errorText');
+  const { durationText } = await import('../../src/runs/model/runRow');
+  const { NameCache, SessionStatusCache } = await import('../../src/agentSessions/model/sessionCache');
   const names = new NameCache();
   const docs = new SessionDocuments({ client: () => client, names, statuses: new SessionStatusCache(), deploymentName: () => dep.name, log: () => undefined, reconnectingAfterMs: 10, failureText, formatTime: (iso: string) => iso, durationText });
   const uri = sessionUri(run.session_id!, `${dep.name} · now`);
@@ -192,8 +192,8 @@ test('a stream that stays down says "reconnecting…" in the header, and goes ba
 
 test('a running session row is asked again until it settles, then never again', async () => {
   const e = await connected();
-  const client = e.hooks.services.session.requireClient();
-  const { SessionStatusCache } = await import('../../src/model/sessionCache');
+  const client = e.hooks.services.connection.requireClient();
+  const { SessionStatusCache } = await import('../../src/agentSessions/model/sessionCache');
   const dep = e.hooks.services.store.deployments.find((d) => d.status === 'active' && !d.archived_at)!;
   const run = await client.runDeployment(dep.id);
   const cache = new SessionStatusCache({ ttlMs: 50 });
@@ -212,7 +212,7 @@ test('a running session row is asked again until it settles, then never again', 
 
 test('setting the Markdown language (a close and reopen at once) does not stop following the session', async () => {
   const e = await connected();
-  const client = e.hooks.services.session.requireClient();
+  const client = e.hooks.services.connection.requireClient();
   const dep = e.hooks.services.store.deployments.find((d) => d.status === 'active' && !d.archived_at)!;
   const run = await client.runDeployment(dep.id);
   await cmd('qoder.openSession', dep.id, run.id, run.session_id);

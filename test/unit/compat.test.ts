@@ -1,11 +1,11 @@
-// src/views/compat.ts: run-time fallbacks for VS Code versions between the engine floor (1.104)
+// src/platform/compat.ts: run-time fallbacks for VS Code versions between the engine floor (1.104)
 // and the versions where a behaviour was seen to work.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { rowRedrawShowsNewChildren, versionAtLeast } from '../../src/views/compat';
-import { DeploymentStore } from '../../src/model/deploymentStore';
-import { RunStore } from '../../src/model/runStore';
-import { DeploymentsTreeProvider } from '../../src/views/deploymentsTree';
+import { rowRedrawShowsNewChildren, versionAtLeast } from '../../src/platform/compat';
+import { DeploymentStore } from '../../src/deployments/model/deploymentStore';
+import { RunStore } from '../../src/runs/model/runStore';
+import { DeploymentsTreeProvider } from '../../src/deployments/deploymentsTree';
 import type { DeploymentRun, ListPage } from '../../src/api';
 import { fixture, run } from './fixtures';
 

@@ -3,8 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cronProblem, isKnownTimeZone, nextRuns, scheduleHelp, scheduleProblems } from '../../src/model/cronSchedule';
-import { cronWords } from '../../src/model/describe';
+import { cronProblem, isKnownTimeZone, nextRuns, scheduleHelp, scheduleProblems } from '../../src/editing/model/cronSchedule';
+import { cronWords } from '../../src/deployments/model/describe';
 
 /** Tuesday 2026-07-14 12:00 UTC = 20:00 in Shanghai. */
 const NOW = Date.parse('2026-07-14T12:00:00Z');

@@ -17,7 +17,7 @@ import {
   templateDocument,
   validateDocument,
   type DeploymentDocument,
-} from '../../src/model/deploymentDocument';
+} from '../../src/editing/model/deploymentDocument';
 import { fixture } from './fixtures';
 
 const edit = (doc: DeploymentDocument, change: Record<string, unknown>): Record<string, unknown> => ({ ...structuredClone(doc), ...change });

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { contextTokens, descriptionText, scheduleText, detailRows, kindOf, needsAttention, pausedReasonText, runOutcomeText, runTriggerText } from '../../src/model/describe';
-import { errorTypeText } from '../../src/model/errorTypes';
-import { relativeTime } from '../../src/model/timeText';
-import { failureText, reasonText } from '../../src/model/errorText';
+import { contextTokens, descriptionText, scheduleText, detailRows, kindOf, needsAttention, pausedReasonText, runOutcomeText, runTriggerText } from '../../src/deployments/model/describe';
+import { errorTypeText } from '../../src/common/errorTypes';
+import { relativeTime } from '../../src/common/timeText';
+import { failureText, reasonText } from '../../src/common/errorText';
 import { QoderApiError, QoderError } from '../../src/api';
 import { fixture, run } from './fixtures';
 

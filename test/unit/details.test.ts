@@ -4,8 +4,8 @@ import { test, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { type Activated, activateExtension } from './harness';
 import { FakeApi, deploymentJson } from '../fakes/api';
-import { Regions } from '../../src/constants';
-import { DetailsProvider, detailsUri } from '../../src/views/detailsDocument';
+import { Regions } from '../../src/platform/constants';
+import { DetailsProvider, detailsUri } from '../../src/deployments/detailsDocument';
 
 const GLOBAL = Regions[0].baseUrl;
 let ext: Activated | undefined;

@@ -3,13 +3,13 @@
 
 import { test, mock } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { accessibilityText, descriptionText, detailRows, shownName, lastRunText, problemText, sortDeployments } from '../../src/model/describe';
-import { archiveCase, archiveConfirmation, runConfirmation, typedConfirmation, typedMismatch } from '../../src/model/confirm';
-import { failureText, problemKind, reasonText } from '../../src/model/errorText';
-import { Debouncer, statusCounts } from '../../src/model/filter';
-import { detailsTitle, titleSafe, withKeysFirst } from '../../src/model/details';
-import { regionOf } from '../../src/views/viewState';
-import { bestMatch } from '../../src/ui';
+import { accessibilityText, descriptionText, detailRows, shownName, lastRunText, problemText, sortDeployments } from '../../src/deployments/model/describe';
+import { archiveCase, archiveConfirmation, runConfirmation, typedConfirmation, typedMismatch } from '../../src/deployments/model/confirm';
+import { failureText, problemKind, reasonText } from '../../src/common/errorText';
+import { Debouncer, statusCounts } from '../../src/deployments/model/filter';
+import { detailsTitle, titleSafe, withKeysFirst } from '../../src/deployments/model/details';
+import { regionOf } from '../../src/deployments/viewState';
+import { bestMatch } from '../../src/platform/ui';
 import { QoderApiError, QoderError } from '../../src/api';
 import { fixture, run } from './fixtures';
 

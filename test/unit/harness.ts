@@ -2,7 +2,7 @@
 
 import { fake, FakeSecretStorage, ExtensionMode } from '../fakes/vscode';
 import { start, type TestHooks } from '../../src/extension';
-import { secretKey } from '../../src/auth/tokenStore';
+import { secretKey } from '../../src/connection/tokenStore';
 import type { FetchLike } from '../../src/api';
 
 export interface Activated {

@@ -6,7 +6,7 @@ import { test, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { type Activated, activateExtension, cmd, fake, until } from './harness';
 import { FakeApi, deploymentJson } from '../fakes/api';
-import { Regions } from '../../src/constants';
+import { Regions } from '../../src/platform/constants';
 
 const GLOBAL = Regions[0].baseUrl;
 const CHINA = Regions[1].baseUrl;

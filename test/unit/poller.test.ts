@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Poller, type PollOutcome, type Timers } from '../../src/model/poller';
+import { Poller, type PollOutcome, type Timers } from '../../src/common/poller';
 
 /** Manual clock: timers fire only when the test advances time. */
 function manualTimers() {

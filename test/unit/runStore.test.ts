@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { RunStore, type RunSource } from '../../src/model/runStore';
+import { RunStore, type RunSource } from '../../src/runs/model/runStore';
 import type { DeploymentRun, ListPage } from '../../src/api';
 
 const ID = 'dep_019f0a6c2e4b7f18a3d95c0e61b7f24d';

@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { env, EventEmitter, Uri } from '../fakes/vscode';
-import { cronWords } from '../../src/model/describe';
-import { failureText } from '../../src/model/errorText';
-import { findSchedule, ScheduleLens } from '../../src/views/scheduleLens';
-import type { DeploymentFiles } from '../../src/views/deploymentFiles';
+import { cronWords } from '../../src/deployments/model/describe';
+import { failureText } from '../../src/common/errorText';
+import { findSchedule, ScheduleLens } from '../../src/editing/scheduleLens';
+import type { DeploymentFiles } from '../../src/editing/deploymentFiles';
 
 function doc(text: string, path = '/deployments/dep_1/x.deployment.json') {
   return {

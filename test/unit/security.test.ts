@@ -5,12 +5,12 @@ import { test, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { activateExtension, fake, type Activated } from './harness';
 import { QoderError } from '../../src/api';
-import { deploymentTooltip, DeploymentsTreeProvider } from '../../src/views/deploymentsTree';
-import { DeploymentStore } from '../../src/model/deploymentStore';
-import { RunStore } from '../../src/model/runStore';
+import { deploymentTooltip, DeploymentsTreeProvider } from '../../src/deployments/deploymentsTree';
+import { DeploymentStore } from '../../src/deployments/model/deploymentStore';
+import { RunStore } from '../../src/runs/model/runStore';
 import type { MarkdownString } from '../fakes/vscode';
 import { fixture } from './fixtures';
-import { displayText } from '../../src/model/display';
+import { displayText } from '../../src/common/display';
 
 const TOKEN = 'pt-unit-security-secret-0004';
 let ext: Activated | undefined;
@@ -32,7 +32,7 @@ for (const [what, url] of [
     await store.refresh();
     assert.equal(store.state, 'error');
     assert.ok(store.error instanceof QoderError && store.error.kind === 'config', String(store.error));
-    assert.throws(() => ext!.hooks.services.session.requireClient(), (e) => e instanceof QoderError && e.kind === 'config');
+    assert.throws(() => ext!.hooks.services.connection.requireClient(), (e) => e instanceof QoderError && e.kind === 'config');
     assert.match(fake.views[0].message ?? '', /https|URL|base/i);
     assert.equal(fake.allText().includes(TOKEN), false);
   });
@@ -41,9 +41,9 @@ for (const [what, url] of [
 test('settings: a workspace value for qoder.apiBaseUrl is ignored', async () => {
   ext = await activateExtension({ baseUrl: 'http://127.0.0.1:9/api/v1/cloud', token: TOKEN, fetch: new FakeApi({ 'http://127.0.0.1:9': [] }).fetch });
   fake.settings.workspace.set('qoder.apiBaseUrl', 'https://attacker.example/api/v1/cloud');
-  await ext.hooks.services.session.reload();
-  assert.equal(ext.hooks.services.session.apiBaseUrl, 'http://127.0.0.1:9/api/v1/cloud');
-  assert.equal(ext.hooks.services.session.requireClient().baseUrl.startsWith('http://127.0.0.1:9'), true);
+  await ext.hooks.services.connection.reload();
+  assert.equal(ext.hooks.services.connection.apiBaseUrl, 'http://127.0.0.1:9/api/v1/cloud');
+  assert.equal(ext.hooks.services.connection.requireClient().baseUrl.startsWith('http://127.0.0.1:9'), true);
 });
 
 const HOSTILE = [

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import MarkdownIt from 'markdown-it';
 import type { SessionEvent } from '../../src/api';
-import { codeBlock, codeSpan, escapeMarkdownText, SessionTranscript, toolInputSummary, type TranscriptHeader } from '../../src/model/sessionTranscript';
+import { codeBlock, codeSpan, escapeMarkdownText, SessionTranscript, toolInputSummary, type TranscriptHeader } from '../../src/agentSessions/model/sessionTranscript';
 
 const DIR = path.resolve(__dirname, '../fixtures/sessions');
 const md = new MarkdownIt({ html: true, linkify: true });

@@ -5,8 +5,8 @@ import * as assert from 'node:assert/strict';
 import { type Activated, activateExtension, cmd, fake } from './harness';
 import { FakeSecretStorage } from '../fakes/vscode';
 import { FakeApi, deploymentJson } from '../fakes/api';
-import { secretKey } from '../../src/auth/tokenStore';
-import { Regions } from '../../src/constants';
+import { secretKey } from '../../src/connection/tokenStore';
+import { Regions } from '../../src/platform/constants';
 
 const GLOBAL = Regions[0].baseUrl;
 let ext: Activated | undefined;
@@ -29,8 +29,8 @@ test('session: a SecretStorage that rejects once does not stick reload(), shows 
     secrets.get = (key: string) => (failures-- > 0 ? Promise.reject(new Error('keychain locked')) : realGet(key));
     ext = await activateExtension({ baseUrl: GLOBAL, fetch: api.fetch, secrets });
     assert.equal(fake.shown.filter((s) => s.kind === 'error').length, 1, 'the failure is shown once');
-    await ext.hooks.services.session.reload();
-    assert.equal(ext.hooks.services.session.hasToken, true, 'a later reload reads the token');
+    await ext.hooks.services.connection.reload();
+    assert.equal(ext.hooks.services.connection.hasToken, true, 'a later reload reads the token');
     await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(unhandled, []);
   } finally {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { DeploymentStore, type DeploymentSource, type LoadResult } from '../../src/model/deploymentStore';
-import { RunStore } from '../../src/model/runStore';
+import { DeploymentStore, type DeploymentSource, type LoadResult } from '../../src/deployments/model/deploymentStore';
+import { RunStore } from '../../src/runs/model/runStore';
 import { QoderApiError, type Deployment, type DeploymentRun, type ListPage } from '../../src/api';
 import { fixture, run, variant } from './fixtures';
 

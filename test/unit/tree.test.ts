@@ -1,11 +1,11 @@
-import { shownName, sortDeployments } from '../../src/model/describe';
+import { shownName, sortDeployments } from '../../src/deployments/model/describe';
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { MarkdownString, ThemeIcon, TreeItemCollapsibleState } from '../fakes/vscode';
-import { DeploymentStore } from '../../src/model/deploymentStore';
-import { FilterState } from '../../src/model/filter';
-import { RunStore } from '../../src/model/runStore';
-import { DeploymentsTreeProvider, DeploymentNode, LoadMoreNode, RunNode, deploymentTooltip } from '../../src/views/deploymentsTree';
+import { DeploymentStore } from '../../src/deployments/model/deploymentStore';
+import { FilterState } from '../../src/deployments/model/filter';
+import { RunStore } from '../../src/runs/model/runStore';
+import { DeploymentsTreeProvider, DeploymentNode, LoadMoreNode, RunNode, deploymentTooltip } from '../../src/deployments/deploymentsTree';
 import type { Deployment, DeploymentRun, ListPage } from '../../src/api';
 import { fixture, run } from './fixtures';
 

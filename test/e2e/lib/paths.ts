@@ -7,7 +7,8 @@ import { sweepStaleRuns } from './procs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '..', '..', '..');
-export const CACHE = join(ROOT, '.cache', 'e2e');
+/** QODER_E2E_CACHE lets several checkouts (git worktrees) share one install of the hosts. */
+export const CACHE = process.env.QODER_E2E_CACHE ? resolve(process.env.QODER_E2E_CACHE) : join(ROOT, '.cache', 'e2e');
 export const RESULTS = join(ROOT, 'test-results', 'e2e');
 
 export const PATHS = {

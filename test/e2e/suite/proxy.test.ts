@@ -19,7 +19,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import * as vscode from 'vscode';
 import type { TestHooks } from '../../../src/extension';
-import { Commands as C } from '../../../src/constants';
+import { Commands as C } from '../../../src/platform/constants';
 import { EXTENSION_ID, hooks, QODER_ID, requestsTo, ScriptedUi, setSetting, startApi, waitFor, type HostApi } from './lib/host';
 
 const PROXIED_NAME = 'qoder-api.test';
@@ -129,7 +129,7 @@ describe('Qoder Deployments behind a corporate proxy (http.proxy)', function () 
       await vscode.commands.executeCommand(C.clearToken).then(undefined, () => undefined);
       await setSetting('apiBaseUrl', undefined);
       await setSetting('autoRefreshSeconds', undefined);
-      await waitFor(() => !h.services.session.hasToken, 'the default origin to have no token').catch(() => undefined);
+      await waitFor(() => !h.services.connection.hasToken, 'the default origin to have no token').catch(() => undefined);
     }
     for (const key of ['proxy', 'proxyStrictSSL', 'proxySupport']) await setHttp(key, undefined);
     await proxy?.close();
@@ -147,7 +147,7 @@ describe('Qoder Deployments behind a corporate proxy (http.proxy)', function () 
     await setHttp('proxySupport', 'override');
     const baseUrl = `https://${PROXIED_NAME}${new URL(host.api.baseUrl).pathname}`;
     await setSetting('apiBaseUrl', baseUrl);
-    await waitFor(() => h.services.session.apiBaseUrl === baseUrl, 'the extension to pick up qoder.apiBaseUrl');
+    await waitFor(() => h.services.connection.apiBaseUrl === baseUrl, 'the extension to pick up qoder.apiBaseUrl');
 
     ui.input = () => host.token;
     await vscode.commands.executeCommand(C.setToken);

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { describeHits, scanForSecrets } from '../lib/tokenScan';
 import type { TestHooks } from '../../../src/extension';
-import type { DeploymentNode } from '../../../src/views/deploymentsTree';
-import { Commands as C } from '../../../src/constants';
+import type { DeploymentNode } from '../../../src/deployments/deploymentsTree';
+import { Commands as C } from '../../../src/platform/constants';
 import { EXTENSION_ID, hooks, QODER_ID, quietPeriod, requestsTo, ScriptedUi, setSetting, startApi, startOtherApi, waitFor, type HostApi, type Json } from './lib/host';
 
 
@@ -90,7 +90,7 @@ describe('Qoder Deployments in the extension host', function () {
     // no auto-refresh in the background of the other tests (the default is 60 s); one test turns it on
     await setSetting('autoRefreshSeconds', 0);
     await setSetting('apiBaseUrl', host.api.baseUrl);
-    await waitFor(() => h.services.session.apiBaseUrl === host.api.baseUrl, 'the extension to pick up qoder.apiBaseUrl');
+    await waitFor(() => h.services.connection.apiBaseUrl === host.api.baseUrl, 'the extension to pick up qoder.apiBaseUrl');
   });
 
   beforeEach(() => {
@@ -118,7 +118,7 @@ describe('Qoder Deployments in the extension host', function () {
     const contributed = ((ext.packageJSON.contributes?.commands ?? []) as Array<{ command: string }>).map((c) => c.command);
     assert.deepEqual(contributed.filter((c) => !registered.has(c)), []);
     // no token yet: the store is signed out and the tree is empty (the welcome view shows)
-    assert.equal(h.services.session.hasToken, false);
+    assert.equal(h.services.connection.hasToken, false);
     assert.equal(store().state, 'signedOut');
     assert.deepEqual(await h.tree.getChildren(), []);
     await vscode.commands.executeCommand('workbench.view.extension.qoder');
@@ -136,7 +136,7 @@ describe('Qoder Deployments in the extension host', function () {
     assert.match(opts.prompt ?? '', /127\.0\.0\.1:\d+/, 'the prompt names the host the token is for');
     assert.ok(opts.validateInput?.('   '), 'an empty token is refused');
     assert.equal(opts.validateInput?.('pt-x') ?? undefined, undefined);
-    assert.equal(h.services.session.hasToken, true);
+    assert.equal(h.services.connection.hasToken, true);
     await waitFor(() => store().state === 'ready', `the list to load (state ${store().state})`);
     assert.equal(store().error, undefined);
     // checked with one cheap call (limit=1) before it was saved, then the whole list
@@ -538,8 +538,8 @@ describe('Qoder Deployments in the extension host', function () {
       console.log(`      apiBaseUrl: workspaceValue=${String(inspected?.workspaceValue)}, globalValue=${String(inspected?.globalValue)}, get()=${String(qoder().get('apiBaseUrl'))}`);
 
       api().resetRequests();
-      await h.services.session.reload();
-      assert.equal(h.services.session.apiBaseUrl, host.api.baseUrl, 'the extension still talks to the user-level URL');
+      await h.services.connection.reload();
+      assert.equal(h.services.connection.apiBaseUrl, host.api.baseUrl, 'the extension still talks to the user-level URL');
       await vscode.commands.executeCommand(C.refresh);
       await waitFor(() => store().state === 'ready' && !store().isLoading, `the list (state ${store().state})`);
       assert.equal(attacker.requests.length, 0, `the workspace's host got ${attacker.requests.length} request(s)`);

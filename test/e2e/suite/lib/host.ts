@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { TestHooks } from '../../../../src/extension';
-import { windowUi, type Ui } from '../../../../src/ui';
+import { windowUi, type Ui } from '../../../../src/platform/ui';
 import { startLocalApi, type LocalApi, type RecordedRequest } from '../../../local-api/server';
 
 import { EXTENSION_ID } from './ids';

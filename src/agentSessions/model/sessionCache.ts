@@ -1,0 +1,195 @@
+// Lazily fetched facts about sessions, agents and environments, for the rows and documents
+// on screen. Pure (no vscode). Final session statuses are kept for good; a running one is
+// asked again after `ttlMs`. Names are cached per id (and agent version) and fall back to the
+// id when they cannot be fetched.
+
+import type { Agent, Environment, Session } from '../../api/sessions';
+import { Emitter, type Disposable } from '../../common/events';
+import { displayText, truncate } from '../../common/display';
+
+export interface SessionSummary {
+  status: string;
+  durationSeconds: number | null;
+  /** When this was fetched (ms). */
+  at: number;
+}
+
+export interface SessionSource {
+  getSession(id: string, signal: AbortSignal): Promise<Session>;
+}
+
+/** A run's session is finished once it is idle (the turn ended) or terminated. */
+export function isSettledStatus(status: string): boolean {
+  return status === 'idle' || status === 'terminated';
+}
+
+export class SessionStatusCache implements Disposable {
+  private readonly known = new Map<string, SessionSummary>();
+  private readonly queue: string[] = [];
+  private readonly queued = new Set<string>();
+  private inFlight = 0;
+  private source: SessionSource | undefined;
+  private controller = new AbortController();
+  /** Running sessions are asked again after ttlMs, until they settle. */
+  private readonly recheck = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly changed = new Emitter<string>();
+  /** Fires with the session id whose summary changed. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly opts: { concurrency?: number; ttlMs?: number; now?: () => number } = {}) {}
+
+  private get now(): number {
+    return (this.opts.now ?? Date.now)();
+  }
+
+  /** A new connection: forget everything (another account's sessions must not show). */
+  setSource(source: SessionSource | undefined): void {
+    this.controller.abort();
+    this.controller = new AbortController();
+    this.clearRechecks();
+    this.source = source;
+    this.known.clear();
+    this.queue.length = 0;
+    this.queued.clear();
+    this.inFlight = 0;
+  }
+
+  get(id: string): SessionSummary | undefined {
+    return this.known.get(id);
+  }
+
+  /** Record what a fresh fetch elsewhere (an open document) learned. */
+  put(session: Session): void {
+    this.store(session.id, session);
+  }
+
+  /** Ask for the summary if it is missing or a running one is stale. */
+  request(id: string): void {
+    const have = this.known.get(id);
+    if (have && (isSettledStatus(have.status) || this.now - have.at < (this.opts.ttlMs ?? 15_000))) return;
+    this.enqueue(id);
+  }
+
+  private enqueue(id: string): void {
+    if (this.queued.has(id) || !this.source) return;
+    this.queued.add(id);
+    this.queue.push(id);
+    this.pump();
+  }
+
+  private pump(): void {
+    const limit = this.opts.concurrency ?? 4;
+    while (this.inFlight < limit && this.queue.length > 0) {
+      const id = this.queue.shift()!;
+      const source = this.source;
+      const signal = this.controller.signal;
+      if (!source) return;
+      this.inFlight++;
+      void source
+        .getSession(id, signal)
+        .then((s) => {
+          if (!signal.aborted) this.store(id, s);
+        })
+        .catch(() => {
+          // No status is shown for it; the row keeps the run's own facts. Asked again later.
+        })
+        .finally(() => {
+          if (signal.aborted) return;
+          this.inFlight--;
+          this.queued.delete(id);
+          this.pump();
+        });
+    }
+  }
+
+  private store(id: string, s: Session): void {
+    const prev = this.known.get(id);
+    const next: SessionSummary = { status: s.status, durationSeconds: s.duration_seconds, at: this.now };
+    this.known.set(id, next);
+    if (!isSettledStatus(next.status) && !this.recheck.has(id) && this.source) {
+      const timer = setTimeout(() => {
+        this.recheck.delete(id);
+        this.enqueue(id);
+      }, this.opts.ttlMs ?? 15_000);
+      timer.unref?.();
+      this.recheck.set(id, timer);
+    }
+    if (!prev || prev.status !== next.status || prev.durationSeconds !== next.durationSeconds) this.changed.fire(id);
+  }
+
+  private clearRechecks(): void {
+    for (const t of this.recheck.values()) clearTimeout(t);
+    this.recheck.clear();
+  }
+
+  dispose(): void {
+    this.clearRechecks();
+    this.controller.abort();
+    this.changed.dispose();
+  }
+}
+
+/** A server-provided name for display: one line, no control or bidi characters, at most 120 characters. */
+export function cleanName(name: string): string {
+  return truncate(displayText(name).replace(/\s+/g, ' ').trim());
+}
+
+export interface NameSource {
+  getAgent(id: string, version: number | undefined): Promise<Agent>;
+  getEnvironment(id: string): Promise<Environment>;
+}
+
+/** Agent and environment names; a failed lookup falls back to the id and is retried after a minute. */
+export class NameCache {
+  private readonly names = new Map<string, { name: string; at: number; ok: boolean }>();
+  private readonly pending = new Map<string, Promise<string>>();
+  private source: NameSource | undefined;
+  private generation = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  setSource(source: NameSource | undefined): void {
+    this.source = source;
+    this.names.clear();
+    this.pending.clear();
+    this.generation++;
+  }
+
+  /** The name if already known (no request). */
+  peekAgent(id: string, version?: number): string | undefined {
+    return this.names.get(`agent:${id}@${version ?? ''}`)?.name;
+  }
+  peekEnvironment(id: string): string | undefined {
+    return this.names.get(`env:${id}`)?.name;
+  }
+
+  agentName(id: string, version?: number): Promise<string> {
+    return this.lookup(`agent:${id}@${version ?? ''}`, id, (s) => s.getAgent(id, version).then((a) => a.name));
+  }
+
+  environmentName(id: string): Promise<string> {
+    return this.lookup(`env:${id}`, id, (s) => s.getEnvironment(id).then((e) => e.name));
+  }
+
+  private lookup(key: string, fallback: string, fetch: (s: NameSource) => Promise<string>): Promise<string> {
+    const have = this.names.get(key);
+    if (have && (have.ok || this.now() - have.at < 60_000)) return Promise.resolve(have.name);
+    const inFlight = this.pending.get(key);
+    if (inFlight) return inFlight;
+    const source = this.source;
+    if (!source) return Promise.resolve(fallback);
+    const generation = this.generation;
+    const p = fetch(source)
+      .then((name) => ({ name: cleanName(name) || fallback, ok: true }))
+      .catch(() => ({ name: fallback, ok: false }))
+      .then(({ name, ok }) => {
+        if (generation === this.generation) {
+          this.names.set(key, { name, at: this.now(), ok });
+          this.pending.delete(key);
+        }
+        return name;
+      });
+    this.pending.set(key, p);
+    return p;
+  }
+}

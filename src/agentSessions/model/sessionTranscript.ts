@@ -1,0 +1,269 @@
+// A session as a Markdown document: events in, bounded Markdown out. Pure (no vscode): the
+// document provider feeds it events and asks for the text.
+//
+// Safety: server text never becomes a link, an image, HTML or a command. Tool input goes into
+// code spans and tool output into fenced code blocks (fence longer than any backtick run in
+// it); other server text is escaped and autolinks are broken. Agent messages are Markdown as
+// written, but raw HTML is escaped and links to command:/file:/data:/javascript:/vscode: are
+// neutralised. Tool output is cut to 40 lines, so memory stays bounded per event.
+
+import * as l10n from '@vscode/l10n';
+import type { SessionEvent } from '../../api/sessions';
+
+export const TOOL_OUTPUT_LINES = 40;
+const MAX_LINE_CHARS = 400;
+const MAX_INPUT_CHARS = 200;
+const MAX_MESSAGE_CHARS = 200_000;
+
+// C0/C1 controls except tab and newline, and bidi/zero-width formatting characters.
+// eslint-disable-next-line no-control-regex
+const CONTROL_RE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
+export function stripControls(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(CONTROL_RE, '');
+}
+
+/** Plain text that renders as itself in Markdown: no emphasis, links, images, HTML or autolinks. */
+export function escapeMarkdownText(text: string): string {
+  return stripControls(text)
+    .replace(/[\\`*_[\]!|<>~&]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`))
+    // a line must not start a heading, list, quote or table of its own
+    .replace(/^(\s*)([#+=-]|\d+[.)])/gm, (_m, space: string, mark: string) => `${space}${mark.replace(/([#+=.)-])/, '\\$1')}`)
+    // linkify looks for scheme://, www. and e-mail addresses in text: break each with a zero-width joiner
+    .replace(/\/\//g, '/\u200d/')
+    .replace(/www/gi, (w) => `${w[0]}\u200d${w.slice(1)}`)
+    .replace(/@/g, '@\u200d');
+}
+
+/** Inline code that cannot be closed early: the fence is longer than any backtick run inside. */
+export function codeSpan(text: string): string {
+  const clean = stripControls(text).replace(/\s*\n\s*/g, ' ');
+  const longest = Math.max(0, ...Array.from(clean.matchAll(/`+/g), (m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = clean.startsWith('`') || clean.endsWith('`') || clean === '' ? ' ' : '';
+  return `${fence}${pad}${clean}${pad}${fence}`;
+}
+
+/** A fenced code block whose fence no line of `text` can close. */
+export function codeBlock(text: string, info = 'text'): string {
+  const longest = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${info}\n${text}\n${fence}`;
+}
+
+/** Agent Markdown as written, minus raw HTML and links to dangerous schemes. */
+export function safeAgentMarkdown(text: string): string {
+  return stripControls(text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}…` : text)
+    .replace(/</g, '&lt;')
+    .replace(/(\]\(\s*|\]:\s*)(command|vscode|vscode-insiders|file|data|javascript|vbscript):/gi, '$1#blocked-$2-')
+    .replace(/\b(command|vscode|javascript|vbscript|data):(?=[^\s])/gi, '$1\u200d:');
+}
+
+function textOfBlocks(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  const parts: string[] = [];
+  for (const block of content) {
+    if (typeof block !== 'object' || block === null) continue;
+    const b = block as { type?: unknown; text?: unknown; title?: unknown };
+    if (typeof b.text === 'string') parts.push(b.text);
+    else if (b.type === 'image') parts.push(l10n.t('[image]'));
+    else if (b.type === 'document') parts.push(typeof b.title === 'string' ? l10n.t('[document: {0}]', b.title) : l10n.t('[document]'));
+    else if (typeof b.type === 'string') parts.push(`[${b.type}]`);
+  }
+  return parts.join('');
+}
+
+/** `Bash: git status --short` — the one input field that says what the call does. */
+export function toolInputSummary(name: string, input: unknown): string {
+  const i = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const pick = (...keys: string[]): string | undefined => {
+    for (const k of keys) if (typeof i[k] === 'string' && i[k] !== '') return i[k] as string;
+    return undefined;
+  };
+  let summary: string | undefined;
+  switch (name) {
+    case 'Bash': summary = pick('command'); break;
+    case 'Read': case 'Write': case 'Edit': summary = pick('file_path', 'path'); break;
+    case 'Grep': {
+      const pattern = pick('pattern');
+      const where = pick('path', 'glob');
+      summary = pattern === undefined ? undefined : where ? `${pattern} (${where})` : pattern;
+      break;
+    }
+    case 'Glob': summary = pick('pattern'); break;
+    case 'WebFetch': summary = pick('url'); break;
+    case 'WebSearch': summary = pick('query'); break;
+    default: summary = undefined;
+  }
+  if (summary === undefined) {
+    try {
+      summary = JSON.stringify(input) ?? '';
+    } catch {
+      summary = '';
+    }
+  }
+  return summary.length > MAX_INPUT_CHARS ? `${summary.slice(0, MAX_INPUT_CHARS)}…` : summary;
+}
+
+/** The first `TOOL_OUTPUT_LINES` lines (each capped) and how many were left out. */
+export function cutLines(text: string, maxLines = TOOL_OUTPUT_LINES): { text: string; more: number; total: number } {
+  const clean = stripControls(text).replace(/\n+$/, '');
+  const lines = clean === '' ? [] : clean.split('\n');
+  const kept = lines.slice(0, maxLines).map((l) => (l.length > MAX_LINE_CHARS ? `${l.slice(0, MAX_LINE_CHARS)}…` : l));
+  return { text: kept.join('\n'), more: Math.max(0, lines.length - maxLines), total: lines.length };
+}
+
+export type LiveState = 'live' | 'reconnecting' | 'cancelling' | undefined;
+
+export interface TranscriptHeader {
+  title: string;
+  /** Session status in words (already localised). */
+  status: string;
+  live: LiveState;
+  agent: string;
+  environment: string;
+  started: string;
+  duration: string;
+  credits: string;
+  sessionId: string;
+}
+
+export class SessionTranscript {
+  private readonly chunks: string[] = [];
+  private readonly ids = new Set<string>();
+  /** tool_use id → tool name, until its result arrives. */
+  private readonly openTools = new Map<string, string>();
+  private spanCredits = 0;
+  private last: string | undefined;
+  private ended: 'turn' | 'final' | undefined;
+  private stopReason: string | undefined;
+
+  get size(): number {
+    return this.ids.size;
+  }
+  get lastEventId(): string | undefined {
+    return this.last;
+  }
+  /** Credits summed from model spans (used while the session's own total is not known). */
+  get creditsFromSpans(): number {
+    return Math.round(this.spanCredits * 100) / 100;
+  }
+  /** 'turn' after a session.status_idle that is not requires_action; 'final' after terminated/deleted. */
+  get end(): 'turn' | 'final' | undefined {
+    return this.ended;
+  }
+  get lastStopReason(): string | undefined {
+    return this.stopReason;
+  }
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  /** Adds an event; false when it was already there (a replay). */
+  add(ev: SessionEvent): boolean {
+    if (this.ids.has(ev.id)) return false;
+    this.ids.add(ev.id);
+    this.last = ev.id;
+    const chunk = this.render(ev);
+    if (chunk !== '') this.chunks.push(chunk);
+    return true;
+  }
+
+  private render(ev: SessionEvent): string {
+    switch (ev.type) {
+      case 'user.message':
+        return `### ${l10n.t('Prompt')}\n\n${quote(escapeMarkdownText(textOfBlocks(ev.content)))}`;
+      case 'agent.message':
+        return safeAgentMarkdown(textOfBlocks(ev.content));
+      case 'agent.thinking':
+        return `*${l10n.t('thinking…')}*`;
+      case 'agent.tool_use':
+      case 'agent.mcp_tool_use':
+      case 'agent.custom_tool_use': {
+        const name = typeof ev.name === 'string' ? ev.name : '?';
+        this.openTools.set(ev.id, name);
+        if (this.openTools.size > 1000) this.openTools.delete(this.openTools.keys().next().value as string);
+        return `**${escapeMarkdownText(name)}:** ${codeSpan(toolInputSummary(name, ev.input))}`;
+      }
+      case 'agent.tool_result':
+      case 'agent.mcp_tool_result': {
+        const useId = typeof ev.tool_use_id === 'string' ? ev.tool_use_id : typeof ev.mcp_tool_use_id === 'string' ? ev.mcp_tool_use_id : '';
+        const name = this.openTools.get(useId);
+        this.openTools.delete(useId);
+        const isError = ev.is_error === true;
+        const cut = cutLines(textOfBlocks(ev.content));
+        const label = isError
+          ? l10n.t('✗ {0} failed · {1} lines', name ?? l10n.t('tool'), cut.total)
+          : l10n.t('result · {0} lines', cut.total);
+        const more = cut.more > 0 ? `\n\n*${l10n.t('{0} more lines', cut.more)}*` : '';
+        const block = `<details${isError ? ' open' : ''}><summary>${escapeHtml(label)}</summary>\n\n${codeBlock(cut.text)}${more}\n\n</details>`;
+        return isError ? `> **${escapeMarkdownText(label)}**\n\n${block}` : block;
+      }
+      case 'span.model_request_end': {
+        const usage = ev.model_usage as { credits?: unknown } | undefined;
+        if (typeof usage?.credits === 'number' && Number.isFinite(usage.credits)) this.spanCredits += usage.credits;
+        return '';
+      }
+      case 'span.model_request_start':
+        return '';
+      case 'session.status_running':
+        this.ended = undefined;
+        return `*${l10n.t('● running')}*`;
+      case 'session.status_rescheduled':
+        return `*${l10n.t('↻ rescheduling')}*`;
+      case 'session.status_idle': {
+        const reason = (ev.stop_reason as { type?: unknown } | undefined)?.type;
+        this.stopReason = typeof reason === 'string' ? reason : undefined;
+        if (reason !== 'requires_action') this.ended = this.ended ?? 'turn';
+        if (reason === 'cancelled') return `---\n\n**${l10n.t('■ cancelled')}**`;
+        if (reason === 'requires_action') return `*${l10n.t('⏸ waiting for a decision')}*`;
+        return `---\n\n*${l10n.t('✓ turn ended ({0})', escapeMarkdownText(typeof reason === 'string' ? reason : '?'))}*`;
+      }
+      case 'session.error': {
+        const err = (ev.error ?? {}) as { type?: unknown; message?: unknown };
+        const type = typeof err.type === 'string' ? err.type : 'error';
+        const message = typeof err.message === 'string' ? err.message : '';
+        return `> **${l10n.t('✗ Error')}** ${codeSpan(type)}\n>\n> ${escapeMarkdownText(message).replace(/\n/g, '\n> ')}`;
+      }
+      case 'session.status_terminated':
+        this.ended = 'final';
+        return `---\n\n**${l10n.t('✗ terminated')}**`;
+      case 'session.deleted':
+        this.ended = 'final';
+        return `---\n\n**${l10n.t('session deleted')}**`;
+      case 'event_start':
+      case 'event_delta':
+        return '';
+      default:
+        if (/^agent\.(message|content_block)_/.test(ev.type)) return '';
+        return `*${escapeMarkdownText(ev.type)}*`;
+    }
+  }
+
+  markdown(h: TranscriptHeader): string {
+    const rows: string[] = [];
+    const row = (label: string, value: string): void => {
+      rows.push(`**${label}:** ${value}  `);
+    };
+    const live = h.live === 'reconnecting' ? l10n.t('reconnecting…') : h.live === 'cancelling' ? l10n.t('cancelling…') : h.live === 'live' ? l10n.t('live') : undefined;
+    row(l10n.t('Status'), escapeMarkdownText(h.status) + (live ? ` · *${live}*` : ''));
+    row(l10n.t('Agent'), escapeMarkdownText(h.agent));
+    row(l10n.t('Environment'), escapeMarkdownText(h.environment));
+    row(l10n.t('Started'), escapeMarkdownText(h.started));
+    row(l10n.t('Duration'), escapeMarkdownText(h.duration));
+    row(l10n.t('Credits'), escapeMarkdownText(h.credits));
+    row(l10n.t('Session'), codeSpan(h.sessionId));
+    const body = this.chunks.length > 0 ? this.chunks.join('\n\n') : `*${l10n.t('No events yet.')}*`;
+    return `# ${escapeMarkdownText(h.title)}\n\n${rows.join('\n')}\n\n---\n\n${body}\n`;
+  }
+}
+
+function quote(text: string): string {
+  return text.split('\n').map((l) => `> ${l}`).join('\n');
+}
+
+function escapeHtml(text: string): string {
+  return stripControls(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}

@@ -1,0 +1,271 @@
+// Read-only Markdown documents for sessions (`qoder-session:/<deployment> · <run time>?session=…`).
+// Each open document has one SessionView: it loads the session and its history, follows the
+// live stream while the session runs, and redraws at most every 250 ms. The stream is closed
+// when the turn ends, the session ends, the document closes or the connection changes.
+
+import * as vscode from 'vscode';
+import type { QoderClient } from '../api/client';
+import type { Session } from '../api/sessions';
+import type { StreamState } from '../api/sessionStream';
+import { ContextKeys, SESSION_SCHEME } from '../platform/constants';
+import type { NameCache, SessionStatusCache } from './model/sessionCache';
+import { SessionTranscript, type LiveState } from './model/sessionTranscript';
+import { sessionIdOf } from './sessionUris';
+
+/** A run's session is finished once it is idle (the turn ended) or terminated. */
+const isSettledStatus = (status: string): boolean => status === 'idle' || status === 'terminated';
+import { redactSecrets } from '../common/display';
+
+const REDRAW_MS = 250;
+const RECONNECTING_AFTER_MS = 5_000;
+const CLOSE_GRACE_MS = 2_000;
+
+export interface SessionDocDeps {
+  client(): QoderClient;
+  names: NameCache;
+  statuses: SessionStatusCache;
+  /** Deployment name by id when the list knows it. */
+  deploymentName(id: string): string | undefined;
+  log(message: string): void;
+  /** How long the stream may be down before the header says "reconnecting…" (default 5 s; tests shorten it). */
+  reconnectingAfterMs?: number;
+  // Text helpers from the main bundle, so this chunk does not carry its own copy of them
+  // (and errors are recognised by the same classes that threw them).
+  failureText(what: string, e: unknown): string;
+  formatTime(iso: string): string;
+  durationText(seconds: number): string;
+}
+
+export function statusWords(status: string): string {
+  switch (status) {
+    case 'idle': return vscode.l10n.t('done (idle)');
+    case 'running': return vscode.l10n.t('running');
+    case 'rescheduling': return vscode.l10n.t('rescheduling');
+    case 'terminated': return vscode.l10n.t('failed (terminated)');
+    default: return status;
+  }
+}
+
+class SessionView implements vscode.Disposable {
+  readonly transcript = new SessionTranscript();
+  session: Session | undefined;
+  private environment = '';
+  private live: LiveState;
+  private cancelling = false;
+  private streamError: string | undefined;
+  private readonly abort = new AbortController();
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private redrawTimer: ReturnType<typeof setTimeout> | undefined;
+  private loaded: Promise<void> | undefined;
+  private disposed = false;
+
+  constructor(
+    readonly uri: vscode.Uri,
+    readonly sessionId: string,
+    private readonly deps: SessionDocDeps,
+    private readonly onChange: (uri: vscode.Uri) => void,
+  ) {}
+
+  get running(): boolean {
+    return this.session !== undefined && !isSettledStatus(this.session.status) && this.transcript.end === undefined;
+  }
+
+  load(): Promise<void> {
+    this.loaded ??= this.loadOnce();
+    return this.loaded;
+  }
+
+  private async loadOnce(): Promise<void> {
+    const client = this.deps.client();
+    const session = await client.getSession(this.sessionId, { signal: this.abort.signal });
+    this.session = session;
+    this.deps.statuses.put(session);
+    const env = session.environment_id;
+    this.environment = env ? await this.deps.names.environmentName(env) : '—';
+    for await (const page of client.listSessionEvents(this.sessionId, undefined, { signal: this.abort.signal })) {
+      for (const ev of page.data) this.transcript.add(ev);
+    }
+    if (!isSettledStatus(session.status) && this.transcript.end === undefined) void this.follow(client);
+  }
+
+  /** Follow the live stream until the turn or the session ends (or the document closes). */
+  private async follow(client: QoderClient): Promise<void> {
+    this.live = 'live';
+    try {
+      for await (const ev of client.streamSessionEvents(this.sessionId, {
+        lastEventId: this.transcript.lastEventId,
+        signal: this.abort.signal,
+        isKnown: (id) => this.transcript.has(id),
+        onState: (s) => this.onStreamState(s),
+        onMalformed: (reason) => this.deps.log(`Session ${this.sessionId}: skipped a stream frame (${reason}).`),
+      })) {
+        this.transcript.add(ev);
+        this.scheduleRedraw();
+        if (this.transcript.end !== undefined) break;
+      }
+    } catch (e) {
+      if (!this.abort.signal.aborted) {
+        this.streamError = this.deps.failureText(vscode.l10n.t('Following the session'), e);
+        this.deps.log(this.streamError);
+      }
+    } finally {
+      this.clearReconnectTimer();
+      this.live = undefined;
+      this.cancelling = false;
+    }
+    if (this.disposed) return;
+    // The turn ended: the session's final figures (status, credits, duration).
+    try {
+      this.session = await client.getSession(this.sessionId, { signal: this.abort.signal });
+      this.deps.statuses.put(this.session);
+    } catch {
+      // keep what we have
+    }
+    this.scheduleRedraw(0);
+  }
+
+  private onStreamState(s: StreamState): void {
+    if (s.kind === 'open') {
+      this.clearReconnectTimer();
+      if (this.live === 'reconnecting') {
+        this.live = this.cancelling ? 'cancelling' : 'live';
+        this.scheduleRedraw();
+      }
+    } else if (s.kind === 'reconnecting' && this.reconnectTimer === undefined && this.live !== 'reconnecting') {
+      const wait = Math.max(0, (this.deps.reconnectingAfterMs ?? RECONNECTING_AFTER_MS) - (Date.now() - s.downSince));
+      this.reconnectTimer = setTimeout(() => {
+        this.live = 'reconnecting';
+        this.scheduleRedraw(0);
+      }, wait);
+    }
+  }
+
+  private clearReconnectTimer(): void {
+    if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+  }
+
+  markCancelling(): void {
+    this.cancelling = true;
+    if (this.live !== 'reconnecting') this.live = 'cancelling';
+    this.scheduleRedraw(0);
+  }
+
+  scheduleRedraw(delay = REDRAW_MS): void {
+    if (this.disposed || this.redrawTimer !== undefined) return;
+    this.redrawTimer = setTimeout(() => {
+      this.redrawTimer = undefined;
+      if (!this.disposed) this.onChange(this.uri);
+    }, delay);
+  }
+
+  text(): string {
+    const s = this.session;
+    const title = this.uri.path.replace(/^\//, '');
+    if (!s) return `# ${title}\n\n${vscode.l10n.t('Loading…')}\n`;
+    const credits = s.total_credits ?? this.transcript.creditsFromSpans;
+    const started = s.created_at ? this.deps.formatTime(s.created_at) : '—';
+    const duration = this.running && s.created_at
+      ? this.deps.durationText((Date.now() - Date.parse(s.created_at)) / 1000)
+      : s.duration_seconds !== null ? this.deps.durationText(s.duration_seconds) : '—';
+    let status = statusWords(this.running ? 'running' : s.status);
+    if (this.streamError) status += ` · ${this.streamError}`;
+    return this.transcript.markdown({
+      title,
+      status,
+      live: this.cancelling && this.live !== 'reconnecting' ? 'cancelling' : this.live,
+      agent: s.agent ? (s.agent.version !== null ? vscode.l10n.t('{0} (version {1})', s.agent.name, s.agent.version) : s.agent.name) : '—',
+      environment: this.environment || '—',
+      started,
+      duration,
+      credits: String(credits),
+      sessionId: s.id,
+    });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.abort.abort();
+    this.clearReconnectTimer();
+    if (this.redrawTimer !== undefined) clearTimeout(this.redrawTimer);
+  }
+}
+
+export class SessionDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly views = new Map<string, SessionView>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly subs: vscode.Disposable[];
+
+  constructor(private readonly deps: SessionDocDeps) {
+    this.subs = [
+      vscode.workspace.onDidCloseTextDocument((doc) => {
+        if (doc.uri.scheme !== SESSION_SCHEME) return;
+        // Setting the language to Markdown closes and reopens the document at once: stop
+        // following only when it is really gone.
+        const key = doc.uri.toString();
+        setTimeout(() => {
+          if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return;
+          this.views.get(key)?.dispose();
+          this.views.delete(key);
+        }, CLOSE_GRACE_MS);
+      }),
+      vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()),
+    ];
+  }
+
+  private view(uri: vscode.Uri): SessionView | undefined {
+    const key = uri.toString();
+    let v = this.views.get(key);
+    if (!v) {
+      const id = sessionIdOf(uri);
+      if (!id) return undefined;
+      v = new SessionView(uri, id, this.deps, (u) => {
+        this.changed.fire(u);
+        this.updateContext();
+      });
+      this.views.set(key, v);
+    }
+    return v;
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const v = this.view(uri);
+    if (!v) return `# ${vscode.l10n.t('Not a session ID.')}\n`;
+    try {
+      await v.load();
+    } catch (e) {
+      // A failed load is retried the next time the document is asked for.
+      this.views.delete(uri.toString());
+      v.dispose();
+      return `# ${uri.path.replace(/^\//, '')}\n\n${this.deps.failureText(vscode.l10n.t('Loading the session'), e)}\n`;
+    }
+    this.updateContext();
+    // The transcript is server text: the token must not show even if a tool printed it.
+    return redactSecrets(v.text());
+  }
+
+  /** The open view of a session, if any. */
+  find(sessionId: string): { running: boolean; markCancelling(): void } | undefined {
+    for (const v of this.views.values()) if (v.sessionId === sessionId) return v;
+    return undefined;
+  }
+
+  private updateContext(): void {
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    const v = uri && uri.scheme === SESSION_SCHEME ? this.views.get(uri.toString()) : undefined;
+    void vscode.commands.executeCommand('setContext', ContextKeys.activeSessionRunning, v?.running === true);
+  }
+
+  /** A new connection: close every stream (documents show what they had). */
+  reset(): void {
+    for (const v of this.views.values()) v.dispose();
+    this.views.clear();
+  }
+
+  dispose(): void {
+    this.reset();
+    for (const s of this.subs) s.dispose();
+    this.changed.dispose();
+  }
+}

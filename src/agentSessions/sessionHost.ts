@@ -1,0 +1,52 @@
+// The session documents' provider as registered at activation. Everything behind it (the
+// transcript, the live view) lives in dist/sessions.js and is required when the first session
+// document is opened, so activation does not pay for it.
+
+import * as vscode from 'vscode';
+import type { SessionDocDeps, SessionDocuments } from './sessionDocument';
+
+type SessionModule = typeof import('./agentSessions.chunk');
+let loaded: SessionModule | undefined;
+
+/** The session chunk (the bundle maps this require to ./sessions.js). */
+function load(): SessionModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  loaded ??= require('./agentSessions.chunk') as SessionModule;
+  return loaded;
+}
+
+export class SessionDocumentsHost implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private impl: SessionDocuments | undefined;
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private forward: vscode.Disposable | undefined;
+
+  constructor(private readonly deps: SessionDocDeps) {}
+
+  private documents(): SessionDocuments {
+    if (!this.impl) {
+      this.impl = new (load().SessionDocuments)(this.deps);
+      this.forward = this.impl.onDidChange((u) => this.changed.fire(u));
+    }
+    return this.impl;
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    return this.documents().provideTextDocumentContent(uri);
+  }
+
+  /** The open view of a session, if any (nothing is loaded when no session was opened). */
+  find(sessionId: string): { running: boolean; markCancelling(): void } | undefined {
+    return this.impl?.find(sessionId);
+  }
+
+  reset(): void {
+    this.impl?.reset();
+  }
+
+  dispose(): void {
+    this.forward?.dispose();
+    this.impl?.dispose();
+    this.changed.dispose();
+  }
+}

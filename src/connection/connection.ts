@@ -1,0 +1,187 @@
+// Owns the current connection: base URL + token → QoderClient, and feeds the stores. When the
+// token or the setting changes, the stores get a new source and start over, and the connection's
+// generation goes up so answers that belong to the old one can be recognised and dropped.
+
+import * as vscode from 'vscode';
+import { QoderClient, QoderError, type Deployment, type FetchLike, type InvalidItem } from '../api';
+import type { DeploymentSource, LoadResult } from '../deployments/model/deploymentStore';
+import { DeploymentStore } from '../deployments/model/deploymentStore';
+import { RunStore } from '../runs/model/runStore';
+import { TokenStore } from './tokenStore';
+import { Log } from '../platform/log';
+import * as config from '../platform/config';
+
+export interface ConnectionOptions {
+  timeoutMs?: number;
+  /** The transport of every client (tests); node-fetch when absent. */
+  fetch?: FetchLike;
+  /** Shows a failure to re-read the connection (once per failure). */
+  onReloadError?: (e: unknown) => void;
+}
+
+export class Connection implements vscode.Disposable {
+  private client: QoderClient | undefined;
+  private configError: QoderError | undefined;
+  private baseUrl = '';
+  private token: string | undefined;
+  private loaded = false;
+  private connectionGeneration = 0;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after the connection changed (token set or cleared, base URL changed). */
+  readonly onDidChange = this.changed.event;
+  private reloading: Promise<void> | undefined;
+  /** The last failed Set Token check: its error, and the token (memory only) for Try Again. */
+  private failedSignIn: { error: unknown; baseUrl: string; token: string } | undefined;
+  private reloadAgain = false;
+  /** What was last logged about unreadable deployments, so auto-refresh does not repeat it. */
+  private loggedInvalid = '';
+
+  constructor(
+    private readonly tokens: TokenStore,
+    readonly store: DeploymentStore,
+    readonly runs: RunStore,
+    private readonly log: Log,
+    private readonly options: ConnectionOptions = {},
+  ) {}
+
+  get hasToken(): boolean {
+    return this.client !== undefined || this.configError !== undefined;
+  }
+
+  get apiBaseUrl(): string {
+    return this.baseUrl;
+  }
+
+  /** Why the last Set Token check failed (shown in the welcome view until a token works). */
+  get signInError(): unknown {
+    return this.failedSignIn?.error;
+  }
+
+  setSignInFailure(error: unknown, baseUrl: string, token: string): void {
+    this.failedSignIn = { error, baseUrl, token };
+    this.changed.fire();
+  }
+
+  /** The token of the failed check, if it was for the current base URL (never sent elsewhere). */
+  retryToken(): string | undefined {
+    const f = this.failedSignIn;
+    return f && f.baseUrl === config.apiBaseUrl() ? f.token : undefined;
+  }
+
+  clearSignInFailure(): void {
+    if (!this.failedSignIn) return;
+    this.failedSignIn = undefined;
+    this.changed.fire();
+  }
+
+  /** Goes up every time the connection (token or base URL) changes. */
+  get generation(): number {
+    return this.connectionGeneration;
+  }
+
+  /** The client for the current token, or a clear error saying why there is none. */
+  requireClient(): QoderClient {
+    if (this.configError) throw this.configError;
+    if (!this.client) throw new QoderError('config', vscode.l10n.t('No Personal Access Token is set. Run “Qoder: Set Personal Access Token” first.'));
+    return this.client;
+  }
+
+  createClient(baseUrl: string, token: string): QoderClient {
+    this.log.addSecret(token);
+    return new QoderClient({
+      baseUrl,
+      token,
+      timeoutMs: this.options.timeoutMs,
+      fetch: this.options.fetch,
+      onRequest: (entry) => {
+        const line = `${entry.method} ${entry.path} → ${entry.status ?? entry.error ?? 'no answer'} in ${Math.round(entry.durationMs)} ms${entry.attempt > 1 ? ` (attempt ${entry.attempt})` : ''}${entry.requestId ? ` [request ${entry.requestId}]` : ''}`;
+        if (entry.status !== undefined && entry.status < 400) this.log.info(line);
+        else this.log.warn(line);
+      },
+    });
+  }
+
+  /**
+   * Re-reads the setting and the token. Serialized: rapid token changes end on the newest.
+   * Never rejects: a failure (SecretStorage unavailable, say) is logged and shown once, and the
+   * next call tries again.
+   */
+  reload(): Promise<void> {
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      try {
+        do {
+          this.reloadAgain = false;
+          await this.reloadOnce();
+        } while (this.reloadAgain);
+      } catch (e) {
+        this.log.error(`Could not read the connection settings: ${e instanceof Error ? e.message : String(e)}`);
+        this.options.onReloadError?.(e);
+      } finally {
+        this.reloading = undefined;
+      }
+    })();
+    return this.reloading;
+  }
+
+  private async reloadOnce(): Promise<void> {
+    const baseUrl = config.apiBaseUrl();
+    const token = await this.tokens.get(baseUrl);
+    // The same connection again (our own token write echoed by onDidChange): keep the list.
+    if (this.loaded && baseUrl === this.baseUrl && token === this.token) return;
+    this.loaded = true;
+    if (token || baseUrl !== this.baseUrl) this.failedSignIn = undefined;
+    this.connectionGeneration++;
+    this.baseUrl = baseUrl;
+    this.token = token;
+    this.client = undefined;
+    this.configError = undefined;
+    if (token) {
+      try {
+        this.client = this.createClient(this.baseUrl, token);
+      } catch (e) {
+        this.configError = e instanceof QoderError ? e : new QoderError('config', String(e));
+        this.log.error(`Not connecting: ${this.configError.message}`);
+      }
+    }
+    const client = this.client;
+    const configError = this.configError;
+    const source: DeploymentSource | undefined = client
+      ? {
+          listAll: async (includeArchived, signal, onPage): Promise<LoadResult> => {
+            const result = await client.listAllDeployments({ include_archived: includeArchived }, { signal, onPage });
+            this.logInvalid(result.invalid);
+            return result;
+          },
+        }
+      : configError
+        ? { listAll: () => Promise.reject(configError) }
+        : undefined;
+    this.store.setSource(source);
+    this.runs.setSource(client ? { listRunsPage: (id, filter, signal) => client.listRunsPage(id, filter, { signal }) } : undefined);
+    this.changed.fire();
+  }
+
+  /** "See the log for details": one line per deployment that could not be read, with its id and the reason. */
+  private logInvalid(invalid: readonly InvalidItem[]): void {
+    const lines = invalid.map((item) => item.id !== undefined
+      ? `Deployment ${item.id} (item ${item.index + 1} of the list) could not be read and is not shown: ${item.reason}`
+      : `A deployment without an id (item ${item.index + 1} of the list) could not be read and is not shown: ${item.reason}`);
+    const key = lines.join('\n');
+    if (key === this.loggedInvalid) return;
+    this.loggedInvalid = key;
+    for (const line of lines) this.log.warn(line);
+  }
+
+  /** A deployment by id: from the list when present, else from the API. */
+  async deployment(id: string): Promise<Deployment> {
+    return this.store.get(id) ?? (await this.requireClient().getDeployment(id));
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,314 @@
+// The Deployments tree. Reads the stores; never calls the API itself (runs are fetched through
+// the RunStore). Tooltips are built lazily in resolveTreeItem.
+
+import * as vscode from 'vscode';
+import type { Deployment, DeploymentRun } from '../api/types';
+import type { DeploymentStore } from './model/deploymentStore';
+import type { RunStore } from '../runs/model/runStore';
+import { accessibilityText, contextTokens, descriptionText, detailRows, kindOf, runOutcomeText, shownName, sortDeployments, type DeploymentKind } from './model/describe';
+import { formatTime } from '../common/timeText';
+import type { DetailRow } from './model/describe';
+import { failureText } from '../common/errorText';
+import { codeSpanSafe, displayName, displayText, markdownSafe } from '../common/display';
+import { matchesFilter, type FilterState } from './model/filter';
+import { Commands } from '../platform/constants';
+import type { NameCache, SessionStatusCache } from '../agentSessions/model/sessionCache';
+import { runOutcome, runRowText } from '../runs/model/runRow';
+import { rowRedrawShowsNewChildren } from '../platform/compat';
+
+export class DeploymentNode {
+  readonly kind = 'deployment';
+  constructor(readonly id: string) {}
+}
+export class RunNode {
+  readonly kind = 'run';
+  constructor(readonly deploymentId: string, readonly run: DeploymentRun) {}
+}
+export class LoadMoreNode {
+  readonly kind = 'loadMore';
+  constructor(readonly deploymentId: string) {}
+}
+export class InfoNode {
+  readonly kind = 'info';
+  constructor(readonly deploymentId: string, readonly text: string, readonly icon: string, readonly retry = false) {}
+}
+export type Node = DeploymentNode | RunNode | LoadMoreNode | InfoNode;
+
+export function deploymentIcon(kind: DeploymentKind): vscode.ThemeIcon {
+  switch (kind) {
+    case 'active': return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+    // Paused is a calm blue, needs attention the warning colour: dark themes drew both yellow.
+    case 'paused': return new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('charts.blue'));
+    case 'attention': return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    case 'archived': return new vscode.ThemeIcon('archive', new vscode.ThemeColor('disabledForeground'));
+  }
+}
+
+/** Names fetched for the tooltip; rows keep the ids when a name is unknown. */
+export interface TooltipNames {
+  agent?: string;
+  environment?: string;
+}
+
+/**
+ * Server text goes in only through appendText, after markdownSafe (redacted, no control
+ * characters, `<` as an entity) or codeSpanSafe, so none of it can become a link, an image
+ * or a command.
+ */
+export function deploymentTooltip(deployment: Deployment, names: TooltipNames = {}, latest?: DeploymentRun): vscode.MarkdownString {
+  const d = deployment;
+  const md = new vscode.MarkdownString(undefined, true);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  md.appendMarkdown('**');
+  md.appendText(markdownSafe(displayName(deployment.name)));
+  md.appendMarkdown('**\n\n');
+  const rows = detailRows(d, { locale: vscode.env.language }, latest);
+  // The problem and the last run come before the description: they are what the user needs.
+  const firstRows = rows.filter((r) => r.first);
+  const restRows = rows.filter((r) => !r.first);
+  for (const row of firstRows) appendRow(md, row);
+  if (d.description) {
+    md.appendMarkdown('\n');
+    md.appendText(markdownSafe(d.description, true));
+    md.appendMarkdown('\n\n');
+  }
+  for (const row of restRows) {
+    if (row.label === vscode.l10n.t('Agent') && names.agent && names.agent !== d.agent.id) {
+      row.value = vscode.l10n.t('{0} (version {1})', names.agent, d.agent.version) + ` — ${d.agent.id}`;
+    }
+    if (row.label === vscode.l10n.t('Environment') && names.environment && names.environment !== deployment.environment_id) {
+      row.value = `${names.environment} — ${deployment.environment_id}`;
+      row.code = false;
+    }
+    appendRow(md, row);
+  }
+  return md;
+}
+
+function appendRow(md: vscode.MarkdownString, row: DetailRow): void {
+  md.appendMarkdown('**');
+  md.appendText(row.label);
+  md.appendMarkdown(':** ');
+  if (row.list) {
+    for (const v of row.list) {
+      md.appendMarkdown('\n- ');
+      md.appendText(markdownSafe(v));
+    }
+    md.appendMarkdown('\n\n');
+    return;
+  }
+  if (row.code) md.appendMarkdown('`' + codeSpanSafe(row.value) + '`');
+  else md.appendText(markdownSafe(row.value));
+  md.appendMarkdown('  \n');
+}
+
+export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private nodes = new Map<string, DeploymentNode>();
+  /** The store's list as the view last asked for it. */
+  private rendered: readonly Deployment[] | undefined;
+  private readonly subs: vscode.Disposable[];
+
+  /** Session id → the deployment whose run started it (to redraw that row's runs). */
+  private readonly sessionOwners = new Map<string, string>();
+
+  /**
+   * How a deployment's run rows are redrawn when they change (run history, session status):
+   * 'row' redraws that deployment only; 'list' redraws the whole list, for VS Code before 1.139,
+   * where a row redraw left the row with no children (compat.ts).
+   */
+  childRedraw: 'row' | 'list' = rowRedrawShowsNewChildren(vscode.version) ? 'row' : 'list';
+
+  constructor(
+    private readonly store: DeploymentStore,
+    private readonly runs: RunStore,
+    private readonly filter?: FilterState,
+    private readonly sessions?: SessionStatusCache,
+    private readonly names?: NameCache,
+  ) {
+    this.subs = [
+      ...(sessions
+        ? [sessions.onDidChange((sid) => {
+            const owner = this.sessionOwners.get(sid);
+            const node = owner === undefined ? undefined : this.nodes.get(owner);
+            if (node) this.redrawRunsOf(node);
+          })]
+        : []),
+      // One deployment changed in place: redraw its row only. With a filter on, the change may
+      // move it in or out of view, so redraw the list.
+      store.onDidChange((id) => {
+        if (id === undefined && this.store.deployments === this.rendered) return; // only the loading state changed
+        if (id !== undefined && !this.store.get(id)) return; // already gone: its removal redrew the list
+        // An in-place change leaves the same rows in the same order: that list counts as drawn.
+        if (id !== undefined && !this.filter?.active) {
+          this.rendered = this.store.deployments;
+          this.changed.fire(this.nodes.get(id));
+          return;
+        }
+        this.changed.fire(undefined);
+      }),
+      ...(filter ? [filter.onDidChange(() => this.changed.fire(undefined))] : []),
+      runs.onDidChange((id) => {
+        const node = this.nodes.get(id);
+        if (node) this.redrawRunsOf(node);
+      }),
+    ];
+  }
+
+  private redrawRunsOf(node: DeploymentNode): void {
+    this.changed.fire(this.childRedraw === 'row' ? node : undefined);
+  }
+
+  /** The stable node of a deployment (same object across refreshes). */
+  nodeFor(id: string): DeploymentNode {
+    let node = this.nodes.get(id);
+    if (!node) {
+      node = new DeploymentNode(id);
+      this.nodes.set(id, node);
+    }
+    return node;
+  }
+
+  private sorted: { from: readonly Deployment[]; list: readonly Deployment[] } | undefined;
+
+  /**
+   * The deployments the view shows, in its order (needs attention first, then newest first,
+   * archived last), through the filter. The sort is kept until the store's list changes.
+   */
+  visibleDeployments(): readonly Deployment[] {
+    if (this.sorted?.from !== this.store.deployments) this.sorted = { from: this.store.deployments, list: sortDeployments(this.store.deployments) };
+    const list = this.sorted.list;
+    const f = this.filter?.active ? this.filter.current : undefined;
+    return f ? list.filter((d) => matchesFilter(d, f)) : list;
+  }
+
+  getChildren(element?: Node): Node[] | Promise<Node[]> {
+    if (!element) {
+      this.rendered = this.store.deployments;
+      // Forget nodes of deployments that are gone; keep filtered-out ones stable.
+      for (const id of this.nodes.keys()) if (!this.store.get(id)) this.nodes.delete(id);
+      return this.visibleDeployments().map((deployment) => this.nodeFor(deployment.id));
+    }
+    if (element instanceof DeploymentNode) return this.runChildren(element.id);
+    return [];
+  }
+
+  private async runChildren(id: string): Promise<Node[]> {
+    await this.runs.ensure(id);
+    const history = this.runs.get(id);
+    if (!history) return [];
+    const out: Node[] = history.runs.map((r) => new RunNode(id, r));
+    if (history.error) out.push(new InfoNode(id, failureText(vscode.l10n.t('Loading runs'), history.error), 'error', true));
+    else if (!history.runs.length) out.push(new InfoNode(id, vscode.l10n.t('No runs yet'), 'info'));
+    if (history.hasMore && !history.error) out.push(new LoadMoreNode(id));
+    return out;
+  }
+
+  getParent(element: Node): Node | undefined {
+    return element instanceof DeploymentNode ? undefined : this.nodeFor(element.deploymentId);
+  }
+
+  getTreeItem(element: Node): vscode.TreeItem {
+    if (element instanceof DeploymentNode) return this.deploymentItem(element);
+    if (element instanceof RunNode) {
+      const sid = element.run.session_id;
+      if (sid && this.sessions) {
+        this.sessionOwners.set(sid, element.deploymentId);
+        this.sessions.request(sid);
+      }
+      return runItem(element, this.sessions);
+    }
+    if (element instanceof LoadMoreNode) {
+      const item = new vscode.TreeItem(vscode.l10n.t('Load more runs…'), vscode.TreeItemCollapsibleState.None);
+      item.id = `${element.deploymentId}/more`;
+      item.iconPath = new vscode.ThemeIcon('ellipsis');
+      item.contextValue = 'loadMore';
+      item.command = { command: Commands.loadMoreRuns, title: vscode.l10n.t('Load more runs…'), arguments: [element.deploymentId] };
+      return item;
+    }
+    const item = new vscode.TreeItem(element.text, vscode.TreeItemCollapsibleState.None);
+    item.id = `${element.deploymentId}/info`;
+    item.iconPath = new vscode.ThemeIcon(element.icon);
+    item.tooltip = element.text;
+    // A failed page is loaded again on click.
+    if (element.retry) item.command = { command: Commands.loadMoreRuns, title: vscode.l10n.t('Load more runs…'), arguments: [element.deploymentId] };
+    return item;
+  }
+
+  private deploymentItem(node: DeploymentNode): vscode.TreeItem {
+    const d = this.store.get(node.id);
+    const item = new vscode.TreeItem(d ? shownName(d) : node.id, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = node.id;
+    if (!d) return item;
+    const pending = this.store.pendingAction(d.id);
+    item.description = displayText(descriptionText(d, pending, { locale: vscode.env.language }));
+    item.iconPath = pending ? new vscode.ThemeIcon('loading~spin') : deploymentIcon(kindOf(d));
+    item.contextValue = pending ? 'deployment busy' : contextTokens(d);
+    item.accessibilityInformation = { label: accessibilityText(d, pending, { locale: vscode.env.language }) };
+    return item;
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, element: Node): vscode.TreeItem | Promise<vscode.TreeItem> {
+    if (element instanceof DeploymentNode && !item.tooltip) {
+      const d = this.store.get(element.id);
+      if (!d) return item;
+      const latest = this.runs.get(d.id)?.runs[0];
+      if (!this.names) {
+        item.tooltip = deploymentTooltip(d, {}, latest);
+        return item;
+      }
+      // Names are fetched once per id (and agent version) and fall back to the id.
+      const names = this.names;
+      return Promise.all([names.agentName(d.agent.id, d.agent.version), names.environmentName(d.environment_id)]).then(([agent, environment]) => {
+        item.tooltip = deploymentTooltip(d, { agent, environment }, latest);
+        return item;
+      });
+    }
+    return item;
+  }
+
+  dispose(): void {
+    for (const sub of this.subs) sub.dispose();
+    this.changed.dispose();
+  }
+}
+
+function runItem(node: RunNode, sessions: SessionStatusCache | undefined): vscode.TreeItem {
+  const run = node.run;
+  const summary = run.session_id ? sessions?.get(run.session_id) : undefined;
+  const words = displayText(runRowText(run, summary, { locale: vscode.env.language }));
+  const when = formatTime(run.created_at, { locale: vscode.env.language });
+  const item = new vscode.TreeItem(words, vscode.TreeItemCollapsibleState.None);
+  item.id = `${node.deploymentId}/${run.id}`;
+  item.accessibilityInformation = { label: words };
+  const outcome = runOutcome(run, summary);
+  item.iconPath = outcome === 'failed'
+    ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
+    : outcome === 'running'
+      ? new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue'))
+      : outcome === 'done'
+        ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
+        : new vscode.ThemeIcon('history');
+  const tokens = ['run'];
+  if (run.session_id) tokens.push('hasSession');
+  if (outcome === 'running') tokens.push('sessionRunning');
+  item.contextValue = tokens.join(' ');
+  item.command = run.session_id
+    ? { command: Commands.openSession, title: vscode.l10n.t('Open Session'), arguments: [node.deploymentId, run.id, run.session_id] }
+    : { command: Commands.showRunDetails, title: vscode.l10n.t('Show Run Details'), arguments: [node.deploymentId, run.id] };
+  const md = new vscode.MarkdownString(undefined, true);
+  md.isTrusted = false;
+  md.appendText(markdownSafe(words));
+  md.appendText(markdownSafe(`\n\n${when}\n\n${runOutcomeText(run)}`, true));
+  if (run.error?.message) md.appendText(markdownSafe(`\n\n${run.error.message}`, true));
+  md.appendText(markdownSafe(`\n\n${run.id}`, true));
+  item.tooltip = md;
+  return item;
+}
+
+/** A run as its tree node, for commands that receive the clicked run. */
+export function runNodeOf(arg: unknown): RunNode | undefined {
+  return arg instanceof RunNode ? arg : undefined;
+}

@@ -1,0 +1,57 @@
+// The deployment editor (documents, validation, merge-patch, schedule lens, Save). It ships as
+// its own file, dist/editor.js, required the first time a deployment document is opened or an
+// editor command runs, so activation and the main bundle do not carry it. It takes the few
+// shared pieces it needs (error words, cron words) from the main bundle instead of bundling
+// second copies.
+
+import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
+import type { Services } from '../platform/commandKit';
+import { copyName, documentOf, templateDocument } from './model/deploymentDocument';
+import { DeploymentFiles, editUri, newUri, openNewDocument, type EditorDeps } from './deploymentFiles';
+import { ScheduleLens } from './scheduleLens';
+
+export { copyName, documentOf, templateDocument, editUri, newUri, openNewDocument };
+export type { EditorDeps };
+
+export interface Editor extends vscode.Disposable {
+  files: DeploymentFiles;
+  lens: ScheduleLens;
+}
+
+export function createEditor(s: Services, deps: EditorDeps & { lensChanged: vscode.EventEmitter<void>; fileChanged: vscode.EventEmitter<vscode.FileChangeEvent[]> }): Editor {
+  // This chunk has its own copy of @vscode/l10n: give it VS Code's bundle too.
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
+  const files = new DeploymentFiles(s, deps, deps.fileChanged);
+  const lens = new ScheduleLens(files, deps, deps.lensChanged);
+  const subscriptions: vscode.Disposable[] = [
+    files,
+    lens,
+    // A new document saved as a deployment becomes that deployment's edit document.
+    vscode.workspace.onDidSaveTextDocument(async (doc) => {
+      const created = files.takeCreated(doc.uri);
+      if (!created) return;
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(editUri(created)), { preview: false });
+      const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === doc.uri.toString());
+      await vscode.window.tabGroups.close(tabs);
+      files.forget(doc.uri);
+    }),
+    vscode.workspace.onWillSaveTextDocument((e) => {
+      if (e.document.uri.scheme === files.scheme) files.noteSaveReason(e.document.uri, e.reason);
+    }),
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      if (doc.uri.scheme === files.scheme) deps.lensChanged.fire();
+    }),
+    vscode.workspace.onDidCloseTextDocument((doc) => {
+      if (doc.uri.scheme === files.scheme && !doc.isDirty) files.forget(doc.uri);
+    }),
+    s.connection.onDidChange(() => files.clear()),
+  ];
+  return {
+    files,
+    lens,
+    dispose: () => {
+      for (const d of subscriptions) d.dispose();
+    },
+  };
+}

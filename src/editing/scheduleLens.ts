@@ -1,0 +1,128 @@
+// Help while editing a *.deployment.json document: a CodeLens above "schedule" with the
+// expression in words and the next 5 runs (the deployment's zone and local time), error
+// diagnostics for an invalid cron expression or an unknown time zone, and a lens saying why
+// an archived deployment is read-only. Recomputed as the user types.
+
+import * as vscode from 'vscode';
+import { scheduleHelp, scheduleProblems } from './model/cronSchedule';
+import type { DeploymentFiles, EditorDeps } from './deploymentFiles';
+
+export const isDeploymentDocument = (doc: vscode.TextDocument): boolean => doc.uri.path.endsWith('.deployment.json');
+
+/** A JSON string value: its decoded value, and the offset and length of its raw text inside the quotes. */
+interface StringSpot {
+  value: string;
+  offset: number;
+  length: number;
+}
+
+interface ScheduleSpot {
+  /** Line of the "schedule" key. */
+  line: number;
+  expression?: StringSpot;
+  timezone?: StringSpot;
+  isNull: boolean;
+}
+
+/** Finds "schedule" and its expression/timezone strings in the text, even while the JSON is half typed. */
+export function findSchedule(text: string): ScheduleSpot | undefined {
+  const key = /"schedule"\s*:\s*/.exec(text);
+  if (!key) return undefined;
+  const line = text.slice(0, key.index).split('\n').length - 1;
+  const start = key.index + key[0].length;
+  if (text.startsWith('null', start)) return { line, isNull: true };
+  const end = text.indexOf('}', start);
+  const body = text.slice(start, end < 0 ? undefined : end);
+  const field = (name: string): StringSpot | undefined => {
+    const m = new RegExp(`"${name}"\\s*:\\s*"((?:[^"\\\\]|\\\\.)*)"`).exec(body);
+    if (!m) return undefined;
+    let value: string;
+    try {
+      value = JSON.parse(`"${m[1] as string}"`) as string;
+    } catch {
+      value = m[1] as string;
+    }
+    const raw = (m[1] as string).length;
+    return { value, offset: start + m.index + m[0].length - raw - 1, length: raw };
+  };
+  return { line, expression: field('expression'), timezone: field('timezone'), isNull: false };
+}
+
+export class ScheduleLens implements vscode.Disposable {
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('qoder-schedule');
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  /** `changed` is the event the main bundle registered the CodeLens provider with. */
+  constructor(
+    private readonly files: DeploymentFiles,
+    private readonly deps: EditorDeps,
+    private readonly changed: vscode.EventEmitter<void>,
+  ) {
+    this.subscriptions.push(
+      vscode.workspace.onDidOpenTextDocument((d) => this.check(d)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (!isDeploymentDocument(e.document)) return;
+        this.check(e.document);
+        this.changed.fire();
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => this.diagnostics.delete(d.uri)),
+    );
+    for (const d of vscode.workspace.textDocuments) this.check(d);
+  }
+
+  /** Error diagnostics on the expression or time zone string. */
+  check(doc: vscode.TextDocument): void {
+    if (!isDeploymentDocument(doc)) return;
+    const text = doc.getText();
+    const spot = findSchedule(text);
+    const out: vscode.Diagnostic[] = [];
+    if (spot && !spot.isNull) {
+      const schedule = { type: 'cron', expression: spot.expression?.value, timezone: spot.timezone?.value };
+      for (const p of scheduleProblems(schedule)) {
+        const at = p.field === 'schedule.timezone' ? spot.timezone : p.field === 'schedule.expression' ? spot.expression : undefined;
+        if (!at) continue; // a missing field: the JSON schema already says so
+        const range = new vscode.Range(doc.positionAt(at.offset), doc.positionAt(at.offset + at.length));
+        const diagnostic = new vscode.Diagnostic(range, p.message, vscode.DiagnosticSeverity.Error);
+        diagnostic.source = 'Qoder';
+        out.push(diagnostic);
+      }
+    }
+    this.diagnostics.set(doc.uri, out);
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    const lenses: vscode.CodeLens[] = [];
+    const text = (title: string, line: number, tooltip?: string): void => {
+      const range = new vscode.Range(line, 0, line, 0);
+      lenses.push(new vscode.CodeLens(range, { title, command: '', tooltip }));
+    };
+    if (this.files.hasDraft(doc.uri)) text(`$(warning) ${vscode.l10n.t('Auto-saved as a draft only: nothing is sent to Qoder until you press Save (Ctrl+S).')}`, 0);
+    const archivedAt = this.files.archivedAt(doc.uri);
+    if (archivedAt) text(`$(lock) ${vscode.l10n.t('Read-only: this deployment was archived ({0}); archived deployments cannot be changed.', archivedAt)}`, 0);
+    const spot = findSchedule(doc.getText());
+    if (!spot) return lenses;
+    if (spot.isNull) {
+      text(`$(calendar) ${vscode.l10n.t('Manual only: no schedule. Use Run Now, or set {type, expression, timezone}.')}`, spot.line);
+      return lenses;
+    }
+    const expression = spot.expression?.value;
+    const timezone = spot.timezone?.value;
+    if (expression === undefined || timezone === undefined) return lenses;
+    const problems = scheduleProblems({ type: 'cron', expression, timezone });
+    if (problems.length) {
+      text(`$(error) ${problems[0]?.message ?? ''}`, spot.line);
+      return lenses;
+    }
+    const help = scheduleHelp({ expression, timezone }, { words: this.deps.cronWords, locale: vscode.env.language });
+    if (!help) return lenses;
+    text(`$(calendar) ${help.words}`, spot.line);
+    text(`${vscode.l10n.t('Next ({0}):', timezone)} ${help.zoned.join(' · ')}`, spot.line);
+    if (help.local) text(`${vscode.l10n.t('Local time:')} ${help.local.join(' · ')}`, spot.line);
+    return lenses;
+  }
+
+  dispose(): void {
+    this.diagnostics.dispose();
+    for (const d of this.subscriptions) d.dispose();
+  }
+}
