@@ -1,4 +1,4 @@
-// QoderClient: the Deployments endpoints of the Qoder Cloud Agents API on top of http.ts.
+// QoderClient: the Deployments endpoints of the Qoder Cloud Agents API on top of http.ts (requests.ts, streams.ts).
 // Thin on purpose — ids are validated before any URL is built, responses are parsed by
 // parse.ts, and everything about transport lives in http.ts.
 

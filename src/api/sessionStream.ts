@@ -5,7 +5,7 @@
 
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { isApiError, QoderApiError, QoderError } from './errors';
-import type { OpenStream } from './http';
+import type { OpenStream } from './streams';
 import { isFinalEventType, type SessionEvent } from './sessions';
 import type { ListPage } from './types';
 
