@@ -54,6 +54,7 @@ const apart = [
   { request: /(^|\/)cronstrue\.chunk$/, entry: 'src/deployments/model/cronstrue.chunk.ts', file: 'cronstrue.js' },
   { request: /(^|\/)editing\.chunk$/, entry: 'src/editing/editing.chunk.ts', file: 'editor.js' },
   { request: /(^|\/)agentSessions\.chunk$/, entry: 'src/agentSessions/agentSessions.chunk.ts', file: 'sessions.js' },
+  { request: /(^|\/)chat\.chunk$/, entry: 'src/chat/chat.chunk.ts', file: 'chat.js' },
 ];
 
 /** Leaves each part's import as `require('./<file>')`, found next to the bundle at run time. */

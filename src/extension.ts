@@ -53,6 +53,8 @@ import { DOCUMENT_SELECTOR, EditorHost } from './editing/editorHost';
 import { registerEditDeployment } from './editing/commands/editDeployment';
 import { registerCreateDeployment } from './editing/commands/createDeployment';
 import { registerDuplicateDeployment } from './editing/commands/duplicateDeployment';
+import { ChatHost } from './chat/chatHost';
+import { displayText } from './common/display';
 
 /** Returned by activate() only in ExtensionMode.Test, for the in-host test suite. */
 export interface TestHooks {
@@ -65,6 +67,7 @@ export interface TestHooks {
   setUi(ui: Ui): void;
   background: Poller;
   statusBar: AttentionStatusBar;
+  chat: ChatHost;
 }
 
 /** What tests may change about the services (unit tests run without a network). */
@@ -81,6 +84,7 @@ interface Parts {
   /** Loads while the view is hidden, for the attention status bar and notifications. */
   background: Poller;
   statusBar: AttentionStatusBar;
+  chat: ChatHost;
   /** Session statuses and names follow the connection. */
   connectSessions(): void;
   /** Feeds the status bar and notifications after every complete load. */
@@ -218,10 +222,12 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
   // Deployments as files (edit, create, duplicate; saved with Ctrl+S). The editor itself is
   // loaded from dist/editor.js the first time it is needed.
   const editorHost = new EditorHost(services);
+  // The Qoder MCP server and the language-model tools, for the editor's AI chat.
+  const chat = new ChatHost(services, { safe: { text: displayText }, failureText });
 
   const disposables: vscode.Disposable[] = [
     log, tokens, store, runs, connection, filter, tree, view, viewState, details, poller, background, statusBar, markSeen,
-    statuses, documents, editorHost,
+    statuses, documents, editorHost, chat,
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),
     vscode.workspace.registerTextDocumentContentProvider(SESSION_SCHEME, documents),
     vscode.workspace.registerFileSystemProvider(DEPLOYMENT_SCHEME, editorHost, { isCaseSensitive: true }),
@@ -254,7 +260,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
     registerCreateDeployment(services, editorHost),
     registerDuplicateDeployment(services, editorHost),
   ];
-  return { services, filter, tree, view, poller, background, statusBar, connectSessions, onLoaded, resetAttention, loadIfSeen, disposables };
+  return { services, filter, tree, view, poller, background, statusBar, chat, connectSessions, onLoaded, resetAttention, loadIfSeen, disposables };
 }
 
 /** The events that connect the pieces: visibility, focus, token and settings changes. */
@@ -309,7 +315,7 @@ export async function start(context: vscode.ExtensionContext, options: BuildOpti
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return {
-    services, tree: parts.tree, view: parts.view, filter: parts.filter, poller: parts.poller, background: parts.background, statusBar: parts.statusBar,
+    services, tree: parts.tree, view: parts.view, filter: parts.filter, poller: parts.poller, background: parts.background, statusBar: parts.statusBar, chat: parts.chat,
     setUi: (ui) => (services.ui = ui),
   };
 }

@@ -43,6 +43,11 @@ export function attentionStatusBar(): boolean {
   return vscode.workspace.getConfiguration(Settings.section).get<boolean>(Settings.attentionStatusBar, true) !== false;
 }
 
+/** `qoder.chat.tools`: `on` (default) offers the MCP server and the chat tools, `off` neither. */
+export function chatToolsOn(): boolean {
+  return vscode.workspace.getConfiguration(Settings.section).get<string>(Settings.chatTools, 'on') !== 'off';
+}
+
 export async function setApiBaseUrl(url: string): Promise<void> {
   await vscode.workspace.getConfiguration(Settings.section).update(Settings.apiBaseUrl, url, vscode.ConfigurationTarget.Global);
 }

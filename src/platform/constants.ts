@@ -33,6 +33,7 @@ export const Commands = {
   cancelSession: 'qoder.cancelSession',
   copyRunId: 'qoder.copyRunId',
   showNeedsAttention: 'qoder.showNeedsAttention',
+  setUpChatTools: 'qoder.setUpChatTools',
 } as const;
 
 export const SESSION_SCHEME = 'qoder-session';
@@ -49,6 +50,8 @@ export const ContextKeys = {
   problem: 'qoder.problem',
   /** The active editor shows a session that is running (its title bar offers Cancel Session). */
   activeSessionRunning: 'qoder.activeSessionRunning',
+  /** qoder.chat.tools is on: the language-model tools are offered. */
+  chatTools: 'qoder.chatTools',
 } as const;
 
 export const Settings = {
@@ -60,6 +63,7 @@ export const Settings = {
   notifications: 'notifications',
   backgroundRefreshMinutes: 'backgroundRefreshMinutes',
   attentionStatusBar: 'attentionStatusBar',
+  chatTools: 'chat.tools',
 } as const;
 
 export const Regions = [

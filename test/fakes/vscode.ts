@@ -131,7 +131,12 @@ export const fake = {
   closedDocuments: new EventEmitter<any>(),
   statusItems: [] as any[],
   activeEditorListeners: new EventEmitter<any>(),
+  /** MCP server definition providers and language-model tools registered through vscode.lm, by id. */
+  mcpProviders: new Map<string, any>(),
+  lmTools: new Map<string, any>(),
   reset(): void {
+    this.mcpProviders.clear();
+    this.lmTools.clear();
     this.shown = [];
     this.statusBar = [];
     this.announced = [];
@@ -442,6 +447,34 @@ export const env = {
     },
   },
   language: 'en',
+  appName: 'Visual Studio Code',
+  uriScheme: 'vscode',
+};
+
+/** The MCP and language-model tool APIs of vscode.lm (1.101+), recording what is registered. */
+export class McpHttpServerDefinition {
+  constructor(readonly label: string, public uri: Uri, public headers: Record<string, string> = {}, public version?: string) {}
+}
+export class LanguageModelTextPart {
+  constructor(public value: string) {}
+}
+export class LanguageModelToolResult {
+  constructor(public content: unknown[]) {}
+}
+/** Cursor's extension API (vscode.cursor.mcp); a test sets `mcp` to stand in for Cursor. */
+export const cursor: { mcp?: unknown } = {};
+
+export const lm = {
+  registerMcpServerDefinitionProvider(id: string, provider: any): Disposable {
+    if (fake.mcpProviders.has(id)) throw new Error(`MCP provider ${id} already registered`);
+    fake.mcpProviders.set(id, provider);
+    return new Disposable(() => fake.mcpProviders.delete(id));
+  },
+  registerTool(name: string, tool: any): Disposable {
+    if (fake.lmTools.has(name)) throw new Error(`tool ${name} already registered`);
+    fake.lmTools.set(name, tool);
+    return new Disposable(() => fake.lmTools.delete(name));
+  },
 };
 
 export const l10n = {

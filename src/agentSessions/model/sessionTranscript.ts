@@ -59,7 +59,7 @@ export function safeAgentMarkdown(text: string): string {
     .replace(/\b(command|vscode|javascript|vbscript|data):(?=[^\s])/gi, '$1\u200d:');
 }
 
-function textOfBlocks(content: unknown): string {
+export function textOfBlocks(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   const parts: string[] = [];

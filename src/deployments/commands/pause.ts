@@ -6,7 +6,8 @@ import { Commands } from '../../platform/constants';
 import { quote, registerGuarded, type Services } from '../../platform/commandKit';
 import { changeStatus, type StatusChange } from './statusChange';
 
-const pause = (): StatusChange => ({
+/** Pause's spec; the chat tool qoder_pauseDeployment uses the same one. */
+export const pause = (): StatusChange => ({
   verb: 'pause',
   fits: (deployment) => !isArchived(deployment) && deployment.status === 'active',
   send: (client, id) => client.pauseDeployment(id),

@@ -6,7 +6,8 @@ import { Commands } from '../../platform/constants';
 import { quote, registerGuarded, type Services } from '../../platform/commandKit';
 import { changeStatus, type StatusChange } from './statusChange';
 
-const resume = (): StatusChange => ({
+/** Resume's spec; the chat tool qoder_resumeDeployment uses the same one. */
+export const resume = (): StatusChange => ({
   verb: 'resume',
   fits: (deployment) => !isArchived(deployment) && deployment.status === 'paused',
   send: (client, id) => client.resumeDeployment(id),

@@ -2,7 +2,8 @@
 // or be answered by accident, and it had no Cancel.
 
 import * as vscode from 'vscode';
-import type { Deployment } from '../../api';
+import type { Deployment, DeploymentRun, QoderClient } from '../../api';
+import type { MutationSpec } from '../model/mutations';
 import { isArchived } from '../model/deploymentStore';
 import { errorTypeText } from '../../common/errorTypes';
 import { runConfirmation } from '../model/confirm';
@@ -10,7 +11,15 @@ import { displayText } from '../../common/display';
 import { Commands } from '../../platform/constants';
 import { quote, registerGuarded, reportFailure, resolveOne, type Services } from '../../platform/commandKit';
 
-const runnable = (deployment: Deployment): boolean => !isArchived(deployment) && deployment.status === 'active';
+export const runnable = (deployment: Deployment): boolean => !isArchived(deployment) && deployment.status === 'active';
+
+/** Run Now's spec; the chat tool qoder_runDeployment uses the same one. */
+export const runSpec = (services: Services, target: Deployment): MutationSpec<QoderClient, DeploymentRun> => ({
+  verb: 'run',
+  busyLabel: vscode.l10n.t('Starting…'),
+  send: (client, id) => client.runDeployment(id),
+  applied: () => services.runs.invalidate(target.id),
+});
 
 export async function runNow(services: Services, arg?: unknown): Promise<void> {
   const target = await resolveOne(services, arg, vscode.l10n.t('Select the deployment to run now'), runnable, vscode.l10n.t('There is no active deployment to run.'));
@@ -24,12 +33,7 @@ export async function runNow(services: Services, arg?: unknown): Promise<void> {
   const answer = await services.mutations.confirmOnce([target.id], () =>
     services.ui.showInformationMessage(message, { modal: true, detail }, runButton));
   if (answer !== runButton) return;
-  const [outcome] = await services.mutations.run([target], {
-    verb: 'run',
-    busyLabel: vscode.l10n.t('Starting…'),
-    send: (client, id) => client.runDeployment(id),
-    applied: () => services.runs.invalidate(target.id),
-  });
+  const [outcome] = await services.mutations.run([target], runSpec(services, target));
   switch (outcome.kind) {
     case 'done': {
       const run = outcome.result;
