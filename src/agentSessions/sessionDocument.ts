@@ -5,15 +5,13 @@
 
 import * as vscode from 'vscode';
 import type { QoderClient } from '../api/client';
-import type { Session } from '../api/sessions';
+import { isSettledStatus, type Session } from '../api/sessions';
 import type { StreamState } from '../api/sessionStream';
 import { ContextKeys, SESSION_SCHEME } from '../platform/constants';
 import type { NameCache, SessionStatusCache } from './model/sessionCache';
 import { SessionTranscript, type LiveState } from './model/sessionTranscript';
 import { sessionIdOf } from './sessionUris';
 
-/** A run's session is finished once it is idle (the turn ended) or terminated. */
-const isSettledStatus = (status: string): boolean => status === 'idle' || status === 'terminated';
 import { redactSecrets } from '../common/display';
 
 const REDRAW_MS = 250;

@@ -4,10 +4,10 @@
 import * as vscode from 'vscode';
 import { isSessionId } from '../api/sessions';
 import { SESSION_SCHEME } from '../platform/constants';
+import { titleSafe } from '../common/display';
 
 export function sessionUri(sessionId: string, title: string): vscode.Uri {
-  const safeTitle = title.replace(/[\\/\r\n\t]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 160) || sessionId;
-  return vscode.Uri.from({ scheme: SESSION_SCHEME, path: `/${safeTitle}`, query: `session=${sessionId}` });
+  return vscode.Uri.from({ scheme: SESSION_SCHEME, path: `/${titleSafe(title, sessionId)}`, query: `session=${sessionId}` });
 }
 
 export function sessionIdOf(uri: vscode.Uri): string | undefined {

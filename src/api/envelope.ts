@@ -25,7 +25,7 @@ export function formatSeconds(ms: number): string {
   return `${Number.isInteger(seconds) ? seconds : Number(seconds.toFixed(3))} s`;
 }
 
-export function statusText(res: ResponseLike): string {
+export function httpStatusText(res: ResponseLike): string {
   const text = typeof res.statusText === 'string' && res.statusText.trim() !== '' ? res.statusText.trim() : STATUS_CODES[res.status];
   return text ?? '';
 }
@@ -47,7 +47,7 @@ export function apiErrorFrom(res: ResponseLike, text: string, operation: string,
     let message =
       typeof envelope.message === 'string' && envelope.message.trim() !== ''
         ? envelope.message
-        : `HTTP ${status} ${statusText(res)} (${type}) from ${operation}`.replace(/\s+/g, ' ');
+        : `HTTP ${status} ${httpStatusText(res)} (${type}) from ${operation}`.replace(/\s+/g, ' ');
     // [cli] 501 envelope: name the beta feature.
     if (typeof envelope.feature === 'string') {
       message += ` (feature: ${envelope.feature}${typeof envelope.available_from === 'string' ? `, available from ${envelope.available_from}` : ''})`;
@@ -65,7 +65,7 @@ export function apiErrorFrom(res: ResponseLike, text: string, operation: string,
     });
   }
   const ex = bodyExcerpt(text);
-  let message = `HTTP ${status} ${statusText(res)}`.trim() + ` from ${operation}` + (ex === '' ? ' (empty body)' : `: ${ex}`);
+  let message = `HTTP ${status} ${httpStatusText(res)}`.trim() + ` from ${operation}` + (ex === '' ? ' (empty body)' : `: ${ex}`);
   if (retryAfterSeconds !== undefined) message += ` (retry after ${formatSeconds(retryAfterSeconds * 1000)})`;
   return new QoderApiError({
     status,
@@ -87,7 +87,7 @@ export function redirectTargetOf(res: ResponseLike, current: string, origin: str
     return new QoderApiError({
       status: res.status,
       type: `http_${res.status}`,
-      message: redact(`HTTP ${res.status} ${statusText(res)} from ${operation} without a Location header.`),
+      message: redact(`HTTP ${res.status} ${httpStatusText(res)} from ${operation} without a Location header.`),
       requestId,
       operation,
     });

@@ -61,3 +61,8 @@ export class QoderApiError extends QoderError {
 export function isApiError(e: unknown, status?: number): e is QoderApiError {
   return e instanceof QoderApiError && (status === undefined || e.status === status);
 }
+
+/** The error for an answer that does not have the documented shape. */
+export function invalidResponse(message: string): QoderError {
+  return new QoderError('invalid_response', message);
+}

@@ -4,7 +4,7 @@
 import { QoderApiError, QoderError } from './errors';
 import { nodeFetch, type FetchLike, type ResponseLike } from './transport';
 import { redact } from './redact';
-import { withoutTrailingSlash } from './util';
+import { hostOf, withoutTrailingSlash } from './util';
 import { apiErrorFrom, formatSeconds } from './envelope';
 import { defaultSleep } from './retry';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './body';
@@ -164,14 +164,6 @@ function transportCode(e: unknown): string | undefined {
   const cause = (e as { cause?: unknown }).cause;
   const causeCode = cause instanceof Error ? (cause as { code?: unknown }).code : undefined;
   return typeof code === 'string' ? code : typeof causeCode === 'string' ? causeCode : undefined;
-}
-
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).host;
-  } catch {
-    return undefined;
-  }
 }
 
 function describeTransportError(e: unknown): string {

@@ -20,7 +20,7 @@ export {
 } from './http';
 export { parseDeployment, parseRun, parseListPage } from './parse';
 export { isDeploymentId, isRunId, validateBaseUrl, baseUrlString } from './validate';
-export { withoutTrailingSlash } from './util';
+export { hostOf, withoutTrailingSlash } from './util';
 export { QoderClient, WALK_PAGE_SIZE, RUNS_PAGE_SIZE, type QoderClientOptions } from './client';
 export * from './sessions';
 export { streamEvents, streamBackoffMs, frameToEvent, type StreamState, type StreamSessionOptions, type StreamDeps } from './sessionStream';

@@ -7,7 +7,7 @@
 // all reads go through the small type guards below, never through property chains on
 // values of unknown type.
 
-import { QoderError } from './errors';
+import { invalidResponse } from './errors';
 import { isDeploymentId, isRunId } from './validate';
 import { excerpt, isObj, str, strOrNull, type Obj } from './util';
 import type {
@@ -38,14 +38,11 @@ function describe(x: unknown): string {
   return `a ${typeof x}`;
 }
 
-function invalid(message: string): QoderError {
-  return new QoderError('invalid_response', message);
-}
 
 // ---------------------------------------------------------------------------------------
 // Deployment
 
-function parseAgent(x: unknown): AgentRef | null {
+function parseAgentRef(x: unknown): AgentRef | null {
   if (!isObj(x) || typeof x.id !== 'string') return null;
   const version = typeof x.version === 'number' && Number.isFinite(x.version) ? x.version : 0;
   return { id: x.id, type: 'agent', version };
@@ -54,12 +51,12 @@ function parseAgent(x: unknown): AgentRef | null {
 /** Checks a schedule in place: expression and time zone are required; the rest gets a default. */
 function checkSchedule(x: unknown, id: string): Schedule | null {
   if (x === null || x === undefined) return null; // manual-only
-  if (!isObj(x)) throw invalid(`deployment ${id}: "schedule" is ${describe(x)}, expected an object or null`);
+  if (!isObj(x)) throw invalidResponse(`deployment ${id}: "schedule" is ${describe(x)}, expected an object or null`);
   if (typeof x.expression !== 'string') {
-    throw invalid(`deployment ${id}: "schedule.expression" is ${describe(x.expression)}, expected a string`);
+    throw invalidResponse(`deployment ${id}: "schedule.expression" is ${describe(x.expression)}, expected a string`);
   }
   if (typeof x.timezone !== 'string') {
-    throw invalid(`deployment ${id}: "schedule.timezone" is ${describe(x.timezone)}, expected a string`);
+    throw invalidResponse(`deployment ${id}: "schedule.timezone" is ${describe(x.timezone)}, expected a string`);
   }
   if (!Array.isArray(x.upcoming_runs_at)) x.upcoming_runs_at = [];
   else if (!x.upcoming_runs_at.every((t) => typeof t === 'string')) x.upcoming_runs_at = x.upcoming_runs_at.filter((t): t is string => typeof t === 'string');
@@ -101,13 +98,13 @@ function stringField(json: Obj, key: string, fallback: string): void {
  * so it never shows in the JSON.
  */
 export function parseDeployment(json: unknown): Deployment {
-  if (!isObj(json)) throw invalid(`deployment is ${describe(json)}, expected an object`);
+  if (!isObj(json)) throw invalidResponse(`deployment is ${describe(json)}, expected an object`);
   const id = json.id;
-  if (typeof id !== 'string') throw invalid(`deployment has no string "id" (got ${describe(id)})`);
-  if (!isDeploymentId(id)) throw invalid(`deployment id "${excerpt(id, 80)}" is not a dep_ id`);
-  if (typeof json.name !== 'string') throw invalid(`deployment ${id} has no string "name" (got ${describe(json.name)})`);
+  if (typeof id !== 'string') throw invalidResponse(`deployment has no string "id" (got ${describe(id)})`);
+  if (!isDeploymentId(id)) throw invalidResponse(`deployment id "${excerpt(id, 80)}" is not a dep_ id`);
+  if (typeof json.name !== 'string') throw invalidResponse(`deployment ${id} has no string "name" (got ${describe(json.name)})`);
   if (typeof json.type === 'string' && json.type !== 'deployment') {
-    throw invalid(`object ${id} has type "${excerpt(json.type, 40)}", expected "deployment"`);
+    throw invalidResponse(`object ${id} has type "${excerpt(json.type, 40)}", expected "deployment"`);
   }
   json.schedule = checkSchedule(json.schedule, id);
   json.type = 'deployment';
@@ -145,22 +142,22 @@ function parseRunError(x: unknown): { type: string; message: string } | null {
  * `status`, `triggered_at`, ...). Requires a drun_ `id` and a dep_ `deployment_id`.
  */
 export function parseRun(json: unknown): DeploymentRun {
-  if (!isObj(json)) throw invalid(`run is ${describe(json)}, expected an object`);
+  if (!isObj(json)) throw invalidResponse(`run is ${describe(json)}, expected an object`);
   const id = json.id;
-  if (typeof id !== 'string') throw invalid(`run has no string "id" (got ${describe(id)})`);
-  if (!isRunId(id)) throw invalid(`run id "${excerpt(id, 80)}" is not a drun_ id`);
+  if (typeof id !== 'string') throw invalidResponse(`run has no string "id" (got ${describe(id)})`);
+  if (!isRunId(id)) throw invalidResponse(`run id "${excerpt(id, 80)}" is not a drun_ id`);
   if (typeof json.type === 'string' && json.type !== 'deployment_run') {
-    throw invalid(`object ${id} has type "${excerpt(json.type, 40)}", expected "deployment_run"`);
+    throw invalidResponse(`object ${id} has type "${excerpt(json.type, 40)}", expected "deployment_run"`);
   }
   const deploymentId = json.deployment_id;
   if (!isDeploymentId(deploymentId)) {
-    throw invalid(`run ${id} has no valid "deployment_id" (got ${typeof deploymentId === 'string' ? `"${excerpt(deploymentId, 80)}"` : describe(deploymentId)})`);
+    throw invalidResponse(`run ${id} has no valid "deployment_id" (got ${typeof deploymentId === 'string' ? `"${excerpt(deploymentId, 80)}"` : describe(deploymentId)})`);
   }
   const run: DeploymentRun = {
     id,
     type: 'deployment_run',
     deployment_id: deploymentId,
-    agent: parseAgent(json.agent),
+    agent: parseAgentRef(json.agent),
     // [old] runs carry triggered_at too; prefer created_at, fall back to it.
     created_at: str(json.created_at, str(json.triggered_at, '')),
     session_id: strOrNull(json.session_id),
@@ -181,8 +178,8 @@ export function parseRun(json: unknown): DeploymentRun {
  * (index within this page, id when it is a string, reason); the others are kept.
  */
 export function parseListPage<T>(json: unknown, parseItem: (x: unknown) => T): ListPage<T> {
-  if (!isObj(json)) throw invalid(`list response is ${describe(json)}, expected an object`);
-  if (!Array.isArray(json.data)) throw invalid(`list response has no "data" array (got ${describe(json.data)})`);
+  if (!isObj(json)) throw invalidResponse(`list response is ${describe(json)}, expected an object`);
+  if (!Array.isArray(json.data)) throw invalidResponse(`list response has no "data" array (got ${describe(json.data)})`);
   const data: T[] = [];
   const bad: InvalidItem[] = [];
   json.data.forEach((item: unknown, index: number) => {

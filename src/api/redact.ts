@@ -1,5 +1,7 @@
 // Removes credentials from any text before it is shown, logged or thrown.
 
+import { escapeRegExp } from './util';
+
 // A bearer value must look like a credential (≥ 8 chars with a digit) so that prose such
 // as "Invalid bearer token." survives; our own token is removed verbatim anyway.
 const BEARER_RE = /\bBearer\s+(?=[^\s"',;]*\d)[^\s"',;]{8,}/gi;
@@ -7,7 +9,6 @@ const PAT_RE = /(?<![A-Za-z0-9])pt-[A-Za-z0-9._~+/=-]{6,}/gi;
 /** The part after `pt-` is matched on its own only when it is long enough not to hit ordinary words. */
 const MIN_BARE_SECRET = 8;
 
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const secretPatterns = new Map<string, RegExp>();
 

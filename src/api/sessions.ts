@@ -4,7 +4,7 @@
 // server sent.
 
 import * as l10n from '@vscode/l10n';
-import { QoderError } from './errors';
+import { invalidResponse, QoderError } from './errors';
 import { isObj, str, strOrNull } from './util';
 
 const SESSION_ID_RE = /^sess_[A-Za-z0-9]{1,64}$/;
@@ -101,15 +101,12 @@ function num(x: unknown): number | null {
 function short(x: unknown): string {
   return typeof x === 'string' ? JSON.stringify(x.slice(0, 80)) : x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x;
 }
-function invalid(message: string): QoderError {
-  return new QoderError('invalid_response', message);
-}
 
 export function parseSession(json: unknown): Session {
-  if (!isObj(json)) throw invalid(`session is ${short(json)}, expected an object`);
-  if (!isSessionId(json.id)) throw invalid(`session has no valid "id" (got ${short(json.id)})`);
-  if (typeof json.type === 'string' && json.type !== 'session') throw invalid(`object ${json.id} has type ${short(json.type)}, expected "session"`);
-  if (typeof json.status !== 'string' || json.status === '') throw invalid(`session ${json.id} has no "status"`);
+  if (!isObj(json)) throw invalidResponse(`session is ${short(json)}, expected an object`);
+  if (!isSessionId(json.id)) throw invalidResponse(`session has no valid "id" (got ${short(json.id)})`);
+  if (typeof json.type === 'string' && json.type !== 'session') throw invalidResponse(`object ${json.id} has type ${short(json.type)}, expected "session"`);
+  if (typeof json.status !== 'string' || json.status === '') throw invalidResponse(`session ${json.id} has no "status"`);
   const agent = isObj(json.agent) && typeof json.agent.id === 'string'
     ? { id: json.agent.id, name: str(json.agent.name, json.agent.id), version: num(json.agent.version) }
     : null;
@@ -134,15 +131,15 @@ export function parseSession(json: unknown): Session {
 
 /** An event needs a string `id` and `type`; the stream fills them from the `id:`/`event:` lines first. */
 export function parseSessionEvent(json: unknown): SessionEvent {
-  if (!isObj(json)) throw invalid(`event is ${short(json)}, expected an object`);
-  if (typeof json.id !== 'string' || json.id === '') throw invalid(`event has no "id" (got ${short(json.id)})`);
-  if (typeof json.type !== 'string' || json.type === '') throw invalid(`event ${json.id.slice(0, 80)} has no "type"`);
+  if (!isObj(json)) throw invalidResponse(`event is ${short(json)}, expected an object`);
+  if (typeof json.id !== 'string' || json.id === '') throw invalidResponse(`event has no "id" (got ${short(json.id)})`);
+  if (typeof json.type !== 'string' || json.type === '') throw invalidResponse(`event ${json.id.slice(0, 80)} has no "type"`);
   return json as SessionEvent;
 }
 
 export function parseAgent(json: unknown): Agent {
-  if (!isObj(json)) throw invalid(`agent is ${short(json)}, expected an object`);
-  if (!isAgentId(json.id)) throw invalid(`agent has no valid "id" (got ${short(json.id)})`);
+  if (!isObj(json)) throw invalidResponse(`agent is ${short(json)}, expected an object`);
+  if (!isAgentId(json.id)) throw invalidResponse(`agent has no valid "id" (got ${short(json.id)})`);
   const model = typeof json.model === 'string' ? json.model : isObj(json.model) ? strOrNull(json.model.id) : null;
   return {
     id: json.id,
@@ -156,8 +153,8 @@ export function parseAgent(json: unknown): Agent {
 }
 
 export function parseEnvironment(json: unknown): Environment {
-  if (!isObj(json)) throw invalid(`environment is ${short(json)}, expected an object`);
-  if (!isEnvironmentId(json.id)) throw invalid(`environment has no valid "id" (got ${short(json.id)})`);
+  if (!isObj(json)) throw invalidResponse(`environment is ${short(json)}, expected an object`);
+  if (!isEnvironmentId(json.id)) throw invalidResponse(`environment has no valid "id" (got ${short(json.id)})`);
   return {
     id: json.id,
     name: str(json.name, json.id),
@@ -169,14 +166,25 @@ export function parseEnvironment(json: unknown): Environment {
 }
 
 export function parseCancelAck(json: unknown, httpStatus: number): CancelAck {
-  if (!isObj(json)) throw invalid(`cancel acknowledgement is ${short(json)}, expected an object`);
-  if (!isSessionId(json.id)) throw invalid(`cancel acknowledgement has no valid "id" (got ${short(json.id)})`);
+  if (!isObj(json)) throw invalidResponse(`cancel acknowledgement is ${short(json)}, expected an object`);
+  if (!isSessionId(json.id)) throw invalidResponse(`cancel acknowledgement has no valid "id" (got ${short(json.id)})`);
   return { id: json.id, status: str(json.status, 'canceling'), httpStatus };
 }
 
+/**
+ * The final statuses of sessions-api.md §4.2, the one list: `terminated`, the CLI's `cancelled`
+ * and the old API's `archived`. Nothing changes after them.
+ */
+export const FINAL_SESSION_STATUSES: ReadonlySet<string> = new Set(['terminated', 'cancelled', 'archived']);
+
 /** Final statuses: nothing will change any more (§4.2). */
 export function isFinalSessionStatus(status: string): boolean {
-  return status === 'terminated';
+  return FINAL_SESSION_STATUSES.has(status);
+}
+
+/** Settled: final, or `idle` (the turn ended); nothing changes until someone sends a message. */
+export function isSettledStatus(status: string): boolean {
+  return status === 'idle' || isFinalSessionStatus(status);
 }
 
 /** Events after which the stream must not reconnect (§7.5). */

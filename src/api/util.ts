@@ -22,6 +22,20 @@ export function excerpt(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
+/** `s` with every RegExp metacharacter escaped. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The `host[:port]` of a URL, or undefined when it is not one. */
+export function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}
+
 /** `text` without trailing slashes. */
 export function withoutTrailingSlash(text: string): string {
   return text.replace(/\/+$/, '');

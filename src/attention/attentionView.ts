@@ -7,11 +7,9 @@ import type { Deployment } from '../api';
 import { Commands } from '../platform/constants';
 import type { AttentionChange } from './model/attention';
 import { errorTypeText } from '../common/errorTypes';
-import { displayText, markdownSafe } from '../common/display';
-import { cleanName } from '../agentSessions/model/sessionCache';
+import { displayName, displayText, markdownSafe, quote } from '../common/display';
 import type { Ui } from '../platform/ui';
 
-const q = (name: string): string => `“${cleanName(name)}”`;
 
 export class AttentionStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -42,7 +40,7 @@ export class AttentionStatusBar implements vscode.Disposable {
     md.appendMarkdown('\n');
     for (const d of list.slice(0, 10)) {
       md.appendMarkdown('\n- ');
-      md.appendText(markdownSafe(cleanName(d.name)));
+      md.appendText(markdownSafe(displayName(d.name)));
     }
     if (list.length > 10) {
       md.appendMarkdown('\n- ');
@@ -68,9 +66,9 @@ export function attentionMessage(c: AttentionChange): string {
   const d = c.deployment;
   if (c.kind === 'paused_on_error') {
     const type = (d.paused_reason as { error?: { type?: string } } | null)?.error?.type ?? 'unknown_error';
-    return vscode.l10n.t('{0} was paused after an error: {1}.', q(d.name), displayText(errorTypeText(type)));
+    return vscode.l10n.t('{0} was paused after an error: {1}.', quote(d.name), displayText(errorTypeText(type)));
   }
-  return vscode.l10n.t('{0} failed {1} times in a row.', q(d.name), c.failures);
+  return vscode.l10n.t('{0} failed {1} times in a row.', quote(d.name), c.failures);
 }
 
 export interface AttentionActions {
@@ -84,7 +82,7 @@ export async function notifyAttention(ui: Ui, changes: readonly AttentionChange[
   if (changes.length === 0) return;
   const show = vscode.l10n.t('Show');
   if (changes.length > 3) {
-    const names = changes.slice(0, 5).map((c) => q(c.deployment.name)).join(', ');
+    const names = changes.slice(0, 5).map((c) => quote(c.deployment.name)).join(', ');
     const more = changes.length > 5 ? ` ${vscode.l10n.t('and {0} more', changes.length - 5)}` : '';
     const answer = await ui.showWarningMessage(vscode.l10n.t('{0} deployments newly need attention: {1}.', changes.length, names + more), {}, show);
     if (answer === show) await actions.show(undefined);

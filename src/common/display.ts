@@ -11,17 +11,17 @@
 // - `[label](target)` is broken up (notifications render it as a link).
 
 import { redact } from '../api/redact';
+import { escapeRegExp } from '../api/util';
 
 export const MAX_NAME_CHARS = 120;
 
 const LINE_BREAKS_RE = /[\r\n\u2028\u2029\u0085\t\v\f]+/gu;
 const CONTROL_RE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
-/** Like CONTROL_RE, but keeps `\n` (for multi-line text rendered by appendText). */
-const CONTROL_EXCEPT_NEWLINE_RE = /[^\P{Cc}\n]|[\p{Cf}\u2028\u2029]/gu;
+/** Like CONTROL_RE, but keeps `\n` and `\t` (for multi-line text). */
+const CONTROL_EXCEPT_LINES_RE = /[^\P{Cc}\n\t]|[\p{Cf}\u2028\u2029]/gu;
 
 const secrets = new Set<string>();
 
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Anything the slow path might change; most strings have none of it and are returned as they are. */
 const SUSPECT_BASE = ['[\\p{Cc}\\p{Cf}\\u2028\\u2029]', '\\]\\(', 'pt-', 'bearer'];
 let suspectRe = new RegExp(SUSPECT_BASE.join('|'), 'iu');
@@ -49,6 +49,11 @@ export function stripControls(text: string): string {
   return String(text).replace(LINE_BREAKS_RE, ' ').replace(CONTROL_RE, '');
 }
 
+/** Control, format and bidi characters removed, but lines and tabs kept (`\r\n` and `\r` become `\n`). */
+export function stripControlsKeepLines(text: string): string {
+  return String(text).replace(/\r\n?/g, '\n').replace(CONTROL_EXCEPT_LINES_RE, '');
+}
+
 /**
  * Any server string for one line of UI or log: redacted, without control characters, and with
  * `[label](target)` broken up, because notifications turn that pattern into a live link.
@@ -63,7 +68,7 @@ export function displayText(text: string): string {
 export function displayMultiline(text: string): string {
   const value = String(text);
   if (!suspectRe.test(value)) return value;
-  return redactSecrets(value.replace(/\r\n?/g, '\n')).replace(CONTROL_EXCEPT_NEWLINE_RE, '');
+  return stripControlsKeepLines(redactSecrets(value));
 }
 
 /** A cut to `max` characters (whole code points) with an ellipsis. */
@@ -72,9 +77,23 @@ export function truncate(text: string, max = MAX_NAME_CHARS): string {
   return chars.length > max ? `${chars.slice(0, max).join('').trimEnd()}…` : text;
 }
 
-/** A deployment name for a label, modal, message or log line: displayText, at most 120 characters. */
+/** A server-provided name for a label, modal, message or log line: displayText on one line, at most 120 characters. */
 export function displayName(name: string): string {
-  return truncate(displayText(name));
+  return truncate(displayText(name).replace(/\s+/g, ' ').trim());
+}
+
+/** A name quoted for a message: “name”, as displayName. */
+export function quote(name: string): string {
+  return `“${displayName(name)}”`;
+}
+
+/**
+ * A name as the last segment of a virtual document's path (the tab title): as displayName, with
+ * path separators replaced by look-alikes that separate nothing, and `fallback` for an empty name.
+ */
+export function titleSafe(name: string, fallback = 'deployment'): string {
+  const title = displayName(String(name).replace(/[/\\]/g, '∕'));
+  return title === '' || title === '.' || title === '..' ? fallback : title;
 }
 
 /**

@@ -38,15 +38,26 @@ export interface TimeFormat extends TextOptions {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** Intl.DateTimeFormat is costly to build (a tooltip needs ~10), so keep one per use. */
-function formatter(kind: 'dateTime' | 'time', locale: string | undefined, timeZone: string | undefined): Intl.DateTimeFormat {
+const FORMATS: Record<'dateTime' | 'time' | 'weekdayTime', Intl.DateTimeFormatOptions> = {
+  dateTime: { dateStyle: 'medium', timeStyle: 'short' },
+  time: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+  weekdayTime: { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+};
+
+/**
+ * Intl.DateTimeFormat is costly to build (a tooltip needs ~10), so keep one per use. An unknown
+ * locale falls back to English; an unknown zone throws (the caller decides what to show).
+ */
+export function formatter(kind: keyof typeof FORMATS, locale: string | undefined, timeZone: string | undefined): Intl.DateTimeFormat {
   const key = `${kind}|${locale ?? ''}|${timeZone ?? ''}`;
   let format = formatters.get(key);
   if (!format) {
-    const options: Intl.DateTimeFormatOptions = kind === 'dateTime'
-      ? { dateStyle: 'medium', timeStyle: 'short', timeZone }
-      : { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone };
-    format = new Intl.DateTimeFormat(locale, options);
+    const options: Intl.DateTimeFormatOptions = { ...FORMATS[kind], timeZone };
+    try {
+      format = new Intl.DateTimeFormat(locale, options);
+    } catch {
+      format = new Intl.DateTimeFormat('en', options); // throws again only for a bad zone
+    }
     if (formatters.size > 200) formatters.clear();
     formatters.set(key, format);
   }

@@ -19,7 +19,7 @@ import {
 } from './model/deploymentDocument';
 import { DEPLOYMENT_SCHEME } from '../platform/constants';
 import type { Services } from '../platform/commandKit';
-import { displayName } from '../common/display';
+import { displayName, quote, titleSafe } from '../common/display';
 
 /** What the editor chunk takes from the main bundle (one copy of each, shared). */
 export interface EditorDeps {
@@ -31,7 +31,6 @@ export interface EditorDeps {
   displayText: (text: string) => string;
 }
 
-const q = (name: string): string => `“${name}”`;
 
 /** A QoderApiError of the main bundle (this file runs in the editor chunk, so no instanceof). */
 function apiError(e: unknown, status?: number): e is QoderApiError {
@@ -70,21 +69,12 @@ type Entry = EditEntry | NewEntry | ServerEntry;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]+/g;
-
-/** A file name part made of the deployment name: no path separators or control characters. */
-export function safeFileName(name: string): string {
-  const cleaned = name.replace(CONTROL, '-').replace(/[/\\:*?"<>|]+/g, '-').trim().slice(0, 120);
-  return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'deployment' : cleaned;
-}
-
 export function editUri(d: { id: string; name: string }): vscode.Uri {
-  return vscode.Uri.from({ scheme: DEPLOYMENT_SCHEME, path: `/deployments/${d.id}/${safeFileName(d.name)}.deployment.json` });
+  return vscode.Uri.from({ scheme: DEPLOYMENT_SCHEME, path: `/deployments/${d.id}/${titleSafe(d.name)}.deployment.json` });
 }
 
 export function newUri(name = 'untitled'): vscode.Uri {
-  return vscode.Uri.from({ scheme: DEPLOYMENT_SCHEME, path: `/new/${safeFileName(name)}.deployment.json` });
+  return vscode.Uri.from({ scheme: DEPLOYMENT_SCHEME, path: `/new/${titleSafe(name)}.deployment.json` });
 }
 
 /** The deployment id of an edit URI, if it is one. */
@@ -251,7 +241,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
     entry.mtime = Date.now();
     const target = editUri(created);
     this.entries.set(target.toString(), this.editEntry(created));
-    this.s.ui.announce(vscode.l10n.t('Created {0}.', q(this.deps.displayText(created.name))));
+    this.s.ui.announce(vscode.l10n.t('Created {0}.', quote(this.deps.displayText(created.name))));
     this.created.set(uri.toString(), created);
   }
 
@@ -279,7 +269,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
       const compare = vscode.l10n.t('Compare');
       const overwrite = vscode.l10n.t('Overwrite');
       const answer = await this.s.ui.showWarningMessage(
-        vscode.l10n.t('{0} was changed on the server after you opened it. Saving would overwrite that change.', q(this.deps.displayText(current.name))),
+        vscode.l10n.t('{0} was changed on the server after you opened it. Saving would overwrite that change.', quote(this.deps.displayText(current.name))),
         { modal: true, detail: vscode.l10n.t('Compare shows the server’s current version beside your text. Overwrite replaces it with your text.') },
         compare,
         overwrite,
@@ -307,7 +297,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
     }
     this.s.store.replace(updated);
     this.reloadFrom(uri, entry, updated);
-    this.s.ui.announce(vscode.l10n.t('Saved {0}.', q(this.deps.displayText(updated.name))));
+    this.s.ui.announce(vscode.l10n.t('Saved {0}.', quote(this.deps.displayText(updated.name))));
   }
 
   /** The document becomes the server's answer; the editor re-reads it (it is not dirty after a save). */
@@ -323,7 +313,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
 
   /** Opens a diff: the server's current version (left, read-only) against the user's text. */
   async compare(uri: vscode.Uri, current: Deployment): Promise<void> {
-    const left = vscode.Uri.from({ scheme: DEPLOYMENT_SCHEME, path: `/server/${current.id}/${safeFileName(current.name)}.deployment.json` });
+    const left = vscode.Uri.from({ scheme: DEPLOYMENT_SCHEME, path: `/server/${current.id}/${titleSafe(current.name)}.deployment.json` });
     this.entries.set(left.toString(), { kind: 'server', content: encoder.encode(documentText(documentOf(current))), mtime: Date.now() });
     this.changed.fire([{ type: vscode.FileChangeType.Changed, uri: left }]);
     await vscode.commands.executeCommand('vscode.diff', left, uri, vscode.l10n.t('{0}: server ↔ yours', displayName(current.name)));

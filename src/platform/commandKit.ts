@@ -26,9 +26,6 @@ export interface Services {
   ui: Ui;
 }
 
-/** Quotes a deployment name for messages: one line, no control characters, at most 120 characters. */
-export const quote = (name: string): string => `“${displayName(name)}”`;
-
 /** An argument that names a deployment: a tree node, an id, or a deployment-shaped object. */
 function idOf(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;

@@ -20,10 +20,10 @@ export function autoRefreshSeconds(): number {
   return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? Math.max(5, seconds) : 0;
 }
 
-export type ArchiveConfirmation = 'modal' | 'typeName';
+export type ArchiveConfirmationMode = 'modal' | 'typeName';
 
 /** How Archive asks: a modal (default) or the name typed. */
-export function archiveConfirmation(): ArchiveConfirmation {
+export function archiveConfirmationMode(): ArchiveConfirmationMode {
   return vscode.workspace.getConfiguration(Settings.section).get<string>(Settings.archiveConfirmation) === 'typeName' ? 'typeName' : 'modal';
 }
 

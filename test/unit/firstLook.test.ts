@@ -7,7 +7,8 @@ import { accessibilityText, descriptionText, detailRows, shownName, lastRunText,
 import { archiveCase, archiveConfirmation, runConfirmation, typedConfirmation, typedMismatch } from '../../src/deployments/model/confirm';
 import { failureText, problemKind, reasonText } from '../../src/common/errorText';
 import { Debouncer, statusCounts } from '../../src/deployments/model/filter';
-import { detailsTitle, titleSafe, withKeysFirst } from '../../src/deployments/model/details';
+import { detailsTitle, withKeysFirst } from '../../src/deployments/model/details';
+import { titleSafe } from '../../src/common/display';
 import { regionOf } from '../../src/deployments/viewState';
 import { bestMatch } from '../../src/platform/ui';
 import { QoderApiError, QoderError } from '../../src/api';

@@ -3,9 +3,9 @@
 // asked again after `ttlMs`. Names are cached per id (and agent version) and fall back to the
 // id when they cannot be fetched.
 
-import type { Agent, Environment, Session } from '../../api/sessions';
+import { isSettledStatus, type Agent, type Environment, type Session } from '../../api/sessions';
 import { Emitter, type Disposable } from '../../common/events';
-import { displayText, truncate } from '../../common/display';
+import { displayName } from '../../common/display';
 
 export interface SessionSummary {
   status: string;
@@ -16,11 +16,6 @@ export interface SessionSummary {
 
 export interface SessionSource {
   getSession(id: string, signal: AbortSignal): Promise<Session>;
-}
-
-/** A run's session is finished once it is idle (the turn ended) or terminated. */
-export function isSettledStatus(status: string): boolean {
-  return status === 'idle' || status === 'terminated';
 }
 
 export class SessionStatusCache implements Disposable {
@@ -129,11 +124,6 @@ export class SessionStatusCache implements Disposable {
   }
 }
 
-/** A server-provided name for display: one line, no control or bidi characters, at most 120 characters. */
-export function cleanName(name: string): string {
-  return truncate(displayText(name).replace(/\s+/g, ' ').trim());
-}
-
 export interface NameSource {
   getAgent(id: string, version: number | undefined): Promise<Agent>;
   getEnvironment(id: string): Promise<Environment>;
@@ -180,7 +170,7 @@ export class NameCache {
     if (!source) return Promise.resolve(fallback);
     const generation = this.generation;
     const p = fetch(source)
-      .then((name) => ({ name: cleanName(name) || fallback, ok: true }))
+      .then((name) => ({ name: displayName(name) || fallback, ok: true }))
       .catch(() => ({ name: fallback, ok: false }))
       .then(({ name, ok }) => {
         if (generation === this.generation) {

@@ -9,23 +9,17 @@
 
 import * as l10n from '@vscode/l10n';
 import type { SessionEvent } from '../../api/sessions';
+import { stripControlsKeepLines } from '../../common/display';
 
 export const TOOL_OUTPUT_LINES = 40;
 const MAX_LINE_CHARS = 400;
 const MAX_INPUT_CHARS = 200;
 const MAX_MESSAGE_CHARS = 200_000;
 
-// C0/C1 controls except tab and newline, and bidi/zero-width formatting characters.
-// eslint-disable-next-line no-control-regex
-const CONTROL_RE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
-
-export function stripControls(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(CONTROL_RE, '');
-}
 
 /** Plain text that renders as itself in Markdown: no emphasis, links, images, HTML or autolinks. */
 export function escapeMarkdownText(text: string): string {
-  return stripControls(text)
+  return stripControlsKeepLines(text)
     .replace(/[\\`*_[\]!|<>~&]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`))
     // a line must not start a heading, list, quote or table of its own
     .replace(/^(\s*)([#+=-]|\d+[.)])/gm, (_m, space: string, mark: string) => `${space}${mark.replace(/([#+=.)-])/, '\\$1')}`)
@@ -37,7 +31,7 @@ export function escapeMarkdownText(text: string): string {
 
 /** Inline code that cannot be closed early: the fence is longer than any backtick run inside. */
 export function codeSpan(text: string): string {
-  const clean = stripControls(text).replace(/\s*\n\s*/g, ' ');
+  const clean = stripControlsKeepLines(text).replace(/\s*\n\s*/g, ' ');
   const longest = Math.max(0, ...Array.from(clean.matchAll(/`+/g), (m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   const pad = clean.startsWith('`') || clean.endsWith('`') || clean === '' ? ' ' : '';
@@ -53,7 +47,7 @@ export function codeBlock(text: string, info = 'text'): string {
 
 /** Agent Markdown as written, minus raw HTML and links to dangerous schemes. */
 export function safeAgentMarkdown(text: string): string {
-  return stripControls(text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}…` : text)
+  return stripControlsKeepLines(text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}…` : text)
     .replace(/</g, '&lt;')
     .replace(/(\]\(\s*|\]:\s*)(command|vscode|vscode-insiders|file|data|javascript|vbscript):/gi, '$1#blocked-$2-')
     .replace(/\b(command|vscode|javascript|vbscript|data):(?=[^\s])/gi, '$1\u200d:');
@@ -108,7 +102,7 @@ export function toolInputSummary(name: string, input: unknown): string {
 
 /** The first `TOOL_OUTPUT_LINES` lines (each capped) and how many were left out. */
 export function cutLines(text: string, maxLines = TOOL_OUTPUT_LINES): { text: string; more: number; total: number } {
-  const clean = stripControls(text).replace(/\n+$/, '');
+  const clean = stripControlsKeepLines(text).replace(/\n+$/, '');
   const lines = clean === '' ? [] : clean.split('\n');
   const kept = lines.slice(0, maxLines).map((l) => (l.length > MAX_LINE_CHARS ? `${l.slice(0, MAX_LINE_CHARS)}…` : l));
   return { text: kept.join('\n'), more: Math.max(0, lines.length - maxLines), total: lines.length };
@@ -174,7 +168,7 @@ export class SessionTranscript {
   private render(ev: SessionEvent): string {
     switch (ev.type) {
       case 'user.message':
-        return `### ${l10n.t('Prompt')}\n\n${quote(escapeMarkdownText(textOfBlocks(ev.content)))}`;
+        return `### ${l10n.t('Prompt')}\n\n${blockquote(escapeMarkdownText(textOfBlocks(ev.content)))}`;
       case 'agent.message':
         return safeAgentMarkdown(textOfBlocks(ev.content));
       case 'agent.thinking':
@@ -260,10 +254,10 @@ export class SessionTranscript {
   }
 }
 
-function quote(text: string): string {
+function blockquote(text: string): string {
   return text.split('\n').map((l) => `> ${l}`).join('\n');
 }
 
 function escapeHtml(text: string): string {
-  return stripControls(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return stripControlsKeepLines(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

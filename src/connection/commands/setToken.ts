@@ -2,22 +2,14 @@
 // and it is saved only in SecretStorage.
 
 import * as vscode from 'vscode';
-import { isApiError } from '../../api';
+import { hostOf, isApiError } from '../../api';
 import * as config from '../../platform/config';
 import { Commands, VIEW_ID } from '../../platform/constants';
 import { registerGuarded, reportFailure, type Services } from '../../platform/commandKit';
 
-function hostOf(baseUrl: string): string {
-  try {
-    return new URL(baseUrl).host;
-  } catch {
-    return baseUrl;
-  }
-}
-
 export async function setToken(services: Services): Promise<void> {
   const baseUrl = config.apiBaseUrl();
-  const host = hostOf(baseUrl);
+  const host = hostOf(baseUrl) ?? baseUrl;
   const value = await services.ui.showInputBox({
     title: vscode.l10n.t('Qoder Personal Access Token'),
     prompt: vscode.l10n.t('Paste a Personal Access Token for {0}. Create one in the Qoder console under Settings → API Tokens. It is stored only in VS Code secret storage.', host),
@@ -40,7 +32,7 @@ export async function setToken(services: Services): Promise<void> {
  * welcome view (with Try Again) as well as in a message: a toast alone was gone in seconds.
  */
 export async function checkAndSave(services: Services, baseUrl: string, token: string): Promise<void> {
-  const host = hostOf(baseUrl);
+  const host = hostOf(baseUrl) ?? baseUrl;
   const client = services.connection.createClient(baseUrl, token);
   try {
     // One page of one deployment: the cheapest call that proves the token works.

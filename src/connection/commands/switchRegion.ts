@@ -3,20 +3,12 @@
 // keeps its own.
 
 import * as vscode from 'vscode';
-import { withoutTrailingSlash } from '../../api';
+import { hostOf, withoutTrailingSlash } from '../../api';
 import * as config from '../../platform/config';
 import { Commands, DEFAULT_API_BASE_URL, Regions, Settings } from '../../platform/constants';
 import { registerGuarded, type Services } from '../../platform/commandKit';
 
 type RegionChoice = vscode.QuickPickItem & { baseUrl?: string };
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
-}
 
 export async function switchRegion(services: Services): Promise<void> {
   const current = withoutTrailingSlash(config.apiBaseUrl());
@@ -24,12 +16,12 @@ export async function switchRegion(services: Services): Promise<void> {
   const currentMark = vscode.l10n.t('current');
   const items: RegionChoice[] = Regions.map((region) => ({
     label: region.baseUrl === DEFAULT_API_BASE_URL ? vscode.l10n.t('Global (default)') : vscode.l10n.t('China'),
-    description: region.baseUrl === current ? `${hostOf(region.baseUrl)} · ${currentMark}` : hostOf(region.baseUrl),
+    description: region.baseUrl === current ? `${hostOf(region.baseUrl) ?? region.baseUrl} · ${currentMark}` : hostOf(region.baseUrl),
     baseUrl: region.baseUrl,
   }));
   items.push({
     label: vscode.l10n.t('Custom…'),
-    description: known ? vscode.l10n.t('opens the setting') : `${hostOf(current)} · ${currentMark}`,
+    description: known ? vscode.l10n.t('opens the setting') : `${hostOf(current) ?? current} · ${currentMark}`,
     detail: known ? undefined : vscode.l10n.t('Opens the setting qoder.apiBaseUrl'),
   });
   const picked = await services.ui.showQuickPick(items, { title: vscode.l10n.t('Qoder: Switch Region'), placeHolder: vscode.l10n.t('Each region keeps its own token') });

@@ -9,7 +9,8 @@ import { archiveConfirmation, typedConfirmation, typedMismatch } from '../model/
 import * as config from '../../platform/config';
 import { displayName } from '../../common/display';
 import { Commands } from '../../platform/constants';
-import { quote, registerGuarded, reportFailure, resolveTargets, type Services } from '../../platform/commandKit';
+import { registerGuarded, reportFailure, resolveTargets, type Services } from '../../platform/commandKit';
+import { quote } from '../../common/display';
 
 export function confirmationText(targets: Deployment[]): { message: string; detail: string } {
   return archiveConfirmation(targets, { locale: vscode.env.language });
@@ -33,7 +34,7 @@ async function confirmArchive(services: Services, targets: Deployment[]): Promis
     });
     return answer !== undefined && typedMismatch(answer, typed.expected) === undefined;
   };
-  if (targets.length === 1 && config.archiveConfirmation() === 'typeName') return askTyped();
+  if (targets.length === 1 && config.archiveConfirmationMode() === 'typeName') return askTyped();
   const archiveButton = vscode.l10n.t('Archive');
   const answer = await services.ui.showWarningMessage(text.message, { modal: true, detail: text.detail }, archiveButton);
   if (answer !== archiveButton) return false;

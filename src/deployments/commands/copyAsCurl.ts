@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import { withoutTrailingSlash } from '../../api';
 import { Commands } from '../../platform/constants';
-import { quote, registerGuarded, resolveOne, type Services } from '../../platform/commandKit';
+import { registerGuarded, resolveOne, type Services } from '../../platform/commandKit';
+import { quote } from '../../common/display';
 
 export function curlFor(baseUrl: string, id: string): string {
   const url = `${withoutTrailingSlash(baseUrl)}/deployments/${encodeURIComponent(id)}`;

@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import { isArchived } from '../model/deploymentStore';
 import { Commands } from '../../platform/constants';
-import { quote, registerGuarded, type Services } from '../../platform/commandKit';
+import { registerGuarded, type Services } from '../../platform/commandKit';
+import { quote } from '../../common/display';
 import { changeStatus, type StatusChange } from './statusChange';
 
 /** Resume's spec; the chat tool qoder_resumeDeployment uses the same one. */

@@ -9,7 +9,8 @@ import { errorTypeText } from '../../common/errorTypes';
 import { runConfirmation } from '../model/confirm';
 import { displayText } from '../../common/display';
 import { Commands } from '../../platform/constants';
-import { quote, registerGuarded, reportFailure, resolveOne, type Services } from '../../platform/commandKit';
+import { registerGuarded, reportFailure, resolveOne, type Services } from '../../platform/commandKit';
+import { quote } from '../../common/display';
 
 export const runnable = (deployment: Deployment): boolean => !isArchived(deployment) && deployment.status === 'active';
 

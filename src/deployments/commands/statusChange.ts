@@ -3,7 +3,8 @@
 
 import * as vscode from 'vscode';
 import type { Deployment, QoderClient } from '../../api';
-import { quote, reportFailure, resolveTargets, type Services } from '../../platform/commandKit';
+import { reportFailure, resolveTargets, type Services } from '../../platform/commandKit';
+import { quote } from '../../common/display';
 
 export interface StatusChange {
   verb: 'pause' | 'resume';

@@ -4,14 +4,11 @@
 import * as l10n from '@vscode/l10n';
 import type { Deployment } from '../../api/types';
 import { runTimeText, type TextOptions } from '../../common/timeText';
-import { displayName, displayText } from '../../common/display';
+import { displayName, displayText, quote } from '../../common/display';
 
 const MAX_LISTED = 10;
 /** Upcoming runs listed in the modal; the rest are counted ("and N more"). */
 const MAX_RUNS_LISTED = 5;
-
-/** Quotes a name for a message: no control characters, at most 120 characters (display.ts). */
-export const quote = (name: string): string => `“${displayName(name)}”`;
 
 /** What archiving stops, by the deployment's state. */
 export type ArchiveCase = 'scheduled' | 'paused' | 'manual';

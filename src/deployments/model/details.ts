@@ -2,6 +2,7 @@
 // and the keys a reader looks for first. Pure (no vscode import).
 
 import * as l10n from '@vscode/l10n';
+import { titleSafe } from '../../common/display';
 
 const FIRST_KEYS = ['id', 'name', 'status', 'schedule'];
 
@@ -11,14 +12,6 @@ export function withKeysFirst(raw: Record<string, unknown>, first: readonly stri
   for (const k of first) if (Object.prototype.hasOwnProperty.call(raw, k)) out[k] = raw[k];
   for (const [k, v] of Object.entries(raw)) if (!(k in out)) out[k] = v;
   return out;
-}
-
-/** A file-name-safe form of a name for a tab title: no path separators, no control characters. */
-export function titleSafe(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  const cleaned = name.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, '').replace(/[/\\]/g, '∕').trim();
-  const short = cleaned.length > 80 ? `${cleaned.slice(0, 79)}…` : cleaned;
-  return short || 'deployment';
 }
 
 /** `nightly-audit · details` */

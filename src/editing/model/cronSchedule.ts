@@ -6,6 +6,7 @@
 
 import * as l10n from '@vscode/l10n';
 import type { Cron as CronClass } from 'croner';
+import { formatter } from '../../common/timeText';
 
 const NAME = '[A-Za-z]{3}';
 const ATOM = `(?:\\*|\\d{1,2}|${NAME})(?:-(?:\\d{1,2}|${NAME}))?(?:/\\d{1,2})?`;
@@ -130,31 +131,13 @@ export interface HelpOptions {
   count?: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(locale: string, zone: string | undefined): Intl.DateTimeFormat {
-  const key = `${locale}|${zone ?? ''}`;
-  let f = formatters.get(key);
-  if (!f) {
-    const opts: Intl.DateTimeFormatOptions = { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
-    if (zone) opts.timeZone = zone;
-    try {
-      f = new Intl.DateTimeFormat(locale, opts);
-    } catch {
-      f = new Intl.DateTimeFormat('en', opts);
-    }
-    if (formatters.size > 100) formatters.clear();
-    formatters.set(key, f);
-  }
-  return f;
-}
-
 /** Words and next runs for a valid schedule; undefined when it has a problem (see scheduleProblems). */
 export function scheduleHelp(schedule: { expression: string; timezone: string }, o: HelpOptions): ScheduleHelp | undefined {
   if (scheduleProblems({ type: 'cron', ...schedule }).length) return undefined;
   const locale = o.locale ?? 'en';
   const runs = nextRuns(schedule.expression, schedule.timezone, o.count ?? 5, o.now ?? Date.now());
-  const zoned = runs.map((d) => formatter(locale, schedule.timezone).format(d));
-  const local = runs.map((d) => formatter(locale, o.localZone).format(d));
+  const zoned = runs.map((d) => formatter('weekdayTime', locale, schedule.timezone).format(d));
+  const local = runs.map((d) => formatter('weekdayTime', locale, o.localZone).format(d));
   const words = `${o.words(schedule.expression, locale) ?? schedule.expression} (${schedule.timezone})`;
   return { words, zoned, local: local.every((t, i) => t === zoned[i]) ? undefined : local };
 }
