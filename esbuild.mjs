@@ -2,7 +2,9 @@
 // parts it requires only on first use (see `apart` below).
 import * as esbuild from 'esbuild';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -65,6 +67,49 @@ const keepApart = {
   },
 };
 
+/**
+ * What a chunk takes from the main bundle instead of bundling a copy: the modules listed in
+ * src/platform/kernel.ts (keyed as there). A chunk's import of one becomes a read of the main
+ * bundle's `kernel` export, so the token set, l10n and the error classes exist once.
+ */
+const KERNEL = ['@vscode/l10n', 'src/common/display.ts', 'src/api/errors.ts', 'src/api/redact.ts'];
+const root = path.dirname(fileURLToPath(import.meta.url));
+const kernelKey = (resolved) => path.relative(root, resolved).split(path.sep).join('/');
+const fromKernel = {
+  name: 'from-kernel',
+  setup(build) {
+    build.onResolve({ filter: /^@vscode\/l10n$|\/(display|errors|redact)$/ }, async (args) => {
+      if (args.pluginData?.fromKernel) return undefined;
+      if (KERNEL.includes(args.path)) return { path: args.path, namespace: 'kernel' };
+      const r = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { fromKernel: true } });
+      const key = r.errors.length === 0 ? kernelKey(r.path) : '';
+      return KERNEL.includes(key) ? { path: key, namespace: 'kernel' } : undefined;
+    });
+    build.onResolve({ filter: /^\.\/extension\.js$/, namespace: 'kernel' }, () => ({ path: './extension.js', external: true }));
+    build.onLoad({ filter: /.*/, namespace: 'kernel' }, (args) => ({
+      contents: `module.exports = require("./extension.js").kernel[${JSON.stringify(args.path)}];`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Modules of the main bundle that a chunk may carry a copy of, because they hold no state
+ * (constants, pure functions, regular expressions). Any other module found in both fails the
+ * build: hand it over through the kernel or make it stateless and list it here.
+ */
+const STATELESS = [
+  'src/platform/constants.ts',
+  'src/api/util.ts',
+  'src/api/sessions.ts',
+  'src/agentSessions/sessionUris.ts',
+];
+
+/** The inputs of `meta` that the main bundle also holds, minus the kernel and STATELESS. */
+function duplicatedState(mainMeta, meta) {
+  return Object.keys(meta.inputs).filter((input) => input in mainMeta.inputs && !STATELESS.includes(input));
+}
+
 const common = {
   bundle: true,
   format: 'cjs',
@@ -85,12 +130,20 @@ const options = {
   plugins: [useBuiltinWebStreams, builtinShims, keepApart],
 };
 
-const all = [options, ...apart.map((part) => ({ ...common, entryPoints: [part.entry], outfile: `dist/${part.file}`, plugins: [keepApart] }))];
+const all = [options, ...apart.map((part) => ({ ...common, entryPoints: [part.entry], outfile: `dist/${part.file}`, metafile: true, plugins: [fromKernel, keepApart] }))];
 
 if (watch) {
   const contexts = await Promise.all(all.map((o) => esbuild.context(o)));
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
-  const [result] = await Promise.all(all.map((o) => esbuild.build(o)));
-  writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
+  const [main, ...chunks] = await Promise.all(all.map((o) => esbuild.build(o)));
+  writeFileSync('dist/meta.json', JSON.stringify(main.metafile));
+  // Each chunk's inputs and what it may share, for the bundle tests (test/bundle).
+  const inputs = Object.fromEntries(chunks.map((c, i) => [apart[i].file, Object.keys(c.metafile.inputs)]));
+  writeFileSync('dist/chunks.json', JSON.stringify({ inputs, kernel: KERNEL, stateless: STATELESS }));
+  const copies = chunks.flatMap((c, i) => duplicatedState(main.metafile, c.metafile).map((input) => `dist/${apart[i].file}: ${input}`));
+  if (copies.length > 0) {
+    console.error(`A lazy chunk carries its own copy of a module of the main bundle (its state would exist twice):\n  ${copies.join('\n  ')}\nHand it over through src/platform/kernel.ts, or list it as STATELESS in esbuild.mjs.`);
+    process.exit(1);
+  }
 }

@@ -320,6 +320,8 @@ export async function start(context: vscode.ExtensionContext, options: BuildOpti
   };
 }
 
+export { kernel } from './platform/kernel';
+
 export function activate(context: vscode.ExtensionContext): Promise<TestHooks | undefined> {
   return start(context);
 }

@@ -6,7 +6,8 @@
 // with the user's text, and VS Code shows the reason.
 
 import * as vscode from 'vscode';
-import type { Deployment, QoderApiError } from '../api';
+import type { Deployment } from '../api';
+import { isApiError } from '../api/errors';
 import {
   conflictDecision,
   createBody,
@@ -31,12 +32,6 @@ export interface EditorDeps {
   displayText: (text: string) => string;
 }
 
-
-/** A QoderApiError of the main bundle (this file runs in the editor chunk, so no instanceof). */
-function apiError(e: unknown, status?: number): e is QoderApiError {
-  const candidate = e as { kind?: unknown; status?: unknown } | null;
-  return typeof candidate === 'object' && candidate !== null && candidate.kind === 'api' && typeof candidate.status === 'number' && (status === undefined || candidate.status === status);
-}
 
 interface EditEntry {
   kind: 'edit';
@@ -182,7 +177,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
     try {
       d = await this.s.connection.requireClient().getDeployment(id);
     } catch (e) {
-      if (apiError(e, 404)) throw vscode.FileSystemError.FileNotFound(uri);
+      if (isApiError(e, 404)) throw vscode.FileSystemError.FileNotFound(uri);
       throw new Error(this.s.log.clean(this.deps.failureText(vscode.l10n.t('Opening the deployment'), e)));
     }
     const entry = this.editEntry(d);
@@ -260,7 +255,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
     try {
       current = await client.getDeployment(entry.id);
     } catch (e) {
-      if (!apiError(e, 404)) throw this.refused(vscode.l10n.t('Checking the deployment before saving'), e);
+      if (!isApiError(e, 404)) throw this.refused(vscode.l10n.t('Checking the deployment before saving'), e);
     }
     const decision = conflictDecision(entry.openedUpdatedAt, current);
     if (decision === 'gone') throw new Error(vscode.l10n.t('Not saved: this deployment no longer exists on the server.'));
@@ -321,7 +316,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
 
   /** The error a failed request becomes: the server's 400 message naming the field, else the usual failure text. */
   private refused(what: string, e: unknown): Error {
-    if (apiError(e, 400)) {
+    if (isApiError(e, 400)) {
       const message = this.deps.displayText(e.message).slice(0, 300);
       const text = e.param
         ? vscode.l10n.t('Not saved: the server refused the value of “{0}”: {1}', this.deps.displayText(e.param).slice(0, 120), message)

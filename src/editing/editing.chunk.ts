@@ -2,10 +2,9 @@
 // its own file, dist/editor.js, required the first time a deployment document is opened or an
 // editor command runs, so activation and the main bundle do not carry it. It takes the few
 // shared pieces it needs (error words, cron words) from the main bundle instead of bundling
-// second copies.
+// second copies, and l10n and redaction through the kernel (src/platform/kernel.ts).
 
 import * as vscode from 'vscode';
-import * as l10n from '@vscode/l10n';
 import type { Services } from '../platform/commandKit';
 import { copyName, documentOf, templateDocument } from './model/deploymentDocument';
 import { DeploymentFiles, editUri, newUri, openNewDocument, type EditorDeps } from './deploymentFiles';
@@ -20,8 +19,6 @@ export interface Editor extends vscode.Disposable {
 }
 
 export function createEditor(s: Services, deps: EditorDeps & { lensChanged: vscode.EventEmitter<void>; fileChanged: vscode.EventEmitter<vscode.FileChangeEvent[]> }): Editor {
-  // This chunk has its own copy of @vscode/l10n: give it VS Code's bundle too.
-  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const files = new DeploymentFiles(s, deps, deps.fileChanged);
   const lens = new ScheduleLens(files, deps, deps.lensChanged);
   const subscriptions: vscode.Disposable[] = [
