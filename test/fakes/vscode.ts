@@ -478,6 +478,8 @@ export const lm = {
 };
 
 export const l10n = {
+  /** The translations VS Code loaded for the display language (undefined in English); tests may set it. */
+  bundle: undefined as Record<string, string> | undefined,
   t(message: string, ...args: any[]): string {
     return message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] === undefined ? m : String(args[Number(i)])));
   },

@@ -1,0 +1,135 @@
+// The bundle tier: the built dist/*.js (the main bundle and its lazy chunks), loaded under the
+// fake vscode, against the local Qoder API. It checks what only the bundle can break: a chunk with
+// its own copy of a module's state (D7: dist/sessions.js had an empty token set of its own, so
+// the bare token went unredacted in transcripts), l10n configured once for every chunk, and
+// errors of the main bundle recognised inside a chunk. Unbundled tests cannot see any of this.
+//
+// QODER_BUNDLE_DIR points the tests at another build (e.g. an older commit's dist/).
+
+import { test, before, after, afterEach } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { startLocalApi, type LocalApi } from '../local-api/server';
+import { fake, l10n, ExtensionMode, FakeSecretStorage, Uri } from '../fakes/vscode';
+import { secretKey } from '../../src/connection/tokenStore';
+
+const DIST = path.resolve(process.env.QODER_BUNDLE_DIR ?? path.join(__dirname, '..', '..', 'dist'));
+const TOKEN = 'pt-bundle-d7-secret-4821';
+const BARE = TOKEN.slice('pt-'.length);
+
+/** What the built main bundle exports (TestHooks in ExtensionMode.Test); only what these tests touch. */
+interface Hooks {
+  services: { store: { refresh(): Promise<unknown>; deployments: readonly { id: string; name: string; schedule?: unknown }[] } };
+}
+interface MainBundle {
+  activate(context: unknown): Promise<Hooks | undefined>;
+}
+
+let api: LocalApi;
+let disposeAll: (() => void) | undefined;
+
+before(async () => {
+  api = await startLocalApi({ port: 0, token: TOKEN, seed: 12, quiet: true });
+});
+after(() => api.close());
+afterEach(() => {
+  disposeAll?.();
+  disposeAll = undefined;
+  l10n.bundle = undefined;
+});
+
+/** Activates dist/extension.js (required as VS Code requires it) with the local API and the token. */
+async function activateBundle(): Promise<Hooks> {
+  fake.reset();
+  fake.settings.global.set('qoder.apiBaseUrl', api.baseUrl);
+  const secrets = new FakeSecretStorage();
+  secrets.data.set(secretKey(api.baseUrl), TOKEN);
+  const subscriptions: { dispose(): unknown }[] = [];
+  const context = { subscriptions, secrets, extensionMode: ExtensionMode.Test, extension: { packageJSON: { version: '0.0.0-bundle' } } };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const main = require(path.join(DIST, 'extension.js')) as MainBundle;
+  const hooks = await main.activate(context);
+  assert.ok(hooks, 'activate() returns its test hooks in ExtensionMode.Test');
+  disposeAll = () => {
+    for (const d of subscriptions.reverse()) d.dispose();
+  };
+  await hooks.services.store.refresh();
+  return hooks;
+}
+
+/**
+ * A seeded session whose deployment is first renamed to `name`: the local API writes the name
+ * into the transcript's report (the agent's own text, which only the chunk renders).
+ */
+function sessionOfRenamed(name: string): string {
+  api.reseed(12);
+  const account = api.account(TOKEN);
+  for (const d of account.list()) {
+    const [sessionId] = api.sessions(TOKEN).sessionIdsOf(String(d.id));
+    if (sessionId) {
+      account.update(String(d.id), { name });
+      return sessionId;
+    }
+  }
+  throw new Error('no seeded deployment has a session');
+}
+
+function sessionDocument(sessionId: string): Promise<string> {
+  const provider = fake.providers.get('qoder-session') as { provideTextDocumentContent(uri: Uri): Promise<string> };
+  return provider.provideTextDocumentContent(Uri.from({ scheme: 'qoder-session', path: '/bundle', query: `session=${sessionId}` }));
+}
+
+test('bundle files exist: dist/extension.js and every lazy chunk it requires', () => {
+  const main = readFileSync(path.join(DIST, 'extension.js'), 'utf8');
+  const required = [...main.matchAll(/require\("\.\/([a-z]+\.js)"\)/g)].map((m) => m[1]);
+  // croner is required by the editor chunk, not by the main bundle.
+  required.push(...[...readFileSync(path.join(DIST, 'editor.js'), 'utf8').matchAll(/require\("\.\/([a-z]+\.js)"\)/g)].map((m) => m[1]).filter((f) => f !== 'extension.js'));
+  assert.deepEqual([...new Set(required)].sort(), ['croner.js', 'cronstrue.js', 'editor.js', 'sessions.js']);
+  for (const file of required) assert.ok(readFileSync(path.join(DIST, file)).length > 0, file);
+});
+
+test('D7: a session transcript opened through dist/sessions.js redacts the token without its pt- prefix', async () => {
+  const sessionId = sessionOfRenamed(`nightly-${BARE}-report`);
+  await activateBundle();
+  const text = await sessionDocument(sessionId);
+  assert.match(text, /## Report: nightly-\*\*\*-report/, 'the report names the deployment, with the token replaced');
+  assert.ok(!text.toLowerCase().includes(BARE.toLowerCase()), 'the bare token does not appear in the transcript');
+});
+
+test('l10n is configured once for every chunk: the session transcript from dist/sessions.js is in Chinese when VS Code is', async () => {
+  const sessionId = sessionOfRenamed('nightly-report');
+  l10n.bundle = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+  await activateBundle();
+  const text = await sessionDocument(sessionId);
+  assert.match(text, /### 提示词/, 'the prompt heading, worded by the chunk, is translated');
+  assert.doesNotMatch(text, /### Prompt\b/);
+});
+
+test('an API error of the main bundle is recognised in dist/editor.js: a 400 on Save names the refused field', async () => {
+  const hooks = await activateBundle();
+  const d = hooks.services.store.deployments.find((x) => x.schedule)!;
+  const files = (fake.providers.get('fs:qoder') as { editor(): { files: { readFile(u: Uri): Promise<Uint8Array>; writeFile(u: Uri, b: Uint8Array): Promise<void> } } }).editor().files;
+  const uri = Uri.from({ scheme: 'qoder', path: `/deployments/${d.id}/${d.name}.deployment.json` });
+  const doc = JSON.parse(new TextDecoder().decode(await files.readFile(uri))) as Record<string, unknown>;
+  const changed = JSON.stringify({ ...doc, initial_events: [{ type: 'user.define_outcome', description: 'done when green' }] });
+  await assert.rejects(files.writeFile(uri, new TextEncoder().encode(changed)), (e: Error) => {
+    assert.match(e.message, /^Not saved: the server refused the value of “initial_events\[0\]\.rubric”/);
+    return true;
+  });
+});
+
+test('no module of the main bundle has a second copy in a chunk, except the stateless ones esbuild.mjs lists', () => {
+  const mainInputs = new Set(Object.keys((JSON.parse(readFileSync(path.join(DIST, 'meta.json'), 'utf8')) as { inputs: object }).inputs));
+  const { inputs, stateless } = JSON.parse(readFileSync(path.join(DIST, 'chunks.json'), 'utf8')) as { inputs: Record<string, string[]>; stateless: string[] };
+  assert.deepEqual(Object.keys(inputs).sort(), ['croner.js', 'cronstrue.js', 'editor.js', 'sessions.js']);
+  for (const [file, chunkInputs] of Object.entries(inputs)) {
+    const copies = chunkInputs.filter((i) => mainInputs.has(i) && !stateless.includes(i));
+    assert.deepEqual(copies, [], `dist/${file} carries its own copy of ${copies.join(', ')}`);
+  }
+  for (const state of ['src/common/display.ts', 'src/api/errors.ts', 'node_modules/@vscode/l10n/dist/main.js']) {
+    assert.ok(mainInputs.has(state), `the main bundle holds ${state}`);
+    assert.ok(!stateless.includes(state), `${state} holds state: it is never listed as stateless`);
+  }
+  for (const file of ['sessions.js', 'editor.js']) assert.ok(inputs[file].includes('kernel:src/common/display.ts'), `dist/${file} reads redaction from the kernel`);
+});
