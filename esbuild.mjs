@@ -3,7 +3,7 @@
 import * as esbuild from 'esbuild';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -68,24 +68,31 @@ const keepApart = {
 };
 
 /**
- * What a chunk takes from the main bundle instead of bundling a copy: the modules listed in
- * src/platform/kernel.ts (keyed as there). A chunk's import of one becomes a read of the main
- * bundle's `kernel` export, so the token set, l10n and the error classes exist once.
+ * What a chunk takes from the main bundle instead of bundling a copy: the modules that
+ * src/platform/kernel.ts imports (`import * as <key> from '<module>'`, read from there). A chunk's
+ * import of one becomes a read of the main bundle's `kernel[<key>]`, so the token set, l10n, the
+ * error classes and the API client exist once. KERNEL maps a package name, or a path from the
+ * repository's root, to its key.
  */
-const KERNEL = ['@vscode/l10n', 'src/common/display.ts', 'src/api/errors.ts', 'src/api/redact.ts'];
 const root = path.dirname(fileURLToPath(import.meta.url));
-const kernelKey = (resolved) => path.relative(root, resolved).split(path.sep).join('/');
+const fromRoot = (file) => path.relative(root, file).split(path.sep).join('/');
+const KERNEL = new Map(
+  [...readFileSync(path.join(root, 'src/platform/kernel.ts'), 'utf8').matchAll(/^import \* as (\w+) from '([^']+)';$/gm)].map(([, key, from]) => [
+    from.startsWith('.') ? fromRoot(path.resolve(root, 'src/platform', `${from}.ts`)) : from,
+    key,
+  ]),
+);
 const fromKernel = {
   name: 'from-kernel',
   setup(build) {
-    build.onResolve({ filter: /^@vscode\/l10n$|\/(display|errors|redact)$/ }, async (args) => {
-      if (args.pluginData?.fromKernel) return undefined;
-      if (KERNEL.includes(args.path)) return { path: args.path, namespace: 'kernel' };
-      const r = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { fromKernel: true } });
-      const key = r.errors.length === 0 ? kernelKey(r.path) : '';
-      return KERNEL.includes(key) ? { path: key, namespace: 'kernel' } : undefined;
-    });
     build.onResolve({ filter: /^\.\/extension\.js$/, namespace: 'kernel' }, () => ({ path: './extension.js', external: true }));
+    build.onResolve({ filter: /^(\.|@vscode\/l10n$)/ }, async (args) => {
+      if (args.pluginData?.fromKernel || args.kind === 'entry-point') return undefined;
+      if (KERNEL.has(args.path)) return { path: KERNEL.get(args.path), namespace: 'kernel' };
+      const r = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { fromKernel: true } });
+      const key = r.errors.length === 0 && !r.external ? KERNEL.get(fromRoot(r.path)) : undefined;
+      return key ? { path: key, namespace: 'kernel' } : undefined;
+    });
     build.onLoad({ filter: /.*/, namespace: 'kernel' }, (args) => ({
       contents: `module.exports = require("./extension.js").kernel[${JSON.stringify(args.path)}];`,
       loader: 'js',
@@ -94,15 +101,23 @@ const fromKernel = {
 };
 
 /**
- * Modules of the main bundle that a chunk may carry a copy of, because they hold no state
- * (constants, pure functions, regular expressions). Any other module found in both fails the
- * build: hand it over through the kernel or make it stateless and list it here.
+ * Modules of the main bundle that a chunk may carry a copy of, because their module scope holds
+ * nothing that must exist once: constants, pure functions, memo caches, no classes whose instances
+ * cross into the main bundle. Any other module found in both fails the build: hand it over
+ * through the kernel, or make it so and list it here.
  */
 const STATELESS = [
   'src/platform/constants.ts',
+  'src/platform/config.ts',
   'src/api/util.ts',
+  'src/api/validate.ts',
   'src/api/sessions.ts',
+  'src/common/errorTypes.ts',
+  'src/common/timeText.ts',
+  'src/deployments/model/describe.ts',
   'src/agentSessions/sessionUris.ts',
+  'src/chat/model/endpoint.ts',
+  'src/chat/cursor.ts',
 ];
 
 /** The inputs of `meta` that the main bundle also holds, minus the kernel and STATELESS. */
@@ -140,7 +155,7 @@ if (watch) {
   writeFileSync('dist/meta.json', JSON.stringify(main.metafile));
   // Each chunk's inputs and what it may share, for the bundle tests (test/bundle).
   const inputs = Object.fromEntries(chunks.map((c, i) => [apart[i].file, Object.keys(c.metafile.inputs)]));
-  writeFileSync('dist/chunks.json', JSON.stringify({ inputs, kernel: KERNEL, stateless: STATELESS }));
+  writeFileSync('dist/chunks.json', JSON.stringify({ inputs, kernel: Object.fromEntries(KERNEL), stateless: STATELESS }));
   const copies = chunks.flatMap((c, i) => duplicatedState(main.metafile, c.metafile).map((input) => `dist/${apart[i].file}: ${input}`));
   if (copies.length > 0) {
     console.error(`A lazy chunk carries its own copy of a module of the main bundle (its state would exist twice):\n  ${copies.join('\n  ')}\nHand it over through src/platform/kernel.ts, or list it as STATELESS in esbuild.mjs.`);

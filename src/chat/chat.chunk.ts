@@ -1,10 +1,6 @@
 // The chat chunk (dist/chat.js): required the first time a Qoder tool is invoked or the set-up
-// command runs. It carries its own copy of @vscode/l10n, so it gives it VS Code's bundle on load.
-
-import * as vscode from 'vscode';
-import * as l10n from '@vscode/l10n';
-
-if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
+// command runs. l10n, redaction, the error classes and the pause/resume/run commands come from
+// the main bundle's kernel (src/platform/kernel.ts), so the chunk carries no second API client.
 
 export { ChatTools, type ChatKernel, type ToolName } from './chatTools';
 export { setUpChatTools } from './setUpChatTools';

@@ -1,22 +1,20 @@
-// The one copy of every module whose state must exist once. Lazy chunks (dist/sessions.js,
-// dist/editor.js, dist/cronstrue.js) would otherwise bundle their own copies: an empty token set
-// that redacts nothing, an unconfigured l10n, error classes that fail `instanceof`. The main
-// bundle exports this object; esbuild.mjs turns a chunk's import of any module listed here into
-// a read of it, and fails the build when a chunk carries any other module of the main bundle
-// that is not declared stateless there. Under tsx (unit and integration tests) imports resolve
-// normally: there is one copy of everything anyway.
+// The one copy of every module a lazy chunk shares with the main bundle. Lazy chunks
+// (dist/sessions.js, dist/editor.js, dist/chat.js, ...) would otherwise bundle their own copies:
+// an empty token set that redacts nothing, an unconfigured l10n, error classes that fail
+// `instanceof`, a second API client. The main bundle exports this object; esbuild.mjs reads the
+// `import * as` lines below and turns a chunk's import of any of those modules into a read of
+// the main bundle's copy. It fails the build when a chunk would carry its own copy of any other
+// module of the main bundle that esbuild.mjs does not list as stateless. Under tsx (unit and
+// integration tests) imports resolve as usual: there is one copy of everything anyway.
 
 import * as l10n from '@vscode/l10n';
 import * as display from '../common/display';
 import * as errors from '../api/errors';
-import * as redact from '../api/redact';
+import * as deploymentStore from '../deployments/model/deploymentStore';
+import * as pause from '../deployments/commands/pause';
+import * as resume from '../deployments/commands/resume';
+import * as runNow from '../deployments/commands/runNow';
 
-/** Keyed by the import as esbuild.mjs resolves it (a package name, or a path under src/). */
-export const kernel = {
-  '@vscode/l10n': l10n,
-  'src/common/display.ts': display,
-  'src/api/errors.ts': errors,
-  'src/api/redact.ts': redact,
-} as const;
+export const kernel = { l10n, display, errors, deploymentStore, pause, resume, runNow };
 
 export type Kernel = typeof kernel;

@@ -80,12 +80,20 @@ function sessionDocument(sessionId: string): Promise<string> {
   return provider.provideTextDocumentContent(Uri.from({ scheme: 'qoder-session', path: '/bundle', query: `session=${sessionId}` }));
 }
 
-test('bundle files exist: dist/extension.js and every lazy chunk it requires', () => {
-  const main = readFileSync(path.join(DIST, 'extension.js'), 'utf8');
-  const required = [...main.matchAll(/require\("\.\/([a-z]+\.js)"\)/g)].map((m) => m[1]);
-  // croner is required by the editor chunk, not by the main bundle.
-  required.push(...[...readFileSync(path.join(DIST, 'editor.js'), 'utf8').matchAll(/require\("\.\/([a-z]+\.js)"\)/g)].map((m) => m[1]).filter((f) => f !== 'extension.js'));
-  assert.deepEqual([...new Set(required)].sort(), ['croner.js', 'cronstrue.js', 'editor.js', 'sessions.js']);
+/** The lazy chunks as esbuild.mjs built them: each one's inputs, the kernel's modules, the stateless list. */
+function chunks(): { inputs: Record<string, string[]>; kernel: Record<string, string>; stateless: string[] } {
+  return JSON.parse(readFileSync(path.join(DIST, 'chunks.json'), 'utf8')) as ReturnType<typeof chunks>;
+}
+
+/** The sibling files a built file requires (`require("./x.js")`). */
+function requiredBy(file: string): string[] {
+  return [...readFileSync(path.join(DIST, file), 'utf8').matchAll(/require\("\.\/([a-z]+\.js)"\)/g)].map((m) => m[1]!);
+}
+
+test('bundle files exist: dist/extension.js, every lazy chunk it requires, and theirs', () => {
+  const required = new Set(requiredBy('extension.js'));
+  for (const file of [...required]) for (const more of requiredBy(file)) if (more !== 'extension.js') required.add(more);
+  assert.ok(required.has('sessions.js') && required.has('editor.js'), `the main bundle requires the chunks: ${[...required].join(', ')}`);
   for (const file of required) assert.ok(readFileSync(path.join(DIST, file)).length > 0, file);
 });
 
@@ -121,15 +129,23 @@ test('an API error of the main bundle is recognised in dist/editor.js: a 400 on 
 
 test('no module of the main bundle has a second copy in a chunk, except the stateless ones esbuild.mjs lists', () => {
   const mainInputs = new Set(Object.keys((JSON.parse(readFileSync(path.join(DIST, 'meta.json'), 'utf8')) as { inputs: object }).inputs));
-  const { inputs, stateless } = JSON.parse(readFileSync(path.join(DIST, 'chunks.json'), 'utf8')) as { inputs: Record<string, string[]>; stateless: string[] };
-  assert.deepEqual(Object.keys(inputs).sort(), ['croner.js', 'cronstrue.js', 'editor.js', 'sessions.js']);
+  const { inputs, stateless } = chunks();
+  assert.deepEqual(Object.keys(inputs).sort(), [...new Set([...requiredBy('extension.js'), ...requiredBy('editor.js')])].filter((f) => f !== 'extension.js').sort());
   for (const [file, chunkInputs] of Object.entries(inputs)) {
     const copies = chunkInputs.filter((i) => mainInputs.has(i) && !stateless.includes(i));
     assert.deepEqual(copies, [], `dist/${file} carries its own copy of ${copies.join(', ')}`);
   }
-  for (const state of ['src/common/display.ts', 'src/api/errors.ts', 'node_modules/@vscode/l10n/dist/main.js']) {
+  for (const state of ['src/common/display.ts', 'src/api/errors.ts', 'src/api/client.ts', 'node_modules/@vscode/l10n/dist/main.js']) {
     assert.ok(mainInputs.has(state), `the main bundle holds ${state}`);
     assert.ok(!stateless.includes(state), `${state} holds state: it is never listed as stateless`);
   }
-  for (const file of ['sessions.js', 'editor.js']) assert.ok(inputs[file].includes('kernel:src/common/display.ts'), `dist/${file} reads redaction from the kernel`);
+  for (const file of ['sessions.js', 'editor.js']) assert.ok(inputs[file]!.includes('kernel:display'), `dist/${file} reads redaction from the kernel`);
+});
+
+test('the main bundle exports the kernel every chunk reads: one object with each module esbuild.mjs maps', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const main = require(path.join(DIST, 'extension.js')) as { kernel?: Record<string, unknown> };
+  assert.ok(main.kernel, 'dist/extension.js exports kernel');
+  assert.deepEqual(Object.keys(main.kernel).sort(), Object.values(chunks().kernel).sort());
+  for (const [key, mod] of Object.entries(main.kernel)) assert.ok(mod && typeof mod === 'object' && Object.keys(mod).length > 0, `kernel.${key} is a module with exports`);
 });
