@@ -30,9 +30,6 @@ export class RequestBudget {
   private readonly writesPerSecond: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Requests that had to wait, and for how long in all (for the log and the benchmark). */
-  waited = 0;
-  waitedMs = 0;
 
   constructor(opts: BudgetOptions = {}) {
     this.getsPerSecond = Math.max(1, Math.floor(opts.getsPerSecond ?? 50));
@@ -50,21 +47,15 @@ export class RequestBudget {
     const write = method !== 'GET' && method !== 'HEAD';
     const starts = write ? state.writes : state.gets;
     const limit = write ? this.writesPerSecond : this.getsPerSecond;
-    let waitedHere = 0;
     for (;;) {
       const now = this.now();
       while (starts.length > 0 && (starts[0] as number) <= now - WINDOW_MS) starts.shift();
       const wait = Math.max(state.pausedUntil - now, starts.length >= limit ? (starts[0] as number) + WINDOW_MS - now : 0);
       if (wait <= 0) {
         starts.push(now);
-        if (waitedHere > 0) {
-          this.waited++;
-          this.waitedMs += waitedHere;
-        }
         return;
       }
       await this.sleep(wait, signal);
-      waitedHere += wait;
       if (signal?.aborted) throw signal.reason;
     }
   }

@@ -35,6 +35,7 @@ import type {
   ListPage,
   RequestOptions,
   RunListFilter,
+  AllRunsFilter,
 } from './types';
 
 /** The HTTP options (base URL, token, transport, timeout, retries, body cap, logging hook, clock). */
@@ -134,6 +135,7 @@ export class QoderClient {
       sleep: opts.sleep,
       random: opts.random,
       now: opts.now,
+      budget: opts.budget,
     });
   }
 
@@ -216,6 +218,21 @@ export class QoderClient {
     const query = this.runQuery(filter, RUNS_PAGE_SIZE);
     if (filter?.page !== undefined) query.set('page', checkString('page', filter.page));
     return this.one({ method: 'GET', path, query, signal: opts?.signal }, (json) => parseListPage(json, parseRun));
+  }
+
+  /**
+   * `GET /deployment_runs` across every deployment, newest first (the runs feed): with
+   * `created_at_gte`, every page of runs created at or after it; without, only the newest page.
+   */
+  async *listAllRuns(filter: AllRunsFilter = {}, opts?: RequestOptions): AsyncIterableIterator<ListPage<DeploymentRun>> {
+    const query = new URLSearchParams();
+    query.set('limit', String(checkLimit(filter.limit, WALK_PAGE_SIZE)));
+    if (filter.created_at_gte !== undefined) query.set('created_at[gte]', checkString('created_at_gte', filter.created_at_gte));
+    if (filter.created_at_gte === undefined) {
+      yield await this.one({ method: 'GET', path: '/deployment_runs', query, signal: opts?.signal }, (json) => parseListPage(json, parseRun));
+      return;
+    }
+    yield* this.walk('/deployment_runs', query, undefined, parseRun, opts);
   }
 
   async getRun(deploymentId: string, runId: string, opts?: RequestOptions): Promise<DeploymentRun> {

@@ -6,7 +6,8 @@ import { nodeFetch, type FetchLike, type ResponseLike } from './transport';
 import { redact } from './redact';
 import { hostOf, withoutTrailingSlash } from './util';
 import { apiErrorFrom, formatSeconds } from './envelope';
-import { defaultSleep } from './retry';
+import { defaultSleep, parseRetryAfterMs } from './retry';
+import type { RequestBudget } from './budget';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './body';
 
 export interface RequestLogEntry {
@@ -42,6 +43,8 @@ export interface HttpClientOptions {
   random?: () => number;
   /** Clock for durations and HTTP-date Retry-After; injectable for tests. */
   now?: () => number;
+  /** The extension's shared request budget (rate self-limits, a host's Retry-After); none = no limit. */
+  budget?: RequestBudget;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -80,6 +83,7 @@ export class HttpContext {
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly random: () => number;
   readonly now: () => number;
+  private readonly budget: RequestBudget | undefined;
 
   constructor(opts: HttpClientOptions) {
     this.baseUrl = withoutTrailingSlash(opts.baseUrl);
@@ -94,6 +98,28 @@ export class HttpContext {
     this.sleep = opts.sleep ?? defaultSleep;
     this.random = opts.random ?? Math.random;
     this.now = opts.now ?? Date.now;
+    this.budget = opts.budget;
+  }
+
+  /**
+   * Waits until the shared budget lets a request start (before its timeout is armed, so a
+   * host's Retry-After pause is not a timeout). A caller abort becomes QoderError('aborted').
+   */
+  async admit(method: string, operation: string, signal?: AbortSignal): Promise<void> {
+    if (!this.budget) return;
+    try {
+      await this.budget.acquire(this.origin, method, signal);
+    } catch (e) {
+      if (signal?.aborted) throw this.abortedError(operation);
+      throw e;
+    }
+  }
+
+  /** A 429 or 503 that says how long to wait pauses every request to this host, not only the one that got it. */
+  noteAnswer(res: ResponseLike): void {
+    if (!this.budget || (res.status !== 429 && res.status !== 503)) return;
+    const ms = parseRetryAfterMs(res, this.now());
+    if (ms !== undefined) this.budget.pauseHost(this.origin, ms);
   }
 
   redact(text: string): string {

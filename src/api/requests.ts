@@ -103,6 +103,7 @@ function shouldRetry(method: string, outcome: Extract<Outcome, { kind: 'error' }
 
 /** One attempt, following up to 3 same-origin redirects, under one total timeout. */
 async function runAttempt(ctx: HttpContext, req: HttpRequest, operation: string, attempt: number): Promise<{ outcome: Outcome; requests: number }> {
+  await ctx.admit(req.method, operation, req.signal);
   const timeoutController = new AbortController();
   const deadline = armDeadline(ctx.timeoutMs, timeoutController);
   const signal = req.signal ? AbortSignal.any([req.signal, timeoutController.signal]) : timeoutController.signal;
@@ -141,6 +142,7 @@ async function send(ctx: HttpContext, target: HopTarget, signal: AbortSignal, ca
   const started = ctx.now();
   try {
     const res = await raceSignal(Promise.resolve().then(() => ctx.fetchImpl(target.url, init)), signal);
+    ctx.noteAnswer(res);
     const text = await raceSignal(Promise.resolve().then(() => readBodyCapped(res, ctx.maxResponseBytes)), signal);
     // Servers may echo anything here, the token included: redact where it is parsed.
     const requestId = ctx.redact(header(res, 'x-request-id') ?? header(res, 'request-id') ?? sentId);

@@ -35,6 +35,7 @@ export async function openEventStream(ctx: HttpContext, req: StreamRequest): Pro
   const headers = ctx.headers('text/event-stream', sentId);
   headers['Cache-Control'] = 'no-cache';
   if (req.lastEventId !== undefined) headers['Last-Event-ID'] = req.lastEventId;
+  await ctx.admit('GET', operation, req.signal);
   const connection = new AbortController();
   const signal = AbortSignal.any([req.signal, connection.signal]);
   const deadline = armDeadline(ctx.timeoutMs, connection);
@@ -52,6 +53,7 @@ export async function openEventStream(ctx: HttpContext, req: StreamRequest): Pro
   }
   deadline.clear();
   const durationMs = ctx.now() - started;
+  ctx.noteAnswer(res);
   const requestId = ctx.redact(header(res, 'x-request-id') ?? sentId);
   const fail = async (err: QoderError): Promise<never> => {
     ctx.log({ method: 'GET', path: req.path, status: res.status, durationMs, requestId, attempt: 1, error: err.message });

@@ -109,6 +109,14 @@ export interface RunListFilter {
   page?: string;
 }
 
+/** `GET /deployment_runs` (runs of every deployment). */
+export interface AllRunsFilter {
+  /** Runs created at or after this time (RFC 3339); inclusive, because run times are whole seconds. */
+  created_at_gte?: string;
+  /** Page size, 1–100 (default 100). */
+  limit?: number;
+}
+
 export interface RequestOptions {
   signal?: AbortSignal;
 }

@@ -3,7 +3,7 @@
 // generation goes up so answers that belong to the old one can be recognised and dropped.
 
 import * as vscode from 'vscode';
-import { QoderClient, QoderError, type Deployment, type FetchLike, type InvalidItem } from '../api';
+import { QoderClient, QoderError, RequestBudget, type Deployment, type FetchLike, type InvalidItem } from '../api';
 import type { DeploymentSource, LoadResult } from '../deployments/model/deploymentStore';
 import { DeploymentStore } from '../deployments/model/deploymentStore';
 import { RunStore } from '../runs/model/runStore';
@@ -27,6 +27,8 @@ export class Connection implements vscode.Disposable {
   private loaded = false;
   private connectionGeneration = 0;
   private readonly changed = new vscode.EventEmitter<void>();
+  /** One budget for every request the extension makes, whatever the client, token or host. */
+  readonly budget = new RequestBudget();
   /** Fires after the connection changed (token set or cleared, base URL changed). */
   readonly onDidChange = this.changed.event;
   private reloading: Promise<void> | undefined;
@@ -93,6 +95,7 @@ export class Connection implements vscode.Disposable {
       token,
       timeoutMs: this.options.timeoutMs,
       fetch: this.options.fetch,
+      budget: this.budget,
       onRequest: (entry) => {
         const line = `${entry.method} ${entry.path} → ${entry.status ?? entry.error ?? 'no answer'} in ${Math.round(entry.durationMs)} ms${entry.attempt > 1 ? ` (attempt ${entry.attempt})` : ''}${entry.requestId ? ` [request ${entry.requestId}]` : ''}`;
         if (entry.status !== undefined && entry.status < 400) this.log.info(line);

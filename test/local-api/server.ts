@@ -608,6 +608,15 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
           invalidateRecord(rec);
           return reply(200, { ok: true, id });
         }
+        case 'POST /__local/fire': {
+          // A scheduled fire made now: {"id": "dep_…", "errorType"?: "…"}; with errorType the run
+          // failed to start and the deployment is paused on error.
+          const id = isPlainObject(body) ? body.id : undefined;
+          const errorType = isPlainObject(body) && typeof body.errorType === 'string' ? body.errorType : undefined;
+          const store = accounts.get(query.get('token') ?? token);
+          if (typeof id !== 'string' || !store?.record(id)) return bad(404, 'not_found_error', 'Unknown deployment (body {"id": "dep_…"}).');
+          return reply(200, store.fire(id, { errorType }));
+        }
         case 'POST /__local/revoke': {
           const t = isPlainObject(body) ? body.token : undefined;
           if (typeof t !== 'string' || t === '') return bad(400, 'invalid_request_error', 'Body must be {"token": "<token>"}.');

@@ -8,6 +8,7 @@ import {
   generateRuns,
   invalidate,
   newRunObject,
+  runErrorMessage,
   runJson,
   runOrder,
   upcomingFor,
@@ -431,6 +432,41 @@ export class AccountStore {
     return run;
   }
 
+  /**
+   * A scheduled fire, as the platform makes it at a due time: a run created now with a session,
+   * or with `errorType` and no session, after which the deployment is paused on error (what
+   * the platform does after a failed scheduled fire). Archived or paused deployments do not fire.
+   */
+  fireRecord(id: string, opts: { errorType?: string } = {}): RunRec {
+    const rec = this.mustRecord(id);
+    if (rec.archived_at !== null || rec.status !== 'active') throw conflict(`Deployment ${id} is not active; it does not fire.`);
+    const runs = this.runsOf(rec);
+    const nowMs = this.nowMs();
+    const runId = this.runIds.next('drun_', nowMs);
+    const error = opts.errorType === undefined ? null : { type: opts.errorType, message: runErrorMessage(opts.errorType, rec) };
+    const trigger = { scheduled_at: isoSeconds(nowMs), type: 'schedule' };
+    const run: RunRec = {
+      id: runId,
+      ms: idTime(runId),
+      at: nowMs - (nowMs % 1000),
+      deployment_id: rec.id,
+      trigger: 'schedule',
+      hasError: error !== null,
+      obj: newRunObject(rec, runId, nowMs, error ? null : makeId('sess_', nowMs + 41, null), error, trigger),
+      json: null,
+    };
+    insertRun(runs, run);
+    if (this.allRuns) insertRun(this.allRuns, run);
+    if (rec.schedule) rec.schedule = { ...rec.schedule, last_run_at: isoSeconds(nowMs) };
+    if (error) {
+      rec.status = 'paused';
+      rec.paused_reason = { error: { type: error.type }, type: 'error' };
+      this.touch(rec);
+    }
+    invalidate(rec);
+    return run;
+  }
+
   // ---------------------------------------------------------------- test-friendly API (plain JSON objects)
 
   private obj(rec: DepRecord): JsonObject {
@@ -508,6 +544,11 @@ export class AccountStore {
 
   run(id: string): JsonObject {
     return JSON.parse(runJson(this.runRecord(id))) as JsonObject;
+  }
+
+  /** A scheduled fire now (see fireRecord); returns the run. */
+  fire(id: string, opts: { errorType?: string } = {}): JsonObject {
+    return JSON.parse(runJson(this.fireRecord(id, opts))) as JsonObject;
   }
 
   /** Runs of one deployment, newest first. */

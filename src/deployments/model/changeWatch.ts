@@ -70,12 +70,14 @@ export interface WatchSettings {
 export const WATCH = {
   visible: { minGapMs: 30_000, lagMs: 2_000, jitterMs: 3_000, maxIdleFactor: 4 },
   hidden: { minGapMs: 60_000, lagMs: 2_000, jitterMs: 5_000, maxIdleFactor: 4 },
-  newDeploymentsVisibleMs: 120_000,
+  newDeploymentsVisibleMs: 180_000,
   newDeploymentsHiddenMs: 15 * 60_000,
-  recheckEveryMs: 60_000,
+  recheckEveryMs: 120_000,
   sessionEveryMs: 60_000,
   sessionsPerTick: 3,
+  /** At most one reconciliation walk per 30 minutes, and at most about 100 list pages an hour for it. */
   reconcileEveryMs: 30 * 60_000,
+  reconcilePagesPerHour: 100,
   /** A tick never waits longer than this, so a change of mode or setting is picked up. */
   maxTickMs: 5 * 60_000,
 } as const;
@@ -139,7 +141,7 @@ export class ChangeWatch {
       feed: this.feedAt,
       newDeployments: this.newDeploymentsAt,
       recheck: active && this.lookedAt().length > 0 ? this.rechecks.dueAt() : Infinity,
-      reconcile: active && this.settings().freshnessMs > 0 ? reconcileDueAt(this.lastFullWalk, WATCH.reconcileEveryMs) : Infinity,
+      reconcile: active && this.settings().freshnessMs > 0 ? reconcileDueAt(this.lastFullWalk, this.reconcileEvery()) : Infinity,
     };
   }
 
@@ -147,7 +149,7 @@ export class ChangeWatch {
     const active = mode.visible && mode.focused;
     if (this.store.lastUpdated === undefined) return WATCH.maxTickMs; // the first load is the owner's
     let now = this.now();
-    if (active && this.settings().freshnessMs > 0 && now >= reconcileDueAt(this.lastFullWalk, WATCH.reconcileEveryMs)) {
+    if (active && this.settings().freshnessMs > 0 && now >= reconcileDueAt(this.lastFullWalk, this.reconcileEvery())) {
       await this.reconcile(signal);
       now = this.now();
     }
@@ -168,6 +170,12 @@ export class ChangeWatch {
     const due = this.dueTimes(mode);
     const next = Math.min(due.feed, due.newDeployments, due.recheck, due.reconcile, this.now() + WATCH.maxTickMs);
     return Math.max(0, next - this.now());
+  }
+
+  /** 30 minutes, stretched for big accounts so the walks stay near 100 pages an hour (10,000 deployments: 60 min). */
+  private reconcileEvery(): number {
+    const pages = Math.ceil(this.store.deployments.length / 100);
+    return Math.max(WATCH.reconcileEveryMs, (pages / WATCH.reconcilePagesPerHour) * 3_600_000);
   }
 
   private newDeploymentsEvery(visible: boolean): number {
