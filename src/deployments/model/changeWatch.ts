@@ -4,13 +4,13 @@
 // The refresh owner calls tick() when the delay it returned has passed. No vscode import.
 
 import type { Deployment, DeploymentRun } from '../../api/types';
+import { isSettledStatus } from '../../api/sessions';
 import {
   RecheckRotation,
   RunsFeed,
   SessionWatch,
   changedElsewhere,
   earliestDue,
-  isSessionSettled,
   newAboveKnown,
   nextFeedDelay,
   reconcileDueAt,
@@ -237,7 +237,7 @@ export class ChangeWatch {
     for (const { sessionId, deploymentId } of this.sessions.due(this.now(), WATCH.sessionEveryMs, WATCH.sessionsPerTick)) {
       this.events.onLoad?.('session', sessionId);
       const status = await this.source.sessionStatus(sessionId, signal);
-      if (!isSessionSettled(status)) continue;
+      if (!isSettledStatus(status)) continue;
       this.sessions.settled(sessionId);
       this.events.onSessionSettled?.(sessionId, deploymentId, status);
     }

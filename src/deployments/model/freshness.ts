@@ -142,11 +142,6 @@ export class SessionWatch {
   }
 }
 
-/** A session status that will not change by itself (sessions-api.md §4.2). */
-export function isSessionSettled(status: string): boolean {
-  return status === 'idle' || status === 'terminated';
-}
-
 /**
  * Rows re-read one by one to find changes made elsewhere: the ones the user looks at (visible,
  * expanded), round robin, one per `everyMs`.
