@@ -9,6 +9,7 @@ import type { Options } from './run';
 import { round } from './stats';
 import type { TreeResult } from './tree';
 import type { SessionOpenResult } from './session';
+import { feedP95, type WatchResult, type WatchScenario } from './watch';
 
 export const BUDGETS = {
   list_all_ratio: 1.15,
@@ -16,6 +17,11 @@ export const BUDGETS = {
   bundle_bytes: 140 * 1024,
   archive_requests_before_removal: 1,
   session_open_ms: 2000,
+  /** Issue 22: the new strategy's requests per hour as a share of today's, view open, N = 10,000. */
+  watch_ratio: 0.05,
+  watch_p95_ms: 60_000,
+  watch_hidden_requests_per_hour: 150,
+  watch_hidden_attention_ms: 120_000,
 } as const;
 
 interface Inputs {
@@ -29,6 +35,7 @@ interface Inputs {
   activation: ActivationResult;
   bundle: BundleResult;
   sessionOpen: SessionOpenResult;
+  watch: WatchResult;
   page: number;
   load: number[];
   seconds: number;
@@ -54,6 +61,10 @@ export function buildReport(x: Inputs) {
   scaling.per_item_spread = round(Math.max(...perItem) / Math.min(...perItem), 3);
 
   const probe = bundle.probe;
+  const watch = x.watch.main;
+  const hidden = x.watch.hidden;
+  const watchP95 = feedP95(watch.strategy);
+  const hiddenAttention = hidden?.strategy.changes.failure?.p95Ms ?? null;
   const report = {
     bench: 'qoder-deployments',
     mode: opts.smoke ? 'smoke' : 'full',
@@ -139,6 +150,22 @@ export function buildReport(x: Inputs) {
     session_render_ms: round(x.sessionOpen.renderMs, 1),
     session_document_kb: round(x.sessionOpen.documentKb, 1),
 
+    watch_n: watch.n,
+    watch_requests_per_hour: watch.strategy.requestsPerHour,
+    watch_baseline_requests_per_hour: watch.baseline.requestsPerHour,
+    watch_ratio: watch.ratio,
+    watch_p95_ms: watchP95,
+    watch_baseline_p95_ms: feedP95(watch.baseline),
+    watch_missed: watch.strategy.missed,
+    watch_waiting_at_hour_end: watch.strategy.waitingAtHourEnd,
+    archive_requests_after: watch.strategy.archiveRequestsAfter,
+    archive_list_pages_after: watch.strategy.archiveListPages,
+    archive_baseline_requests_after: watch.baseline.archiveRequestsAfter,
+    watch_hidden_requests_per_hour: hidden?.strategy.requestsPerHour ?? null,
+    watch_hidden_baseline_requests_per_hour: hidden?.baseline.requestsPerHour ?? null,
+    watch_hidden_attention_p95_ms: hiddenAttention,
+    watch_scenarios: x.watch.scenarios,
+
     budgets: {
       list_all_ratio: { budget: BUDGETS.list_all_ratio, value: round(listAll.ratio, 3), met: listAll.ratio <= BUDGETS.list_all_ratio },
       list_all_requests: { budget: floor, value: listAll.requests, met: listAll.requests === floor },
@@ -152,6 +179,20 @@ export function buildReport(x: Inputs) {
       activation_requests_before_view: { budget: 0, value: activation.requestsBeforeView, met: activation.requestsBeforeView === 0 },
       no_token_requests: { budget: 0, value: activation.noTokenRequests, met: activation.noTokenRequests === 0 },
       session_open_ms: { budget: BUDGETS.session_open_ms, value: round(x.sessionOpen.openMs, 1), met: x.sessionOpen.openMs <= BUDGETS.session_open_ms },
+      watch_ratio: { budget: BUDGETS.watch_ratio, value: watch.ratio, met: watch.ratio <= BUDGETS.watch_ratio },
+      watch_p95_ms: { budget: BUDGETS.watch_p95_ms, value: watchP95, met: watchP95 !== null && watchP95 <= BUDGETS.watch_p95_ms },
+      watch_missed: { budget: 0, value: watch.strategy.missed, met: watch.strategy.missed === 0 },
+      archive_requests_after: { budget: 1, value: watch.strategy.archiveRequestsAfter, met: watch.strategy.archiveRequestsAfter <= 1 && watch.strategy.archiveListPages === 0 },
+      watch_hidden_requests_per_hour: {
+        budget: BUDGETS.watch_hidden_requests_per_hour,
+        value: hidden?.strategy.requestsPerHour ?? null,
+        met: hidden === undefined ? undefined : hidden.strategy.requestsPerHour <= BUDGETS.watch_hidden_requests_per_hour,
+      },
+      watch_hidden_attention_ms: {
+        budget: BUDGETS.watch_hidden_attention_ms,
+        value: hiddenAttention,
+        met: hidden === undefined ? undefined : hiddenAttention !== null && hiddenAttention <= BUDGETS.watch_hidden_attention_ms,
+      },
     },
     seconds: round(x.seconds, 1),
   };
@@ -194,6 +235,7 @@ export function rows(r: Report): Row[] {
     [`Open a session of ${r.session_open_events.toLocaleString('en-US')} events`, ms(r.session_open_ms), `${r.session_open_pages} pages; render ${ms(r.session_render_ms)}`, `${r.session_document_kb} KB document`, `≤ ${BUDGETS.session_open_ms} ms`, mark(b.session_open_ms.met)],
     [`Heap, N=${n}`, `${r.heap_mb_10k.toFixed(1)} MB`, `parsed JSON ${r.heap_mb_raw_json.toFixed(1)} MB`, `${r.heap_bytes_per_deployment} B/item`, '', ''],
   ];
+  for (const sc of r.watch_scenarios) out.push(...watchRows(sc));
   for (const key of Object.keys(r.scaling)) {
     const m = /^n(\d+)_ms$/.exec(key);
     if (!m) continue;
@@ -201,6 +243,27 @@ export function rows(r: Report): Row[] {
     out.push([`Scaling: list all N=${k.toLocaleString('en-US')}`, ms(r.scaling[key]), `raw ${ms(r.scaling[`n${k}_raw_ms`])}`, `${r.scaling[`n${k}_per_item_us`].toFixed(2)} µs/item`, '', '']);
   }
   out.push(['Scaling: per-item growth', `×${r.scaling.per_item_growth.toFixed(2)}`, 'largest N vs middle N', `spread ×${r.scaling.per_item_spread.toFixed(2)}`, '≈ ×1 (linear)', '']);
+  return out;
+}
+
+function sec(x: number | null | undefined): string {
+  return x === null || x === undefined ? '–' : x < 120_000 ? `${(x / 1000).toFixed(1)} s` : `${(x / 60_000).toFixed(1)} min`;
+}
+
+/** A simulated hour: requests, then the time from each kind of change to its row (median / p95). */
+function watchRows(sc: WatchScenario): Row[] {
+  const where = `N=${sc.n.toLocaleString('en-US')}, view ${sc.visible ? 'open' : 'hidden'}`;
+  const { baseline: b, strategy: s } = sc;
+  const scaled = b.simulatedMinutes < 60 ? ` (from ${b.simulatedMinutes} simulated min)` : '';
+  const out: Row[] = [
+    [`Simulated hour, ${where}: requests`, `new ${s.requestsPerHour}/h`, `today ${b.requestsPerHour}/h${scaled}`, `${(sc.ratio * 100).toFixed(1)} %`, sc.visible && sc.n >= 10_000 ? `≤ ${BUDGETS.watch_ratio * 100} %` : '', sc.visible && sc.n >= 10_000 ? mark(sc.ratio <= BUDGETS.watch_ratio) : ''],
+    [`  requests by kind (new)`, Object.entries(s.byKind).map(([k, v]) => `${k} ${v}`).join('; '), '', '', '', ''],
+  ];
+  for (const [kind, f] of Object.entries(s.changes)) {
+    const t = b.changes[kind];
+    out.push([`  ${kind} → row (${f.count})`, `new ${sec(f.medianMs)} / p95 ${sec(f.p95Ms)}`, `today ${sec(t?.medianMs)} / p95 ${sec(t?.p95Ms)}`, f.waitedPastHour ? `${f.waitedPastHour} waited past the hour` : '', '', '']);
+  }
+  out.push([`  missed; archive → requests after`, `new ${s.missed} missed (${s.waitingAtHourEnd} waited); ${s.archiveRequestsAfter} after archive`, `today ${b.missed}; ${b.archiveRequestsAfter} after archive`, '', '0; ≤ 1', mark(s.missed === 0 && s.archiveRequestsAfter <= 1)]);
   return out;
 }
 

@@ -17,6 +17,7 @@ import { measureMemory } from './memory';
 import { buildReport, markdownTable, textTable } from './report';
 import { log } from './stats';
 import { measureTree } from './tree';
+import { measureWatchAll } from './watch';
 
 export interface Options {
   json: boolean;
@@ -88,6 +89,9 @@ async function main(): Promise<void> {
     await api.close();
     api = undefined;
 
+    // 8. A simulated hour of keeping the view fresh, today's strategy and the new one (each on its own local API)
+    const watch = await measureWatchAll(opts.n, opts.smoke);
+
     // 3. Archive path, and the request half of the activation check (source, fake vscode)
     const archive = await measureArchive(opts.n, opts.smoke ? 1 : Math.min(opts.runs, 5));
     const activation = await measureActivation(opts.n);
@@ -95,7 +99,7 @@ async function main(): Promise<void> {
     // 4. Bundle (+ what the shipped bundle loads before the view is opened)
     const bundle = measureBundle({ build: opts.build, probeN: Math.min(opts.n, 2_000) });
 
-    const report = buildReport({ opts, listAll, tree, memory, scaling, latency, archive, activation, bundle, sessionOpen, page: PAGE, load, seconds: (performance.now() - started) / 1000 });
+    const report = buildReport({ opts, listAll, tree, memory, scaling, latency, archive, activation, bundle, sessionOpen, watch, page: PAGE, load, seconds: (performance.now() - started) / 1000 });
     if (opts.out) writeFileSync(opts.out, JSON.stringify(report, null, 2) + '\n');
     if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else if (opts.markdown) process.stdout.write(markdownTable(report) + '\n');
