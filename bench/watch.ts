@@ -9,7 +9,6 @@
 
 import { QoderClient } from '../src/api/client';
 import { nodeFetch } from '../src/api/transport';
-import { isApiError } from '../src/api/errors';
 import type { Deployment } from '../src/api/types';
 import { DeploymentStore } from '../src/deployments/model/deploymentStore';
 import { Mutations } from '../src/deployments/model/mutations';
@@ -241,14 +240,7 @@ async function simulate(n: number, visible: boolean, strategy: 'today' | 'watch'
       deploymentPages: async function* (signal) {
         for await (const page of client.listDeployments({ limit: 20 }, { signal })) yield page.data;
       },
-      getDeployment: async (id, signal) => {
-        try {
-          return await client.getDeployment(id, { signal });
-        } catch (e) {
-          if (isApiError(e, 404)) return undefined;
-          throw e;
-        }
-      },
+      getDeployment: (id, signal) => client.findDeployment(id, { signal }),
       sessionStatus: async (id, signal) => (await client.getSession(id, { signal })).status,
     };
     const watch = new ChangeWatch(
@@ -271,7 +263,7 @@ async function simulate(n: number, visible: boolean, strategy: 'today' | 'watch'
       await store.refresh();
       return clock.now + (visible ? AUTO_REFRESH_MS : backgroundIntervalMs(BACKGROUND_MINUTES, store.deployments.length));
     };
-    const mutations = new Mutations({ store, connect: () => ({ client, generation: 0 }), generation: () => 0, log: () => undefined });
+    const mutations = new Mutations({ store, connect: () => ({ client, generation: 0 }), generation: () => 0, reread: (c, id) => c.findDeployment(id), log: () => undefined });
     let archiveDone = false;
     let archiveAfter = { requests: 0, listPages: 0 };
     const archive = async (): Promise<void> => {
@@ -287,8 +279,9 @@ async function simulate(n: number, visible: boolean, strategy: 'today' | 'watch'
           return result;
         },
         updated: (after) => after,
-        reloadAfterDone: strategy === 'today',
       });
+      // Today's archive command walked the whole list after the answer.
+      if (strategy === 'today') await store.refresh({ fresh: true });
       const after = api.requests.slice(answered);
       archiveAfter = { requests: after.length, listPages: after.filter((r) => requestKind(r.path) === '/deployments').length };
       if (store.get(script.archive.id)) throw new Error('the archived deployment is still shown');

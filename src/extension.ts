@@ -114,6 +114,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
     store,
     connect: () => ({ client: connection.requireClient(), generation: connection.generation }),
     generation: () => connection.generation,
+    reread: (client, id) => client.findDeployment(id),
     log: (line) => log.info(line),
   });
   const services: Services = { connection, store, runs, tokens, mutations, log, ui };

@@ -3,7 +3,7 @@
 // parse.ts, and everything about transport lives in http.ts.
 
 import * as l10n from '@vscode/l10n';
-import { QoderError } from './errors';
+import { QoderError, isApiError } from './errors';
 import { HttpClient, defaultUserAgent, type HttpClientOptions, type HttpRequest, type HttpResult } from './http';
 import { parseDeployment, parseListPage, parseRun } from './parse';
 import { baseUrlString, isDeploymentId, isRunId, validateBaseUrl } from './validate';
@@ -174,6 +174,16 @@ export class QoderClient {
   async getDeployment(id: string, opts?: RequestOptions): Promise<Deployment> {
     const path = deploymentPath(id);
     return this.one({ method: 'GET', path, signal: opts?.signal }, parseDeployment);
+  }
+
+  /** `GET /deployments/{id}`, or undefined when it is gone (404): a re-read after a change. */
+  async findDeployment(id: string, opts?: RequestOptions): Promise<Deployment | undefined> {
+    try {
+      return await this.getDeployment(id, opts);
+    } catch (e) {
+      if (isApiError(e, 404)) return undefined;
+      throw e;
+    }
   }
 
   /** `POST /deployments` → the new Deployment (any 2xx). The body is sent as given; the server validates it. */

@@ -47,7 +47,7 @@ test('archive: the modal names the deployment and says what happens; Cancel send
   assert.ok(store().get(d.id), 'still listed');
 });
 
-test('archive: confirm sends exactly one POST, removes the item at once, refreshes, names the new name', async () => {
+test('archive: confirm sends exactly one POST, removes the item at once from its answer, reads nothing more, names the new name', async () => {
   const d = firstArchivable();
   fake.answers.push('Archive');
   let removedBeforeRefresh = false;
@@ -59,7 +59,7 @@ test('archive: confirm sends exactly one POST, removes the item at once, refresh
   assert.equal(archivePosts().length, 1);
   assert.ok(removedBeforeRefresh, 'the item leaves the view from the POST response, before the refresh');
   assert.equal(store().get(d.id), undefined);
-  assert.ok(api.requests.some((r) => r.method === 'GET' && r.path.endsWith('/deployments')), 'then the view refreshes from the API');
+  assert.deepEqual(api.requests.filter((r) => r.method === 'GET').map((r) => r.path), [], 'the answer is the new truth: no list page, no re-read');
   const server = api.account().get(d.id)!;
   assert.match(String(server.name), new RegExp(`^${d.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}_archived_\\d+$`));
   const info = fake.shown.find((s) => s.kind === 'info')!;
@@ -80,7 +80,7 @@ test('archive: a second click while the request is in flight sends nothing', asy
   assert.equal(archivePosts().length, 1);
 });
 
-test('archive: 409 (archived elsewhere) is reported as done, not as a failure, and refreshes', async () => {
+test('archive: 409 (archived elsewhere) is reported as done, not as a failure, and re-reads that one deployment (no list page)', async () => {
   const d = firstArchivable();
   api.account().archive(d.id);
   fake.answers.push('Archive');
@@ -88,16 +88,17 @@ test('archive: 409 (archived elsewhere) is reported as done, not as a failure, a
   assert.equal(archivePosts().length, 1);
   assert.equal(fake.shown.filter((s) => s.kind === 'error').length, 0);
   assert.ok(fake.shown.some((s) => s.kind === 'info' && /already archived/.test(s.message)));
-  assert.equal(store().get(d.id), undefined, 'gone after the refresh');
+  assert.equal(store().get(d.id), undefined, 'gone after the re-read');
+  assert.deepEqual(api.requests.filter((r) => r.method === 'GET').map((r) => r.path.split('/').slice(-2).join('/')), [`deployments/${d.id}`]);
 });
 
-test('archive: 404 (deleted elsewhere) says it no longer exists and refreshes', async () => {
+test('archive: 404 (deleted elsewhere) says it no longer exists and re-reads that one deployment (no list page)', async () => {
   const d = firstArchivable();
   api.injectFault({ route: 'POST /deployments/:id/archive', kind: 'status', status: 404 });
   fake.answers.push('Archive');
   await cmd('qoder.archiveDeployment', nodeOf(d.id));
   assert.ok(fake.shown.some((s) => s.kind === 'warning' && /no longer exists/.test(s.message)));
-  assert.ok(api.requests.some((r) => r.method === 'GET' && r.path.endsWith('/deployments')));
+  assert.deepEqual(api.requests.filter((r) => r.method === 'GET').map((r) => r.path.split('/').slice(-2).join('/')), [`deployments/${d.id}`]);
 });
 
 test('archive: 401 offers Replace Token, which opens the token prompt', async () => {

@@ -96,6 +96,8 @@ const store = () => ext!.hooks.services.store;
 const ids = (xs: readonly object[]): string[] => xs.map((x) => String((x as { id?: unknown }).id));
 const serverIds = () => ids(api.account().list());
 const lists = (): RecordedRequest[] => api.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/deployments'));
+/** Single GETs of one deployment (the re-read after an outcome that may have reached the server). */
+const rereads = (id: string): RecordedRequest[] => api.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/deployments/${id}`));
 const posts = (op: Op): RecordedRequest[] => api.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/${VERB[op]}`));
 const errors = () => fake.shown.filter((s) => s.kind === 'error');
 const errorLogLines = () => fake.logLines.filter((l) => l.startsWith('[error] '));
@@ -324,8 +326,10 @@ async function actionCase(op: Op, f: Fault): Promise<void> {
     assert.equal(posts(op).length, 1);
     assert.equal(errors().length, 0, 'not an error');
     assert.ok(fake.shown.some((s) => s.kind === 'info' && s.message === `“${t.name}” was already archived, perhaps from another window. The list has been refreshed.`));
-    assert.equal(store().get(t.id), undefined, 'gone after the refresh');
+    assert.equal(store().get(t.id), undefined, 'gone after the re-read');
     assert.deepEqual(ids(store().deployments), serverIds());
+    assert.equal(rereads(t.id).length, 1, 'one single GET');
+    assert.equal(lists().length, 0, 'no list page');
     assertErrorLogs([]);
     return;
   }
@@ -333,7 +337,9 @@ async function actionCase(op: Op, f: Fault): Promise<void> {
     assert.equal(posts(op).length, 1);
     assert.equal(errors().length, 0, 'not an error');
     assert.ok(fake.shown.some((s) => s.kind === 'warning' && s.message === `“${t.name}” no longer exists; it may have been deleted elsewhere. The list has been refreshed.`));
-    assert.ok(lists().length > 0, 'refreshed');
+    await until(() => rereads(t.id).length > 0, 'the re-read of that deployment');
+    assert.equal(rereads(t.id).length, 1, 'one single GET');
+    assert.equal(lists().length, 0, 'no list page');
     assertErrorLogs([]);
   } else {
     // A failure: said clearly, once, naming the deployment; nothing else changes.
@@ -347,8 +353,10 @@ async function actionCase(op: Op, f: Fault): Promise<void> {
     assert.deepEqual(errs[0]!.items, f.revoke ? ['Replace Token'] : []);
     assertErrorLogs([msg]);
     if (reconciles(op, f)) {
-      // No usable answer, but the server may have acted: the view reloads to show the truth.
-      await until(() => !store().isLoading && lists().length > 0, 'the refresh after an unreadable answer');
+      // No usable answer, but the server may have acted: that one deployment is re-read to show the truth.
+      await until(() => rereads(t.id).length > 0 && !store().pendingAction(t.id), 'the re-read after an unreadable answer');
+      assert.equal(rereads(t.id).length, 1, 'one single GET');
+      assert.equal(lists().length, 0, 'no list page');
       assert.deepEqual(ids(store().deployments), serverIds(), 'the list shows what the server did');
       if (op !== 'archive') assert.equal(store().get(t.id)?.status, api.account().get(t.id)!.status);
     } else {
@@ -383,7 +391,7 @@ async function actionCase(op: Op, f: Fault): Promise<void> {
     // The first POST did take effect; the retry is a 409, explained as such.
     assert.ok(fake.shown.slice(from).some((s) => s.kind === 'info' && CONFLICT[op]!.test(s.message)));
     assert.equal(fake.shown.slice(from).filter((s) => s.kind === 'error').length, 0);
-    await until(() => !store().isLoading, 'the refresh');
+    await until(() => rereads(t.id).length > 0 && !store().pendingAction(t.id), 'the re-read');
     assert.deepEqual(ids(store().deployments), serverIds(), 'the list shows the server state');
   } else {
     assertSucceeded(op, t, from);

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { QoderClient, isApiError, type DeploymentRun } from '../../src/api';
+import { QoderClient, type DeploymentRun } from '../../src/api';
 import { DeploymentStore } from '../../src/deployments/model/deploymentStore';
 import { ChangeWatch, type WatchSource } from '../../src/deployments/model/changeWatch';
 import { RunsFeed } from '../../src/deployments/model/freshness';
@@ -85,14 +85,7 @@ describe('change watch on the local API', () => {
       deploymentPages: async function* () {
         for await (const page of client.listDeployments({ limit: 20 })) yield page.data;
       },
-      getDeployment: async (id) => {
-        try {
-          return await client.getDeployment(id);
-        } catch (e) {
-          if (isApiError(e, 404)) return undefined;
-          throw e;
-        }
-      },
+      getDeployment: (id) => client.findDeployment(id),
       sessionStatus: async (id) => (await client.getSession(id)).status,
     };
     let walks = 0;

@@ -57,7 +57,6 @@ export async function archive(services: Services, arg?: unknown, selected?: unkn
     busyLabel: vscode.l10n.t('Archiving…'),
     send: (client, id) => client.archiveDeployment(id),
     updated: (after) => after,
-    reloadAfterDone: true,
   });
 
   const archived = outcomes.filter((o) => o.kind === 'done');

@@ -1,6 +1,6 @@
 // The one path every mutation takes (archive, pause, resume, run now): mark the row busy → call
 // the client → apply the answer only if the connection is still the one it started on →
-// map 404/409 → reload when the server may have changed → clear busy. Commands declare what
+// map 404/409 → re-read that one deployment when the server may have changed → clear busy. Commands declare what
 // differs (a MutationSpec) and word the outcome; they do not repeat the steps. No vscode import.
 
 import type { Deployment } from '../../api/types';
@@ -32,8 +32,6 @@ export interface MutationSpec<Client, T> {
   updated?(result: T): Deployment;
   /** Anything else the answer changes (the run history, say); called only on the same connection. */
   applied?(result: T, target: Deployment): void;
-  /** Reload the list after a success too (archive renames and hides the deployment). */
-  reloadAfterDone?: boolean;
 }
 
 export interface MutationDeps<Client> {
@@ -42,6 +40,8 @@ export interface MutationDeps<Client> {
   connect(): { client: Client; generation: number };
   /** The current connection generation. */
   generation(): number;
+  /** `GET /deployments/{id}`: the server's copy now, or undefined when it is gone (404). */
+  reread(client: Client, id: string): Promise<Deployment | undefined>;
   log(line: string): void;
 }
 
@@ -64,14 +64,28 @@ export class Mutations<Client> {
     }
   }
 
-  /** Runs the mutation on every target at once, then reloads the list once if the server may differ from it. */
+  /**
+   * Runs the mutation on every target at once. An answer is applied as it is (no list page);
+   * a target whose outcome may or may not have reached the server is re-read with one GET.
+   */
   async run<T>(targets: readonly Deployment[], spec: MutationSpec<Client, T>): Promise<MutationOutcome<T>[]> {
-    const generation = this.deps.generation();
     const outcomes = await Promise.all(targets.map((target) => this.one(target, spec)));
-    const unsure = outcomes.some((o) =>
-      o.kind === 'conflict' || o.kind === 'gone' || (o.kind === 'done' && spec.reloadAfterDone) || (o.kind === 'failed' && mayHaveReachedServer(o.error)));
-    if (unsure && generation === this.deps.generation()) await this.deps.store.refresh({ fresh: true });
+    const unsure = outcomes.filter((o) => o.kind === 'conflict' || o.kind === 'gone' || (o.kind === 'failed' && mayHaveReachedServer(o.error)));
+    await Promise.all(unsure.map((o) => this.reread(o.target.id)));
     return outcomes;
+  }
+
+  /** The server's copy of one deployment replaces the shown one (or removes it); a failure leaves the row as it was. */
+  private async reread(id: string): Promise<void> {
+    try {
+      const { client, generation } = this.deps.connect();
+      const deployment = await this.deps.reread(client, id);
+      if (generation !== this.deps.generation()) return;
+      if (deployment) this.deps.store.replace(deployment);
+      else this.deps.store.remove(id);
+    } catch (e) {
+      this.deps.log(`Re-reading ${id} after a change failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   private async one<T>(target: Deployment, spec: MutationSpec<Client, T>): Promise<MutationOutcome<T>> {
