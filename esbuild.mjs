@@ -49,7 +49,8 @@ const builtinShims = {
  * - croner (next cron runs), once a deployment document is open;
  * - cronstrue with its zh_CN locale (schedules in words, about 30 KB), once a row or tooltip is drawn;
  * - the deployment editor (documents, schedule lens, Save), once one opens or an editor command runs;
- * - the session documents (transcript, live view), once a session opens.
+ * - the session documents (transcript, live view), once a session opens;
+ * - the change watch (runs feed, rechecks, reconciliation), after the first complete load.
  */
 const apart = [
   { request: /^croner$/, entry: require.resolve('croner'), file: 'croner.js' },
@@ -57,6 +58,7 @@ const apart = [
   { request: /(^|\/)editing\.chunk$/, entry: 'src/editing/editing.chunk.ts', file: 'editor.js' },
   { request: /(^|\/)agentSessions\.chunk$/, entry: 'src/agentSessions/agentSessions.chunk.ts', file: 'sessions.js' },
   { request: /(^|\/)chat\.chunk$/, entry: 'src/chat/chat.chunk.ts', file: 'chat.js' },
+  { request: /(^|\/)refresh\.chunk$/, entry: 'src/deployments/refresh.chunk.ts', file: 'refresh.js' },
 ];
 
 /** Leaves each part's import as `require('./<file>')`, found next to the bundle at run time. */

@@ -7,6 +7,9 @@ import { RunStore } from './runs/model/runStore';
 import { Mutations } from './deployments/model/mutations';
 import { FilterState } from './deployments/model/filter';
 import { Poller, type PollOutcome } from './common/poller';
+import type { ChangeWatch } from './deployments/model/changeWatch';
+
+type RefreshModule = typeof import('./deployments/refresh.chunk');
 import { TokenStore } from './connection/tokenStore';
 import { Log } from './platform/log';
 import { Connection } from './connection/connection';
@@ -161,18 +164,24 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
     }
   });
 
-  // Auto-refresh only while someone can see it; never two walks at once (the store joins them).
-  const poll = async (): Promise<PollOutcome> => {
-    await store.refresh();
-    const error = store.error;
+  // Keeping the view fresh (issue 22): the first load walks the list; after it the change watch
+  // (dist/refresh.js) spends requests where changes happen, and says when it is due again.
+  let watch: ChangeWatch | undefined;
+  const changeWatch = (): ChangeWatch => (watch ??= (require('./deployments/refresh.chunk') as RefreshModule).createWatch(connection, store, view, tree, log));
+  const due = { visible: 0, hidden: 0 };
+  // Never two loads at once: the store joins walks and the watch joins ticks.
+  const poll = async (visible: boolean): Promise<PollOutcome> => {
+    let error: unknown;
+    if (store.lastUpdated === undefined || store.error) error = await store.refresh().then(() => store.error);
+    else error = await changeWatch().tick({ visible, focused: vscode.window.state.focused }).then((ms) => void (due[visible ? 'visible' : 'hidden'] = ms), (e: unknown) => e);
     if (!error) return { ok: true };
     return { ok: false, retryAfterMs: error instanceof QoderApiError && error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : undefined };
   };
   const poller = new Poller({
-    intervalMs: () => config.autoRefreshSeconds() * 1000,
+    intervalMs: () => (config.autoRefreshSeconds() > 0 ? Math.max(1_000, due.visible || config.autoRefreshSeconds() * 1000) : 0),
     isActive: () => view.visible && vscode.window.state.focused && connection.hasToken,
     lastUpdated: () => store.lastUpdated,
-    poll,
+    poll: () => poll(true),
   });
 
   // Told without watching: while the window has focus and the view is hidden, load every
@@ -182,11 +191,11 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
   const statusBar = new AttentionStatusBar();
   let lastChecked: number | undefined;
   const background = new Poller({
-    intervalMs: () => backgroundIntervalMs(config.backgroundRefreshMinutes(), store.deployments.length),
+    intervalMs: () => (config.backgroundRefreshMinutes() > 0 ? Math.max(1_000, due.hidden || backgroundIntervalMs(config.backgroundRefreshMinutes(), store.deployments.length)) : 0),
     isActive: () => !view.visible && vscode.window.state.focused && connection.hasToken && config.notifications() !== 'off',
     // Nothing loaded yet: load now, so the baseline exists and the view opens on a full list.
     lastUpdated: () => store.lastUpdated ?? 0,
-    poll,
+    poll: () => poll(false),
   });
   const attentionActions = {
     show: async (id: string | undefined): Promise<void> => {
@@ -210,12 +219,17 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
   const onLoaded = (): void => {
     statusBar.update(attentionList(store.deployments), config.attentionStatusBar());
     const at = store.lastUpdated;
-    if (store.isLoading || at === undefined || at === lastChecked) return;
+    if (store.isLoading || at === undefined) return;
+    // A complete walk: the change watch counts its reconciliation from it.
+    if (at !== lastChecked) watch?.walked(at);
     lastChecked = at;
+    // Rows the change watch re-read count too (a failed run pausing its deployment); an
+    // unchanged state is never reported twice.
     const changes = attention.update(store.deployments);
     if (changes.length > 0 && config.notifications() !== 'off') void notifyAttention(services.ui, changes, attentionActions);
   };
   const resetAttention = (): void => {
+    watch?.reset();
     attention.reset();
     lastChecked = undefined;
     statusBar.update([], false);

@@ -267,3 +267,15 @@ test('watch: the rows looked at are re-read one by one, so a pause made elsewher
   assert.equal(h.store.get(dep(2).id)?.status, 'paused');
   assert.equal(h.walks(), 0);
 });
+
+test('watch: an answer to a tick from before a connection change (reset) changes nothing', async () => {
+  const h = harness({ deployments: [dep(1), dep(2)], lookedAt: [dep(2).id] });
+  await h.load();
+  await h.watch.tick({ visible: true, focused: true });
+  h.server.set(dep(2).id, dep(2, { status: 'paused', paused_reason: { type: 'manual' } }));
+  h.advance(WATCH.recheckEveryMs);
+  const inFlight = h.watch.tick({ visible: true, focused: true });
+  h.watch.reset(); // signed in to another account while the re-read was on its way
+  await inFlight;
+  assert.equal(h.store.get(dep(2).id)?.status, 'active', 'the old connection\'s answer was dropped');
+});

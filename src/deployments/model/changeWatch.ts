@@ -91,6 +91,8 @@ export class ChangeWatch {
   private newDeploymentsAt = -Infinity;
   private lastFullWalk: number | undefined;
   private running: Promise<number> | undefined;
+  /** Bumped by reset(): answers to a tick of an older connection change nothing. */
+  private epoch = 0;
 
   constructor(
     private readonly source: WatchSource,
@@ -112,6 +114,8 @@ export class ChangeWatch {
 
   /** Forget everything (a new connection). */
   reset(): void {
+    this.epoch++;
+    this.running = undefined;
     this.feed = new RunsFeed();
     this.sessions = new SessionWatch();
     this.feedAt = -Infinity;
@@ -145,7 +149,13 @@ export class ChangeWatch {
     };
   }
 
+  /** The shown list, written only while the connection is the one the tick started on. */
+  private apply(epoch: number, write: (store: WatchStore) => void): void {
+    if (epoch === this.epoch) write(this.store);
+  }
+
   private async run(mode: WatchMode, signal?: AbortSignal): Promise<number> {
+    const epoch = this.epoch;
     const active = mode.visible && mode.focused;
     if (this.store.lastUpdated === undefined) return WATCH.maxTickMs; // the first load is the owner's
     let now = this.now();
@@ -154,17 +164,17 @@ export class ChangeWatch {
       now = this.now();
     }
     if (now >= this.feedAt) {
-      await this.readFeed(mode, signal);
+      await this.readFeed(mode, epoch, signal);
       now = this.now();
     }
     if (now >= this.newDeploymentsAt) {
-      await this.readNewDeployments(signal);
+      await this.readNewDeployments(epoch, signal);
       this.newDeploymentsAt = this.now() + this.newDeploymentsEvery(mode.visible);
       now = this.now();
     }
     if (active) {
       const id = this.rechecks.next(now, this.lookedAt());
-      if (id !== undefined) await this.reread(id, 'recheck', signal);
+      if (id !== undefined) await this.reread(id, 'recheck', epoch, signal);
       await this.checkSessions(signal);
     }
     const due = this.dueTimes(mode);
@@ -189,11 +199,13 @@ export class ChangeWatch {
     return { minGapMs: k.minGapMs, idleMs, emptyPolls: Math.max(0, this.emptyFeedPolls - 1), maxIdleMs: idleMs * k.maxIdleFactor, lagMs: k.lagMs, jitterMs: k.jitterMs };
   }
 
-  private async readFeed(mode: WatchMode, signal?: AbortSignal): Promise<void> {
+  private async readFeed(mode: WatchMode, epoch: number, signal?: AbortSignal): Promise<void> {
     const polled = this.now();
     const since = this.feed.since;
     this.events.onLoad?.('runs feed', since === undefined ? 'newest page' : `created_at[gte]=${since}`);
-    const fresh = this.feed.accept(await this.source.runsSince(since, signal));
+    const answer = await this.source.runsSince(since, signal);
+    if (epoch !== this.epoch) return;
+    const fresh = this.feed.accept(answer);
     const due = earliestDue(this.store.deployments, polled);
     // Nothing new while something was due: keep the short gap; nothing due: back off.
     this.emptyFeedPolls = fresh.length === 0 && (due === undefined || due > polled + this.wake(mode).idleMs) ? this.emptyFeedPolls + 1 : 0;
@@ -204,14 +216,14 @@ export class ChangeWatch {
       this.events.onRun?.(run);
       const shown = this.store.get(run.deployment_id);
       if (run.error !== null) failed.add(run.deployment_id);
-      else if (shown) this.store.replace(withRun(shown, run));
+      else if (shown) this.apply(epoch, (store) => store.replace(withRun(shown, run)));
       if (run.session_id !== null && looked.has(run.deployment_id)) this.sessions.add(run.session_id, run.deployment_id, polled);
     }
     // A run that failed to start is final at once; its deployment may now be paused on error.
-    for (const id of failed) await this.reread(id, 'failed run', signal);
+    for (const id of failed) await this.reread(id, 'failed run', epoch, signal);
   }
 
-  private async readNewDeployments(signal?: AbortSignal): Promise<void> {
+  private async readNewDeployments(epoch: number, signal?: AbortSignal): Promise<void> {
     this.events.onLoad?.('new deployments', 'page 1 until a known id');
     const known = (id: string): boolean => this.store.get(id) !== undefined;
     const fresh: Deployment[] = [];
@@ -223,14 +235,15 @@ export class ChangeWatch {
       // an empty shown list never stops: that is the first load's job.
       if (this.store.deployments.length === 0) break;
     }
-    for (const deployment of fresh.reverse()) this.store.replace(deployment);
+    this.apply(epoch, (store) => {
+      for (const deployment of fresh.reverse()) store.replace(deployment);
+    });
   }
 
-  private async reread(id: string, reason: WatchReason, signal?: AbortSignal): Promise<void> {
+  private async reread(id: string, reason: WatchReason, epoch: number, signal?: AbortSignal): Promise<void> {
     this.events.onLoad?.(reason, id);
     const deployment = await this.source.getDeployment(id, signal);
-    if (deployment) this.store.replace(deployment);
-    else this.store.remove(id);
+    this.apply(epoch, (store) => (deployment ? store.replace(deployment) : store.remove(id)));
   }
 
   private async checkSessions(signal?: AbortSignal): Promise<void> {
