@@ -167,6 +167,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
   // Keeping the view fresh (issue 22): the first load walks the list; after it the change watch
   // (dist/refresh.js) spends requests where changes happen, and says when it is due again.
   let watch: ChangeWatch | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const changeWatch = (): ChangeWatch => (watch ??= (require('./deployments/refresh.chunk') as RefreshModule).createWatch(connection, store, view, tree, log));
   const due = { visible: 0, hidden: 0 };
   // Never two loads at once: the store joins walks and the watch joins ticks.
