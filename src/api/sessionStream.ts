@@ -1,12 +1,13 @@
 // A session's live events over SSE (sessions-api.md §7) as an async iterator: parsed with
-// eventsource-parser, resumed with Last-Event-ID after a drop (capped back-off), falling back
-// to the history list when the server no longer knows our cursor, deduplicated by event id,
-// and stopped after a final event or the caller's abort.
+// sseParser.ts, resumed with Last-Event-ID after a drop (capped back-off), merged with the
+// history list whenever there is no cursor (a connection without one is tail-only, §7.3) or the
+// server no longer knows ours, deduplicated by event id, and stopped after a final event or the
+// caller's abort.
 
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { isApiError, QoderApiError, QoderError } from './errors';
 import type { OpenStream } from './streams';
-import { isFinalEventType, type SessionEvent } from './sessions';
+import { isEventId, isFinalEventType, type SessionEvent } from './sessions';
+import { SseFrameTooLarge, SseParser, type SseFrame } from './sseParser';
 import type { ListPage } from './types';
 
 export type StreamState =
@@ -77,7 +78,7 @@ class RecentIds {
 }
 
 /** Turn one SSE frame into an event, or a reason to skip it. */
-export function frameToEvent(frame: EventSourceMessage): SessionEvent | { skip: string } | null {
+export function frameToEvent(frame: SseFrame): SessionEvent | { skip: string } | null {
   const type = frame.event;
   if (type !== undefined && IGNORED_FRAME_TYPES.has(type)) return null;
   const text = frame.data.trim();
@@ -95,8 +96,15 @@ export function frameToEvent(frame: EventSourceMessage): SessionEvent | { skip: 
   if ((typeof event.id !== 'string' || event.id === '') && frame.id) event.id = frame.id;
   if ((typeof event.type !== 'string' || event.type === '') && type) event.type = type;
   if (typeof event.id !== 'string' || event.id === '') return { skip: 'frame has no event id' };
+  // The id becomes the Last-Event-ID header of the next connection: CR/LF, non-ASCII or an
+  // oversized id would make every reconnect fail, so such a frame is skipped like bad JSON.
+  if (!isEventId(event.id)) return { skip: `frame has an event id that cannot be resumed from (${describeBadId(event.id)})` };
   if (typeof event.type !== 'string' || event.type === '') return { skip: `frame ${event.id.slice(0, 60)} has no type` };
   return event as SessionEvent;
+}
+
+function describeBadId(id: string): string {
+  return id.length > 200 ? `${id.length} characters` : 'control, space or non-ASCII characters';
 }
 
 function retryable(e: unknown): boolean {
@@ -118,10 +126,15 @@ async function* unseenHistory(
   pages: AsyncIterable<ListPage<SessionEvent>>,
   known: (id: string) => boolean,
   remember: (id: string) => void,
+  malformed: (reason: string) => void,
 ): AsyncGenerator<SessionEvent, { last: string | undefined; final: boolean }, undefined> {
   let last: string | undefined;
   for await (const page of pages) {
     for (const event of page.data) {
+      if (!isEventId(event.id)) {
+        malformed(`listed event has an id that cannot be resumed from (${describeBadId(event.id)})`);
+        continue;
+      }
       last = event.id;
       if (known(event.id)) continue;
       remember(event.id);
@@ -160,7 +173,6 @@ export async function* streamEvents(deps: StreamDeps, opts: StreamSessionOptions
   const maxAttempts = opts.maxAttempts ?? 30;
 
   let cursor = opts.lastEventId;
-  let mergeHistory = cursor === undefined;
   let failures = 0;
   let fallbacks = 0;
   let downSince = deps.now();
@@ -174,21 +186,22 @@ export async function* streamEvents(deps: StreamDeps, opts: StreamSessionOptions
       if (isApiError(e, 400) && cursor !== undefined && fallbacks < 3) {
         fallbacks++;
         state({ kind: 'fallback', lastEventId: cursor });
-        const replayed = yield* unseenHistory(deps.history(outer), known, remember);
+        const replayed = yield* unseenHistory(deps.history(outer), known, remember, malformed);
         if (replayed.final) {
           state({ kind: 'closed', reason: 'final' });
           return;
         }
         cursor = replayed.last;
-        mergeHistory = cursor === undefined;
         continue;
       }
       if (!retryable(e)) throw e;
       failures++;
       if (failures >= maxAttempts) throw e;
-      const delayMs = e instanceof QoderApiError && e.retryAfterSeconds !== undefined && e.retryAfterSeconds <= 60
-        ? e.retryAfterSeconds * 1000
-        : streamBackoffMs(failures - 1, deps.random);
+      // The server's Retry-After may lengthen the back-off, never shorten it: `Retry-After: 0`
+      // on every 503 would otherwise burn all attempts within a second.
+      const backoff = streamBackoffMs(failures - 1, deps.random);
+      const asked = e instanceof QoderApiError && e.retryAfterSeconds !== undefined && e.retryAfterSeconds <= 60 ? e.retryAfterSeconds * 1000 : 0;
+      const delayMs = Math.max(backoff, asked);
       state({ kind: 'reconnecting', attempt: failures, delayMs, downSince, reason: reasonOf(e) });
       try {
         await deps.sleep(delayMs, outer);
@@ -200,16 +213,9 @@ export async function* streamEvents(deps: StreamDeps, opts: StreamSessionOptions
 
     state({ kind: 'open', resumedFrom: cursor });
     const queue: (SessionEvent | { skip: string })[] = [];
-    let bytesSinceFrame = 0;
-    const parser = createParser({
-      onEvent: (frame) => {
-        bytesSinceFrame = 0;
-        const ev = frameToEvent(frame);
-        if (ev !== null) queue.push(ev);
-      },
-      onComment: () => {
-        bytesSinceFrame = 0;
-      },
+    const parser = new SseParser(MAX_FRAME_BYTES, (frame) => {
+      const ev = frameToEvent(frame);
+      if (ev !== null) queue.push(ev);
     });
     const decoder = new TextDecoder();
     let idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -219,23 +225,26 @@ export async function* streamEvents(deps: StreamDeps, opts: StreamSessionOptions
     };
     let lostReason = 'the server closed the stream';
     try {
-      if (mergeHistory) {
-        // Tail-only connection (§7.3): what happened before it opened comes from the list.
-        const merged = yield* unseenHistory(deps.history(outer), known, remember);
+      if (cursor === undefined) {
+        // Tail-only connection (§7.3): what happened before it opened comes from the list,
+        // on every connection until there is a cursor (a first stream may drop before any event).
+        const merged = yield* unseenHistory(deps.history(outer), known, remember, malformed);
         if (merged.last !== undefined) cursor = merged.last;
         if (merged.final) {
           state({ kind: 'closed', reason: 'final' });
           return;
         }
-        mergeHistory = false;
       }
       armIdle();
       for await (const chunk of conn.body) {
         armIdle();
         const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-        bytesSinceFrame += text.length;
-        if (bytesSinceFrame > MAX_FRAME_BYTES) throw new ConnectionLost('a frame exceeded 8 MiB');
-        parser.feed(text);
+        try {
+          parser.feed(text);
+        } catch (e) {
+          if (e instanceof SseFrameTooLarge) throw new ConnectionLost('a frame exceeded 8 MiB');
+          throw e;
+        }
         while (queue.length > 0) {
           const item = queue.shift()!;
           if ('skip' in item && typeof item.skip === 'string' && !('id' in item)) {

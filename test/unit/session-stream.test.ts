@@ -219,3 +219,27 @@ describe('session parsers (fixtures)', () => {
     assert.throws(() => parseSession({ id: SESSION }));
   });
 });
+
+describe('session stream: issue 19 item 2 (an unterminated line)', () => {
+  /** CPU (user + system, ms) this process spent consuming `chunks` as one connection, then a final event. */
+  async function cpuToConsume(chunks: string[]): Promise<number> {
+    const final = 'id: evt_end\nevent: session.status_terminated\ndata: {"id":"evt_end","type":"session.status_terminated"}\n\n';
+    const { c } = client(() => sseResponse([...chunks, final]));
+    const before = process.cpuUsage();
+    for await (const e of c.streamSessionEvents(SESSION, { lastEventId: 'evt_0' })) void e;
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / 1000;
+  }
+
+  it('6 MiB dripped 1 KiB at a time without a line break costs about the CPU of the same bytes in lines (each byte scanned once, not once per chunk)', async () => {
+    const KiB = 1024;
+    const head = 'id: evt_d\nevent: agent.message\n';
+    const unterminated = [head, 'data: ', ...Array.from({ length: 6 * KiB }, () => 'x'.repeat(KiB)), '\n\n'];
+    const lined = [head, ...Array.from({ length: 6 * KiB }, () => `data: ${'x'.repeat(KiB - 7)}\n`), '\n'];
+    await cpuToConsume(lined); // warm-up
+    const withBreaks = await cpuToConsume(lined);
+    const without = await cpuToConsume(unterminated);
+    // A CPU ratio, not a wall-clock figure: the re-scanning parser needed over 20 times as much.
+    assert.ok(without < Math.max(4 * withBreaks, 200), `unterminated ${Math.round(without)} ms vs with line breaks ${Math.round(withBreaks)} ms of CPU`);
+  });
+});
