@@ -1,4 +1,4 @@
-// Helpers for the local-api contract tests (test/integration/local-api*.test.ts): raw fetch against startLocalApi.
+// Helpers for the local API's own tests (test/local-api/tests/) and the client tests that drive it: raw fetch against startLocalApi.
 
 import assert from 'node:assert/strict';
 import type { LocalApi } from './server';

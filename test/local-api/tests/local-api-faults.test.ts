@@ -1,14 +1,14 @@
 // Contract tests of the local Deployments API: fault injection, search (beta), control
 // routes, the CLI and shutdown with hung requests.
 
-import { until } from '../unit/harness';
+import { until } from '../../unit/harness';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { startLocalApi, type LocalApi } from '../local-api/server';
-import { assertError, assertPageShape, call, clock, FIXED_NOW, TOKEN, type Dep, type Page } from '../local-api/test-helpers';
+import { startLocalApi, type LocalApi } from '../server';
+import { assertError, assertPageShape, call, clock, FIXED_NOW, TOKEN, type Dep, type Page } from '../test-helpers';
 
 describe('local API: fault injection', () => {
   let api: LocalApi;
@@ -214,9 +214,9 @@ describe('local API: shutdown and CLI', () => {
   });
 
   it('the CLI prints exactly one ready line, serves, and exits 0 on SIGTERM', async () => {
-    const cli = path.join(__dirname, '..', 'local-api', 'cli.ts');
+    const cli = path.join(__dirname, '..', 'cli.ts');
     const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', '--token', 'pt-cli', '--seed', '25', '--legacy-shapes', '--fault', '{"route":"GET /deployments/:id","kind":"status","status":503}'], {
-      cwd: path.join(__dirname, '..', '..'),
+      cwd: path.join(__dirname, '..', '..', '..'),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CronExpressionParser } from 'cron-parser';
-import { pastFires } from '../local-api/cron';
-import { startLocalApi, type LocalApi } from '../local-api/server';
-import { assertError, assertPageShape, call, clock, FIXED_NOW, isSortedDesc, TOKEN, walk, type Dep, type Page, type Run } from '../local-api/test-helpers';
+import { pastFires } from '../cron';
+import { startLocalApi, type LocalApi } from '../server';
+import { assertError, assertPageShape, call, clock, FIXED_NOW, isSortedDesc, TOKEN, walk, type Dep, type Page, type Run } from '../test-helpers';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
