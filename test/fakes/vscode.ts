@@ -104,8 +104,15 @@ export interface Shown {
   items: string[];
 }
 
+/** vscode.version: undefined (an unreadable version counts as new) unless a test sets it with fake.setVersion. */
+export let version: string | undefined;
+
 /** Everything tests script or inspect. Reset with `fake.reset()`. */
 export const fake = {
+  /** Pretends to be this VS Code version (vscode.version) from now on. */
+  setVersion(v: string | undefined): void {
+    version = v;
+  },
   shown: [] as Shown[],
   statusBar: [] as string[],
   /** Titles of self-closing notifications (withProgress at ProgressLocation.Notification). */

@@ -8,6 +8,7 @@ import { RunStore } from '../../src/runs/model/runStore';
 import { DeploymentsTreeProvider } from '../../src/deployments/deploymentsTree';
 import type { DeploymentRun, ListPage } from '../../src/api';
 import { fixture, run } from './fixtures';
+import { fake } from '../fakes/vscode';
 
 test('versionAtLeast compares major.minor.patch numerically and treats unreadable versions as new', () => {
   assert.equal(versionAtLeast('1.104.0', '1.104.0'), true);
@@ -20,29 +21,28 @@ test('versionAtLeast compares major.minor.patch numerically and treats unreadabl
   assert.equal(versionAtLeast('dev', '1.139.0'), true);
 });
 
-test('row redraws for run history: from VS Code 1.139 only; 1.104 (Trae) and 1.106 (Qoder IDE) redraw the list', () => {
-  assert.equal(rowRedrawShowsNewChildren('1.104.0'), false);
-  assert.equal(rowRedrawShowsNewChildren('1.106.3'), false);
-  assert.equal(rowRedrawShowsNewChildren('1.139.1'), true);
-});
-
-test('tree: a run-history change redraws the row, or the whole list where row redraws show no new children', async () => {
+test('a run-history change redraws by the running VS Code version: the whole list before 1.139 (1.104 Trae, 1.106 Qoder IDE), only the row from 1.139', async () => {
   const d = fixture('active');
   const runs = [run('manual'), run('schedule-failed')];
-  for (const [redrawRow, expected] of [[true, 'row'], [false, 'list']] as const) {
-    const store = new DeploymentStore({ includeArchived: true });
-    store.setSource({ listAll: async () => ({ deployments: [d], invalid: [] }) });
-    await store.refresh();
-    const runStore = new RunStore();
-    runStore.setSource({
-      listRunsPage: async (): Promise<ListPage<DeploymentRun>> => ({ data: runs, first_id: null, last_id: null, has_more: false, next_page: null, invalid: [] }),
-    });
-    const tree = new DeploymentsTreeProvider(store, runStore);
-    tree.childRedraw = redrawRow ? 'row' : 'list';
-    await tree.getChildren();
-    const fired: unknown[] = [];
-    tree.onDidChangeTreeData((e) => fired.push(e));
-    await tree.getChildren(tree.nodeFor(d.id));
-    assert.deepEqual(fired, [expected === 'row' ? tree.nodeFor(d.id) : undefined], `childRedraw=${tree.childRedraw}`);
+  const cases = [['1.104.0', 'list'], ['1.106.3', 'list'], ['1.138.2', 'list'], ['1.139.0', 'row'], ['1.140.1', 'row']] as const;
+  try {
+    for (const [version, expected] of cases) {
+      fake.setVersion(version);
+      const store = new DeploymentStore({ includeArchived: true });
+      store.setSource({ listAll: async () => ({ deployments: [d], invalid: [] }) });
+      await store.refresh();
+      const runStore = new RunStore();
+      runStore.setSource({
+        listRunsPage: async (): Promise<ListPage<DeploymentRun>> => ({ data: runs, first_id: null, last_id: null, has_more: false, next_page: null, invalid: [] }),
+      });
+      const tree = new DeploymentsTreeProvider(store, runStore);
+      await tree.getChildren();
+      const fired: unknown[] = [];
+      tree.onDidChangeTreeData((e) => fired.push(e));
+      await tree.getChildren(tree.nodeFor(d.id));
+      assert.deepEqual(fired, [expected === 'row' ? tree.nodeFor(d.id) : undefined], `VS Code ${version} redraws the ${expected}`);
+    }
+  } finally {
+    fake.setVersion(undefined);
   }
 });

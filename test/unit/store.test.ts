@@ -180,14 +180,33 @@ test('store: beginAction guards a second action on the same deployment', () => {
   assert.equal(store.beginAction('dep_1', 'Archiving…'), true);
 });
 
-test('store: reports invalid items from the walk', async () => {
+test('store: unreadable items count from the last complete walk only, never become rows, and are forgotten on another connection', async () => {
   const store = new DeploymentStore();
   const { source, calls } = scripted();
   store.setSource(source);
-  const p = store.refresh();
-  calls[0].resolve({ deployments: [fixture('active')], invalid: [{ index: 3, reason: 'missing name' }] });
-  await p;
-  assert.equal(store.invalid.length, 1);
+  const good = fixture('active');
+  const unreadable = [{ index: 1, id: 'dep_broken', reason: 'missing name' }];
+  const first = store.refresh();
+  calls[0]!.resolve({ deployments: [good], invalid: unreadable });
+  await first;
+  assert.deepEqual(store.deployments.map((d) => d.id), [good.id], 'only readable deployments are rows');
+  assert.deepEqual(store.invalid, unreadable);
+  // A failed walk says nothing new about what could be read: the last complete walk's count stays.
+  const failed = store.refresh();
+  calls[1]!.reject(new QoderApiError({ status: 503, type: 'api_error', message: 'down' }));
+  await failed;
+  assert.deepEqual(store.invalid, unreadable);
+  // The next complete walk read everything: the count goes.
+  const clean = store.refresh();
+  calls[2]!.resolve(ok([good]));
+  await clean;
+  assert.deepEqual(store.invalid, []);
+  // Another connection starts from nothing, even mid-way.
+  const again = store.refresh();
+  calls[3]!.resolve({ deployments: [good], invalid: unreadable });
+  await again;
+  store.setSource(scripted().source);
+  assert.deepEqual(store.invalid, []);
 });
 
 function runsPage(runs: DeploymentRun[], next: string | null): ListPage<DeploymentRun> {
