@@ -2,7 +2,7 @@
 // and the versions where a behaviour was seen to work.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { rowRedrawShowsNewChildren, versionAtLeast } from '../../src/platform/compat';
+import { versionAtLeast } from '../../src/platform/compat';
 import { DeploymentStore } from '../../src/deployments/model/deploymentStore';
 import { RunStore } from '../../src/runs/model/runStore';
 import { DeploymentsTreeProvider } from '../../src/deployments/deploymentsTree';

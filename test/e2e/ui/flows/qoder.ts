@@ -233,6 +233,64 @@ async function editorEndText(wb: Workbench): Promise<string> {
 }
 
 /** Expand a deployment and return the row locator of its newest run once its label matches. */
+/** The colour theme now in use (the item the theme picker opens on). */
+async function colorTheme(wb: Workbench): Promise<string | undefined> {
+  await wb.runCommand('Preferences: Color Theme');
+  const focused = wb.quickInput.locator('.monaco-list-row.focused .label-name').first();
+  const shown = await focused.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
+  const name = shown ? (await focused.innerText()).trim() : undefined;
+  await wb.escape(1);
+  return name || undefined;
+}
+
+async function selectColorTheme(wb: Workbench, name: string): Promise<void> {
+  await wb.runCommand('Preferences: Color Theme');
+  await wb.typeInQuickInput(name, { submit: false });
+  await wb.pickQuickItem(new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`));
+  await wb.quickInput.waitFor({ state: 'hidden', timeout: 15_000 });
+}
+
+/**
+ * How the workbench draws a view container's icon: its CSS mask (the SVG's address and size), the
+ * share of the 24×24 px that the SVG it serves covers, and the colours the mask is filled with and
+ * drawn on.
+ */
+async function activityBarIcon(wb: Workbench, selector: string): Promise<{ mask: string; maskSize: string; ink: number; colour: string; background: string }> {
+  return wb.page.evaluate(`(async () => {
+    const el = document.querySelector(${JSON.stringify(selector)});
+    const style = getComputedStyle(el);
+    const mask = style.webkitMaskImage || style.maskImage || '';
+    const maskSize = style.webkitMaskSize || style.maskSize || '';
+    const url = /url\\("?(.*?)"?\\)/.exec(mask)?.[1];
+    let ink = 0;
+    if (url) {
+      const img = new Image();
+      img.src = url;
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = canvas.height = 24;
+      const g = canvas.getContext('2d');
+      g.drawImage(img, 0, 0, 24, 24);
+      const px = g.getImageData(0, 0, 24, 24).data;
+      let n = 0;
+      for (let i = 3; i < px.length; i += 4) if (px[i] >= 128) n++;
+      ink = n / 576;
+    }
+    const background = getComputedStyle(el.closest('.part.activitybar')).backgroundColor;
+    return { mask, maskSize, ink, colour: style.backgroundColor, background };
+  })()`);
+}
+
+/** WCAG contrast ratio of two CSS rgb()/rgba() colours. */
+function contrast(a: string, b: string): number {
+  const luminance = (css: string): number => {
+    const [r, g, bl] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => Number(v) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (bl ?? 0);
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+}
+
 async function runRow(wb: Workbench, depName: string, label: RegExp, timeoutMs = 30_000): Promise<Locator> {
   const dep = wb.treeRowByLabel(depName);
   await dep.waitFor({ state: 'visible', timeout: 30_000 });
@@ -906,24 +964,28 @@ export const qoderFlows: Flow[] = [
     },
   },
   {
-    name: 'activity-bar icon: legible at 24 px in a light and a dark theme',
+    name: 'activity-bar icon: the icon the workbench draws is media/qoder.svg, legible at 24 px in Light Modern and Dark Modern',
     async run(wb) {
-      // The activity bar draws the SVG as a mask in the theme's icon colour: render it the same
-      // way, at 24 px, in Light Modern's and Dark Modern's activity bar colours.
-      const svg = readFileSync(join(ROOT, 'media', 'qoder.svg'), 'utf8');
-      const url = `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
-      const cell = (bg: string, fg: string) =>
-        `<div style="background:${bg};padding:12px;display:inline-block"><div style="width:24px;height:24px;background:${fg};-webkit-mask:url('${url}') no-repeat center/24px 24px"></div></div>`;
-      const html = `<body style="margin:0">${cell('#f8f8f8', '#1f1f1f')}${cell('#181818', '#d7d7d7')}${cell('#f8f8f8', '#616161')}${cell('#181818', '#868686')}</body>`;
-      // in a page of its own, so the workbench stays where the next flows expect it
-      const page = await wb.page.context().newPage();
+      const selector = `.part.activitybar .action-label[aria-label^=${JSON.stringify(nls('%container.title%'))}]`;
+      const label = wb.page.locator(selector).first();
+      await label.waitFor({ state: 'visible', timeout: 30_000 });
+      const original = await colorTheme(wb);
       try {
-        await page.setContent(html);
-        const body = page.locator('body > div');
-        expect((await body.count()) === 4, 'four renderings');
-        await new Workbench(page, wb.shotsDir).screenshotOf(join(wb.shotsDir, 'icon'), 'activity-bar-icon-24px-light-dark', [body.first(), body.last()]);
+        for (const [theme, kind] of [['Light Modern', 'vs'], ['Dark Modern', 'vs-dark']] as const) {
+          await selectColorTheme(wb, theme);
+          await wb.page.locator(`.monaco-workbench.${kind}`).waitFor({ state: 'attached', timeout: 15_000 });
+          const icon = await activityBarIcon(wb, selector);
+          expect(/qoder\.svg/.test(icon.mask), `${theme}: the activity bar draws media/qoder.svg (mask ${icon.mask.slice(0, 160)})`);
+          expect(icon.maskSize === '24px' || icon.maskSize === '24px 24px', `${theme}: drawn at 24 px (mask-size ${icon.maskSize})`);
+          // legible: real strokes, neither a blank nor a filled square
+          expect(icon.ink >= 0.08 && icon.ink <= 0.5, `${theme}: ${Math.round(icon.ink * 100)}% of the 24×24 px are ink`);
+          const ratio = contrast(icon.colour, icon.background);
+          expect(ratio >= 3, `${theme}: the icon's ${icon.colour} on the activity bar's ${icon.background} has contrast ${ratio.toFixed(2)} (needs 3)`);
+          console.log(`    ${theme}: ${Math.round(icon.ink * 100)}% ink, ${icon.colour} on ${icon.background}, contrast ${ratio.toFixed(2)}`);
+          await wb.screenshotOf(join(wb.shotsDir, 'icon'), `activity-bar-icon-${kind}`, [label], 8);
+        }
       } finally {
-        await page.close();
+        if (original) await selectColorTheme(wb, original);
       }
     },
   },
