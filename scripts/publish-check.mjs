@@ -70,6 +70,25 @@ const compareVersions = (a, b) => {
 };
 
 /**
+ * The files beside `main` that it, or a file it requires, requires on first use
+ * (`require("./chat.js")`, as esbuild.mjs leaves each lazy chunk) but the vsix does not hold.
+ */
+function missingRequires(entries, main) {
+  const dir = main.slice(0, main.lastIndexOf('/') + 1);
+  const missing = [];
+  const seen = new Set([main]);
+  for (const file of seen) {
+    const text = entries.get(file)().toString('utf8');
+    for (const [, required] of text.matchAll(/require\("\.\/([\w.-]+\.js)"\)/g)) {
+      const path = dir + required;
+      if (!entries.has(path)) missing.push(`${file.replace(/^extension\//, '')} requires ./${required}, which is not in the vsix`);
+      else seen.add(path);
+    }
+  }
+  return missing;
+}
+
+/**
  * Checks the entries of a vsix (name → () => Buffer). Returns { errors, notes }; `release`
  * turns placeholder URLs into errors.
  */
@@ -127,6 +146,7 @@ export function checkVsix(entries, { release = false } = {}) {
   // contents: what the extension needs, and nothing of the sources
   const main = pkg.main && `extension/${pkg.main.replace(/^\.\//, '')}`;
   if (!main || !entries.has(main)) errors.push(`main ${pkg.main} is not in the vsix`);
+  else errors.push(...missingRequires(entries, main));
   for (const file of ['extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/package.nls.json', 'extension.vsixmanifest']) {
     if (!names.some((n) => n.toLowerCase() === file.toLowerCase())) errors.push(`${file} is not in the vsix`);
   }

@@ -56,6 +56,18 @@ describe('publish:check', () => {
     assert.ok(checkVsix(vsix(pkg), { release: true }).errors.some((e) => /homepage.*placeholder/.test(e)));
   });
 
+  it('fails when a file the bundle requires on first use (a lazy chunk, or one a chunk requires) is not in the vsix', async () => {
+    const { checkVsix } = await load();
+    const main = { 'extension/dist/extension.js': Buffer.from('exports.activate=()=>{};const c=()=>require("./chat.js"),e=()=>require("./editor.js");') };
+    const editor = { 'extension/dist/editor.js': Buffer.from('const k=require("./extension.js"),c=()=>require("./croner.js");') };
+    const withoutChat = checkVsix(vsix(repoPkg, { ...main, ...editor, 'extension/dist/croner.js': Buffer.from('') })).errors;
+    assert.deepEqual(withoutChat.filter((e) => /requires/.test(e)), ['dist/extension.js requires ./chat.js, which is not in the vsix']);
+    const withoutCroner = checkVsix(vsix(repoPkg, { ...main, ...editor, 'extension/dist/chat.js': Buffer.from('') })).errors;
+    assert.deepEqual(withoutCroner.filter((e) => /requires/.test(e)), ['dist/editor.js requires ./croner.js, which is not in the vsix']);
+    const complete = checkVsix(vsix(repoPkg, { ...main, ...editor, 'extension/dist/chat.js': Buffer.from(''), 'extension/dist/croner.js': Buffer.from('') })).errors;
+    assert.deepEqual(complete, []);
+  });
+
   it('fails when the engine floor is newer than 1.104 or @types/vscode is newer than the floor', async () => {
     const { checkVsix } = await load();
     const newer = checkVsix(vsix({ ...repoPkg, engines: { vscode: '^1.138.0' } })).errors;
