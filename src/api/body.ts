@@ -22,7 +22,7 @@ export function formatBytes(bytes: number): string {
 
 type Chunk = Uint8Array | string;
 
-function streamOf(res: ResponseLike): AsyncIterable<Chunk> | undefined {
+export function streamOf(res: ResponseLike): AsyncIterable<Chunk> | undefined {
   const body = (res as { body?: unknown }).body;
   if (body && typeof (body as AsyncIterable<Chunk>)[Symbol.asyncIterator] === 'function') return body as AsyncIterable<Chunk>;
   return undefined;
@@ -82,7 +82,7 @@ export async function readBodyCapped(res: ResponseLike, maxBytes: number): Promi
   return parts.join('');
 }
 
-function destroy(stream: AsyncIterable<Chunk> | undefined): void {
+export function destroy(stream: AsyncIterable<Chunk> | undefined): void {
   const s = stream as { destroy?: () => void; cancel?: () => unknown } | undefined;
   try {
     if (typeof s?.destroy === 'function') s.destroy();
@@ -91,3 +91,4 @@ function destroy(stream: AsyncIterable<Chunk> | undefined): void {
     // Already closed.
   }
 }
+

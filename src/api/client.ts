@@ -64,7 +64,7 @@ export const WALK_PAGE_SIZE = 100;
 /** Page size of listRunsPage when the filter has none (the server's documented default). */
 export const RUNS_PAGE_SIZE = 20;
 
-function checkLimit(limit: number | undefined, fallback: number): number {
+export function checkLimit(limit: number | undefined, fallback: number): number {
   if (limit === undefined) return fallback;
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 100) {
     throw new QoderError('config', l10n.t('Page size (limit) must be an integer between 1 and 100, got {0}.', String(limit)));
@@ -72,7 +72,7 @@ function checkLimit(limit: number | undefined, fallback: number): number {
   return limit;
 }
 
-function checkString(name: string, value: unknown): string {
+export function checkString(name: string, value: unknown): string {
   if (typeof value !== 'string' || value === '') {
     throw new QoderError('config', l10n.t('Filter "{0}" must be a non-empty string.', name));
   }
@@ -307,6 +307,21 @@ export class QoderClient {
     return this.one({ method: 'GET', path, signal: opts?.signal }, parseEnvironment);
   }
 
+  /** One request through this client's HTTP layer, its body parsed by `parse` (for api/sessionActions.ts). */
+  call<T>(req: HttpRequest, parse: (json: unknown) => T): Promise<T> {
+    return this.one(req, parse);
+  }
+
+  /** Every page of a list through this client's cursor walk (for api/sessionActions.ts). */
+  pages<T>(path: string, query: URLSearchParams, parse: (x: unknown) => T, opts?: RequestOptions): AsyncGenerator<ListPage<T>, void, undefined> {
+    return this.walk(path, query, undefined, parse, opts);
+  }
+
+  /** The HTTP layer (its transport and limits, for a download that must go without the token). */
+  get transport(): HttpClient {
+    return this.http;
+  }
+
   /**
    * Live events of a session over SSE (see sessionStream.ts). The token goes only to the
    * configured origin: the stream is opened on the base URL and never follows a redirect.
@@ -366,7 +381,8 @@ export class QoderClient {
     return this.parsed(res, parse);
   }
 
-  private parsed<T>(res: HttpResult, parse: (json: unknown) => T): T {
+  /** A parse failure becomes invalid_response naming the operation (never a raw TypeError). */
+  parsed<T>(res: HttpResult, parse: (json: unknown) => T): T {
     try {
       return parse(res.json);
     } catch (e) {

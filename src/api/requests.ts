@@ -19,6 +19,10 @@ export interface HttpRequest {
   /** JSON body for POST; `{}` is sent when omitted. */
   body?: unknown;
   signal?: AbortSignal;
+  /** Extra request headers (e.g. `Idempotency-Key`); never `Authorization`. */
+  headers?: Record<string, string>;
+  /** A 3xx is the answer itself (its body and `Location`), never followed: for download links. */
+  keepRedirect?: boolean;
 }
 
 export interface HttpResult {
@@ -28,12 +32,14 @@ export interface HttpResult {
   /** HTTP requests made for this call (attempts + redirect hops). */
   requests: number;
   operation: string;
+  /** The `Location` of a kept redirect (keepRedirect). */
+  location?: string;
 }
 
 const MAX_REDIRECTS = 3;
 
 type Outcome =
-  | { kind: 'ok'; json: unknown; status: number; requestId: string | undefined }
+  | { kind: 'ok'; json: unknown; status: number; requestId: string | undefined; location?: string }
   | { kind: 'error'; error: QoderError; response?: ResponseLike; transport?: boolean };
 
 /** One request and its answer: the response and its body, or why there is none. */
@@ -50,6 +56,8 @@ interface HopTarget {
   method: string;
   body: string | undefined;
   logPath: string;
+  headers?: Record<string, string>;
+  keepRedirect?: boolean;
 }
 
 /** Thrown internally to end the whole call (caller abort). */
@@ -72,7 +80,9 @@ export async function runRequest(ctx: HttpContext, req: HttpRequest): Promise<Ht
       throw e;
     }
     if (outcome.kind === 'ok') {
-      return { json: outcome.json, status: outcome.status, requestId: outcome.requestId, requests, operation };
+      const result: HttpResult = { json: outcome.json, status: outcome.status, requestId: outcome.requestId, requests, operation };
+      if (outcome.location !== undefined) result.location = outcome.location;
+      return result;
     }
     const retryIndex = attempt - 1;
     if (retryIndex >= ctx.retries || !shouldRetry(req.method, outcome)) throw outcome.error;
@@ -112,6 +122,8 @@ async function runAttempt(ctx: HttpContext, req: HttpRequest, operation: string,
     method: req.method,
     body: req.method === 'GET' ? undefined : JSON.stringify(req.body ?? {}),
     logPath: req.path,
+    headers: req.headers,
+    keepRedirect: req.keepRedirect,
   };
   try {
     for (let hop = 0; ; hop++) {
@@ -135,7 +147,8 @@ async function runAttempt(ctx: HttpContext, req: HttpRequest, operation: string,
 /** One HTTP request and its body. A caller abort throws Abort; a timeout or network failure is a 'transport' hop, an oversized body a 'failed' one. */
 async function send(ctx: HttpContext, target: HopTarget, signal: AbortSignal, callerSignal: AbortSignal | undefined, operation: string, attempt: number, timedOut: () => boolean): Promise<Hop> {
   const sentId = randomUUID();
-  const headers = ctx.headers('application/json', sentId);
+  const extra = Object.entries(target.headers ?? {}).filter(([k]) => k.toLowerCase() !== 'authorization');
+  const headers = { ...Object.fromEntries(extra), ...ctx.headers('application/json', sentId) };
   if (target.body !== undefined) headers['Content-Type'] = 'application/json';
   const init: FetchInit = { method: target.method, headers, redirect: 'manual', signal };
   if (target.body !== undefined) init.body = target.body;
@@ -170,6 +183,16 @@ function classify(ctx: HttpContext, answer: Extract<Hop, { kind: 'answer' }>, ta
   const { res, text, requestId, durationMs } = answer;
   const status = res.status;
   const entry = { method: target.method, path: target.logPath, status, durationMs, requestId, attempt };
+  if (target.keepRedirect && status >= 300 && status < 400) {
+    ctx.log(entry);
+    let json: unknown;
+    try {
+      json = text.trim() === '' ? undefined : JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { kind: 'ok', json, status, requestId, location: header(res, 'location') };
+  }
   if ([301, 302, 303, 307, 308].includes(status)) {
     const next = redirectTargetOf(res, target.url, ctx.origin, operation, requestId, (t) => ctx.redact(t));
     if (next instanceof QoderError) {

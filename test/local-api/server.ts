@@ -10,10 +10,12 @@ import { invalidate as invalidateRecord, type DepRecord, type RunRec } from './m
 import { AccountStore, type DeploymentQuery, type PageQuery, type PageResult, type RunQuery } from './store';
 import { ApiError, invalid, isPlainObject, notFound, parseIso } from './util';
 import { agentJson, environmentJson, parseAgentVersion, SessionHub, type StreamFault } from './sessions';
+import { STORAGE_PREFIX, type FileStore, type StorageRequest } from './files';
 
 export type { FaultSpec, FaultKind } from './faults';
 export type { AccountStore, AddInput } from './store';
 export type { StreamFault, SessionHub } from './sessions';
+export type { StorageRequest, FileLinkOptions } from './files';
 
 export interface LocalApiOptions {
   /** 0 (default) = a free port. */
@@ -93,6 +95,10 @@ export interface LocalApi {
   injectStreamFault(f: StreamFault): void;
   /** Changes the simulated round trip (see LocalApiOptions.latencyMs). */
   setLatency(ms: number): void;
+  /** Every request the storage route received (any account), oldest first, with its Authorization header as received. */
+  storageRequests(): StorageRequest[];
+  /** How `/files/{id}/content` answers from now on: 200 or 302, link lifetime, links minted already expired. */
+  setFileLinks(opts: { mode?: '200' | '302'; ttlMs?: number; expireNext?: number }): void;
 }
 
 export const BASE_PATH = '/api/v1/cloud';
@@ -151,7 +157,15 @@ function matchRoute(method: string, rel: string): Route | null {
     }
     return null;
   }
+  if (a === 'sessions' && seg.length === 1 && method === 'GET') return { name: 'sessions', template: 'GET /sessions' };
+  if (a === 'files' && method === 'GET') {
+    if (seg.length === 1) return { name: 'files', template: 'GET /files' };
+    if (seg.length === 2) return { name: 'file', template: 'GET /files/:id', id: b as string };
+    if (seg.length === 3 && c === 'content') return { name: 'fileContent', template: 'GET /files/:id/content', id: b as string };
+    return null;
+  }
   if (a === 'sessions' && b !== undefined) {
+    if (seg.length === 3 && method === 'POST' && c === 'events') return { name: 'sessionSend', template: 'POST /sessions/:id/events', id: b };
     if (seg.length === 2 && method === 'GET') return { name: 'session', template: 'GET /sessions/:id', id: b };
     if (seg.length === 3 && method === 'GET' && c === 'events') return { name: 'sessionEvents', template: 'GET /sessions/:id/events', id: b };
     if (seg.length === 3 && method === 'POST' && c === 'cancel') return { name: 'sessionCancel', template: 'POST /sessions/:id/cancel', id: b };
@@ -167,7 +181,7 @@ function matchRoute(method: string, rel: string): Route | null {
   return null;
 }
 
-const LIST_ROUTES = new Set(['list', 'search', 'runs', 'allRuns', 'sessionEvents']);
+const LIST_ROUTES = new Set(['list', 'search', 'runs', 'allRuns', 'sessionEvents', 'sessions', 'files']);
 
 function envelope(requestId: string, type: string, message: string, param?: string): string {
   const error: Record<string, string> = { type, message };
@@ -285,11 +299,36 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     let hub = hubs.get(store);
     if (!hub) {
       hub = new SessionHub(store, { now, liveSessionMs: options.liveSessionMs, heartbeatMs: options.heartbeatMs });
+      hub.files.links.mode = fileLinks.mode;
+      hub.files.links.ttlMs = fileLinks.ttlMs;
       hubs.set(store, hub);
     }
     return hub;
   };
   const streamFaults: StreamFault[] = [];
+  /** Defaults for the file links of every account (control route /__local/file-links). */
+  const fileLinks: { mode: '200' | '302'; ttlMs: number } = { mode: '200', ttlMs: 3_600_000 };
+  const storageMisses: StorageRequest[] = [];
+  /** The account whose file a storage path names (storage knows no tokens: the signature is the credential). */
+  const storageOwner = (path: string): FileStore | undefined => {
+    let id: string;
+    try {
+      id = decodeURIComponent(path.slice(STORAGE_PREFIX.length));
+    } catch {
+      return undefined;
+    }
+    for (const hub of hubs.values()) {
+      try {
+        hub.files.get(id);
+        return hub.files;
+      } catch {
+        // not this account's
+      }
+    }
+    return undefined;
+  };
+  const storageRequests = (): StorageRequest[] => [...storageMisses, ...[...hubs.values()].flatMap((h) => h.files.storageRequests)];
+  const originOf = (req: IncomingMessage): string => `http://127.0.0.1:${(req.socket.localPort ?? 0)}`;
 
   const warn = (msg: string): void => {
     if (!quiet) process.stderr.write(`[local-api] ${msg}\n`);
@@ -448,6 +487,18 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
         return ok(hubOf(store).sessionJson(route.id as string));
       case 'sessionEvents':
         return ok(hubOf(store).eventsPage(route.id as string, query));
+      case 'sessionSend':
+        return { status: 202, body: hubOf(store).postEvents(route.id as string, body) };
+      case 'sessions':
+        return ok(hubOf(store).listSessions(query, parseLimit(qget('limit'), limitMode)));
+      case 'files':
+        return ok(hubOf(store).listFiles(query, parseLimit(qget('limit'), limitMode)));
+      case 'file':
+        return ok(JSON.stringify(hubOf(store).files.json(hubOf(store).files.get(route.id as string))));
+      case 'fileContent': {
+        const link = hubOf(store).files.contentLink(route.id as string, originOf(req), nowMs);
+        return { status: link.status, body: link.body, headers: link.headers };
+      }
       case 'sessionCancel': {
         const [status, json] = hubOf(store).cancel(route.id as string);
         return { status, body: json };
@@ -588,6 +639,21 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
           }
           return reply(200, { streamFaults });
         }
+        case 'POST /__local/file-links': {
+          const b = isPlainObject(body) ? body : {};
+          const mode = b.mode;
+          if (mode !== undefined && mode !== '200' && mode !== '302') return bad(400, 'invalid_request_error', 'mode must be "200" or "302".');
+          for (const hub of hubs.values()) {
+            if (mode !== undefined) hub.files.links.mode = mode;
+            if (typeof b.ttlMs === 'number') hub.files.links.ttlMs = b.ttlMs;
+            if (typeof b.expireNext === 'number') hub.files.links.expireNext = b.expireNext;
+          }
+          if (mode !== undefined) fileLinks.mode = mode;
+          if (typeof b.ttlMs === 'number') fileLinks.ttlMs = b.ttlMs;
+          return reply(200, fileLinks);
+        }
+        case 'GET /__local/storage-requests':
+          return reply(200, storageRequests());
         case 'POST /__local/sessions/speed': {
           const ms = isPlainObject(body) ? body.liveSessionMs : undefined;
           if (typeof ms !== 'number' || !(ms >= 0)) return bad(400, 'invalid_request_error', 'Body must be {"liveSessionMs": <ms>}.');
@@ -663,6 +729,15 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     }
 
     if (path === '/__local' || path.startsWith('/__local/')) return control(req, res, path, query, raw, requestId);
+    if (path.startsWith(STORAGE_PREFIX) && method === 'GET') {
+      const files = storageOwner(path);
+      const answer = files
+        ? files.storage(req, path, query, now().getTime())
+        : (storageMisses.push({ path, query: Object.fromEntries(query), authorization: req.headers.authorization, cookie: req.headers.cookie, status: 404 }), { status: 404, body: 'No such key.', headers: {} as Record<string, string> });
+      res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+      res.end(answer.body);
+      return;
+    }
 
     const headers: Record<string, string | string[] | undefined> = { ...req.headers };
     delete headers.authorization;
@@ -803,6 +878,8 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     });
   });
   const port = (server.address() as AddressInfo).port;
+  /** Every account's session hub (created now if missing, so a setting reaches them all). */
+  const hubOfAll = (): SessionHub[] => [...accounts.values()].map(hubOf);
   const origin = `http://127.0.0.1:${port}`;
   let closing: Promise<void> | null = null;
 
@@ -860,6 +937,16 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     },
     injectStreamFault(f: StreamFault): void {
       streamFaults.push(f);
+    },
+    storageRequests,
+    setFileLinks(opts): void {
+      if (opts.mode !== undefined) fileLinks.mode = opts.mode;
+      if (opts.ttlMs !== undefined) fileLinks.ttlMs = opts.ttlMs;
+      for (const hub of hubOfAll()) {
+        if (opts.mode !== undefined) hub.files.links.mode = opts.mode;
+        if (opts.ttlMs !== undefined) hub.files.links.ttlMs = opts.ttlMs;
+        if (opts.expireNext !== undefined) hub.files.links.expireNext = opts.expireNext;
+      }
     },
   };
 }

@@ -7,7 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DepRecord, RunRec } from './model';
 import { SEED_AGENTS, SEED_ENVIRONMENTS } from './seed';
 import type { AccountStore } from './store';
-import { ApiError, hash32, invalid, isoMicros, makeId, notFound, prng, type Rand } from './util';
+import { ApiError, hash32, IdClock, invalid, isoMicros, isPlainObject, makeId, notFound, parseIso, prng, type Rand } from './util';
+import { FileStore, fileId, SAMPLE_PNG } from './files';
 
 export type Ev = Record<string, unknown> & { id: string; type: string };
 
@@ -38,6 +39,13 @@ interface SessionRec {
   updatedMs: number;
   credits: number;
   activeSeconds: number;
+  /** While running: when the turn started (active_seconds grows with it). */
+  runningSince: number | null;
+  /** Blocking event ids of the last requires_action not answered yet. */
+  awaiting: string[];
+  /** Answers given to the current requires_action (id → result, reason). */
+  answers: Map<string, { allow: boolean; message: string | undefined }>;
+  outcomes: Record<string, unknown>[];
   /** Live only: events still to emit and the timer emitting them. */
   pending: Ev[];
   timer: ReturnType<typeof setTimeout> | null;
@@ -201,6 +209,32 @@ export function transcript(dep: DepRecord, rand: Rand, fails: boolean): Record<s
   return out;
 }
 
+/** The two calls the seeded waiting session asks about (tool name and exact input). */
+export const WAITING_CALLS = [
+  { name: 'Bash', input: { command: 'rm -rf build/ && npm run build' } },
+  { name: 'Bash', input: { command: 'gh pr create --base main --head triage/weekly --title "Weekly triage labels" --body-file /data/triage.md' } },
+] as const;
+
+/** A turn that pauses on two `ask` tool calls and waits (§2.6): the last event is requires_action. */
+export function waitingTranscript(dep: DepRecord): Record<string, unknown>[] {
+  const text = (t: string): unknown[] => [{ text: t, type: 'text' }];
+  const out: Record<string, unknown>[] = [];
+  out.push({ content: text(promptOf(dep)), type: 'user.message' });
+  out.push({ type: 'session.status_running' });
+  out.push({ type: 'span.model_request_start' });
+  out.push({ type: 'agent.thinking' });
+  out.push({ evaluated_permission: 'allow', input: { command: 'git status --short' }, name: 'Bash', type: 'agent.tool_use' });
+  out.push({ content: text(' M src/export/csv.ts'), is_error: false, tool_use_id: 4, type: 'agent.tool_result' });
+  out.push({ content: text('Before I open the pull request I need to rebuild from scratch and then create the PR.'), type: 'agent.message' });
+  const first = out.length;
+  for (const call of WAITING_CALLS) out.push({ evaluated_permission: 'ask', input: { ...call.input }, name: call.name, type: 'agent.tool_use' });
+  out.push({ is_error: false, model_request_start_id: 2, model_usage: { credits: 0.34 }, type: 'span.model_request_end' });
+  out.push({ stop_reason: { event_ids: [first, first + 1], type: 'requires_action' }, type: 'session.status_idle' });
+  return out;
+}
+
+export const VERDICTS = ['satisfied', 'needs_revision', 'failed', 'max_iterations_reached', 'interrupted'] as const;
+
 /** Give transcript entries ids and times; numeric references (tool_use_id, span start) become ids. */
 function stamp(entries: Record<string, unknown>[], startMs: number, stepMs: number, rand: Rand | null, times?: number[]): Ev[] {
   const ids = entries.map((_, i) => makeId('evt_', (times?.[i] ?? startMs + i * stepMs), rand, i));
@@ -208,6 +242,9 @@ function stamp(entries: Record<string, unknown>[], startMs: number, stepMs: numb
     const ev: Record<string, unknown> = { ...e, id: ids[i], processed_at: isoMicros(times?.[i] ?? startMs + i * stepMs, 0).replace(/(\.\d{3})000Z$/, '$1Z') };
     if (typeof e.tool_use_id === 'number') ev.tool_use_id = ids[e.tool_use_id];
     if (typeof e.model_request_start_id === 'number') ev.model_request_start_id = ids[e.model_request_start_id];
+    const reason = e.stop_reason as { type?: string; event_ids?: unknown[] } | undefined;
+    if (Array.isArray(reason?.event_ids)) ev.stop_reason = { ...reason, event_ids: reason.event_ids.map((x) => (typeof x === 'number' ? ids[x] : x)) };
+    if (typeof e.outcome_evaluation_start_id === 'number') ev.outcome_evaluation_start_id = ids[e.outcome_evaluation_start_id];
     return sortKeys(ev) as Ev;
   });
 }
@@ -252,6 +289,9 @@ export class SessionHub {
   private readonly streamFaults: StreamFault[] = [];
   private readonly openStreams = new Set<ServerResponse>();
   private readonly now: () => Date;
+  private readonly ids = new IdClock();
+  private waitingId: string | null | undefined;
+  readonly files = new FileStore();
   liveSessionMs: number;
   heartbeatMs: number;
 
@@ -267,6 +307,8 @@ export class SessionHub {
     this.sessions.clear();
     this.index = null;
     this.streamFaults.length = 0;
+    this.waitingId = undefined;
+    this.files.clear();
   }
 
   close(): void {
@@ -313,9 +355,17 @@ export class SessionHub {
   private seeded(id: string, dep: DepRecord, run: RunRec): SessionRec {
     const seed = hash32(...Array.from(id.slice(-12), (c) => c.charCodeAt(0)));
     const rand = prng(seed);
-    const fails = seed % 100 < 15;
+    const waiting = id === this.waitingSessionId();
+    const fails = !waiting && seed % 100 < 15;
     const createdMs = run.ms + 40;
-    const entries = transcript(dep, rand, fails);
+    const entries = waiting ? waitingTranscript(dep) : transcript(dep, rand, fails);
+    const extras = waiting || fails ? null : this.deliveries(id, dep, seed, createdMs);
+    if (extras) {
+      entries.splice(entries.length - 1, 0, ...extras.entries);
+      const start = entries.findIndex((e) => e.type === 'span.outcome_evaluation_start');
+      const end = entries.find((e) => e.type === 'span.outcome_evaluation_end');
+      if (end && start >= 0) end.outcome_evaluation_start_id = start;
+    }
     const times: number[] = [];
     let t = createdMs + 600;
     for (let i = 0; i < entries.length; i++) {
@@ -324,7 +374,62 @@ export class SessionHub {
     }
     const events = stamp(entries, createdMs, 0, prng(seed ^ 0xe7), times);
     const last = times[times.length - 1] ?? createdMs;
-    return this.record(id, dep, run, createdMs, events, fails ? 'terminated' : 'idle', last);
+    const rec = this.record(id, dep, run, createdMs, events, fails ? 'terminated' : 'idle', last);
+    if (waiting) rec.awaiting = (events[events.length - 1]?.stop_reason as { event_ids: string[] }).event_ids.slice();
+    if (extras?.outcome) {
+      const end = events.find((e) => e.type === 'span.outcome_evaluation_end') as Ev;
+      rec.outcomes = [{ completed_at: end.processed_at, description: extras.outcome.description, explanation: end.explanation, iteration: end.iteration, outcome_id: end.outcome_id, result: end.result }];
+    }
+    return rec;
+  }
+
+  /**
+   * The session whose turn waits for a decision: the latest run of the first deployment in
+   * the list (newest first) that is not archived and whose latest run started a session.
+   */
+  waitingSessionId(): string | null {
+    if (this.waitingId === undefined) {
+      this.waitingId = null;
+      for (const dep of this.store.records()) {
+        if (dep.archived_at !== null) continue;
+        const latest = this.store.runsOf(dep)[0];
+        if (typeof latest?.obj.session_id === 'string') {
+          this.waitingId = latest.obj.session_id;
+          break;
+        }
+      }
+    }
+    return this.waitingId;
+  }
+
+  /**
+   * What a finished seeded session delivered: every one a Markdown report; every other one
+   * also a PNG chart; every third one was checked against an outcome (verdict by seed).
+   */
+  private deliveries(sessionId: string, dep: DepRecord, seed: number, createdMs: number): { entries: Record<string, unknown>[]; outcome: { description: string } | null } {
+    const entries: Record<string, unknown>[] = [];
+    const rand = prng(seed ^ 0x51);
+    const report = `# ${dep.name}\n\nReport of session ${sessionId}.\n\n- 3 issues triaged\n- 1 pull request proposed\n`;
+    const files = [{ filename: `report-${dep.name.replace(/[^\w-]+/g, '_')}.md`, mime: 'text/markdown', bytes: Buffer.from(report, 'utf8') }];
+    if (seed % 2 === 0) files.push({ filename: 'coverage.png', mime: 'image/png', bytes: SAMPLE_PNG });
+    files.forEach((f, i) => {
+      const id = fileId(createdMs + 1000 + i, rand, i);
+      this.files.add({ id, filename: f.filename, mime: f.mime, bytes: f.bytes, sessionId, createdMs: createdMs + 1000 + i, downloadable: true });
+      entries.push({ content_type: f.mime, file_id: id, original_filename: f.filename, size: f.bytes.byteLength, type: 'agent.artifact_delivered' });
+    });
+    if (seed % 3 !== 0) return { entries, outcome: null };
+    const result = VERDICTS[seed % VERDICTS.length] as string;
+    const outcomeId = makeId('outcome_', createdMs, rand);
+    const description = `Write the report for ${dep.name} and deliver it as an artifact.`;
+    entries.push({ iteration: 1, outcome_id: outcomeId, type: 'span.outcome_evaluation_start' });
+    entries.push({
+      explanation: result === 'satisfied' ? 'All criteria met: the report is present and complete.' : `The report misses required sections (${result}).`,
+      iteration: 1,
+      outcome_id: outcomeId,
+      result,
+      type: 'span.outcome_evaluation_end',
+    });
+    return { entries, outcome: { description } };
   }
 
   private record(id: string, dep: DepRecord, run: RunRec, createdMs: number, events: Ev[], status: SessionRec['status'], updatedMs: number): SessionRec {
@@ -339,6 +444,10 @@ export class SessionHub {
       updatedMs,
       credits: creditsOf(events),
       activeSeconds: Math.round((updatedMs - createdMs) * 0.6) / 1000,
+      runningSince: status === 'running' ? createdMs : null,
+      awaiting: [],
+      answers: new Map(),
+      outcomes: [],
       pending: [],
       timer: null,
       listeners: new Set(),
@@ -401,7 +510,17 @@ export class SessionHub {
     const ev = { ...template, processed_at: new Date(nowMs).toISOString() } as Ev;
     rec.index.set(ev.id, rec.events.length);
     rec.events.push(ev);
+    const before = rec.status;
     rec.status = statusAfter(ev, rec.status);
+    if (before !== 'running' && rec.status === 'running') rec.runningSince = nowMs;
+    if (before === 'running' && rec.status !== 'running') {
+      rec.activeSeconds += Math.max(0, nowMs - (rec.runningSince ?? nowMs)) / 1000;
+      rec.runningSince = null;
+    }
+    if (ev.type === 'session.status_idle') {
+      const reason = ev.stop_reason as { type?: string; event_ids?: string[] } | undefined;
+      rec.awaiting = reason?.type === 'requires_action' && Array.isArray(reason.event_ids) ? reason.event_ids.slice() : [];
+    }
     rec.updatedMs = nowMs;
     rec.credits = creditsOf(rec.events);
     for (const l of rec.listeners) l(ev);
@@ -426,9 +545,12 @@ export class SessionHub {
       environment_variables: {},
       id: rec.id,
       metadata: {},
-      outcome_evaluations: [],
+      outcome_evaluations: rec.outcomes,
       resources,
-      stats: { active_seconds: rec.activeSeconds, duration_seconds: Math.round(endMs - rec.createdMs) / 1000 },
+      stats: {
+        active_seconds: Math.round((rec.activeSeconds + (rec.status === 'running' && rec.runningSince !== null ? Math.max(0, nowMs - rec.runningSince) / 1000 : 0)) * 1000) / 1000,
+        duration_seconds: Math.round(endMs - rec.createdMs) / 1000,
+      },
       status: rec.status,
       title: '',
       type: 'session',
@@ -456,6 +578,17 @@ export class SessionHub {
     let list: readonly Ev[] = rec.events;
     if (order === 'desc') list = [...list].reverse();
     if (types.length > 0) list = list.filter((e) => types.includes(e.type));
+    // created_at[gt|gte|lt|lte] compares the event's processed_at (the SDK sends created_at[gte]).
+    for (const op of ['gt', 'gte', 'lt', 'lte'] as const) {
+      const raw = query.get(`created_at[${op}]`);
+      if (raw === null) continue;
+      const bound = parseIso(raw.trim());
+      if (Number.isNaN(bound)) throw invalid(`created_at[${op}] must be an ISO 8601 timestamp`, `created_at[${op}]`);
+      list = list.filter((e) => {
+        const t = Date.parse(String(e.processed_at));
+        return op === 'gt' ? t > bound : op === 'gte' ? t >= bound : op === 'lt' ? t < bound : t <= bound;
+      });
+    }
     let start = 0;
     const cursorParam = cursors[0];
     if (cursorParam === 'page' || cursorParam === 'after_id' || cursorParam === 'before_id') {
@@ -472,6 +605,245 @@ export class SessionHub {
     const first = items[0]?.id ?? null;
     const last = items[items.length - 1]?.id ?? null;
     return JSON.stringify({ data: items, first_id: first, has_more: hasMore, last_id: last, next_page: hasMore ? last : null });
+  }
+
+  // ---------------------------------------------------------------- sending events (§2)
+
+  /**
+   * POST /sessions/{id}/events → the accepted events (202). Documented shapes only; our
+   * choices where the reference is silent are in README.md ("Sending events").
+   */
+  postEvents(id: string, body: unknown): string {
+    const rec = this.find(id);
+    if (!isPlainObject(body) || !('events' in body)) throw invalid('Request body must be an object with an "events" array.', 'events');
+    const events = body.events;
+    if (!Array.isArray(events) || events.length === 0) throw invalid('"events" must be a non-empty array.', 'events');
+    events.forEach((e, i) => this.checkEvent(e, i));
+    const list = events as Record<string, unknown>[];
+    if (list.length > 1 && list.some((e) => e.type !== 'user.tool_confirmation' && e.type !== 'user.custom_tool_result')) {
+      throw invalid('Send one event per request (several are accepted only when they answer the same requires_action).', 'events');
+    }
+    if (rec.status === 'terminated') throw new ApiError(409, 'conflict_error', `Session ${id} is terminated and accepts no new events.`);
+    const type = list[0]?.type as string;
+    if (type === 'user.message') return this.acceptMessage(rec, list[0] as Record<string, unknown>);
+    if (type === 'user.interrupt') return this.acceptInterrupt(rec, list[0] as Record<string, unknown>);
+    return this.acceptAnswers(rec, list);
+  }
+
+  private checkEvent(e: unknown, i: number): void {
+    const at = `events[${i}]`;
+    if (!isPlainObject(e) || typeof e.type !== 'string') throw invalid(`${at} must be an object with a "type".`, `${at}.type`);
+    const blocks = (v: unknown, param: string, required: boolean): void => {
+      if (v === undefined && !required) return;
+      if (!Array.isArray(v) || v.length === 0) throw invalid(`${param} must be a non-empty array of content blocks.`, param);
+      v.forEach((b, j) => {
+        if (!isPlainObject(b) || b.type !== 'text' || typeof b.text !== 'string') throw invalid(`${param}[${j}] must be a text block {"type":"text","text":…}.`, `${param}[${j}]`);
+      });
+    };
+    switch (e.type) {
+      case 'user.message':
+        blocks(e.content, `${at}.content`, true);
+        return;
+      case 'user.interrupt':
+        return;
+      case 'user.tool_confirmation':
+        if (typeof e.tool_use_id !== 'string' || e.tool_use_id === '') throw invalid(`${at}.tool_use_id is required.`, `${at}.tool_use_id`);
+        if (e.result !== 'allow' && e.result !== 'deny') throw invalid(`${at}.result must be "allow" or "deny".`, `${at}.result`);
+        if (e.deny_message !== undefined && (e.result !== 'deny' || typeof e.deny_message !== 'string')) throw invalid(`${at}.deny_message is only allowed when result is "deny".`, `${at}.deny_message`);
+        return;
+      case 'user.custom_tool_result':
+        if (typeof e.custom_tool_use_id !== 'string' || e.custom_tool_use_id === '') throw invalid(`${at}.custom_tool_use_id is required.`, `${at}.custom_tool_use_id`);
+        blocks(e.content, `${at}.content`, false);
+        if (e.is_error !== undefined && typeof e.is_error !== 'boolean') throw invalid(`${at}.is_error must be a boolean.`, `${at}.is_error`);
+        return;
+      default:
+        throw invalid(`${at}.type ${JSON.stringify(e.type).slice(0, 60)} is not supported by the local API (user.message, user.interrupt, user.tool_confirmation, user.custom_tool_result).`, `${at}.type`);
+    }
+  }
+
+  /** The accepted event as stored and echoed: server id and processed_at added. */
+  private accept(rec: SessionRec, e: Record<string, unknown>): Ev {
+    const id = this.ids.next('evt_', this.now().getTime());
+    this.emit(rec, sortKeys({ ...e, id }) as Ev);
+    return rec.events[rec.events.length - 1] as Ev;
+  }
+
+  private acceptMessage(rec: SessionRec, e: Record<string, unknown>): string {
+    if (rec.status !== 'idle') throw new ApiError(409, 'conflict_error', `Session ${rec.id} is ${rec.status}; wait for the turn to end before sending a message.`);
+    if (rec.awaiting.length > 0) throw new ApiError(409, 'conflict_error', `Session ${rec.id} is waiting for a tool confirmation; answer it first.`);
+    const echo = this.accept(rec, e);
+    const asked = ((e.content as { text: string }[]).map((b) => b.text).join('')).slice(0, 200);
+    const text = (t: string): unknown[] => [{ text: t, type: 'text' }];
+    const reply = [
+      `Looking into it: “${asked}”.`,
+      'I checked the staging manifests as well: nothing else needs to change.',
+      'Done. The summary above is complete.',
+    ];
+    const turn: Record<string, unknown>[] = [
+      { type: 'session.status_running' },
+      { type: 'span.model_request_start' },
+      { type: 'agent.thinking' },
+      ...reply.map((t) => ({ content: text(t), type: 'agent.message' })),
+      { is_error: false, model_request_start_id: 1, model_usage: { credits: 0.05 }, type: 'span.model_request_end' },
+      { stop_reason: { type: 'end_turn' }, type: 'session.status_idle' },
+    ];
+    this.queueTurn(rec, turn);
+    return JSON.stringify({ data: [echo] });
+  }
+
+  private acceptInterrupt(rec: SessionRec, e: Record<string, unknown>): string {
+    if (rec.status !== 'running' && rec.status !== 'rescheduling') throw new ApiError(409, 'conflict_error', `Session ${rec.id} is not running; there is no turn to interrupt.`);
+    const echo = this.accept(rec, e);
+    if (rec.timer) clearTimeout(rec.timer);
+    rec.timer = null;
+    rec.pending = [];
+    setTimeout(() => this.emit(rec, { id: this.ids.next('evt_', this.now().getTime()), stop_reason: { type: 'cancelled' }, type: 'session.status_idle' }), 20);
+    return JSON.stringify({ data: [echo] });
+  }
+
+  /** Confirmations and custom tool results: only ids of the latest requires_action, each once. */
+  private acceptAnswers(rec: SessionRec, list: Record<string, unknown>[]): string {
+    const ids = list.map((e) => (e.type === 'user.tool_confirmation' ? e.tool_use_id : e.custom_tool_use_id) as string);
+    for (const [i, tid] of ids.entries()) {
+      if (!rec.awaiting.includes(tid) || rec.answers.has(tid) || ids.indexOf(tid) !== i) {
+        throw new ApiError(409, 'conflict_error', `Event ${tid.slice(0, 80)} is not pending on session ${rec.id} (not in the latest requires_action, or already answered).`);
+      }
+      const want = (rec.events[rec.index.get(tid) ?? -1]?.type ?? '') === 'agent.custom_tool_use' ? 'user.custom_tool_result' : 'user.tool_confirmation';
+      if (list[i]?.type !== want) throw invalid(`Event ${tid.slice(0, 80)} must be answered with ${want}.`, `events[${i}].type`);
+    }
+    const echoes = list.map((e) => this.accept(rec, e));
+    list.forEach((e, i) => {
+      const allow = e.type === 'user.tool_confirmation' ? e.result === 'allow' : e.is_error !== true;
+      rec.answers.set(ids[i] as string, { allow, message: typeof e.deny_message === 'string' ? e.deny_message : undefined });
+    });
+    const remainder = rec.awaiting.filter((x) => !rec.answers.has(x));
+    if (remainder.length > 0) {
+      // Resolving fewer than all re-emits session.status_idle with the remainder (§2.6).
+      this.emit(rec, { id: this.ids.next('evt_', this.now().getTime()), stop_reason: { event_ids: remainder, type: 'requires_action' }, type: 'session.status_idle' });
+      return JSON.stringify({ data: echoes });
+    }
+    const text = (t: string): unknown[] => [{ text: t, type: 'text' }];
+    const turn: Record<string, unknown>[] = [{ type: 'session.status_running' }];
+    const outcomes: string[] = [];
+    for (const [tid, answer] of rec.answers) {
+      const use = rec.events[rec.index.get(tid) ?? -1];
+      const name = typeof use?.name === 'string' ? use.name : 'tool';
+      const command = (use?.input as { command?: string } | undefined)?.command ?? JSON.stringify(use?.input ?? {});
+      if (use?.type === 'agent.custom_tool_use') continue; // its result came from the user
+      turn.push(answer.allow
+        ? { content: text(`$ ${command}\nok`), is_error: false, tool_use_id: tid, type: 'agent.tool_result' }
+        : { content: text(`Permission denied by the user.${answer.message ? ` Reason: ${answer.message}` : ''}`), is_error: true, tool_use_id: tid, type: 'agent.tool_result' });
+      outcomes.push(answer.allow ? `ran ${name}: ${command}` : `did not run ${name} (denied${answer.message ? `: ${answer.message}` : ''})`);
+    }
+    rec.answers.clear();
+    turn.push({ type: 'span.model_request_start' });
+    turn.push({ content: text(`Thanks. I ${outcomes.join('; ') || 'continued'}.`), type: 'agent.message' });
+    turn.push({ is_error: false, model_request_start_id: turn.length - 2, model_usage: { credits: 0.08 }, type: 'span.model_request_end' });
+    turn.push({ stop_reason: { type: 'end_turn' }, type: 'session.status_idle' });
+    this.queueTurn(rec, turn);
+    return JSON.stringify({ data: echoes });
+  }
+
+  /** Emit a turn's events over liveSessionMs / 4 (a follow-up is shorter than a whole run). */
+  private queueTurn(rec: SessionRec, entries: Record<string, unknown>[]): void {
+    const nowMs = this.now().getTime();
+    const ids = entries.map(() => this.ids.next('evt_', nowMs));
+    const stamped = entries.map((e, i) => {
+      const ev: Record<string, unknown> = { ...e, id: ids[i] };
+      if (typeof e.model_request_start_id === 'number') ev.model_request_start_id = ids[e.model_request_start_id];
+      return sortKeys(ev) as Ev;
+    });
+    if (rec.timer) clearTimeout(rec.timer);
+    // The session is running as soon as the event that starts the turn is accepted.
+    if (stamped[0]?.type === 'session.status_running') this.emit(rec, stamped.shift() as Ev);
+    rec.pending = stamped;
+    const step = Math.max(1, this.liveSessionMs / 4 / Math.max(1, stamped.length));
+    const tick = (): void => {
+      rec.timer = null;
+      const next = rec.pending.shift();
+      if (!next) return;
+      this.emit(rec, next);
+      if (rec.pending.length > 0) rec.timer = setTimeout(tick, step);
+    };
+    rec.timer = setTimeout(tick, step);
+  }
+
+  // ---------------------------------------------------------------- GET /sessions (§6)
+
+  listSessions(query: URLSearchParams, limit: number): string {
+    const order = query.get('order') ?? 'desc';
+    if (order !== 'asc' && order !== 'desc') throw invalid('order must be asc or desc', 'order');
+    const statuses = [...query.getAll('statuses'), ...query.getAll('statuses[]')].flatMap((t) => t.split(',')).filter((t) => t !== '');
+    for (const st of statuses) if (!['running', 'idle', 'rescheduling', 'terminated'].includes(st)) throw invalid(`Unknown status ${JSON.stringify(st).slice(0, 40)}.`, 'statuses');
+    const depId = query.get('deployment_id');
+    const agentId = query.get('agent_id');
+    const bounds = (['gt', 'gte', 'lt', 'lte'] as const).map((op) => {
+      const raw = query.get(`created_at[${op}]`);
+      if (raw === null) return undefined;
+      const ms = parseIso(raw.trim());
+      if (Number.isNaN(ms)) throw invalid(`created_at[${op}] must be an ISO 8601 timestamp`, `created_at[${op}]`);
+      return ms;
+    });
+    const [gt, gte, lt, lte] = bounds;
+    const candidates: { dep: DepRecord; run: RunRec; sid: string; ms: number }[] = [];
+    const deps = depId !== null ? [this.store.record(depId)].filter((d): d is DepRecord => d !== undefined) : this.store.records();
+    for (const dep of deps) {
+      for (const run of this.store.runsOf(dep)) {
+        const sid = run.obj.session_id;
+        if (typeof sid !== 'string') continue;
+        const ms = this.sessions.get(sid)?.createdMs ?? run.ms + 40;
+        const agent = (run.obj.agent as { id?: string } | undefined)?.id ?? dep.agent.id;
+        if (agentId !== null && agent !== agentId) continue;
+        const sec = ms - (ms % 1000);
+        if ((gt !== undefined && !(sec > gt)) || (gte !== undefined && !(sec >= gte)) || (lt !== undefined && !(sec < lt)) || (lte !== undefined && !(sec <= lte))) continue;
+        candidates.push({ dep, run, sid, ms });
+      }
+    }
+    candidates.sort((a, b) => (order === 'desc' ? b.ms - a.ms || (a.sid < b.sid ? 1 : -1) : a.ms - b.ms || (a.sid < b.sid ? -1 : 1)));
+    let start = 0;
+    const cursor = query.get('page') ?? query.get('after_id');
+    if (cursor !== null) {
+      const pos = candidates.findIndex((c) => c.sid === cursor);
+      if (pos < 0) throw invalid('Invalid or expired cursor: page', 'page');
+      start = pos + 1;
+    }
+    const items: string[] = [];
+    const ids: string[] = [];
+    let i = start;
+    for (; i < candidates.length && items.length < limit; i++) {
+      const c = candidates[i] as (typeof candidates)[number];
+      if (statuses.length > 0 && !statuses.includes(this.find(c.sid).status)) continue;
+      items.push(this.sessionJson(c.sid));
+      ids.push(c.sid);
+    }
+    let hasMore = false;
+    for (let j = i; j < candidates.length && !hasMore; j++) {
+      if (statuses.length === 0 || statuses.includes(this.find((candidates[j] as (typeof candidates)[number]).sid).status)) hasMore = true;
+    }
+    const first = ids[0] ?? null;
+    const last = ids[ids.length - 1] ?? null;
+    return `{"data":[${items.join(',')}],"first_id":${JSON.stringify(first)},"has_more":${hasMore},"last_id":${JSON.stringify(last)},"next_page":${hasMore ? JSON.stringify(last) : 'null'}}`;
+  }
+
+  // ---------------------------------------------------------------- files (§4)
+
+  /** GET /files[?scope_id=…]: a session's files (its transcript is generated first). */
+  listFiles(query: URLSearchParams, limit: number): string {
+    const scope = query.get('scope_id') ?? undefined;
+    if (scope !== undefined) this.find(scope);
+    const all = this.files.list(scope);
+    let start = 0;
+    const cursor = query.get('page') ?? query.get('after_id');
+    if (cursor !== null) {
+      const pos = all.findIndex((f) => f.id === cursor);
+      if (pos < 0) throw invalid('Invalid or expired cursor: page', 'page');
+      start = pos + 1;
+    }
+    const items = all.slice(start, start + limit);
+    const hasMore = start + limit < all.length;
+    const first = items[0]?.id ?? null;
+    const last = items[items.length - 1]?.id ?? null;
+    return JSON.stringify({ data: items.map((f) => this.files.json(f)), first_id: first, has_more: hasMore, last_id: last, next_page: hasMore ? last : null });
   }
 
   /** POST /sessions/{id}/cancel → [status, body]. */
