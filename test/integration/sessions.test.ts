@@ -28,6 +28,10 @@ const EVENT_FIELDS: Record<string, string[]> = {
   'session.status_idle': ['stop_reason'],
   'session.error': ['error'],
   'session.status_terminated': [],
+  // interaction-and-files.md §4.1 and §5.1 (delivered files; outcome checks on every third session)
+  'agent.artifact_delivered': ['content_type', 'file_id', 'original_filename', 'size'],
+  'span.outcome_evaluation_start': ['iteration', 'outcome_id'],
+  'span.outcome_evaluation_end': ['explanation', 'iteration', 'outcome_evaluation_start_id', 'outcome_id', 'result'],
 };
 
 let api: LocalApi;
@@ -67,7 +71,8 @@ async function seededSessions(): Promise<{ idle: string; terminated: string; dep
   for (const d of deployments) {
     for await (const page of runPages(c, d.id)) {
       for (const run of page.data) {
-        if (!run.session_id) continue;
+        // The seed's run waiting for a decision is idle too, but its turn stopped half-way.
+        if (!run.session_id || run.session_id === api.sessions().waitingSessionId()) continue;
         const s = await c.getSession(run.session_id);
         if (s.status === 'idle' && !idle) {
           idle = s.id;
