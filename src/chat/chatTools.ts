@@ -152,9 +152,20 @@ export class ChatTools {
   }
 }
 
+/** Sessions looked at when no run of the page carries an error (a session can end terminated instead). */
+const MAX_SESSIONS_CHECKED = 10;
+
+/** The newest run that failed: with an error of its own, or whose session ended terminated. */
 async function lastFailedRun(client: QoderClient, deploymentId: string): Promise<DeploymentRun | undefined> {
   const page = await client.listRunsPage(deploymentId, { limit: 100 });
-  return page.data.find((run) => run.error !== null || run.status === 'failed');
+  let checked = 0;
+  for (const run of page.data) {
+    if (run.error !== null || run.status === 'failed') return run;
+    if (!run.session_id || checked >= MAX_SESSIONS_CHECKED) continue;
+    checked++;
+    if ((await client.getSession(run.session_id)).status === 'terminated') return run;
+  }
+  return undefined;
 }
 
 /** The last pages of a session's events (the walk is oldest first; older pages are dropped). */

@@ -11,6 +11,8 @@ import { AccountStore, type DeploymentQuery, type PageQuery, type PageResult, ty
 import { ApiError, invalid, isPlainObject, notFound, parseIso } from './util';
 import { agentJson, environmentJson, parseAgentVersion, SessionHub, type StreamFault } from './sessions';
 import { STORAGE_PREFIX, type FileStore, type StorageRequest } from './files';
+import { apiCallOf, MCP_PATH, serveMcp, ToolArgumentError, toolResult } from './mcp';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
 export type { FaultSpec, FaultKind } from './faults';
 export type { AccountStore, AddInput } from './store';
@@ -697,6 +699,36 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     }
   }
 
+  // ------------------------------------------------------------------ MCP (Streamable HTTP)
+
+  async function mcp(req: IncomingMessage, res: ServerResponse, method: string, raw: Buffer | null, requestId: string, rec: RecordedRequest, started: number): Promise<void> {
+    const store = authenticate(req);
+    rec.authorized = store !== null;
+    if (!store) return send(req, res, rec, { status: 401, body: envelope(requestId, 'authentication_error', 'Invalid API key or token.'), headers: { 'www-authenticate': 'Bearer' } }, started);
+    // Stateless: no session stream to open (GET) or end (DELETE).
+    if (method !== 'POST') return send(req, res, rec, { status: 405, body: envelope(requestId, 'invalid_request_error', 'Only POST is supported.'), headers: { allow: 'POST' } }, started);
+    let body: unknown;
+    try {
+      body = JSON.parse((raw ?? Buffer.alloc(0)).toString('utf8'));
+    } catch {
+      return send(req, res, rec, { status: 400, body: envelope(requestId, 'invalid_request_error', 'Request body must be valid JSON.') }, started);
+    }
+    const call = (name: string, args: Record<string, unknown>): CallToolResult => {
+      try {
+        const { route, query } = apiCallOf(name, args);
+        const reply = handleApi(route, store, query, undefined, req);
+        return toolResult(reply.status, reply.body ?? '{}');
+      } catch (e) {
+        if (e instanceof ApiError) return toolResult(e.status, envelope(requestId, e.type, e.message, e.param));
+        if (e instanceof ToolArgumentError) return { isError: true, content: [{ type: 'text', text: e.message }] };
+        throw e;
+      }
+    };
+    await serveMcp(req, res, body, call);
+    rec.status = res.statusCode;
+    rec.durationMs = Date.now() - started;
+  }
+
   // ------------------------------------------------------------------ request entry point
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -756,6 +788,9 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     };
     requests.push(rec);
     if (requests.length > MAX_RECORDED) requests.splice(0, requests.length - MAX_RECORDED);
+
+    // The hosted QCA MCP server's path on this origin, with the same token check (mcp.ts).
+    if (path === MCP_PATH) return mcp(req, res, method, raw, requestId, rec, started);
 
     const inApi = path === BASE_PATH || path.startsWith(BASE_PATH + '/');
     const rel = inApi ? path.slice(BASE_PATH.length) || '/' : path;
