@@ -3,8 +3,7 @@
 //     [--fault '<json FaultSpec>']... [--limit-mode cap] [--account pt-other:25] [--legacy-shapes] [--verbose]
 // Prints exactly one line to stdout when ready; request logs (--verbose) go to stderr.
 
-import { MCP_PATH } from './mcp';
-import { startLocalApi, type FaultSpec, type LocalApiOptions } from './server';
+import { MCP_PATH, startLocalApi, type FaultSpec, type LocalApiOptions } from './server';
 import { validateFault } from './faults';
 
 const USAGE = `usage: cli.ts [--port N] [--token T] [--seed N] [--fault JSON]... [--limit-mode reject|cap] [--account TOKEN:SEED]... [--live-session-ms N] [--heartbeat-ms N] [--latency MS] [--legacy-shapes] [--verbose] [--quiet]`;

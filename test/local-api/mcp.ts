@@ -10,7 +10,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 
-export const MCP_PATH = '/api/v1/mcp/servers/qca';
+export { MCP_PATH } from './server';
 
 /** One HTTP API call the tool maps to: a route of server.ts and its query. */
 export interface ApiCall {

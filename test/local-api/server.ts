@@ -11,8 +11,10 @@ import { AccountStore, type DeploymentQuery, type PageQuery, type PageResult, ty
 import { ApiError, invalid, isPlainObject, notFound, parseIso } from './util';
 import { agentJson, environmentJson, parseAgentVersion, SessionHub, type StreamFault } from './sessions';
 import { STORAGE_PREFIX, type FileStore, type StorageRequest } from './files';
-import { apiCallOf, MCP_PATH, serveMcp, ToolArgumentError, toolResult } from './mcp';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+
+/** The MCP endpoint's path (mcp.ts, loaded with the SDK on the first MCP request). */
+export const MCP_PATH = '/api/v1/mcp/servers/qca';
 
 export type { FaultSpec, FaultKind } from './faults';
 export type { AccountStore, AddInput } from './store';
@@ -713,6 +715,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     } catch {
       return send(req, res, rec, { status: 400, body: envelope(requestId, 'invalid_request_error', 'Request body must be valid JSON.') }, started);
     }
+    const { apiCallOf, serveMcp, ToolArgumentError, toolResult } = await import('./mcp');
     const call = (name: string, args: Record<string, unknown>): CallToolResult => {
       try {
         const { route, query } = apiCallOf(name, args);
