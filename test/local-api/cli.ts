@@ -3,7 +3,7 @@
 //     [--fault '<json FaultSpec>']... [--limit-mode cap] [--account pt-other:25] [--legacy-shapes] [--verbose]
 // Prints exactly one line to stdout when ready; request logs (--verbose) go to stderr.
 
-import { MCP_PATH, startLocalApi, type FaultSpec, type LocalApiOptions } from './server';
+import { startLocalApi, type FaultSpec, type LocalApiOptions } from './server';
 import { validateFault } from './faults';
 
 const USAGE = `usage: cli.ts [--port N] [--token T] [--seed N] [--fault JSON]... [--limit-mode reject|cap] [--account TOKEN:SEED]... [--live-session-ms N] [--heartbeat-ms N] [--latency MS] [--legacy-shapes] [--verbose] [--quiet]`;
@@ -102,7 +102,6 @@ function parseArgs(argv: string[]): LocalApiOptions {
 async function main(): Promise<void> {
   const api = await startLocalApi(parseArgs(process.argv.slice(2)));
   process.stdout.write(`Qoder local API listening on ${api.baseUrl}\n`);
-  process.stdout.write(`Qoder MCP server (Streamable HTTP, same token) on ${api.origin}${MCP_PATH}\n`);
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
