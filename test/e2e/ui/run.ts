@@ -29,6 +29,7 @@ import { describeHits, scanForSecrets } from '../lib/tokenScan';
 import { packageFixture } from '../lib/vsix';
 import { qoderFlows } from './flows/qoder';
 import { editFlows } from './flows/edit';
+import { chatFlows } from './flows/chat';
 import { smokeFlows } from './flows/smoke';
 import type { Flow, FlowContext } from './flows/types';
 import { Workbench } from './workbench';
@@ -131,7 +132,7 @@ async function main(): Promise<number> {
     ctx.apiOrigin = new URL(ctx.apiBaseUrl).origin;
     ctx.readmeShotsDir = join(shotsDir, 'readme');
     settings['qoder.apiBaseUrl'] = ctx.apiBaseUrl;
-    flows = [...qoderFlows, ...editFlows];
+    flows = [...qoderFlows, ...editFlows, ...chatFlows];
   }
   if (only) flows = flows.filter((f) => f.name.includes(only));
 
@@ -245,6 +246,8 @@ async function main(): Promise<number> {
       ['attention-status-bar.png', 'attention-status-bar.png'],
       ['tree-zh-cn.png', 'tree-zh-cn.png'],
       ['archive-modal-paused.png', 'archive-modal-paused.png'],
+      ['chat-mcp-servers.png', 'chat-mcp-servers.png'],
+      ['chat-mcp-output.png', 'chat-mcp-output.png'],
     ]) {
       const src = join(ctx.readmeShotsDir as string, from);
       if (!existsSync(src)) continue;

@@ -75,6 +75,7 @@ interface ApiRequest {
   status: number;
   /** arrival, epoch ms */
   at: number;
+  authorized: boolean;
   durationMs: number;
 }
 
