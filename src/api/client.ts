@@ -263,6 +263,7 @@ export class QoderClient {
     const path = `${sessionPath(id)}/events`;
     const query = new URLSearchParams();
     query.set('limit', String(checkLimit(filter?.limit, WALK_PAGE_SIZE)));
+    if (filter?.order === 'desc') query.set('order', 'desc');
     if (filter?.after_id === undefined) {
       yield* this.walk(path, query, undefined, parseSessionEvent, opts);
       return;

@@ -93,6 +93,8 @@ export interface SessionEventsFilter {
   limit?: number;
   /** Start after this event (the `after_id` cursor). */
   after_id?: string;
+  /** `desc`: newest first (sessions-api.md §6); the default is oldest first. */
+  order?: 'asc' | 'desc';
 }
 
 function num(x: unknown): number | null {

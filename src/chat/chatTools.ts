@@ -28,7 +28,7 @@ const LIFECYCLE: Partial<Record<ToolName, LifecycleTool>> = {
   qoder_runDeployment: 'run',
 };
 
-/** Events read for an explanation: at most this many pages of 100 (the newest are kept). */
+/** Events read for an explanation: at most this many pages of 100, the newest. */
 const MAX_EVENT_PAGES = 5;
 
 const text = (s: string): vscode.LanguageModelToolResult => new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(s)]);
@@ -168,12 +168,13 @@ async function lastFailedRun(client: QoderClient, deploymentId: string): Promise
   return undefined;
 }
 
-/** The last pages of a session's events (the walk is oldest first; older pages are dropped). */
+/** The newest events of a session, oldest first: at most MAX_EVENT_PAGES pages, read newest first. */
 async function lastEvents(client: QoderClient, sessionId: string): Promise<SessionEvent[]> {
-  const pages: SessionEvent[][] = [];
-  for await (const page of client.listSessionEvents(sessionId)) {
-    pages.push(page.data);
-    if (pages.length > MAX_EVENT_PAGES) pages.shift();
+  const newestFirst: SessionEvent[] = [];
+  let pages = 0;
+  for await (const page of client.listSessionEvents(sessionId, { order: 'desc' })) {
+    newestFirst.push(...page.data);
+    if (++pages >= MAX_EVENT_PAGES) break;
   }
-  return pages.flat();
+  return newestFirst.reverse();
 }

@@ -93,12 +93,16 @@ describe('the extension and the local MCP server', () => {
     }
   });
 
-  it('qoder_explainRun explains the last failed run of a deployment from the local API, within its budget', async () => {
+  it('qoder_explainRun explains the last failed run of a deployment from the local API, within its budget, reading at most 5 pages of the newest events', async () => {
     ext = await activateConnected(api, TOKEN);
     const hub = api.sessions();
     const deployment = api.account().list().find((d) => api.account().runs(d.id as string).some((r) => r.session_id && hub.status(r.session_id as string) === 'terminated'))!;
     assert.ok(deployment, 'the seed has a deployment whose session ended terminated');
+    api.resetRequests();
     const r = await fake.lmTools.get('qoder_explainRun').invoke({ input: { deploymentId: deployment.id } }, {});
+    const eventReads = api.requests.filter((q) => /\/sessions\/[^/]+\/events$/.test(q.path));
+    assert.ok(eventReads.length >= 1 && eventReads.length <= 5, `${eventReads.length} event pages read`);
+    assert.ok(eventReads.every((q) => q.query.order === 'desc'), 'the newest events are read first');
     const text = r.content.map((p: { value: string }) => p.value).join('');
     assert.ok(text.length <= 4000);
     assert.match(text, /outcome: failed/);
