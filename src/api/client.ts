@@ -36,6 +36,7 @@ import type {
   RequestOptions,
   RunListFilter,
   AllRunsFilter,
+  WriteOptions,
 } from './types';
 
 /** The HTTP options (base URL, token, transport, timeout, retries, body cap, logging hook, clock). */
@@ -91,6 +92,13 @@ function checkBody<T>(body: T): T {
     throw new QoderError('config', l10n.t('The request body must be a JSON object; nothing was sent.'));
   }
   return body;
+}
+
+/** An Idempotency-Key is a header value: printable ASCII without spaces, at most 255 characters. */
+function checkIdempotencyKey(key: string | undefined): string | undefined {
+  if (key === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new QoderError('config', l10n.t('The idempotency key is not a valid header value; nothing was sent.'));
+  return key;
 }
 
 function runPath(deploymentId: unknown, runId: unknown): string {
@@ -187,8 +195,8 @@ export class QoderClient {
   }
 
   /** `POST /deployments` → the new Deployment (any 2xx). The body is sent as given; the server validates it. */
-  async createDeployment(body: DeploymentCreateBody, opts?: RequestOptions): Promise<Deployment> {
-    return this.one({ method: 'POST', path: '/deployments', body: checkBody(body), signal: opts?.signal }, parseDeployment);
+  async createDeployment(body: DeploymentCreateBody, opts?: WriteOptions): Promise<Deployment> {
+    return this.one({ method: 'POST', path: '/deployments', body: checkBody(body), signal: opts?.signal, idempotencyKey: checkIdempotencyKey(opts?.idempotencyKey) }, parseDeployment);
   }
 
   /**
@@ -214,9 +222,9 @@ export class QoderClient {
   }
 
   /** `POST /deployments/{id}/run` → the Run (a 200 Run may carry `error` and no session). */
-  async runDeployment(id: string, opts?: RequestOptions): Promise<DeploymentRun> {
+  async runDeployment(id: string, opts?: WriteOptions): Promise<DeploymentRun> {
     const path = `${deploymentPath(id)}/run`;
-    return this.one({ method: 'POST', path, body: {}, signal: opts?.signal }, parseRun);
+    return this.one({ method: 'POST', path, body: {}, signal: opts?.signal, idempotencyKey: checkIdempotencyKey(opts?.idempotencyKey) }, parseRun);
   }
 
   // -------------------------------------------------------------------------------------

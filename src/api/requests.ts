@@ -23,6 +23,8 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   /** A 3xx is the answer itself (its body and `Location`), never followed: for download links. */
   keepRedirect?: boolean;
+  /** Sent as `Idempotency-Key` (deployments-api.md §2): the same key and body replay the first answer. */
+  idempotencyKey?: string;
 }
 
 export interface HttpResult {
@@ -58,6 +60,7 @@ interface HopTarget {
   logPath: string;
   headers?: Record<string, string>;
   keepRedirect?: boolean;
+  idempotencyKey?: string;
 }
 
 /** Thrown internally to end the whole call (caller abort). */
@@ -124,6 +127,7 @@ async function runAttempt(ctx: HttpContext, req: HttpRequest, operation: string,
     logPath: req.path,
     headers: req.headers,
     keepRedirect: req.keepRedirect,
+    idempotencyKey: req.method === 'GET' ? undefined : req.idempotencyKey,
   };
   try {
     for (let hop = 0; ; hop++) {
@@ -137,6 +141,7 @@ async function runAttempt(ctx: HttpContext, req: HttpRequest, operation: string,
       if (sent.res.status === 303) {
         target.method = 'GET';
         target.body = undefined;
+        target.idempotencyKey = undefined;
       }
     }
   } finally {
@@ -150,6 +155,7 @@ async function send(ctx: HttpContext, target: HopTarget, signal: AbortSignal, ca
   const extra = Object.entries(target.headers ?? {}).filter(([k]) => k.toLowerCase() !== 'authorization');
   const headers = { ...Object.fromEntries(extra), ...ctx.headers('application/json', sentId) };
   if (target.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (target.idempotencyKey !== undefined) headers['Idempotency-Key'] = target.idempotencyKey;
   const init: FetchInit = { method: target.method, headers, redirect: 'manual', signal };
   if (target.body !== undefined) init.body = target.body;
   const started = ctx.now();

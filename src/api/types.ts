@@ -120,3 +120,8 @@ export interface AllRunsFilter {
 export interface RequestOptions {
   signal?: AbortSignal;
 }
+
+/** Options of a create or a run: the same `idempotencyKey` makes a retry replay the first answer. */
+export interface WriteOptions extends RequestOptions {
+  idempotencyKey?: string;
+}
