@@ -32,6 +32,7 @@ export interface FakeRequest {
   origin: string;
   path: string;
   query: URLSearchParams;
+  body?: string;
 }
 
 interface Hold {
@@ -50,7 +51,10 @@ export interface Held {
 }
 
 function reply(status: number, body: unknown): ResponseLike {
-  const text = JSON.stringify(body);
+  return textReply(status, JSON.stringify(body));
+}
+
+function textReply(status: number, text: string): ResponseLike {
   return { status, headers: { get: (n: string) => (n.toLowerCase() === 'content-type' ? 'application/json' : null) }, text: async () => text };
 }
 
@@ -63,6 +67,8 @@ export class FakeApi {
   readonly accounts = new Map<string, JsonObject[]>();
   readonly requests: FakeRequest[] = [];
   private holds: Hold[] = [];
+  /** Answers given as raw text for a path (a body JSON.stringify could not even produce). */
+  private readonly raw = new Map<string, string>();
 
   constructor(accounts: Record<string, JsonObject[]>) {
     for (const [origin, list] of Object.entries(accounts)) this.accounts.set(origin, list);
@@ -83,11 +89,17 @@ export class FakeApi {
     return { arrived: hold.arrived, release: () => hold.open() };
   }
 
+  /** GET requests whose path ends with `pathEnd` are answered 200 with `text`, as is. */
+  answerRaw(pathEnd: string, text: string): void {
+    this.raw.set(pathEnd, text);
+  }
+
   readonly fetch: FetchLike = async (url: string, init: FetchInit) => {
     const u = new URL(url);
-    const request: FakeRequest = { method: init.method, origin: u.origin, path: u.pathname, query: u.searchParams };
+    const request: FakeRequest = { method: init.method, origin: u.origin, path: u.pathname, query: u.searchParams, body: typeof init.body === 'string' ? init.body : undefined };
     this.requests.push(request);
-    const answer = this.answer(request);
+    const rawText = init.method === 'GET' ? [...this.raw].find(([end]) => u.pathname.endsWith(end))?.[1] : undefined;
+    const answer = rawText !== undefined ? textReply(200, rawText) : this.answer(request);
     const i = this.holds.findIndex((h) => h.match(request));
     if (i >= 0) {
       const [hold] = this.holds.splice(i, 1);
@@ -98,6 +110,7 @@ export class FakeApi {
   };
 
   private answer(r: FakeRequest): ResponseLike {
+    const request = r;
     const list = this.accounts.get(r.origin);
     if (!list) return apiError(401, 'authentication_error', 'Unknown account.');
     const rel = r.path.replace(/^\/api\/v1\/cloud/, '');
@@ -115,6 +128,23 @@ export class FakeApi {
     if (r.method !== 'POST') return apiError(404, 'not_found_error', 'No such route.');
     const archived = d.archived_at !== null;
     switch (verb) {
+      case undefined: {
+        // Update: a merge-patch; metadata key by key (null deletes).
+        const patch = JSON.parse(request.body ?? '{}') as JsonObject;
+        for (const [k, v] of Object.entries(patch)) {
+          if (k !== 'metadata') d[k] = v;
+          else {
+            const meta = Object.assign(Object.create(null) as JsonObject, d.metadata as JsonObject);
+            for (const [mk, mv] of Object.entries(v as JsonObject)) {
+              if (mv === null) delete meta[mk];
+              else meta[mk] = mv;
+            }
+            d.metadata = meta;
+          }
+        }
+        d.updated_at = '2026-07-15T00:00:00Z';
+        return reply(200, structuredClone(d));
+      }
       case 'pause':
         if (archived || d.status !== 'active') return apiError(409, 'conflict_error', 'Not active.');
         Object.assign(d, { status: 'paused', paused_reason: { type: 'manual' } });

@@ -111,7 +111,7 @@ export function invalidate(rec: DepRecord): void {
 }
 
 export function depObject(rec: DepRecord, upcoming: readonly string[]): Record<string, unknown> {
-  const metadata: Record<string, unknown> = {};
+  const metadata = Object.create(null) as Record<string, unknown>;
   const keys = Object.keys(rec.metadata);
   if (rec.cas) keys.push('cas_config');
   keys.sort();

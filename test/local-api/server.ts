@@ -66,6 +66,8 @@ export interface RecordedRequest {
   /** Request headers (lower-case), without `authorization`; `x-api-key` redacted. */
   headers: Record<string, string | string[] | undefined>;
   requestId: string;
+  /** The request body as text (the first 64 KiB), when it had one. */
+  body?: string;
   /** Fault applied to this request, if any. */
   fault: FaultKind | null;
   durationMs: number;
@@ -565,7 +567,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     const idemKey = method === 'POST' ? ((req.headers['idempotency-key'] ?? req.headers['x-idempotency-key']) as string | undefined) : undefined;
     const fingerprint = `${method} ${rel} ${text}`;
     if (idemKey) {
-      const prev = store.idempotency.get(idemKey);
+      const prev = store.idempotentReply(idemKey);
       if (prev) {
         if (prev.fingerprint !== fingerprint) return fail(new ApiError(409, 'conflict_error', 'Idempotency key reused with a different request body.'));
         return { status: prev.status, body: prev.body, headers: { 'idempotent-replayed': 'true' } };
@@ -581,7 +583,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
         reply = fail(new ApiError(500, 'api_error', 'Internal server error.'));
       }
     }
-    if (idemKey && reply.status < 500 && reply.body !== null) store.idempotency.set(idemKey, { fingerprint, status: reply.status, body: reply.body });
+    if (idemKey && reply.status < 500 && reply.body !== null) store.rememberIdempotent(idemKey, { fingerprint, status: reply.status, body: reply.body });
     return reply;
   }
 
@@ -786,6 +788,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
       authorized: false,
       headers,
       requestId,
+      ...(raw && raw.length ? { body: raw.subarray(0, 65_536).toString('utf8') } : {}),
       fault: null,
       durationMs: 0,
     };

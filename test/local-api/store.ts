@@ -152,7 +152,7 @@ export class AccountStore {
   private seedCount: number;
   private readonly legacyShapes: boolean;
   /** Idempotency-Key → fingerprint of the request and the response it got. */
-  readonly idempotency = new Map<string, { fingerprint: string; status: number; body: string }>();
+  readonly idempotency = new Map<string, { fingerprint: string; status: number; body: string; atMs: number }>();
 
   constructor(opts: StoreOptions) {
     this.now = opts.now;
@@ -160,6 +160,17 @@ export class AccountStore {
     this.legacyShapes = opts.legacyShapes ?? false;
     this.seedCount = opts.seed;
     this.reseed(opts.seed);
+  }
+
+  /** Keys are kept 24 h (deployments-api.md §2). */
+  idempotentReply(key: string): { fingerprint: string; status: number; body: string } | undefined {
+    const kept = this.idempotency.get(key);
+    if (kept && this.nowMs() - kept.atMs >= 24 * 3600_000) this.idempotency.delete(key);
+    return this.idempotency.get(key);
+  }
+
+  rememberIdempotent(key: string, reply: { fingerprint: string; status: number; body: string }): void {
+    this.idempotency.set(key, { ...reply, atMs: this.nowMs() });
   }
 
   private nowMs(): number {
@@ -649,7 +660,8 @@ function checkSchedule(v: unknown): ScheduleRec {
 
 function mergeMetadata(base: Record<string, string>, patch: unknown, allowNull: boolean): Record<string, string> {
   if (!isPlainObject(patch)) throw invalid('metadata must be an object of string values.', 'metadata');
-  const out: Record<string, string> = { ...base };
+  // Keys are data: `__proto__` or `constructor` are stored like any other key.
+  const out = Object.assign(Object.create(null) as Record<string, string>, base);
   for (const [k, v] of Object.entries(patch)) {
     if (k === 'cas_config') throw invalid('metadata key cas_config is reserved.', 'metadata.cas_config');
     if (k.length < 1 || k.length > 64) throw invalid('metadata keys must be 1–64 characters.', 'metadata');
@@ -662,7 +674,7 @@ function mergeMetadata(base: Record<string, string>, patch: unknown, allowNull: 
     out[k] = v;
   }
   if (Object.keys(out).length > 16) throw invalid('metadata can have at most 16 keys.', 'metadata');
-  const sorted: Record<string, string> = {};
+  const sorted = Object.create(null) as Record<string, string>;
   for (const k of Object.keys(out).sort()) sorted[k] = out[k] as string;
   return sorted;
 }

@@ -391,6 +391,27 @@ describe('local API: lifecycle with an injected clock', () => {
     assertError(await call(api, 'POST', '/deployments', { body: { ...body, name: 'other' }, headers: { 'idempotency-key': 'k-1' } }), 409, 'conflict_error');
     assert.equal(api.account().all().filter((d) => d.name === 'idem').length, 1);
   });
+
+  it('keeps an Idempotency-Key 24 hours, then the same key makes a new deployment', async () => {
+    const body = { name: 'idem-24h', agent: 'agent_1', environment_id: 'env_1', initial_events: [{ type: 'user.message', content: 'x' }] };
+    const a = await call(api, 'POST', '/deployments', { body, headers: { 'idempotency-key': 'k-24h' } });
+    clk.advance(24 * 3600_000 - 1000);
+    assert.deepEqual((await call(api, 'POST', '/deployments', { body, headers: { 'idempotency-key': 'k-24h' } })).json, a.json, 'replayed within 24 h');
+    clk.advance(1000);
+    const c = await call(api, 'POST', '/deployments', { body, headers: { 'idempotency-key': 'k-24h' } });
+    assert.notEqual((c.json as { id: string }).id, (a.json as { id: string }).id, 'a new deployment after 24 h');
+    clk.set(FIXED_NOW);
+  });
+
+  it('stores metadata keys named like Object.prototype members as data', async () => {
+    const d = api.account().add({ name: 'meta-keys' });
+    const u = await call(api, 'POST', `/deployments/${d.id as string}`, { rawBody: '{"metadata":{"__proto__":"p","constructor":"c"}}' });
+    assert.equal(u.status, 200);
+    assert.match(u.text, /"__proto__":"p"/);
+    const v = await call(api, 'POST', `/deployments/${d.id as string}`, { body: { metadata: { constructor: null } } });
+    assert.doesNotMatch(v.text, /"constructor"/);
+    assert.match(v.text, /"__proto__":"p"/);
+  });
 });
 
 describe('local API: runs', () => {
