@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
 import { DeploymentStore } from './deployments/model/deploymentStore';
 import { RunStore } from './runs/model/runStore';
-import { Mutations } from './deployments/model/mutations';
+import { WritePath } from './deployments/model/mutations';
 import { FilterState } from './deployments/model/filter';
 import { Poller, type PollOutcome } from './common/poller';
 import type { ChangeWatch } from './deployments/model/changeWatch';
@@ -113,7 +113,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
     // Called during a reload, long after `services` below exists.
     onReloadError: (e) => void reportFailure(services, vscode.l10n.t('Reading the Qoder token'), e),
   });
-  const mutations = new Mutations<QoderClient>({
+  const mutations = new WritePath<QoderClient>({
     store,
     connect: () => ({ client: connection.requireClient(), generation: connection.generation }),
     generation: () => connection.generation,

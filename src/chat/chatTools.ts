@@ -125,7 +125,10 @@ export class ChatTools {
       case 'dropped':
         return vscode.l10n.t('The Qoder account or region changed while the request was in flight; its answer was dropped. Check the deployment before trying again.');
       case 'failed':
+      case 'invalid':
         throw outcome.error;
+      case 'stopped':
+        return vscode.l10n.t('Nothing was sent.');
     }
   }
 

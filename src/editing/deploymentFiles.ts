@@ -2,28 +2,42 @@
 //   qoder:/deployments/<id>/<name>.deployment.json  the edit document of one deployment
 //   qoder:/new/<name>.deployment.json                a new deployment (create on save)
 //   qoder:/server/<id>/<name>.deployment.json        the server's current copy (read-only, for Compare)
-// Save (writeFile) validates, then sends one request. A thrown error keeps the editor dirty
-// with the user's text, and VS Code shows the reason.
+// Save (writeFile) validates, then goes through the write path (services.mutations): Create
+// with an Idempotency-Key; an edit as a three-way merge of the opened copy, the server's copy
+// now and the user's text, sending only the user's changes and asking only about a field
+// changed on both sides. A thrown error keeps the editor dirty with the user's text, and VS
+// Code shows the reason; a Cancel or Compare in the question is not an error: the document
+// stays dirty (unsent) without one.
 
 import * as vscode from 'vscode';
 import type { Deployment } from '../api';
 import { isApiError } from '../api/errors';
+import type { DeploymentCreateBody, DeploymentPatch } from '../api/editTypes';
 import {
-  conflictDecision,
+  applyPatch,
+  contestedText,
   createBody,
   diffDocument,
   documentOf,
   documentText,
+  mergeForSave,
   parseDocumentText,
   validateDocument,
+  withoutContested,
   type DeploymentDocument,
 } from './model/deploymentDocument';
+import type { WriteOutcome } from '../deployments/model/mutations';
 import { DEPLOYMENT_SCHEME } from '../platform/constants';
 import type { Services } from '../platform/commandKit';
 import { displayName, quote, titleSafe } from '../common/display';
 
 /** What the editor chunk takes from the main bundle (one copy of each, shared). */
 export interface EditorDeps {
+  /**
+   * Keeps an open document dirty after a save that sent nothing (the user cancelled or chose
+   * Compare), replacing its text with `text` when given. Absent under tests without documents.
+   */
+  keepDirty?: (uri: vscode.Uri, text?: string) => Promise<void>;
   /** errorText.ts failureText. */
   failureText: (what: string, e: unknown) => string;
   /** describe.ts cronWords (the tree's wording). */
@@ -49,6 +63,8 @@ interface EditEntry {
 interface NewEntry {
   kind: 'new';
   draft?: boolean;
+  /** The body of a create whose outcome was unsure: sent again first (same key, replayed). */
+  unsureBody?: DeploymentCreateBody;
   content: Uint8Array;
   mtime: number;
 }
@@ -224,13 +240,23 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
   }
 
   private async create(uri: vscode.Uri, entry: NewEntry, edited: Record<string, unknown>): Promise<void> {
-    let created: Deployment;
-    try {
-      created = await this.s.connection.requireClient().createDeployment(createBody(edited));
-    } catch (e) {
-      throw this.refused(vscode.l10n.t('Creating the deployment'), e);
-    }
-    this.s.store.replace(created);
+    const body = createBody(edited);
+    // After an unsure create, the first body goes again with the same key (the server replays
+    // it instead of making a second deployment); the edits since then follow as an update.
+    const first = entry.unsureBody ?? body;
+    const outcome = await this.s.mutations.write({
+      verb: 'create',
+      key: uri.toString(),
+      idempotencyScope: `create ${uri.toString()}`,
+      send: (client, idempotencyKey) => client.createDeployment(first, { idempotencyKey }),
+      updated: (d) => d,
+    });
+    if (outcome.kind === 'failed' && outcome.unsure) entry.unsureBody = first;
+    if (outcome.kind !== 'done') throw this.notSaved(vscode.l10n.t('Creating the deployment'), outcome);
+    entry.unsureBody = undefined;
+    let created = outcome.result;
+    const rest = diffDocument(documentOf(created), edited);
+    if (Object.keys(rest).length) created = await this.sendPatch(created.id, rest);
     entry.content = encoder.encode(documentText(documentOf(created)));
     entry.draft = false;
     entry.mtime = Date.now();
@@ -240,59 +266,149 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
     this.created.set(uri.toString(), created);
   }
 
+  /** One update through the write path; the deployment as the server has it after. */
+  private async sendPatch(id: string, patch: DeploymentPatch): Promise<Deployment> {
+    const outcome = await this.s.mutations.write({
+      verb: 'save',
+      row: { id, busyLabel: vscode.l10n.t('Saving…') },
+      send: (client) => client.updateDeployment(id, patch),
+      updated: (d) => d,
+      reconcile: id,
+    });
+    if (outcome.kind !== 'done') throw this.notSaved(vscode.l10n.t('Saving the deployment'), outcome);
+    return outcome.result;
+  }
+
   private async update(uri: vscode.Uri, entry: EditEntry, edited: Record<string, unknown>, content: Uint8Array): Promise<void> {
     if (entry.archivedAt !== null) throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('This deployment is archived; archived deployments cannot be changed.'));
-    const client = this.s.connection.requireClient();
-    let base = entry.base;
-    let patch = diffDocument(base, edited);
-    if (Object.keys(patch).length === 0) {
+    if (Object.keys(diffDocument(entry.base, edited)).length === 0) {
       // nothing changed: nothing to send
       entry.draft = false;
       entry.content = content;
       return;
     }
-    let current: Deployment | undefined;
-    try {
-      current = await client.getDeployment(entry.id);
-    } catch (e) {
-      if (!isApiError(e, 404)) throw this.refused(vscode.l10n.t('Checking the deployment before saving'), e);
+    let patch: DeploymentPatch = {};
+    let stop: { why: 'cancel' } | { why: 'compare'; server: Deployment } | { why: 'nothing'; server: Deployment } | { why: 'error'; error: Error } | undefined;
+    const outcome = await this.s.mutations.write({
+      verb: 'save',
+      row: { id: entry.id, busyLabel: vscode.l10n.t('Saving…') },
+      // The conflict check: the server's copy now, field by field against the opened copy and
+      // the user's text. After the user chose, it is read again, so the choice meets the
+      // server as it is when the update goes.
+      precheck: async (client) => {
+        let choice: 'mine' | 'theirs' | undefined;
+        for (;;) {
+          let server: Deployment;
+          try {
+            server = await client.getDeployment(entry.id);
+          } catch (e) {
+            stop = { why: 'error', error: isApiError(e, 404) ? new Error(vscode.l10n.t('Not saved: this deployment no longer exists on the server.')) : this.refused(vscode.l10n.t('Checking the deployment before saving'), e) };
+            return false;
+          }
+          if (server.archived_at !== null) {
+            stop = { why: 'error', error: new Error(vscode.l10n.t('Not saved: this deployment was archived on the server; archived deployments cannot be changed.')) };
+            return false;
+          }
+          const merge = mergeForSave(entry.base, documentOf(server), edited);
+          if (merge.contested.length && !choice) {
+            const answer = await this.ask(server, merge.contested.map((c) => contestedText(c, this.deps.displayText)));
+            if (answer === undefined) {
+              stop = { why: 'cancel' };
+              return false;
+            }
+            if (answer === 'compare') {
+              stop = { why: 'compare', server };
+              return false;
+            }
+            choice = answer;
+            continue; // read again: the server may have moved while the question was open
+          }
+          patch = choice === 'theirs' ? withoutContested(merge.mine, merge.contested) : merge.mine;
+          if (Object.keys(patch).length) return true;
+          stop = { why: 'nothing', server };
+          return false;
+        }
+      },
+      send: (client) => client.updateDeployment(entry.id, patch),
+      updated: (d) => d,
+      reconcile: entry.id,
+    });
+    if (outcome.kind === 'done') {
+      this.reloadFrom(uri, entry, outcome.result);
+      this.s.ui.announce(vscode.l10n.t('Saved {0}.', quote(this.deps.displayText(outcome.result.name))));
+      return;
     }
-    const decision = conflictDecision(entry.openedUpdatedAt, current);
-    if (decision === 'gone') throw new Error(vscode.l10n.t('Not saved: this deployment no longer exists on the server.'));
-    if (decision === 'archived') throw new Error(vscode.l10n.t('Not saved: this deployment was archived on the server; archived deployments cannot be changed.'));
-    if (decision === 'conflict' && current) {
-      const compare = vscode.l10n.t('Compare');
-      const overwrite = vscode.l10n.t('Overwrite');
-      const answer = await this.s.ui.showWarningMessage(
-        vscode.l10n.t('{0} was changed on the server after you opened it. Saving would overwrite that change.', quote(this.deps.displayText(current.name))),
-        { modal: true, detail: vscode.l10n.t('Compare shows the server’s current version beside your text. Overwrite replaces it with your text.') },
-        compare,
-        overwrite,
-      );
-      if (answer === compare) {
-        await this.compare(uri, current);
-        throw new Error(vscode.l10n.t('Not saved: compare your text with the server’s version, then save again.'));
-      }
-      if (answer !== overwrite) throw new Error(vscode.l10n.t('Not saved: cancelled because the deployment changed on the server.'));
-      base = documentOf(current);
-      patch = diffDocument(base, edited);
-      if (Object.keys(patch).length === 0) {
-        this.reloadFrom(uri, entry, current);
+    if (outcome.kind !== 'stopped' || !stop) throw this.notSaved(vscode.l10n.t('Saving the deployment'), outcome);
+    const stopped = stop as NonNullable<typeof stop>;
+    switch (stopped.why) {
+      case 'error':
+        throw stopped.error;
+      case 'nothing':
+        // The server already holds every change of the user's (or the user took the server's).
+        this.reloadFrom(uri, entry, stopped.server);
+        return;
+      case 'cancel':
+        await this.keepUnsent(uri, entry, vscode.l10n.t('Not saved: you cancelled. Your text is kept; save again to send it.'));
+        return;
+      case 'compare': {
+        // From now on the user's text is merged against this server copy, so saving the
+        // merged text asks again only if the server changes once more.
+        const theirs = documentOf(stopped.server);
+        const merged = applyPatch(theirs, mergeForSave(entry.base, theirs, edited).mine);
+        entry.base = theirs;
+        entry.openedUpdatedAt = stopped.server.updated_at;
+        await this.compare(uri, stopped.server);
+        await this.keepUnsent(uri, entry, vscode.l10n.t('Not saved yet: your text now has the server’s other changes merged in, so every difference in the comparison is yours. Save to send them.'), documentText(merged));
         return;
       }
     }
-    if (!this.s.store.beginAction(entry.id, vscode.l10n.t('Saving…'))) throw new Error(vscode.l10n.t('Not saved: another action on this deployment is still running. Try again in a moment.'));
-    let updated: Deployment;
-    try {
-      updated = await client.updateDeployment(entry.id, patch);
-    } catch (e) {
-      throw this.refused(vscode.l10n.t('Saving the deployment'), e);
-    } finally {
-      this.s.store.endAction(entry.id);
+  }
+
+  /** The question about fields changed on both sides. */
+  private async ask(server: Deployment, fields: string[]): Promise<'mine' | 'theirs' | 'compare' | undefined> {
+    const keepMine = vscode.l10n.t('Keep Mine');
+    const takeTheirs = vscode.l10n.t('Take Theirs');
+    const compare = vscode.l10n.t('Compare');
+    const shown = fields.slice(0, 5).join('\n') + (fields.length > 5 ? `\n${vscode.l10n.t('(and {0} more)', fields.length - 5)}` : '');
+    const answer = await this.s.ui.showWarningMessage(
+      vscode.l10n.t('{0} was changed on the server after you opened it, in the same fields as your edit:', quote(this.deps.displayText(server.name))),
+      { modal: true, detail: `${shown}\n\n${vscode.l10n.t('Keep Mine saves your values of these fields; Take Theirs keeps the server’s. Your other changes are saved either way, and the server’s other changes stay. Compare shows the server’s copy beside your text first.')}` },
+      keepMine,
+      takeTheirs,
+      compare,
+    );
+    if (answer === keepMine) return 'mine';
+    if (answer === takeTheirs) return 'theirs';
+    if (answer === compare) return 'compare';
+    return undefined;
+  }
+
+  /**
+   * Nothing was sent, and that is no error: the document keeps the user's text (or `text`,
+   * the merged one) and stays dirty, so it still shows as unsaved.
+   */
+  private async keepUnsent(uri: vscode.Uri, entry: EditEntry, message: string, text?: string): Promise<void> {
+    entry.draft = true;
+    this.s.ui.setStatusBarMessage(message, 10_000);
+    this.s.log.info(message);
+    await this.deps.keepDirty?.(uri, text);
+  }
+
+  /** The error a write outcome other than done becomes (nothing of it was applied). */
+  private notSaved<T>(what: string, outcome: WriteOutcome<T>): Error {
+    switch (outcome.kind) {
+      case 'busy':
+        return new Error(vscode.l10n.t('Not saved: another action on this deployment is still running. Try again in a moment.'));
+      case 'dropped':
+        return new Error(vscode.l10n.t('Not saved: the connection changed while saving. Nothing was applied to the new connection.'));
+      case 'gone':
+        return new Error(vscode.l10n.t('Not saved: this deployment no longer exists on the server.'));
+      case 'invalid':
+      case 'failed':
+        return this.refused(what, outcome.error);
+      default:
+        return new Error(vscode.l10n.t('Not saved: the server refused the change in the deployment’s current state. The list has been refreshed.'));
     }
-    this.s.store.replace(updated);
-    this.reloadFrom(uri, entry, updated);
-    this.s.ui.announce(vscode.l10n.t('Saved {0}.', quote(this.deps.displayText(updated.name))));
   }
 
   /** The document becomes the server's answer; the editor re-reads it (it is not dirty after a save). */

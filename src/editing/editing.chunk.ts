@@ -18,8 +18,34 @@ export interface Editor extends vscode.Disposable {
   lens: ScheduleLens;
 }
 
+/**
+ * Keeps an open document dirty although its save returned: VS Code leaves a document dirty
+ * when its text changed while the save ran. `text` (the merged text) is such a change; without
+ * one, a character is added and removed again.
+ */
+async function keepDirty(uri: vscode.Uri, text?: string): Promise<void> {
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (!doc) return;
+  const before = doc.version;
+  const whole = (): vscode.Range => new vscode.Range(0, 0, doc.lineCount, 0);
+  if (text !== undefined && text !== doc.getText()) {
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, whole(), text);
+    await vscode.workspace.applyEdit(edit);
+  }
+  if (doc.version !== before) return;
+  const end = doc.lineAt(doc.lineCount - 1).range.end;
+  const add = new vscode.WorkspaceEdit();
+  add.insert(uri, end, ' ');
+  await vscode.workspace.applyEdit(add);
+  const remove = new vscode.WorkspaceEdit();
+  remove.delete(uri, new vscode.Range(end, end.translate(0, 1)));
+  await vscode.workspace.applyEdit(remove);
+}
+
 export function createEditor(s: Services, deps: EditorDeps & { lensChanged: vscode.EventEmitter<void>; fileChanged: vscode.EventEmitter<vscode.FileChangeEvent[]> }): Editor {
-  const files = new DeploymentFiles(s, deps, deps.fileChanged);
+  const files = new DeploymentFiles(s, { ...deps, keepDirty }, deps.fileChanged);
+  let generation = s.connection.generation;
   const lens = new ScheduleLens(files, deps, deps.lensChanged);
   const subscriptions: vscode.Disposable[] = [
     files,
@@ -42,7 +68,12 @@ export function createEditor(s: Services, deps: EditorDeps & { lensChanged: vsco
     vscode.workspace.onDidCloseTextDocument((doc) => {
       if (doc.uri.scheme === files.scheme && !doc.isDirty) files.forget(doc.uri);
     }),
-    s.connection.onDidChange(() => files.clear()),
+    // Only a new token or region drops what was read: a rejected sign-in attempt changes nothing.
+    s.connection.onDidChange(() => {
+      if (s.connection.generation === generation) return;
+      generation = s.connection.generation;
+      files.clear();
+    }),
   ];
   return {
     files,

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { isDeploymentId, QoderError, type Deployment, type QoderClient } from '../api';
 import type { DeploymentStore } from '../deployments/model/deploymentStore';
 import type { RunStore } from '../runs/model/runStore';
-import type { Mutations } from '../deployments/model/mutations';
+import type { WritePath } from '../deployments/model/mutations';
 import { failureText, isAuthError } from '../common/errorText';
 import { statusText, scheduleText } from '../deployments/model/describe';
 import { displayName, displayText } from '../common/display';
@@ -21,7 +21,8 @@ export interface Services {
   store: DeploymentStore;
   runs: RunStore;
   tokens: TokenStore;
-  mutations: Mutations<QoderClient>;
+  /** The write path: every server mutation goes through it (see mutations.ts). */
+  mutations: WritePath<QoderClient>;
   log: Log;
   ui: Ui;
 }

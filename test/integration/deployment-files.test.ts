@@ -129,35 +129,6 @@ test('files: a 400 shows the server message naming the field; nothing changes', 
   assert.equal(store().get(d.id)?.updated_at, d.updated_at);
 });
 
-test('files: a newer server copy asks Compare / Overwrite; Cancel sends no update, Compare opens a diff, Overwrite saves', async () => {
-  const d = activeOne();
-  const uri = editUri(d) as unknown as Uri;
-  const doc = await open(uri);
-  api.account().update(d.id, { description: 'changed elsewhere' });
-  api.resetRequests();
-  const mine = JSON.stringify({ ...doc, description: 'mine' });
-
-  fake.answers.push(undefined);
-  assert.match(await saveFails(uri, mine), /cancelled because the deployment changed on the server/);
-  const modal = fake.shown.find((s) => s.options?.modal)!;
-  assert.deepEqual(modal.items, ['Compare', 'Overwrite']);
-  assert.match(modal.message, /was changed on the server after you opened it/);
-  assert.equal(posts().length, 0, 'no update was sent');
-
-  fake.answers.push('Compare');
-  assert.match(await saveFails(uri, mine), /compare your text with the server’s version/);
-  const diff = fake.executed.find((c) => c.command === 'vscode.diff')!;
-  assert.equal(String(diff.args[1]), uri.toString());
-  const server = await open(diff.args[0] as Uri);
-  assert.equal(server.description, 'changed elsewhere');
-  assert.equal(posts().length, 0);
-
-  fake.answers.push('Overwrite');
-  await files().writeFile(uri as never, encode(mine));
-  assert.equal(posts().length, 1);
-  assert.equal(store().get(d.id)?.description, 'mine');
-});
-
 test('files: an archived deployment opens read-only and cannot be saved', async () => {
   const d = activeOne();
   api.account().update(d.id, {});

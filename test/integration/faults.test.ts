@@ -1,5 +1,5 @@
 // The extension under each fault the local API can inject, for each operation: first load,
-// refresh with a list on screen, archive, pause, resume and run. Real extension, fake vscode,
+// refresh with a list on screen, archive, pause, resume, run, and create (Save of a new document). Real extension, fake vscode,
 // real client over loopback. The client timeout is shortened through QODER_TEST_TIMEOUT_MS
 // (honoured only in ExtensionMode.Test) so hangs cost a few hundred ms.
 
@@ -8,6 +8,9 @@ import * as assert from 'node:assert/strict';
 import { startLocalApi, type FaultSpec, type LocalApi, type RecordedRequest } from '../local-api/server';
 import { clock, FIXED_NOW } from '../local-api/test-helpers';
 import { type Activated, activateExtension, cmd, fake, until } from '../unit/harness';
+import type { EditorHost } from '../../src/editing/editorHost';
+import { newUri } from '../../src/editing/deploymentFiles';
+import { documentText, templateDocument } from '../../src/editing/model/deploymentDocument';
 
 const TOKEN = 'pt-unit-faults-secret-0007';
 const SEED = 30;
@@ -47,7 +50,7 @@ async function resetServer(): Promise<void> {
 
 // ---------------------------------------------------------------------------------------
 
-type Op = 'list' | 'refresh' | 'archive' | 'pause' | 'resume' | 'run';
+type Op = 'list' | 'refresh' | 'archive' | 'pause' | 'resume' | 'run' | 'create';
 const OPS: Op[] = ['list', 'refresh', 'archive', 'pause', 'resume', 'run'];
 
 interface Fault {
@@ -89,8 +92,9 @@ const ROUTE: Record<Op, string> = {
   pause: 'POST /deployments/:id/pause',
   resume: 'POST /deployments/:id/unpause',
   run: 'POST /deployments/:id/run',
+  create: 'POST /deployments',
 };
-const VERB: Record<Op, string> = { list: '', refresh: '', archive: 'archive', pause: 'pause', resume: 'unpause', run: 'run' };
+const VERB: Record<Op, string> = { list: '', refresh: '', archive: 'archive', pause: 'pause', resume: 'unpause', run: 'run', create: '' };
 
 const store = () => ext!.hooks.services.store;
 const ids = (xs: readonly object[]): string[] => xs.map((x) => String((x as { id?: unknown }).id));
@@ -244,7 +248,7 @@ function target(op: Op): Target {
   return { id: d.id, name: d.name, status: d.status };
 }
 
-const WHAT: Record<Op, string> = { list: '', refresh: '', archive: 'Archiving', pause: 'Pausing', resume: 'Resuming', run: 'Running' };
+const WHAT: Record<Op, string> = { list: '', refresh: '', archive: 'Archiving', pause: 'Pausing', resume: 'Resuming', run: 'Running', create: 'Creating the deployment' };
 
 async function invoke(op: Op, t: Target): Promise<void> {
   if (op === 'archive') {
@@ -301,7 +305,7 @@ function assertNoWarning(message: string | undefined): void {
   assert.doesNotMatch(message ?? '', /Stale|failed|could not/);
 }
 
-/** A mutation whose answer was unreadable after the server acted: the view reloads. */
+/** A mutation whose answer was unreadable after the server acted: the row is read again. */
 function reconciles(op: Op, f: Fault): boolean {
   return !!f.processed && (op === 'archive' || op === 'pause' || op === 'resume');
 }
@@ -374,6 +378,7 @@ async function actionCase(op: Op, f: Fault): Promise<void> {
   }
 
   // Again, with the fault gone: exactly one more POST.
+  const firstKey = posts(op)[0]?.headers['idempotency-key'];
   await disarm(f);
   api.resetRequests();
   const from = fake.shown.length;
@@ -387,6 +392,15 @@ async function actionCase(op: Op, f: Fault): Promise<void> {
     return;
   }
   assert.equal(posts(op).length, 1, 'exactly one more POST');
+  if (op === 'run') {
+    // Run Now carries an Idempotency-Key, the same one again after an unsure outcome: the
+    // server replays the first run instead of starting a second.
+    assert.ok(firstKey, 'the run carried an Idempotency-Key');
+    if (f.processed) {
+      assert.equal(posts(op)[0]!.headers['idempotency-key'], firstKey, 'the retry sends the same key');
+      assert.equal(api.account().runs(t.id).length, runsBefore + 1, 'exactly one run on the server');
+    }
+  }
   if (f.processed && CONFLICT[op]) {
     // The first POST did take effect; the retry is a 409, explained as such.
     assert.ok(fake.shown.slice(from).some((s) => s.kind === 'info' && CONFLICT[op]!.test(s.message)));
@@ -413,6 +427,50 @@ for (const op of OPS) {
       casesRun++;
     });
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// create (Save of a new deployment document) under the faults of a POST.
+
+async function createCase(f: Fault): Promise<void> {
+  await connected();
+  const d = store().deployments.find((x) => x.archived_at === null)!;
+  const host = fake.providers.get('fs:qoder') as EditorHost;
+  const files = host.editor().files;
+  const uri = newUri(`fault-${casesRun}`);
+  files.setNew(uri);
+  const name = `made-under-${f.name.replace(/\W+/g, '-')}`;
+  const text = new TextEncoder().encode(documentText({ ...templateDocument({ agentId: d.agent.id, environmentId: d.environment_id, timezone: 'UTC' }), name }));
+  const made = () => api.account().list().filter((x) => x.name === name);
+  const creates = () => api.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/deployments'));
+  arm(f, 'create');
+  let message = '';
+  await files.writeFile(uri, text).catch((e: Error) => (message = e.message));
+  if (f.recovers) {
+    assert.equal(message, '');
+    assert.equal(made().length, 1, 'one deployment');
+    return;
+  }
+  assert.match(message, new RegExp(`^Creating the deployment failed: ${f.reason!.source}`));
+  assert.equal(made().length, f.processed ? 1 : 0, f.processed ? 'the server made it before the answer was lost' : 'the server made nothing');
+  const firstKey = creates()[0]!.headers['idempotency-key'];
+  assert.ok(firstKey, 'the create carried an Idempotency-Key');
+  // Saved again with the fault gone: exactly one deployment, whatever happened the first time.
+  await disarm(f);
+  api.resetRequests();
+  await files.writeFile(uri, text);
+  assert.equal(made().length, 1, 'exactly one deployment on the server');
+  assert.equal(store().deployments.filter((x) => x.name === name).length, 1, 'listed once');
+  if (f.processed) assert.equal(creates()[0]!.headers['idempotency-key'], firstKey, 'the retry sends the same key');
+}
+
+for (const f of FAULTS) {
+  if (f.only || f.revoke) continue;
+  test(`faults: create × ${f.name}`, async () => {
+    await createCase(f);
+    assert.equal(fake.allText().includes(TOKEN), false, 'the token is shown nowhere');
+    casesRun++;
+  });
 }
 
 test('faults: no unhandled promise rejection across the matrix', async () => {

@@ -110,7 +110,7 @@ test('Show Details: 10,000-deep JSON opens, cut to a limited depth, and says it 
   let deep: unknown = 'bottom';
   for (let i = 0; i < 10_000; i++) deep = { next: deep };
   await loadHostile();
-  store().replace(parseDeployment({ ...HOSTILE.data[0]!, id: 'dep_deep1', name: 'deep', description: 'deep', metadata: { deep } }));
+  store().replace(parseDeployment({ ...HOSTILE.data[0]!, id: 'dep_deep1', name: 'deep', description: 'deep', metadata: { deep } }), store().ticket());
   api.injectFault({ route: 'GET /deployments/:id', kind: 'status', status: 404, times: Infinity }); // Show Details falls back to the listed copy
   const provider = fake.providers.get(DETAILS_SCHEME);
   const doc = await provider.provideTextDocumentContent(detailsUri('dep_deep1')) as string;

@@ -1,12 +1,14 @@
 // The editable document of a deployment: what it holds, its validation (the schema's rules
-// plus cron and time zone), the merge-patch diff and the conflict decision.
+// plus cron and time zone), the merge-patch diff and the three-way merge of a Save.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
-  conflictDecision,
+  contestedText,
+  mergeForSave,
+  withoutContested,
   copyName,
   createBody,
   diffDocument,
@@ -134,6 +136,8 @@ describe('document text and validation', () => {
   });
 });
 
+const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
+
 describe('merge-patch diff', () => {
   const base = documentOf(fixture('active', { metadata: { team: 'data', owner: 'li' } }));
 
@@ -152,13 +156,14 @@ describe('merge-patch diff', () => {
   });
 
   it('sends metadata key by key: removed keys as null, changed and added as values', () => {
-    assert.deepEqual(diffDocument(base, edit(base, { metadata: { team: 'ml', tier: 'gold' } })), { metadata: { owner: null, team: 'ml', tier: 'gold' } });
+    // Metadata objects have no prototype (keys are data): compare their JSON.
+    assert.deepEqual(plain(diffDocument(base, edit(base, { metadata: { team: 'ml', tier: 'gold' } }))), { metadata: { owner: null, team: 'ml', tier: 'gold' } });
   });
 
   it('treats an absent optional field as cleared', () => {
     const { description: _d, metadata: _m, schedule: _s, ...rest } = structuredClone(base);
     const patch = diffDocument({ ...base, description: 'x' }, rest as Record<string, unknown>);
-    assert.deepEqual(patch, { description: '', schedule: null, metadata: { owner: null, team: null } });
+    assert.deepEqual(plain(patch), { description: '', schedule: null, metadata: { owner: null, team: null } });
   });
 
   it('sends the agent only when its id or version changed, and a string agent as given', () => {
@@ -172,22 +177,26 @@ describe('merge-patch diff', () => {
   });
 });
 
-describe('conflict decision', () => {
-  const opened = '2026-07-14T12:00:00Z';
-  it('is none when the server copy is the one the document was opened from', () => {
-    assert.equal(conflictDecision(opened, fixture('active', { updated_at: opened })), 'none');
+describe('three-way merge of a Save', () => {
+  const opened = documentOf(fixture('active'));
+  const server = (patch: Partial<DeploymentDocument>) => ({ ...opened, ...patch });
+  const mine = (patch: Partial<DeploymentDocument>) => ({ ...opened, ...patch }) as unknown as Record<string, unknown>;
+  it('sends only the user’s fields when the server changed others (nothing contested)', () => {
+    const m = mergeForSave(opened, server({ description: 'theirs' }), mine({ name: 'mine' }));
+    assert.deepEqual(m, { mine: { name: 'mine' }, contested: [] });
   });
-  it('is a conflict when the server updated_at is newer, by one second too', () => {
-    assert.equal(conflictDecision(opened, fixture('active', { updated_at: '2026-07-14T12:00:01Z' })), 'conflict');
+  it('contests a field both changed to different values, and names both values', () => {
+    const m = mergeForSave(opened, server({ schedule: { type: 'cron', expression: '45 5 * * 2', timezone: 'UTC' } }), mine({ schedule: { type: 'cron', expression: '15 7 * * 1-5', timezone: 'UTC' } }));
+    assert.equal(m.contested.length, 1);
+    assert.equal(contestedText(m.contested[0]!, (t) => t), 'schedule: yours `15 7 * * 1-5`, theirs `45 5 * * 2`');
   });
-  it('is none when the server copy is older (a stale read)', () => {
-    assert.equal(conflictDecision(opened, fixture('active', { updated_at: '2026-07-14T11:00:00Z' })), 'none');
+  it('does not contest or resend a field both changed to the same value', () => {
+    assert.deepEqual(mergeForSave(opened, server({ description: 'same' }), mine({ description: 'same' })), { mine: {}, contested: [] });
   });
-  it('compares instants, not strings (fractional seconds)', () => {
-    assert.equal(conflictDecision('2026-07-14T12:00:00.000000Z', fixture('active', { updated_at: opened })), 'none');
-  });
-  it('says archived or gone instead of conflict', () => {
-    assert.equal(conflictDecision(opened, fixture('archived')), 'archived');
-    assert.equal(conflictDecision(opened, undefined), 'gone');
+  it('merges metadata key by key; Take Theirs drops only the contested key', () => {
+    const base = { ...opened, metadata: Object.assign(Object.create(null) as Record<string, string>, { a: '1', b: '2' }) };
+    const m = mergeForSave(base, { ...base, metadata: { a: 'theirs', b: '2' } }, { ...base, metadata: { a: 'mine', c: 'new' } } as unknown as Record<string, unknown>);
+    assert.deepEqual(m.contested.map((c) => c.field), ['metadata.a']);
+    assert.deepEqual({ ...(withoutContested(m.mine, m.contested).metadata as object) }, { b: null, c: 'new' });
   });
 });

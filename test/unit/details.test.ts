@@ -48,6 +48,6 @@ test('details: an open document is told to reload when its deployment changes in
   const changed: string[] = [];
   provider.onDidChange!((u: { path: string }) => changed.push(u.path));
   const paused = { ...store.get(d.id as string)!, status: 'paused' };
-  store.replace(paused);
+  store.replace(paused, store.ticket());
   assert.deepEqual(changed, [uri.path]);
 });

@@ -132,10 +132,10 @@ test('store: replace puts an update in place; an archived copy leaves when archi
   await p;
   let changes = 0;
   store.onDidChange(() => changes++);
-  store.replace({ ...a, status: 'paused' });
+  store.replace({ ...a, status: 'paused' }, store.ticket());
   assert.equal(store.get(a.id)?.status, 'paused');
   assert.deepEqual(store.deployments.map((d) => d.id), [a.id, b.id], 'order kept');
-  store.replace({ ...b, archived_at: '2026-07-14T00:00:00Z' });
+  store.replace({ ...b, archived_at: '2026-07-14T00:00:00Z' }, store.ticket());
   assert.equal(store.get(b.id), undefined);
   assert.deepEqual(store.deployments.map((d) => d.id), [a.id]);
   assert.equal(changes, 2);
@@ -150,7 +150,7 @@ test('store: with archived shown, an archived copy stays, and the walk asks for 
   const a = variant('active', 1);
   calls[0].resolve(ok([a]));
   await p;
-  store.replace({ ...a, archived_at: '2026-07-14T00:00:00Z' });
+  store.replace({ ...a, archived_at: '2026-07-14T00:00:00Z' }, store.ticket());
   assert.ok(store.get(a.id)?.archived_at);
 });
 

@@ -129,7 +129,7 @@ test('tree: an action or an in-place update redraws one row; a list change or a 
   tree.onDidChangeTreeData((e) => fired.push(e));
   const node = tree.nodeFor(a.id);
   store.beginAction(a.id, 'Archiving…');
-  store.replace({ ...a, status: 'paused' });
+  store.replace({ ...a, status: 'paused' }, store.ticket());
   store.endAction(a.id);
   assert.deepEqual(fired, [node, node, node], 'three row redraws, no whole-tree redraw');
   fired.length = 0;
@@ -140,7 +140,7 @@ test('tree: an action or an in-place update redraws one row; a list change or a 
   assert.deepEqual(fired, [undefined], 'the reloaded list is redrawn once');
   fired.length = 0;
   store.beginAction(a.id, 'Archiving…');
-  store.replace({ ...a, archived_at: '2026-07-14T00:00:00Z' });
+  store.replace({ ...a, archived_at: '2026-07-14T00:00:00Z' }, store.ticket());
   store.endAction(a.id);
   assert.equal(fired.filter((e) => e === undefined).length, 0, 'archived while shown: the store keeps it (archived shown), so rows only');
 
@@ -150,6 +150,6 @@ test('tree: an action or an in-place update redraws one row; a list change or a 
   filter.set({ status: 'paused' });
   const seen: unknown[] = [];
   filtered.onDidChangeTreeData((e) => seen.push(e));
-  store.replace({ ...a, status: 'active' });
+  store.replace({ ...a, status: 'active' }, store.ticket());
   assert.deepEqual(seen, [undefined], 'with a filter on, a change may move a row in or out of view');
 });

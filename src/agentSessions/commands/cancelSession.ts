@@ -20,7 +20,7 @@ export async function cancelSession(s: Services, sessions: SessionServices, a?: 
     void s.ui.showInformationMessage(vscode.l10n.t('Open a running session first, or use Cancel Session on a running run.'), {});
     return;
   }
-  const client = s.connection.requireClient();
+  s.connection.requireClient();
   const confirm = vscode.l10n.t('Cancel Session');
   const shownId = displayText(sessionId);
   const answer = await s.ui.showWarningMessage(
@@ -29,8 +29,15 @@ export async function cancelSession(s: Services, sessions: SessionServices, a?: 
     confirm,
   );
   if (answer !== confirm) return;
-  const ack = await client.cancelSession(sessionId);
-  if (ack.httpStatus === 202) {
+  const id = sessionId;
+  const outcome = await s.mutations.write({ verb: 'cancel session', key: id, send: (client) => client.cancelSession(id) });
+  if (outcome.kind === 'busy' || outcome.kind === 'dropped') return;
+  if (outcome.kind === 'gone') {
+    void s.ui.showInformationMessage(vscode.l10n.t('Session {0} no longer exists; nothing was cancelled.', shownId), {});
+    return;
+  }
+  if (outcome.kind === 'failed' || outcome.kind === 'invalid') throw outcome.error;
+  if (outcome.kind === 'done' && outcome.result.httpStatus === 202) {
     sessions.documents.find(sessionId)?.markCancelling();
     s.ui.setStatusBarMessage(vscode.l10n.t('$(loading~spin) Cancelling session {0}…', shownId), 5000);
   } else {

@@ -67,7 +67,7 @@ export async function archive(services: Services, arg?: unknown, selected?: unkn
     if (outcome.kind === 'conflict') void services.ui.showInformationMessage(vscode.l10n.t('{0} was already archived, perhaps from another window. The list has been refreshed.', quote(outcome.target.name)), {});
     if (outcome.kind === 'gone') void services.ui.showWarningMessage(vscode.l10n.t('{0} no longer exists; it may have been deleted elsewhere. The list has been refreshed.', quote(outcome.target.name)), {});
   }
-  const failed = outcomes.filter((o) => o.kind === 'failed');
+  const failed = outcomes.filter((o) => o.kind === 'failed' || o.kind === 'invalid');
   if (failed.length) {
     const what = failed.length === 1 ? vscode.l10n.t('Archiving {0}', quote(failed[0].target.name)) : vscode.l10n.t('Archiving {0} deployments', failed.length);
     await reportFailure(services, what, failed[0].error);

@@ -18,7 +18,9 @@ export const runnable = (deployment: Deployment): boolean => !isArchived(deploym
 export const runSpec = (services: Services, target: Deployment): MutationSpec<QoderClient, DeploymentRun> => ({
   verb: 'run',
   busyLabel: vscode.l10n.t('Starting…'),
-  send: (client, id) => client.runDeployment(id),
+  // A retry after an unsure outcome sends the same key: the server replays, no second run.
+  idempotent: true,
+  send: (client, id, idempotencyKey) => client.runDeployment(id, { idempotencyKey }),
   applied: () => services.runs.invalidate(target.id),
 });
 
@@ -55,6 +57,8 @@ export async function runNow(services: Services, arg?: unknown): Promise<void> {
       void services.ui.showWarningMessage(vscode.l10n.t('{0} no longer exists. The list has been refreshed.', quote(target.name)), {});
       return;
     case 'failed':
+    case 'invalid':
+      if (outcome.kind === 'failed' && outcome.unsure) services.runs.invalidate(target.id);
       await reportFailure(services, vscode.l10n.t('Running {0}', quote(target.name)), outcome.error);
       return;
   }

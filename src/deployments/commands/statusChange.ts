@@ -38,6 +38,6 @@ export async function changeStatus(services: Services, change: StatusChange, arg
     if (outcome.kind === 'done') continue;
     else if (outcome.kind === 'conflict') void services.ui.showInformationMessage(change.conflict(name), {});
     else if (outcome.kind === 'gone') void services.ui.showWarningMessage(vscode.l10n.t('{0} no longer exists. The list has been refreshed.', quote(name)), {});
-    else if (outcome.kind === 'failed') await reportFailure(services, change.what(name), outcome.error);
+    else if (outcome.kind === 'failed' || outcome.kind === 'invalid') await reportFailure(services, change.what(name), outcome.error);
   }
 }

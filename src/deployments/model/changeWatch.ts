@@ -35,7 +35,9 @@ export interface WatchStore {
   readonly deployments: readonly Deployment[];
   readonly lastUpdated: number | undefined;
   get(id: string): Deployment | undefined;
-  replace(deployment: Deployment): void;
+  /** See DeploymentStore.replace: the watch checks its own epoch, then writes on the current ticket. */
+  ticket(): number;
+  replace(deployment: Deployment, ticket: number): void;
   remove(id: string): void;
 }
 
@@ -216,7 +218,7 @@ export class ChangeWatch {
       this.events.onRun?.(run);
       const shown = this.store.get(run.deployment_id);
       if (run.error !== null) failed.add(run.deployment_id);
-      else if (shown) this.apply(epoch, (store) => store.replace(withRun(shown, run)));
+      else if (shown) this.apply(epoch, (store) => store.replace(withRun(shown, run), store.ticket()));
       if (run.session_id !== null && looked.has(run.deployment_id)) this.sessions.add(run.session_id, run.deployment_id, polled);
     }
     // A run that failed to start is final at once; its deployment may now be paused on error.
@@ -236,14 +238,14 @@ export class ChangeWatch {
       if (this.store.deployments.length === 0) break;
     }
     this.apply(epoch, (store) => {
-      for (const deployment of fresh.reverse()) store.replace(deployment);
+      for (const deployment of fresh.reverse()) store.replace(deployment, store.ticket());
     });
   }
 
   private async reread(id: string, reason: WatchReason, epoch: number, signal?: AbortSignal): Promise<void> {
     this.events.onLoad?.(reason, id);
     const deployment = await this.source.getDeployment(id, signal);
-    this.apply(epoch, (store) => (deployment ? store.replace(deployment) : store.remove(id)));
+    this.apply(epoch, (store) => (deployment ? store.replace(deployment, store.ticket()) : store.remove(id)));
   }
 
   private async checkSessions(signal?: AbortSignal): Promise<void> {

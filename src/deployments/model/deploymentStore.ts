@@ -194,9 +194,18 @@ export class DeploymentStore implements Disposable {
     return [...added.filter((deployment): deployment is Deployment => deployment !== undefined), ...out];
   }
 
-  /** Puts the server's latest copy of one deployment in place (or removes it when it is now hidden). */
-  replace(deployment: Deployment): void {
-    if (!this.source) return; // signed out: nothing is shown, nothing may appear
+  /** Which source the store is on now: take one before asking, hand it to `replace` with the answer. */
+  ticket(): number {
+    return this.generation;
+  }
+
+  /**
+   * Puts the server's latest copy of one deployment in place (or removes it when it is now
+   * hidden), if it was asked for on the source the store still has (`ticket`): an answer from
+   * an older token or region never appears in the new one's list.
+   */
+  replace(deployment: Deployment, ticket: number): void {
+    if (!this.source || ticket !== this.generation) return;
     this.changedSinceWalk.add(deployment.id);
     if (isArchived(deployment) && !this.includeArchived) {
       this.remove(deployment.id);

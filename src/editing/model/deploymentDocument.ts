@@ -6,6 +6,7 @@ import * as l10n from '@vscode/l10n';
 import type { Deployment } from '../../api/types';
 import type { AgentInput, DeploymentCreateBody, DeploymentPatch, ScheduleInput } from '../../api/editTypes';
 import { scheduleProblems } from './cronSchedule';
+import { exceedsDepth, MAX_DOCUMENT_DEPTH } from '../../common/jsonDepth';
 
 export const EDITABLE_FIELDS = [
   'name',
@@ -39,10 +40,23 @@ const EVENT_TYPES = new Set(['user.message', 'user.define_outcome', 'system.mess
 /** Reserved by the server ([old] responses); never part of the editable document. */
 const RESERVED_METADATA = 'cas_config';
 
-/** The editable document of a deployment, from what the server sent. */
+/** A deployment too deeply nested to edit (its JSON cannot even be printed whole). */
+export class TooDeepError extends Error {
+  constructor() {
+    super(l10n.t('This deployment’s JSON is nested more than {0} levels deep, so it cannot be edited or duplicated here. Show Details shows it, cut at that depth.', MAX_DOCUMENT_DEPTH));
+  }
+}
+
+/** A metadata object whose keys are data: `__proto__` or `constructor` are keys like any other. */
+export function metadataObject(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
+}
+
+/** The editable document of a deployment, from what the server sent. Throws TooDeepError. */
 export function documentOf(d: Deployment): DeploymentDocument {
   const raw: Record<string, unknown> = d; // the server's JSON, every field
-  const metadata: Record<string, string> = {};
+  if (EDITABLE_FIELDS.some((f) => exceedsDepth(raw[f], MAX_DOCUMENT_DEPTH))) throw new TooDeepError();
+  const metadata = metadataObject();
   for (const [key, value] of Object.entries(d.metadata)) {
     if (key !== RESERVED_METADATA && typeof value === 'string') metadata[key] = value;
   }
@@ -91,7 +105,7 @@ export function templateDocument(t: TemplateInput): DeploymentDocument {
     initial_events: [{ type: 'user.message', content: [{ type: 'text', text: l10n.t('Describe what the agent should do on each run.') }] }],
     resources: [],
     vault_ids: [],
-    metadata: {},
+    metadata: metadataObject(),
     environment_variables: '',
   };
 }
@@ -101,7 +115,9 @@ export type ParseResult = { ok: true; value: unknown } | { ok: false; message: s
 /** JSON.parse with a readable reason ("line 3, column 7: …"). */
 export function parseDocumentText(text: string): ParseResult {
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    const value = JSON.parse(text) as unknown;
+    if (exceedsDepth(value, MAX_DOCUMENT_DEPTH)) return { ok: false, message: l10n.t('The document is nested more than {0} levels deep.', MAX_DOCUMENT_DEPTH) };
+    return { ok: true, value };
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     const at = /position (\d+)/.exec(reason);
@@ -203,7 +219,7 @@ function sameJson(a: unknown, b: unknown): boolean {
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
   if (isObject(v)) {
-    const out: Record<string, unknown> = {};
+    const out = Object.create(null) as Record<string, unknown>;
     for (const k of Object.keys(v).sort()) out[k] = canonical(v[k]);
     return out;
   }
@@ -233,11 +249,12 @@ export function diffDocument(base: DeploymentDocument, edited: Record<string, un
     if (next === undefined) continue; // a required field can't be absent once validated
     const before = base[field];
     if (field === 'metadata') {
+      // Own keys only: `constructor` or `__proto__` are keys, not inherited members.
       const from = before as Record<string, string>;
       const to = (next ?? {}) as Record<string, string>;
-      const metaPatch: Record<string, string | null> = {};
-      for (const key of Object.keys(from)) if (!(key in to)) metaPatch[key] = null;
-      for (const [key, value] of Object.entries(to)) if (from[key] !== value) metaPatch[key] = value;
+      const metaPatch = Object.create(null) as Record<string, string | null>;
+      for (const key of Object.keys(from)) if (!Object.hasOwn(to, key)) metaPatch[key] = null;
+      for (const [key, value] of Object.entries(to)) if (!Object.hasOwn(from, key) || from[key] !== value) metaPatch[key] = value;
       if (Object.keys(metaPatch).length) patch.metadata = metaPatch;
       continue;
     }
@@ -256,17 +273,100 @@ export function createBody(edited: Record<string, unknown>): DeploymentCreateBod
   return body as unknown as DeploymentCreateBody;
 }
 
-export type ConflictDecision = 'none' | 'conflict' | 'archived' | 'gone';
+/** A field the user and someone else both changed since the document was opened, to different values. */
+export interface Contested {
+  /** `schedule`, or `metadata.<key>` for one metadata key. */
+  field: string;
+  yours: unknown;
+  theirs: unknown;
+}
+
+export interface SaveMerge {
+  /** The user's own changes that the server does not have yet: what Save sends (merge-patch). */
+  mine: DeploymentPatch;
+  /** Fields changed on both sides, differently: the only reason to ask. */
+  contested: Contested[];
+}
 
 /**
- * Whether saving over the server's current copy would overwrite someone else's change: the
- * server's `updated_at` is newer than the copy the document was opened from.
+ * The three-way merge of a Save: `opened` (the copy the document was opened from), `server`
+ * (its copy now) and `edited` (the user's validated text). Only the fields the user changed
+ * are sent; a field also changed on the server is contested unless both chose the same value.
+ * Content is compared, not `updated_at` (whole seconds: a change in the same second counts).
  */
-export function conflictDecision(openedUpdatedAt: string, server: Deployment | undefined): ConflictDecision {
-  if (!server) return 'gone';
-  if (server.archived_at !== null) return 'archived';
-  const opened = Date.parse(openedUpdatedAt);
-  const current = Date.parse(server.updated_at);
-  if (Number.isNaN(current) || Number.isNaN(opened)) return server.updated_at === openedUpdatedAt ? 'none' : 'conflict';
-  return current > opened ? 'conflict' : 'none';
+export function mergeForSave(opened: DeploymentDocument, server: DeploymentDocument, edited: Record<string, unknown>): SaveMerge {
+  const mine = diffDocument(opened, edited) as Record<string, unknown>;
+  const theirs = diffDocument(opened, server as unknown as Record<string, unknown>) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  const contested: Contested[] = [];
+  for (const [field, value] of Object.entries(mine)) {
+    if (field === 'metadata') {
+      const yours = value as Record<string, string | null>;
+      const other = (theirs.metadata ?? metadataObject()) as Record<string, string | null>;
+      const keep = Object.create(null) as Record<string, string | null>;
+      for (const [key, v] of Object.entries(yours)) {
+        if (!Object.hasOwn(other, key)) keep[key] = v;
+        else if (other[key] !== v) {
+          keep[key] = v;
+          contested.push({ field: `metadata.${key}`, yours: v, theirs: other[key] });
+        } // else: the server already has the same value
+      }
+      if (Object.keys(keep).length) out.metadata = keep;
+      continue;
+    }
+    if (!Object.hasOwn(theirs, field)) out[field] = value;
+    else if (!sameJson(theirs[field], value)) {
+      out[field] = value;
+      contested.push({ field, yours: value, theirs: theirs[field] });
+    }
+  }
+  return { mine: out as DeploymentPatch, contested };
+}
+
+/** `mine` without the contested fields: the server's values win there, the user's other changes stay. */
+export function withoutContested(mine: DeploymentPatch, contested: readonly Contested[]): DeploymentPatch {
+  const out: Record<string, unknown> = { ...(mine as Record<string, unknown>) };
+  for (const c of contested) {
+    if (c.field.startsWith('metadata.') && !Object.hasOwn(out, c.field)) {
+      const meta = Object.assign(Object.create(null) as Record<string, unknown>, out.metadata as Record<string, unknown>);
+      delete meta[c.field.slice('metadata.'.length)];
+      if (Object.keys(meta).length) out.metadata = meta;
+      else delete out.metadata;
+    } else delete out[c.field];
+  }
+  return out as DeploymentPatch;
+}
+
+/** `doc` with a merge-patch applied (the server's copy with the user's changes on top). */
+export function applyPatch(doc: DeploymentDocument, patch: DeploymentPatch): DeploymentDocument {
+  const out = { ...doc, metadata: Object.assign(metadataObject(), doc.metadata) } as unknown as Record<string, unknown>;
+  for (const [field, value] of Object.entries(patch as Record<string, unknown>)) {
+    if (field !== 'metadata') out[field] = value;
+    else {
+      const meta = out.metadata as Record<string, string>;
+      for (const [key, v] of Object.entries(value as Record<string, string | null>)) {
+        if (v === null) delete meta[key];
+        else meta[key] = v;
+      }
+    }
+  }
+  return out as unknown as DeploymentDocument;
+}
+
+/** One contested field as the question names it: "schedule: yours `15 7 * * 1-5`, theirs `45 5 * * 2`". */
+export function contestedText(c: Contested, show: (text: string) => string): string {
+  const value = (v: unknown): string => {
+    if (v === null || v === undefined || v === '') return l10n.t('(none)');
+    if (c.field === 'schedule' && isObject(v) && typeof v.expression === 'string') return show(`${v.expression}${typeof v.timezone === 'string' ? ` ${v.timezone}` : ''}`).slice(0, 80);
+    if (typeof v === 'string') return show(v).slice(0, 80);
+    return show(JSON.stringify(v)).slice(0, 80);
+  };
+  let yours = value(c.yours);
+  let theirs = value(c.theirs);
+  // A schedule whose time zone is the same on both sides is named by its expression alone.
+  if (c.field === 'schedule' && isObject(c.yours) && isObject(c.theirs) && c.yours.timezone === c.theirs.timezone) {
+    yours = value({ expression: c.yours.expression });
+    theirs = value({ expression: c.theirs.expression });
+  }
+  return l10n.t('{0}: yours `{1}`, theirs `{2}`', show(c.field).slice(0, 80), yours, theirs);
 }
