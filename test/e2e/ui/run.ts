@@ -132,6 +132,8 @@ async function main(): Promise<number> {
     ctx.apiOrigin = new URL(ctx.apiBaseUrl).origin;
     ctx.readmeShotsDir = join(shotsDir, 'readme');
     settings['qoder.apiBaseUrl'] = ctx.apiBaseUrl;
+    // Auto-save on, as in VS Code for the Web: deployment documents must still stay unsent (D9).
+    settings['files.autoSave'] = 'afterDelay';
     flows = [...qoderFlows, ...editFlows, ...chatFlows];
   }
   if (only) flows = flows.filter((f) => f.name.includes(only));

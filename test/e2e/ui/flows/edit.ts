@@ -1,6 +1,8 @@
 // Deployment documents in the real workbench: Edit Deployment from the tree, the schedule
 // CodeLens, Save (one merge-patch) and the row changing, an invalid cron (red squiggle, save
-// refused, nothing sent), a conflict (Compare opens a diff) and New Deployment… from the template.
+// refused, nothing sent), the three-way merge of a Save (D8: a colleague's other fields survive;
+// the same field asks, Compare, save the merged text), an unsent edit under auto-save (D9) and
+// New Deployment… from the template.
 import type { Locator } from '../../lib/browser';
 import { log } from '../../lib/procs';
 import type { Workbench } from '../workbench';
@@ -140,34 +142,94 @@ export const editFlows: Flow[] = [
     },
   },
   {
-    name: 'edit: changed on the server after opening → Save asks Compare / Overwrite → Compare opens a diff',
+    name: 'edit: D8 a colleague changed description and schedule, I changed the name → Save asks nothing, the colleague’s fields survive',
     async run(wb, ctx) {
       await ensureSignedIn(wb, ctx);
       await wb.clearNotifications();
       const target = pickTarget(await deployments(ctx));
       await openForEdit(wb, target.name);
-      // someone else changes it (updated_at moves on the server)
-      await apiPost(ctx, `/deployments/${target.id}`, { description: 'changed elsewhere' });
+      // a colleague changes two other fields (updated_at moves on the server)
+      await apiPost(ctx, `/deployments/${target.id}`, { description: 'colleague', schedule: { type: 'cron', expression: '45 5 * * 2', timezone: target.schedule!.timezone } });
       await clearRequests(ctx);
-      await replaceInEditor(wb, `"name": ${JSON.stringify(target.name)}`, `"name": ${JSON.stringify(`${target.name}-mine`)}`);
+      const mine = `${target.name}-mine`;
+      await replaceInEditor(wb, `"name": ${JSON.stringify(target.name)}`, `"name": ${JSON.stringify(mine)}`);
+      await save(wb);
+      await waitUntil(async () => (await deployments(ctx)).some((d) => d.id === target.id && d.name === mine), 'the name to reach the server', 20_000);
+      expect(!(await wb.dialogBox.isVisible()), 'no question: no field changed on both sides');
+      const now = (await deployments(ctx)).find((d) => d.id === target.id)!;
+      expect(now.description === 'colleague' && now.schedule?.expression === '45 5 * * 2', `the colleague’s fields survive: ${JSON.stringify({ description: now.description, schedule: now.schedule })}`);
+      const posts = (await requests(ctx)).filter((r) => r.method === 'POST');
+      expect(posts.length === 1 && Object.keys(JSON.parse(posts[0]!.body ?? '{}') as object).join() === 'name', `only the name is sent: ${JSON.stringify(posts.map((p) => p.body))}`);
+      await wb.page.locator('.tabs-container .tab.active:not(.dirty)').waitFor({ state: 'visible', timeout: 10_000 });
+      await wb.mouseAway();
+      await wb.screenshot('edit-merge-no-question');
+      await closeAllEditorsDiscarding(wb);
+    },
+  },
+  {
+    name: 'edit: D8 the same field changed on both sides → the question names it with both values → Compare (no error, still unsaved) → Save sends mine, asks nothing again',
+    async run(wb, ctx) {
+      await ensureSignedIn(wb, ctx);
+      await wb.clearNotifications();
+      const target = pickTarget(await deployments(ctx));
+      await openForEdit(wb, target.name);
+      await apiPost(ctx, `/deployments/${target.id}`, { description: 'colleague', schedule: { type: 'cron', expression: '45 5 * * 2', timezone: target.schedule!.timezone } });
+      await clearRequests(ctx);
+      await replaceInEditor(wb, `"expression": ${JSON.stringify(target.schedule!.expression)}`, '"expression": "15 7 * * 1-5"');
       await save(wb);
       const text = await wb.dialogText();
-      expect(/changed on the server after you opened it/.test(text) && text.includes(target.name), `conflict dialog: "${text}"`);
+      expect(text.includes('schedule: yours `15 7 * * 1-5`, theirs `45 5 * * 2`') && text.includes(target.name), `the question names the field: "${text}"`);
       const buttons = await wb.dialogButtons();
-      expect(buttons.includes('Compare') && buttons.includes('Overwrite') && buttons.includes('Cancel'), `buttons: ${buttons.join(', ')}`);
+      expect(['Keep Mine', 'Take Theirs', 'Compare'].every((b) => buttons.includes(b)), `buttons: ${buttons.join(', ')}`);
       await wb.screenshot('edit-conflict');
       await wb.clickDialogButton('Compare');
       const diff = wb.page.locator('.editor-group-container.active .monaco-diff-editor').first();
       await diff.waitFor({ state: 'visible', timeout: 15_000 });
       const diffText = async () => (await diff.innerText()).replace(/\s+/g, ' ');
-      await waitUntil(async () => (await diffText()).includes('changed elsewhere') && (await diffText()).includes(`${target.name}-mine`), 'the diff to show the server version and the user’s text', 15_000, async () => (await diffText()).slice(0, 400));
+      // the user's side has the colleague's description merged in: the only difference left is the user's schedule
+      await waitUntil(async () => (await diffText()).includes('45 5 * * 2') && (await diffText()).includes('15 7 * * 1-5'), 'the diff: server schedule and mine', 15_000, async () => (await diffText()).slice(0, 400));
       await wb.mouseAway();
       await wb.screenshot('edit-conflict-compare');
-      const updates = (await requests(ctx)).filter((r) => r.method === 'POST');
-      expect(updates.length === 0, `Compare sent ${updates.length} update(s)`);
-      expect((await deployments(ctx)).find((d) => d.id === target.id)?.name === target.name, 'the server copy is unchanged');
+      expect(!(await wb.toasts()).some((t) => /Failed to save|Not saved/.test(t)), `no error toast: ${(await wb.toasts()).join(' | ')}`);
+      expect((await requests(ctx)).filter((r) => r.method === 'POST').length === 0, 'Compare sent nothing');
+      await wb.page.locator('.tabs-container .tab.dirty').first().waitFor({ state: 'visible', timeout: 10_000 });
+      // save the merged text from the diff's right side: sent without a second question
+      await wb.page.locator('.editor-group-container.active .monaco-diff-editor .editor.modified').first().click();
+      await wb.page.keyboard.press('Control+S');
+      await waitUntil(async () => (await deployments(ctx)).find((d) => d.id === target.id)?.schedule?.expression === '15 7 * * 1-5', 'my schedule to reach the server', 20_000);
+      expect(!(await wb.dialogBox.isVisible()), 'the question did not come back');
+      const now = (await deployments(ctx)).find((d) => d.id === target.id)!;
+      expect(now.description === 'colleague', `the colleague’s description survives: ${now.description}`);
+      await wb.mouseAway();
+      await wb.screenshot('edit-conflict-saved');
       await closeAllEditorsDiscarding(wb);
       await closeAllEditorsDiscarding(wb);
+    },
+  },
+  {
+    name: 'edit: D9 with files.autoSave on, an edit stays unsaved (dot on the tab, nothing sent) and closing asks',
+    async run(wb, ctx) {
+      await ensureSignedIn(wb, ctx);
+      await wb.clearNotifications();
+      const target = pickTarget(await deployments(ctx));
+      await openForEdit(wb, target.name);
+      await clearRequests(ctx);
+      await replaceInEditor(wb, `"description": ${JSON.stringify(target.description)}`, '"description": "typed, not saved"');
+      const tab = wb.page.locator('.tabs-container .tab.active');
+      // auto-save (afterDelay, 1 s, set for this run) would have saved by now: the language turns it off
+      const since = Date.now();
+      await waitUntil(async () => Date.now() - since > 3000, 'three auto-save delays', 10_000);
+      expect(/\bdirty\b/.test((await tab.getAttribute('class')) ?? ''), 'the tab still shows the unsaved dot');
+      expect((await requests(ctx)).filter((r) => r.method === 'POST').length === 0, 'nothing was sent');
+      await wb.mouseAway();
+      await wb.screenshot('edit-unsaved-autosave');
+      await wb.runCommand('View: Close Editor');
+      const text = await wb.dialogText();
+      expect(/save the changes/i.test(text), `closing asks: "${text}"`);
+      await wb.screenshot('edit-unsaved-close');
+      const dont = (await wb.dialogButtons()).find((b) => /Don.t Save/i.test(b))!;
+      await wb.clickDialogButton(dont);
+      expect((await deployments(ctx)).find((d) => d.id === target.id)?.description === target.description, 'the server copy is unchanged');
     },
   },
   {

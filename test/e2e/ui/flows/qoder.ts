@@ -77,6 +77,8 @@ interface ApiRequest {
   at: number;
   authorized: boolean;
   durationMs: number;
+  /** the request body as text, when it had one */
+  body?: string;
 }
 
 export async function control<T>(ctx: FlowContext, method: string, path: string, body?: unknown): Promise<T> {
