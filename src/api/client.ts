@@ -94,11 +94,11 @@ function checkBody<T>(body: T): T {
   return body;
 }
 
-/** An Idempotency-Key is a header value: printable ASCII without spaces, at most 255 characters. */
-function checkIdempotencyKey(key: string | undefined): string | undefined {
+/** The `Idempotency-Key` header (deployments-api.md §2), when there is a key: printable ASCII without spaces, at most 255 characters. */
+function idempotencyHeader(key: string | undefined): Record<string, string> | undefined {
   if (key === undefined) return undefined;
   if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new QoderError('config', l10n.t('The idempotency key is not a valid header value; nothing was sent.'));
-  return key;
+  return { 'Idempotency-Key': key };
 }
 
 function runPath(deploymentId: unknown, runId: unknown): string {
@@ -196,7 +196,7 @@ export class QoderClient {
 
   /** `POST /deployments` → the new Deployment (any 2xx). The body is sent as given; the server validates it. */
   async createDeployment(body: DeploymentCreateBody, opts?: WriteOptions): Promise<Deployment> {
-    return this.one({ method: 'POST', path: '/deployments', body: checkBody(body), signal: opts?.signal, idempotencyKey: checkIdempotencyKey(opts?.idempotencyKey) }, parseDeployment);
+    return this.one({ method: 'POST', path: '/deployments', body: checkBody(body), signal: opts?.signal, headers: idempotencyHeader(opts?.idempotencyKey) }, parseDeployment);
   }
 
   /**
@@ -224,7 +224,7 @@ export class QoderClient {
   /** `POST /deployments/{id}/run` → the Run (a 200 Run may carry `error` and no session). */
   async runDeployment(id: string, opts?: WriteOptions): Promise<DeploymentRun> {
     const path = `${deploymentPath(id)}/run`;
-    return this.one({ method: 'POST', path, body: {}, signal: opts?.signal, idempotencyKey: checkIdempotencyKey(opts?.idempotencyKey) }, parseRun);
+    return this.one({ method: 'POST', path, body: {}, signal: opts?.signal, headers: idempotencyHeader(opts?.idempotencyKey) }, parseRun);
   }
 
   // -------------------------------------------------------------------------------------

@@ -23,8 +23,6 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   /** A 3xx is the answer itself (its body and `Location`), never followed: for download links. */
   keepRedirect?: boolean;
-  /** Sent as `Idempotency-Key` (deployments-api.md §2): the same key and body replay the first answer. */
-  idempotencyKey?: string;
 }
 
 export interface HttpResult {
@@ -60,7 +58,6 @@ interface HopTarget {
   logPath: string;
   headers?: Record<string, string>;
   keepRedirect?: boolean;
-  idempotencyKey?: string;
 }
 
 /** Thrown internally to end the whole call (caller abort). */
@@ -127,7 +124,6 @@ async function runAttempt(ctx: HttpContext, req: HttpRequest, operation: string,
     logPath: req.path,
     headers: req.headers,
     keepRedirect: req.keepRedirect,
-    idempotencyKey: req.method === 'GET' ? undefined : req.idempotencyKey,
   };
   try {
     for (let hop = 0; ; hop++) {
@@ -141,7 +137,7 @@ async function runAttempt(ctx: HttpContext, req: HttpRequest, operation: string,
       if (sent.res.status === 303) {
         target.method = 'GET';
         target.body = undefined;
-        target.idempotencyKey = undefined;
+        target.headers = undefined;
       }
     }
   } finally {
@@ -155,7 +151,6 @@ async function send(ctx: HttpContext, target: HopTarget, signal: AbortSignal, ca
   const extra = Object.entries(target.headers ?? {}).filter(([k]) => k.toLowerCase() !== 'authorization');
   const headers = { ...Object.fromEntries(extra), ...ctx.headers('application/json', sentId) };
   if (target.body !== undefined) headers['Content-Type'] = 'application/json';
-  if (target.idempotencyKey !== undefined) headers['Idempotency-Key'] = target.idempotencyKey;
   const init: FetchInit = { method: target.method, headers, redirect: 'manual', signal };
   if (target.body !== undefined) init.body = target.body;
   const started = ctx.now();
