@@ -149,7 +149,9 @@ export const editFlows: Flow[] = [
       const target = pickTarget(await deployments(ctx));
       await openForEdit(wb, target.name);
       // a colleague changes two other fields (updated_at moves on the server)
-      await apiPost(ctx, `/deployments/${target.id}`, { description: 'colleague', schedule: { type: 'cron', expression: '45 5 * * 2', timezone: target.schedule!.timezone } });
+      const theirs = ['45 5 * * 2', '50 5 * * 3'].find((e) => e !== target.schedule!.expression)!;
+      const colleague = `colleague ${Date.now().toString(36)}`;
+      await apiPost(ctx, `/deployments/${target.id}`, { description: colleague, schedule: { type: 'cron', expression: theirs, timezone: target.schedule!.timezone } });
       await clearRequests(ctx);
       const mine = `${target.name}-mine`;
       await replaceInEditor(wb, `"name": ${JSON.stringify(target.name)}`, `"name": ${JSON.stringify(mine)}`);
@@ -157,7 +159,7 @@ export const editFlows: Flow[] = [
       await waitUntil(async () => (await deployments(ctx)).some((d) => d.id === target.id && d.name === mine), 'the name to reach the server', 20_000);
       expect(!(await wb.dialogBox.isVisible()), 'no question: no field changed on both sides');
       const now = (await deployments(ctx)).find((d) => d.id === target.id)!;
-      expect(now.description === 'colleague' && now.schedule?.expression === '45 5 * * 2', `the colleague’s fields survive: ${JSON.stringify({ description: now.description, schedule: now.schedule })}`);
+      expect(now.description === colleague && now.schedule?.expression === theirs, `the colleague’s fields survive: ${JSON.stringify({ description: now.description, schedule: now.schedule })}`);
       const posts = (await requests(ctx)).filter((r) => r.method === 'POST');
       expect(posts.length === 1 && Object.keys(JSON.parse(posts[0]!.body ?? '{}') as object).join() === 'name', `only the name is sent: ${JSON.stringify(posts.map((p) => p.body))}`);
       await wb.page.locator('.tabs-container .tab.active:not(.dirty)').waitFor({ state: 'visible', timeout: 10_000 });
@@ -172,13 +174,17 @@ export const editFlows: Flow[] = [
       await ensureSignedIn(wb, ctx);
       await wb.clearNotifications();
       const target = pickTarget(await deployments(ctx));
+      // values that differ from the opened copy (earlier flows may have set some of them)
+      const theirs = ['45 5 * * 2', '50 5 * * 3'].find((e) => e !== target.schedule!.expression)!;
+      const mine = ['15 7 * * 1-5', '20 7 * * 1-5'].find((e) => e !== target.schedule!.expression)!;
+      const colleague = `colleague ${Date.now().toString(36)}`;
       await openForEdit(wb, target.name);
-      await apiPost(ctx, `/deployments/${target.id}`, { description: 'colleague', schedule: { type: 'cron', expression: '45 5 * * 2', timezone: target.schedule!.timezone } });
+      await apiPost(ctx, `/deployments/${target.id}`, { description: colleague, schedule: { type: 'cron', expression: theirs, timezone: target.schedule!.timezone } });
       await clearRequests(ctx);
-      await replaceInEditor(wb, `"expression": ${JSON.stringify(target.schedule!.expression)}`, '"expression": "15 7 * * 1-5"');
+      await replaceInEditor(wb, `"expression": ${JSON.stringify(target.schedule!.expression)}`, `"expression": "${mine}"`);
       await save(wb);
       const text = await wb.dialogText();
-      expect(text.includes('schedule: yours `15 7 * * 1-5`, theirs `45 5 * * 2`') && text.includes(target.name), `the question names the field: "${text}"`);
+      expect(text.includes(`schedule: yours \`${mine}\`, theirs \`${theirs}\``) && text.includes(target.name), `the question names the field: "${text}"`);
       const buttons = await wb.dialogButtons();
       expect(['Keep Mine', 'Take Theirs', 'Compare'].every((b) => buttons.includes(b)), `buttons: ${buttons.join(', ')}`);
       await wb.screenshot('edit-conflict');
@@ -187,7 +193,7 @@ export const editFlows: Flow[] = [
       await diff.waitFor({ state: 'visible', timeout: 15_000 });
       const diffText = async () => (await diff.innerText()).replace(/\s+/g, ' ');
       // the user's side has the colleague's description merged in: the only difference left is the user's schedule
-      await waitUntil(async () => (await diffText()).includes('45 5 * * 2') && (await diffText()).includes('15 7 * * 1-5'), 'the diff: server schedule and mine', 15_000, async () => (await diffText()).slice(0, 400));
+      await waitUntil(async () => (await diffText()).includes(theirs) && (await diffText()).includes(mine), 'the diff: server schedule and mine', 15_000, async () => (await diffText()).slice(0, 400));
       await wb.mouseAway();
       await wb.screenshot('edit-conflict-compare');
       expect(!(await wb.toasts()).some((t) => /Failed to save|Not saved/.test(t)), `no error toast: ${(await wb.toasts()).join(' | ')}`);
@@ -196,10 +202,10 @@ export const editFlows: Flow[] = [
       // save the merged text from the diff's right side: sent without a second question
       await wb.page.locator('.editor-group-container.active .monaco-diff-editor .editor.modified').first().click();
       await wb.page.keyboard.press('Control+S');
-      await waitUntil(async () => (await deployments(ctx)).find((d) => d.id === target.id)?.schedule?.expression === '15 7 * * 1-5', 'my schedule to reach the server', 20_000);
+      await waitUntil(async () => (await deployments(ctx)).find((d) => d.id === target.id)?.schedule?.expression === mine, 'my schedule to reach the server', 20_000);
       expect(!(await wb.dialogBox.isVisible()), 'the question did not come back');
       const now = (await deployments(ctx)).find((d) => d.id === target.id)!;
-      expect(now.description === 'colleague', `the colleague’s description survives: ${now.description}`);
+      expect(now.description === colleague, `the colleague’s description survives: ${now.description}`);
       await wb.mouseAway();
       await wb.screenshot('edit-conflict-saved');
       await closeAllEditorsDiscarding(wb);
