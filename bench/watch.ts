@@ -261,7 +261,7 @@ async function simulate(n: number, visible: boolean, strategy: 'today' | 'watch'
     const step = async (): Promise<number> => {
       if (strategy === 'watch') return clock.now + (await watch.tick(mode));
       await store.refresh();
-      return clock.now + (visible ? AUTO_REFRESH_MS : backgroundIntervalMs(BACKGROUND_MINUTES, store.deployments.length));
+      return clock.now + (mode.visible ? AUTO_REFRESH_MS : backgroundIntervalMs(BACKGROUND_MINUTES, store.deployments.length));
     };
     const mutations = new Mutations({ store, connect: () => ({ client, generation: 0 }), generation: () => 0, reread: (c, id) => c.findDeployment(id), log: () => undefined });
     let archiveDone = false;
@@ -301,6 +301,8 @@ async function simulate(n: number, visible: boolean, strategy: 'today' | 'watch'
         for (const c of changes) if (c.shownAt === undefined) waited.add(c);
         waitingAtHourEnd = waited.size;
         walks = store.walks;
+        // Then the user opens the view: what waited is shown by the next full walk (the reconciliation).
+        mode.visible = true;
       }
       clock.advanceTo(target);
       check();

@@ -279,3 +279,11 @@ test('watch: an answer to a tick from before a connection change (reset) changes
   await inFlight;
   assert.equal(h.store.get(dep(2).id)?.status, 'active', 'the old connection\'s answer was dropped');
 });
+
+test('watch: qoder.autoRefreshSeconds below the gap makes the feed read that often (the view as fresh as asked)', async () => {
+  const h = harness({ deployments: [dep(1)] });
+  (h.watch as unknown as { settings: () => { freshnessMs: number; backgroundMs: number } }).settings = () => ({ freshnessMs: 5_000, backgroundMs: 600_000 });
+  await h.load();
+  await h.watch.tick({ visible: true, focused: true });
+  assert.equal(h.watch.dueTimes({ visible: true, focused: true }).feed - h.now(), 5_000);
+});

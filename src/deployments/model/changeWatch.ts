@@ -197,8 +197,11 @@ export class ChangeWatch {
   private wake(mode: WatchMode): WakeOptions {
     const s = this.settings();
     const k = mode.visible ? WATCH.visible : WATCH.hidden;
-    const idleMs = Math.max(k.minGapMs, mode.visible && s.freshnessMs > 0 ? s.freshnessMs : s.backgroundMs);
-    return { minGapMs: k.minGapMs, idleMs, emptyPolls: Math.max(0, this.emptyFeedPolls - 1), maxIdleMs: idleMs * k.maxIdleFactor, lagMs: k.lagMs, jitterMs: k.jitterMs };
+    const wanted = Math.max(5_000, mode.visible && s.freshnessMs > 0 ? s.freshnessMs : s.backgroundMs);
+    // A user who wants the view fresher than the gap gets it (never more often than every 5 s).
+    const minGapMs = Math.min(k.minGapMs, wanted);
+    const idleMs = Math.max(minGapMs, wanted);
+    return { minGapMs, idleMs, emptyPolls: Math.max(0, this.emptyFeedPolls - 1), maxIdleMs: idleMs * k.maxIdleFactor, lagMs: k.lagMs, jitterMs: k.jitterMs };
   }
 
   private async readFeed(mode: WatchMode, epoch: number, signal?: AbortSignal): Promise<void> {

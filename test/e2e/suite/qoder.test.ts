@@ -468,14 +468,14 @@ describe('Qoder Deployments in the extension host', function () {
     assert.equal(lists().length, 0, `no list request within 7 s after autoRefreshSeconds = 0 (got ${lists().length})`);
   });
 
-  it('auto-refresh finds a deployment paused on error: one notification naming it, the status bar shows $(warning) N, and no repeat on the next polls', async function () {
+  it('a failure made elsewhere shows in the view and as one notification from the runs feed, without a full walk; the status bar shows $(warning) N; no repeat on the next reads', async function () {
     this.timeout(90_000);
     await vscode.commands.executeCommand('qoder.deployments.focus');
     await waitFor(() => h.view.visible, 'the Deployments view to be visible');
     await waitFor(() => vscode.window.state.focused, 'the window to have focus', 10_000);
     await waitFor(() => store().state === 'ready' && !store().isLoading, `the list (state ${store().state})`);
-    const target = api().account().list().find((d) => plainActive(d) && /^[\x20-\x7e]+$/.test(String(d.name))) as Json | undefined;
-    assert.ok(target, 'a healthy active deployment to pause');
+    const target = api().account().list().find((d) => plainActive(d) && d.schedule !== null && /^[\x20-\x7e]+$/.test(String(d.name))) as Json | undefined;
+    assert.ok(target, 'a healthy scheduled deployment to fail');
     const id = target.id as string;
     const name = target.name as string;
     const control = (path: string, body: unknown) =>
@@ -485,22 +485,34 @@ describe('Qoder Deployments in the extension host', function () {
         body: JSON.stringify(body),
       });
     const pausedNotes = () => ui.of('warning').filter((c) => c.message.includes(name) && c.message.includes('was paused after an error'));
-    const lists = () => requestsTo(api(), 'GET', /\/deployments$/);
+    const feedReads = () => requestsTo(api(), 'GET', /\/deployment_runs$/);
 
     await setSetting('autoRefreshSeconds', 5);
     try {
-      // what the platform does after a failed run, between two polls
-      const answer = await control('/__local/pause-on-error', { id, errorType: 'environment_not_found_error' });
-      assert.equal(answer.status, 200, 'the local API paused the deployment on error');
-      const note = await waitFor(() => pausedNotes()[0], 'the notification from auto-refresh (no Refresh)', 30_000);
+      // The runs feed has its mark (a first read) before the failure happens.
+      await waitFor(() => feedReads().length > 0, 'the first read of the runs feed', 30_000);
+      api().resetRequests();
+      // What the platform does at a due time when the run cannot start: a run with an error, and the deployment paused on error.
+      const answer = await control('/__local/fire', { id, errorType: 'environment_not_found_error' });
+      assert.equal(answer.status, 200, 'the local API made the failed run');
+      const note = await waitFor(() => pausedNotes()[0], 'the notification from the runs feed (no Refresh)', 30_000);
       console.log(`      notification: ${note.message} [${note.items.join('] [')}]`);
       assert.match(note.message, /the environment was not found/);
       assert.deepEqual(note.items, ['Show', 'Open Last Session', 'Resume']);
       assert.match(h.statusBar.shownText ?? '', /^\$\(warning\) \d+$/, `status bar: ${h.statusBar.shownText}`);
+      assert.equal(store().get(id)?.paused_reason?.type, 'error', 'the row shows it paused on error');
+      assert.match(String((await itemOf(id))?.description ?? ''), /paused|environment not found/i);
+      // Counted on the local API: the feed, one GET of that deployment, at most page 1 of the list (new deployments), no walk.
+      const recorded = api().requests.filter((r) => r.method === 'GET');
+      const summary = recorded.map((r) => `${r.path.replace(/^.*\/cloud/, '')}${r.query.page ? `?page=${r.query.page}` : ''}`);
+      console.log(`      requests until the notification: ${summary.join(', ')}`);
+      assert.equal(recorded.filter((r) => r.path.endsWith(`/deployments/${id}`)).length, 1, 'one single GET of the failed deployment');
+      assert.ok(recorded.filter((r) => r.path.endsWith('/deployments')).every((r) => r.query.page === undefined && r.query.after_id === undefined), 'no page past the first: no full walk');
+      assert.ok(feedReads().every((r) => typeof r.query['created_at[gte]'] === 'string'), 'the feed asks only for runs since its mark');
 
-      // two more polls of the same state: nothing new to say
-      const seen = lists().length;
-      await waitFor(() => lists().length >= seen + 2 && !store().isLoading, 'two more polls', 30_000);
+      // Two more reads of the feed, same state: nothing new to say.
+      const seen = feedReads().length;
+      await waitFor(() => feedReads().length >= seen + 2, 'two more reads of the runs feed', 30_000);
       assert.equal(pausedNotes().length, 1, 'one notification for one change');
     } finally {
       await setSetting('autoRefreshSeconds', 0);
