@@ -15,6 +15,7 @@ import { Mutations } from '../src/deployments/model/mutations';
 import { ChangeWatch, type WatchSource } from '../src/deployments/model/changeWatch';
 import { backgroundIntervalMs } from '../src/attention/model/attention';
 import { startLocalApi, type LocalApi } from '../test/local-api/server';
+import { prng as rng } from '../test/local-api/util';
 import { log, median, round } from './stats';
 
 const TOKEN = 'pt-bench-watch';
@@ -63,18 +64,6 @@ export interface WatchScenario {
   /** strategy requests / baseline requests. */
   ratio: number;
   script: Record<ChangeKind, number>;
-}
-
-/** Deterministic PRNG (mulberry32), so both strategies get the same script. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function percentile(sorted: number[], p: number): number | null {

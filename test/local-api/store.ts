@@ -419,27 +419,32 @@ export class AccountStore {
     const rec = this.mustRecord(id);
     if (rec.archived_at !== null) throw conflict(`Deployment ${id} is archived.`);
     if (rec.status !== 'active') throw conflict(`Deployment ${id} is not active.`);
-    const runs = this.runsOf(rec);
     const nowMs = this.nowMs();
+    const run = this.addRun(rec, nowMs, { type: 'manual' }, null);
+    if (rec.cas) {
+      const s = rec.cas.stats;
+      rec.cas = { stats: { ...s, consecutive_failures: 0, total_runs: s.total_runs + 1, last_triggered_at: isoSeconds(nowMs) } };
+    }
+    invalidate(rec);
+    return run;
+  }
+
+  /** A run created now (with a session unless `error`), in the deployment's runs and the global list; last_run_at moves. */
+  private addRun(rec: DepRecord, nowMs: number, trigger: Record<string, unknown>, error: { type: string; message: string } | null): RunRec {
     const runId = this.runIds.next('drun_', nowMs);
     const run: RunRec = {
       id: runId,
       ms: idTime(runId),
       at: nowMs - (nowMs % 1000),
       deployment_id: rec.id,
-      trigger: 'manual',
-      hasError: false,
-      obj: newRunObject(rec, runId, nowMs, makeId('sess_', nowMs + 37, null), null, { type: 'manual' }),
+      trigger: trigger.type as string,
+      hasError: error !== null,
+      obj: newRunObject(rec, runId, nowMs, error ? null : makeId('sess_', nowMs + 37, null), error, trigger),
       json: null,
     };
-    insertRun(runs, run);
+    insertRun(this.runsOf(rec), run);
     if (this.allRuns) insertRun(this.allRuns, run);
     if (rec.schedule) rec.schedule = { ...rec.schedule, last_run_at: isoSeconds(nowMs) };
-    if (rec.cas) {
-      const s = rec.cas.stats;
-      rec.cas = { stats: { ...s, consecutive_failures: 0, total_runs: s.total_runs + 1, last_triggered_at: isoSeconds(nowMs) } };
-    }
-    invalidate(rec);
     return run;
   }
 
@@ -451,24 +456,9 @@ export class AccountStore {
   fireRecord(id: string, opts: { errorType?: string } = {}): RunRec {
     const rec = this.mustRecord(id);
     if (rec.archived_at !== null || rec.status !== 'active') throw conflict(`Deployment ${id} is not active; it does not fire.`);
-    const runs = this.runsOf(rec);
     const nowMs = this.nowMs();
-    const runId = this.runIds.next('drun_', nowMs);
     const error = opts.errorType === undefined ? null : { type: opts.errorType, message: runErrorMessage(opts.errorType, rec) };
-    const trigger = { scheduled_at: isoSeconds(nowMs), type: 'schedule' };
-    const run: RunRec = {
-      id: runId,
-      ms: idTime(runId),
-      at: nowMs - (nowMs % 1000),
-      deployment_id: rec.id,
-      trigger: 'schedule',
-      hasError: error !== null,
-      obj: newRunObject(rec, runId, nowMs, error ? null : makeId('sess_', nowMs + 41, null), error, trigger),
-      json: null,
-    };
-    insertRun(runs, run);
-    if (this.allRuns) insertRun(this.allRuns, run);
-    if (rec.schedule) rec.schedule = { ...rec.schedule, last_run_at: isoSeconds(nowMs) };
+    const run = this.addRun(rec, nowMs, { scheduled_at: isoSeconds(nowMs), type: 'schedule' }, error);
     if (error) {
       rec.status = 'paused';
       rec.paused_reason = { error: { type: error.type }, type: 'error' };
