@@ -72,6 +72,7 @@ export interface WatchSettings {
 export const WATCH = {
   visible: { minGapMs: 30_000, lagMs: 2_000, jitterMs: 3_000, maxIdleFactor: 4 },
   hidden: { minGapMs: 60_000, lagMs: 2_000, jitterMs: 5_000, maxIdleFactor: 4 },
+  /** Page 1 for new deployments while visible: as often as qoder.autoRefreshSeconds asks (this when it is off). */
   newDeploymentsVisibleMs: 180_000,
   newDeploymentsHiddenMs: 15 * 60_000,
   recheckEveryMs: 120_000,
@@ -191,7 +192,8 @@ export class ChangeWatch {
   }
 
   private newDeploymentsEvery(visible: boolean): number {
-    return visible ? WATCH.newDeploymentsVisibleMs : WATCH.newDeploymentsHiddenMs;
+    const fresh = this.settings().freshnessMs;
+    return visible ? (fresh > 0 ? Math.max(5_000, fresh) : WATCH.newDeploymentsVisibleMs) : WATCH.newDeploymentsHiddenMs;
   }
 
   private wake(mode: WatchMode): WakeOptions {

@@ -191,7 +191,7 @@ describe('Qoder Deployments in the extension host', function () {
   });
 
   let archived: { id: string; oldName: string; newName: string };
-  it('archive: confirmed → one POST, the item leaves the view, the list is refreshed', async () => {
+  it('archive: confirmed → one POST, the item leaves the view from its answer, nothing is read again', async () => {
     const d = pick('active', plainActive);
     const id = d.id as string;
     ui.warning = (_m, items) => (items.includes('Archive') ? 'Archive' : undefined);
@@ -202,8 +202,8 @@ describe('Qoder Deployments in the extension host', function () {
     assert.equal(requestsTo(api(), 'POST', /\/archive$/).length, 1, 'nothing else archived');
     assert.equal(store().get(id), undefined, 'gone from the store');
     assert.equal(await itemOf(id), undefined, 'gone from the tree');
-    const refreshes = requestsTo(api(), 'GET', /\/deployments$/).filter((r) => r.at >= posts[0]!.at);
-    assert.ok(refreshes.length >= 1 && refreshes.every((r) => r.status === 200), 'the list was refreshed after the archive');
+    const after = api().requests.filter((r) => r.method === 'GET' && /\/deployments(\/|$)/.test(r.path) && r.at >= posts[0]!.at);
+    assert.deepEqual(after.map((r) => r.path), [], 'the answer is the new truth: no list page, no re-read');
     const now = api().account().get(id) as Json;
     assert.ok(now.archived_at, 'archived in the API');
     assert.match(now.name as string, new RegExp(`^${esc(d.name as string)}_archived_\\d+$`));
@@ -390,7 +390,7 @@ describe('Qoder Deployments in the extension host', function () {
     assert.equal(store().get(id)?.status, 'paused', 'the refreshed list shows it paused');
   });
 
-  it('404: archiving a deployment that no longer exists warns and refreshes', async () => {
+  it('404: archiving a deployment that no longer exists warns and re-reads that one deployment (no list page)', async () => {
     const d = pick('active', plainActive);
     const id = d.id as string;
     api().injectFault({ route: 'POST /deployments/:id/archive', kind: 'status', status: 404 });
@@ -401,7 +401,8 @@ describe('Qoder Deployments in the extension host', function () {
     assert.ok(warn?.message.includes(d.name as string), `warnings: ${ui.of('warning').map((c) => c.message).join(' / ')}`);
     assert.equal(ui.of('error').length, 0);
     const post = requestsTo(api(), 'POST', /\/archive$/)[0]!;
-    assert.ok(requestsTo(api(), 'GET', /\/deployments$/).some((r) => r.at >= post.at), 'the list was refreshed');
+    assert.equal(requestsTo(api(), 'GET', new RegExp(`/deployments/${id}$`)).filter((r) => r.at >= post.at).length, 1, 'one GET of that deployment');
+    assert.equal(requestsTo(api(), 'GET', /\/deployments$/).filter((r) => r.at >= post.at).length, 0, 'no list page');
   });
 
   it('404: pausing a deployment that no longer exists warns and refreshes', async () => {
@@ -430,7 +431,7 @@ describe('Qoder Deployments in the extension host', function () {
     assert.equal(store().pendingAction(id), undefined, 'not stuck in "Archiving…"');
   });
 
-  it('auto-refresh every 5 s (qoder.autoRefreshSeconds) picks up a new deployment without Refresh; 0 stops polling', async function () {
+  it('auto-refresh every 5 s (qoder.autoRefreshSeconds) picks up a new deployment from page 1 without Refresh or a walk; 0 stops polling', async function () {
     this.timeout(60_000);
     await vscode.commands.executeCommand('qoder.deployments.focus');
     await waitFor(() => h.view.visible, 'the Deployments view to be visible');
@@ -448,6 +449,7 @@ describe('Qoder Deployments in the extension host', function () {
     assert.ok(await itemOf(added.id as string), 'and it is in the tree');
     const first = lists();
     assert.ok(first.length >= 1 && first.every((r) => r.status === 200 && r.authorized), 'the poll listed the deployments');
+    assert.ok(first.every((r) => r.query.page === undefined && r.query.after_id === undefined), 'page 1 only (it stops at the first known id): no walk');
     // the next poll comes one interval after the previous one finished, not sooner
     const n = first.length;
     await waitFor(() => lists().length > n && !store().isLoading, 'the next poll', 15_000);
