@@ -47,6 +47,9 @@ export class ChatHost implements vscode.Disposable {
   private cursorSync = Promise.resolve();
   /** What this editor offered: for the set-up command and the in-host tests. */
   readonly registered = { mcpProvider: false, cursor: false, tools: false };
+  /** How often the editor asked for the server list, and the last confirmation we prepared (for the in-host suite). */
+  timesProvided = 0;
+  lastPrepared: vscode.PreparedToolInvocation | undefined;
 
   constructor(private readonly s: Services, private readonly kernel: ChatKernel) {
     const lm = vscode.lm as Partial<typeof vscode.lm> | undefined;
@@ -58,7 +61,7 @@ export class ChatHost implements vscode.Disposable {
       for (const name of TOOL_NAMES) {
         this.disposables.push(lm.registerTool<unknown>(name, {
           invoke: (options) => this.chatTools().invoke(name, options.input, options.tokenizationOptions?.tokenBudget),
-          prepareInvocation: (options) => this.chatTools().prepare(name, options.input),
+          prepareInvocation: async (options) => (this.lastPrepared = await this.chatTools().prepare(name, options.input)),
         }));
       }
       this.registered.tools = true;
@@ -94,6 +97,7 @@ export class ChatHost implements vscode.Disposable {
 
   /** Called eagerly by the editor: no token here, and no prompt. */
   provideMcpServerDefinitions(): vscode.McpServerDefinition[] {
+    this.timesProvided++;
     const endpoint = currentEndpoint(this.s);
     if (!endpoint) return [];
     return [new vscode.McpHttpServerDefinition(serverLabel(endpoint), vscode.Uri.parse(endpoint.url), {}, MCP_SERVER_VERSION)];

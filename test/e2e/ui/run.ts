@@ -134,6 +134,8 @@ async function main(): Promise<number> {
     settings['qoder.apiBaseUrl'] = ctx.apiBaseUrl;
     // Auto-save on, as in VS Code for the Web: deployment documents must still stay unsent (D9).
     settings['files.autoSave'] = 'afterDelay';
+    // the demo shows the Qoder MCP server under "MCP: List Servers", which needs the chat features on
+    if (serve) settings['chat.disableAIFeatures'] = false;
     flows = [...qoderFlows, ...editFlows, ...chatFlows];
   }
   if (only) flows = flows.filter((f) => f.name.includes(only));
