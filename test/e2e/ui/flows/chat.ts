@@ -22,8 +22,12 @@ export const chatFlows: Flow[] = [
       await ensureSignedIn(wb, ctx);
       const dir = ctx.runDirs?.[0];
       expect(dir && ctx.settings, 'the run directory and settings of this code-server');
-      // the runner's quiet settings turn the AI features off; this flow needs the MCP commands
+      // the runner's quiet settings turn the AI features off; this flow needs the MCP commands,
+      // which VS Code 1.139 enables only from startup: reload the workbench with them on
       writeUserSettings(dir, { ...ctx.settings, 'chat.disableAIFeatures': false });
+      await wb.page.reload({ timeout: 60_000 });
+      await wb.waitReady();
+      await ensureSignedIn(wb, ctx);
       await clearRequests(ctx);
       let rows: string[] = [];
       await waitUntil(async () => {
@@ -38,7 +42,8 @@ export const chatFlows: Flow[] = [
       await wb.quickInput.locator('.monaco-list-row').first().waitFor({ state: 'visible', timeout: 15_000 });
       const actions = await quickRows(wb);
       log(`server actions: ${JSON.stringify(actions)}`);
-      await wb.pickQuickItem(/Start Server/);
+      // VS Code may have started it already when it listed it (1.104 shows it "Running")
+      await wb.pickQuickItem(actions.some((a) => /^Start Server/.test(a)) ? /^Start Server/ : /^Restart Server/);
       // started with our token: authorized MCP requests reached the local API, none refused
       await waitUntil(async () => (await requests(ctx)).some((r) => r.path === MCP_PATH && r.authorized && r.status === 200), 'VS Code to call the MCP endpoint with the token', 30_000);
       const mcp = (await requests(ctx)).filter((r) => r.path === MCP_PATH);
@@ -58,6 +63,7 @@ export const chatFlows: Flow[] = [
       if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'chat-mcp-output', [wb.page.locator('.part.panel')], 0);
       await wb.screenshot('chat-mcp-started');
       await wb.escape(2);
+      writeUserSettings(dir, ctx.settings);
     },
   },
 ];
