@@ -27,7 +27,6 @@ export const chatFlows: Flow[] = [
       writeUserSettings(dir, { ...ctx.settings, 'chat.disableAIFeatures': false });
       await wb.page.reload({ timeout: 60_000 });
       await wb.waitReady();
-      await ensureSignedIn(wb, ctx);
       await clearRequests(ctx);
       let rows: string[] = [];
       await waitUntil(async () => {
@@ -56,7 +55,8 @@ export const chatFlows: Flow[] = [
         await wb.runCommand('MCP: List Servers');
         await wb.pickQuickItem(/Qoder Cloud Agents/);
         await wb.pickQuickItem(/Show Output/);
-        output = (await wb.page.locator('.part.panel .view-lines').allInnerTexts()).join('\n');
+        // the editor renders spaces as no-break spaces
+        output = (await wb.page.locator('.part.panel .view-lines').allInnerTexts()).join('\n').replace(/\u00a0/g, ' ');
         return /Discovered \d+ tools/.test(output);
       }, 'the MCP output to report the discovered tools', 45_000, async () => output.slice(-400));
       log(`MCP output: ${output.split('\n').filter((l) => /tools|Connection state|Starting/.test(l)).join(' | ')}`);
