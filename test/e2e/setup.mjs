@@ -24,6 +24,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { homedir, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -51,8 +52,16 @@ export const APT_PACKAGES = ['chromium', 'libkrb5-dev', 'ripgrep', 'openssl'];
 export const APT_OPTIONAL = ['fonts-noto-cjk'];
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** QODER_E2E_CACHE lets several checkouts (git worktrees) share one install of the hosts. */
-export const CACHE = process.env.QODER_E2E_CACHE ? resolve(process.env.QODER_E2E_CACHE) : join(ROOT, '.cache', 'e2e');
+/**
+ * QODER_E2E_CACHE lets several checkouts (git worktrees) share one install of the hosts. Without
+ * it, .cache/e2e of the repo, unless that path has a space: code-server's native modules are built
+ * with make, which splits an include path at a space, so the hosts then go to the first of
+ * ~/.cache/qoder-deployments-e2e and <tmp>/qoder-deployments-e2e without one (test/e2e/lib/paths.ts
+ * repeats this rule: it runs under tsx and cannot import this file).
+ */
+export const CACHE = process.env.QODER_E2E_CACHE
+  ? resolve(process.env.QODER_E2E_CACHE)
+  : [join(ROOT, '.cache', 'e2e'), join(homedir(), '.cache', 'qoder-deployments-e2e'), join(tmpdir(), 'qoder-deployments-e2e')].find((dir) => !/\s/.test(dir)) ?? join(ROOT, '.cache', 'e2e');
 
 /** Where one host's Node and code-server live. */
 export function hostPaths(host) {

@@ -2,13 +2,15 @@
 // its HOSTS table and records them with their paths in the marker .cache/e2e/setup.json; the
 // harness reads them from there, so the versions live in one place.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { sweepStaleRuns } from './procs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '..', '..', '..');
-/** QODER_E2E_CACHE lets several checkouts (git worktrees) share one install of the hosts. */
-export const CACHE = process.env.QODER_E2E_CACHE ? resolve(process.env.QODER_E2E_CACHE) : join(ROOT, '.cache', 'e2e');
+/** QODER_E2E_CACHE, else .cache/e2e, else a path without a space: the rule of CACHE in test/e2e/setup.mjs. */
+export const CACHE = process.env.QODER_E2E_CACHE
+  ? resolve(process.env.QODER_E2E_CACHE)
+  : [join(ROOT, '.cache', 'e2e'), join(homedir(), '.cache', 'qoder-deployments-e2e'), join(tmpdir(), 'qoder-deployments-e2e')].find((dir) => !/\s/.test(dir)) ?? join(ROOT, '.cache', 'e2e');
 export const RESULTS = join(ROOT, 'test-results', 'e2e');
 
 export const PATHS = {
