@@ -59,16 +59,16 @@ async function activateBundle(): Promise<Hooks> {
 }
 
 /**
- * A seeded session whose deployment is first renamed to `name`: the local API writes the name
- * into the transcript's report (the agent's own text, which only the chunk renders).
+ * A seeded session whose deployment's prompt is first set to `prompt`: the local API opens every
+ * transcript with that prompt (server text that only the chunk renders).
  */
-function sessionOfRenamed(name: string): string {
+function sessionWithPrompt(prompt: string): string {
   api.reseed(12);
   const account = api.account(TOKEN);
   for (const d of account.list()) {
     const [sessionId] = api.sessions(TOKEN).sessionIdsOf(String(d.id));
     if (sessionId) {
-      account.update(String(d.id), { name });
+      account.update(String(d.id), { initial_events: [{ type: 'user.message', content: [{ type: 'text', text: prompt }] }] });
       return sessionId;
     }
   }
@@ -98,15 +98,15 @@ test('bundle files exist: dist/extension.js, every lazy chunk it requires, and t
 });
 
 test('D7: a session transcript opened through dist/sessions.js redacts the token without its pt- prefix', async () => {
-  const sessionId = sessionOfRenamed(`nightly-${BARE}-report`);
+  const sessionId = sessionWithPrompt(`Nightly ${BARE} report`);
   await activateBundle();
   const text = await sessionDocument(sessionId);
-  assert.match(text, /## Report: nightly-\*\*\*-report/, 'the report names the deployment, with the token replaced');
+  assert.match(text, /> Nightly (\\\*){3} report|> Nightly \*{3} report/, 'the prompt is shown, with the token replaced');
   assert.ok(!text.toLowerCase().includes(BARE.toLowerCase()), 'the bare token does not appear in the transcript');
 });
 
 test('l10n is configured once for every chunk: the session transcript from dist/sessions.js is in Chinese when VS Code is', async () => {
-  const sessionId = sessionOfRenamed('nightly-report');
+  const sessionId = sessionWithPrompt('Write the nightly report.');
   l10n.bundle = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
   await activateBundle();
   const text = await sessionDocument(sessionId);
