@@ -50,7 +50,8 @@ const builtinShims = {
  * - cronstrue with its zh_CN locale (schedules in words, about 30 KB), once a row or tooltip is drawn;
  * - the deployment editor (documents, schedule lens, Save), once one opens or an editor command runs;
  * - the session documents (transcript, live view), once a session opens;
- * - the change watch (runs feed, rechecks, reconciliation), after the first complete load.
+ * - the change watch (runs feed, rechecks, reconciliation), after the first complete load;
+ * - the live session stream (SSE parser, reconnects), on the first stream a session document opens.
  */
 const apart = [
   { request: /^croner$/, entry: require.resolve('croner'), file: 'croner.js' },
@@ -59,6 +60,7 @@ const apart = [
   { request: /(^|\/)agentSessions\.chunk$/, entry: 'src/agentSessions/agentSessions.chunk.ts', file: 'sessions.js' },
   { request: /(^|\/)chat\.chunk$/, entry: 'src/chat/chat.chunk.ts', file: 'chat.js' },
   { request: /(^|\/)refresh\.chunk$/, entry: 'src/deployments/refresh.chunk.ts', file: 'refresh.js' },
+  { request: /(^|\/)sessionStream\.chunk$/, entry: 'src/api/sessionStream.chunk.ts', file: 'stream.js' },
 ];
 
 /** Leaves each part's import as `require('./<file>')`, found next to the bundle at run time. */

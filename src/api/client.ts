@@ -24,7 +24,7 @@ import {
   type SessionEvent,
   type SessionEventsFilter,
 } from './sessions';
-import { streamEvents, type StreamSessionOptions } from './sessionStream';
+import type { StreamSessionOptions } from './sessionStream';
 import { defaultSleep } from './retry';
 import type { DeploymentCreateBody, DeploymentPatch } from './editTypes';
 import type {
@@ -38,6 +38,16 @@ import type {
   AllRunsFilter,
   WriteOptions,
 } from './types';
+
+type StreamCode = typeof import('./sessionStream.chunk');
+let streamModule: StreamCode | undefined;
+
+/** The live-stream code, required on the first stream (the bundle maps it to dist/stream.js). */
+function streamCode(): StreamCode {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  streamModule ??= require('./sessionStream.chunk') as StreamCode;
+  return streamModule;
+}
 
 /** The HTTP options (base URL, token, transport, timeout, retries, body cap, logging hook, clock). */
 export interface QoderClientOptions extends HttpClientOptions {
@@ -338,7 +348,7 @@ export class QoderClient {
   streamSessionEvents(id: string, opts: StreamSessionOptions & { sleep?: (ms: number, signal?: AbortSignal) => Promise<void>; random?: () => number } = {}): AsyncGenerator<SessionEvent, void, undefined> {
     const path = `${sessionPath(id)}/events/stream`;
     if (opts.lastEventId !== undefined) checkEventId(opts.lastEventId, 'Last-Event-ID');
-    return streamEvents(
+    return streamCode().streamEvents(
       {
         open: (lastEventId, signal) => this.http.openStream({ path, lastEventId, signal }),
         history: (signal) => this.listSessionEvents(id, undefined, { signal }),

@@ -24,4 +24,4 @@ export { hostOf, withoutTrailingSlash } from './util';
 export { RequestBudget, MAX_HOST_PAUSE_MS, type BudgetOptions } from './budget';
 export { QoderClient, WALK_PAGE_SIZE, RUNS_PAGE_SIZE, type QoderClientOptions } from './client';
 export * from './sessions';
-export { streamEvents, streamBackoffMs, frameToEvent, type StreamState, type StreamSessionOptions, type StreamDeps } from './sessionStream';
+export type { StreamState, StreamSessionOptions, StreamDeps } from './sessionStream';

@@ -12,12 +12,12 @@ import {
   parseEnvironment,
   parseSession,
   QoderClient,
-  streamBackoffMs,
   type FetchInit,
   type ResponseLike,
   type SessionEvent,
   type StreamState,
 } from '../../src/api';
+import { streamBackoffMs } from '../../src/api/sessionStream';
 
 const DIR = path.resolve(__dirname, '../fixtures/sessions');
 const BASE = 'https://api.qoder.com/api/v1/cloud';
