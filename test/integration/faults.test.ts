@@ -5,7 +5,7 @@
 
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { startLocalApi, type FaultSpec, type LocalApi, type RecordedRequest } from '../local-api/server';
+import { LOCAL_CONTROL_HEADER, startLocalApi, type FaultSpec, type LocalApi, type RecordedRequest } from '../local-api/server';
 import { clock, FIXED_NOW } from '../local-api/test-helpers';
 import { type Activated, activateExtension, cmd, fake, until } from '../unit/harness';
 import type { EditorHost } from '../../src/editing/editorHost';
@@ -44,7 +44,7 @@ afterEach(() => {
 
 /** Reseeds every account and lifts revocations (control route of the local API). */
 async function resetServer(): Promise<void> {
-  const r = await fetch(`${api.origin}/__local/reset`, { method: 'POST', body: JSON.stringify({ seed: SEED }) });
+  const r = await fetch(`${api.origin}/__local/reset`, { method: 'POST', headers: { [LOCAL_CONTROL_HEADER]: '1' }, body: JSON.stringify({ seed: SEED }) });
   assert.equal(r.status, 200);
 }
 

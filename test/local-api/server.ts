@@ -274,6 +274,32 @@ function isLoopback(addr: string | undefined): boolean {
   return addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
 }
 
+/**
+ * Every control call sends this header (or a JSON body with its content type). A web page can
+ * send neither without a CORS preflight, which this server never grants, so no page open in a
+ * browser can drive the control routes.
+ */
+export const LOCAL_CONTROL_HEADER = 'x-qoder-local';
+
+/**
+ * Why a control request is refused, or undefined. Beside a loopback peer it needs a loopback
+ * `Host` with our port (a DNS-rebound name is refused), no foreign `Origin`, and a non-simple
+ * request (the header above, or `Content-Type: application/json`).
+ */
+export function controlRefusal(req: IncomingMessage, port: number): string | undefined {
+  if (!isLoopback(req.socket.remoteAddress)) return 'Control routes are loopback-only.';
+  const hosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+  const host = (req.headers.host ?? '').toLowerCase();
+  if (!hosts.includes(host)) return 'Control routes answer only a loopback Host header with this port.';
+  const origin = req.headers.origin;
+  if (origin !== undefined && !hosts.some((h) => origin.toLowerCase() === `http://${h}`)) return 'Control routes refuse requests from another origin.';
+  const type = (req.headers['content-type'] ?? '').toLowerCase();
+  if (req.headers[LOCAL_CONTROL_HEADER] === undefined && !/^application\/json\b/.test(type)) {
+    return `Control routes need the ${LOCAL_CONTROL_HEADER} header or a JSON content type.`;
+  }
+  return undefined;
+}
+
 export async function startLocalApi(options: LocalApiOptions = {}): Promise<LocalApi> {
   const now = options.now ?? ((): Date => new Date());
   const token = options.token ?? 'pt-local-demo';
@@ -592,7 +618,8 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
   function control(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, raw: Buffer | null, requestId: string): void {
     const reply = (status: number, value: unknown): void => send(req, res, null, { status, body: JSON.stringify(value) }, Date.now());
     const bad = (status: number, type: string, message: string): void => send(req, res, null, { status, body: envelope(requestId, type, message) }, Date.now());
-    if (!isLoopback(req.socket.remoteAddress)) return bad(403, 'permission_error', 'Control routes are loopback-only.');
+    const refused = controlRefusal(req, req.socket.localPort ?? 0);
+    if (refused !== undefined) return bad(403, 'permission_error', refused);
     let body: unknown;
     if (raw && raw.length > 0) {
       try {

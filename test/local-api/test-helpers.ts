@@ -1,7 +1,7 @@
 // Helpers for the local API's own tests (test/local-api/tests/) and the client tests that drive it: raw fetch against startLocalApi.
 
 import assert from 'node:assert/strict';
-import type { LocalApi } from './server';
+import { LOCAL_CONTROL_HEADER, type LocalApi } from './server';
 
 export const TOKEN = 'pt-local-demo';
 /** A Tuesday, 12:00 UTC (20:00 in Shanghai). */
@@ -30,6 +30,7 @@ export async function call(api: LocalApi, method: string, path: string, opts: Ca
   else if (opts.body !== undefined) body = JSON.stringify(opts.body);
   if (body !== undefined) headers['content-type'] = 'application/json';
   const url = path.startsWith('http') ? path : path.startsWith('/__local') ? api.origin + path : api.baseUrl + path;
+  if (path.startsWith('/__local') && opts.headers?.[LOCAL_CONTROL_HEADER] === undefined) headers[LOCAL_CONTROL_HEADER] = '1';
   const r = await fetch(url, { method, headers, body });
   const text = await r.text();
   let json: unknown;

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, wr
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { describeHits, scanForSecrets } from '../lib/tokenScan';
+import { LOCAL_CONTROL_HEADER } from '../../local-api/server';
 import type { TestHooks } from '../../../src/extension';
 import type { DeploymentNode } from '../../../src/deployments/deploymentsTree';
 import { Commands as C } from '../../../src/platform/constants';
@@ -483,7 +484,7 @@ describe('Qoder Deployments in the extension host', function () {
     const control = (path: string, body: unknown) =>
       fetch(`${new URL(host.api.baseUrl).origin}${path}?token=${encodeURIComponent(host.token)}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { [LOCAL_CONTROL_HEADER]: '1', 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
     const pausedNotes = () => ui.of('warning').filter((c) => c.message.includes(name) && c.message.includes('was paused after an error'));

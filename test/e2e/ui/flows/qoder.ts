@@ -11,6 +11,7 @@ import { declareLanguagePack } from '../../lib/locale';
 import { makeRunDir, ROOT } from '../../lib/paths';
 import { log } from '../../lib/procs';
 import { Workbench } from '../workbench';
+import { LOCAL_CONTROL_HEADER } from '../../../local-api/server';
 import { expect, type Flow, type FlowContext } from './types';
 
 interface CommandContribution {
@@ -86,7 +87,7 @@ export async function control<T>(ctx: FlowContext, method: string, path: string,
   const token = ctx.apiToken ? `?token=${encodeURIComponent(ctx.apiToken)}` : '';
   const res = await fetch(`${ctx.apiOrigin}${path}${path === '/__local/deployments' ? token : ''}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined ? { [LOCAL_CONTROL_HEADER]: '1' } : { [LOCAL_CONTROL_HEADER]: '1', 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${await res.text()}`);
