@@ -64,11 +64,15 @@ export function displayText(text: string): string {
   return stripControls(redactSecrets(value)).replace(/\]\(/g, '] (');
 }
 
-/** Server text that may keep its line breaks (a tooltip paragraph, a run's error message). */
+/**
+ * Server text that may keep its line breaks (a tooltip paragraph, a run's error message, a
+ * transcript). Control characters go first, so one hidden inside the token cannot shield it
+ * from redaction; escape or cut the result, never the input (that could split the token).
+ */
 export function displayMultiline(text: string): string {
   const value = String(text);
   if (!suspectRe.test(value)) return value;
-  return stripControlsKeepLines(redactSecrets(value));
+  return redactSecrets(stripControlsKeepLines(value));
 }
 
 /** A cut to `max` characters (whole code points) with an ellipsis. */

@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import MarkdownIt from 'markdown-it';
 import type { SessionEvent } from '../../src/api';
 import { codeBlock, codeSpan, escapeMarkdownText, SessionTranscript, toolInputSummary, type TranscriptHeader } from '../../src/agentSessions/model/sessionTranscript';
+import { redactSecrets, rememberSecret } from '../../src/common/display';
 
 const DIR = path.resolve(__dirname, '../fixtures/sessions');
 const md = new MarkdownIt({ html: true, linkify: true });
@@ -185,5 +186,83 @@ describe('session document: hostile content', () => {
     t.add(use);
     t.add(ev('agent.tool_result', { tool_use_id: use.id, is_error: false, content: [{ type: 'text', text: 'y\n'.repeat(10_000) }] }));
     assert.ok(t.markdown(HEADER).length < 2_000);
+  });
+});
+
+describe('session document: issue 19 items 6 and 7', () => {
+  // A token whose escaping would split it: `_` becomes `\_`, `WWW` gets a zero-width joiner.
+  const TOKEN = 'pt-Qw3rtyWWW_Zx9*Lm8[Pq7]Rs6';
+  const BARE = TOKEN.slice(3);
+  rememberSecret(TOKEN);
+
+  /** No 8 characters of the token in a row, in the Markdown (after the document's own last pass) or in what it renders to. */
+  function assertNoToken(markdown: string): void {
+    const shown = redactSecrets(markdown);
+    const rendered = md.render(shown).replace(/<[^>]*>/g, '').replace(/\u200d/g, '');
+    for (let i = 0; i + 8 <= BARE.length; i++) {
+      const part = BARE.slice(i, i + 8);
+      for (const text of [shown.replace(/\\/g, '').replace(/\u200d/g, ''), rendered]) {
+        assert.ok(!text.includes(part), `"${part}" of the token is visible`);
+      }
+    }
+  }
+
+  it('item 6: the token in the prompt, a session.error message, a tool name and input, tool output and a cut agent message is redacted before escaping or cutting', () => {
+    const t = new SessionTranscript();
+    t.add(ev('user.message', { content: [{ type: 'text', text: `use ${TOKEN} please` }] }));
+    t.add(ev('session.error', { error: { type: 'x', message: `auth with ${TOKEN} failed` } }));
+    const use = ev('agent.tool_use', { name: `Tool_${TOKEN}`, input: { command: `${'a'.repeat(190)}${TOKEN}` } });
+    t.add(use);
+    t.add(ev('agent.tool_result', { tool_use_id: use.id, is_error: true, content: [{ type: 'text', text: `${'b'.repeat(390)}${TOKEN}` }] }));
+    t.add(ev('agent.message', { content: [{ type: 'text', text: `${'c'.repeat(199_990)}${TOKEN}` }] }));
+    assertNoToken(t.markdown({ ...HEADER, title: `t_${TOKEN}`, agent: `a_${TOKEN}` }));
+  });
+
+  /** Every link and image the renderer produces, with its target (validateLink off: judge the target itself). */
+  function targets(markdown: string): string[] {
+    const strict = new MarkdownIt({ html: true, linkify: true });
+    strict.validateLink = () => true;
+    const out: string[] = [];
+    const walk = (tokens: ReturnType<typeof strict.parse>): void => {
+      for (const tok of tokens) {
+        if (tok.type === 'link_open') out.push(tok.attrGet('href') ?? '');
+        if (tok.type === 'image') out.push(tok.attrGet('src') ?? '');
+        if (tok.children) walk(tok.children);
+      }
+    };
+    walk(strict.parse(markdown, {}));
+    return out;
+  }
+
+  const HOSTILE_LINKS = [
+    '[a](command&colon;qoder.clearToken)',
+    '[b](&#99;ommand:qoder.clearToken)',
+    '[c](&#x63;ommand:x)',
+    '[d](vscode://file/etc/passwd)',
+    '[e](VSCODE-INSIDERS:x)',
+    '![f](data:image/png;base64,iVBORw0KGgo=)',
+    '![g](  data&colon;image/svg+xml,x)',
+    '[h][ref]\n\n[ref]: command:qoder.clearToken',
+    '[i][r2]\n\n[r2]:\n  &#99;ommand:x',
+    '[j](<command:x>)',
+    '[k](java&Tab;script:alert(1))',
+    '[l](file:///etc/passwd)',
+    '[m](\\command:x)',
+    '[n](./relative/path.md)',
+    '> [o][r3]\n>\n> [r3]: vscode:x',
+  ];
+
+  for (const text of HOSTILE_LINKS) {
+    it(`item 7: ${JSON.stringify(text)} renders with no target but a web or mail address or a fragment`, () => {
+      const t = new SessionTranscript();
+      t.add(ev('agent.message', { content: [{ type: 'text', text }] }));
+      for (const target of targets(t.markdown(HEADER))) assert.match(target, /^(https?:\/\/|mailto:|#)/i, `live target ${target}`);
+    });
+  }
+
+  it('item 7: ordinary https and mailto links in an agent message stay links', () => {
+    const t = new SessionTranscript();
+    t.add(ev('agent.message', { content: [{ type: 'text', text: 'See [the PR](https://github.com/acme/widgets/pull/1) and [mail](mailto:a@b.example).' }] }));
+    assert.deepEqual(targets(t.markdown(HEADER)), ['https://github.com/acme/widgets/pull/1', 'mailto:a@b.example']);
   });
 });

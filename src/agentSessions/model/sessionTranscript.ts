@@ -4,12 +4,14 @@
 // Safety: server text never becomes a link, an image, HTML or a command. Tool input goes into
 // code spans and tool output into fenced code blocks (fence longer than any backtick run in
 // it); other server text is escaped and autolinks are broken. Agent messages are Markdown as
-// written, but raw HTML is escaped and links to command:/file:/data:/javascript:/vscode: are
-// neutralised. Tool output is cut to 40 lines, so memory stays bounded per event.
+// written, but raw HTML is escaped and a link or image keeps its target only when the target
+// literally starts with https://, http://, mailto: or # (see neutraliseLinks). Tool output is
+// cut to 40 lines, so memory stays bounded per event. Every server string passes
+// displayMultiline first: the token is redacted before any escaping or cutting could split it.
 
 import * as l10n from '@vscode/l10n';
 import type { SessionEvent } from '../../api/sessions';
-import { stripControlsKeepLines } from '../../common/display';
+import { displayMultiline } from '../../common/display';
 
 export const TOOL_OUTPUT_LINES = 40;
 const MAX_LINE_CHARS = 400;
@@ -19,7 +21,7 @@ const MAX_MESSAGE_CHARS = 200_000;
 
 /** Plain text that renders as itself in Markdown: no emphasis, links, images, HTML or autolinks. */
 export function escapeMarkdownText(text: string): string {
-  return stripControlsKeepLines(text)
+  return displayMultiline(text)
     .replace(/[\\`*_[\]!|<>~&]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`))
     // a line must not start a heading, list, quote or table of its own
     .replace(/^(\s*)([#+=-]|\d+[.)])/gm, (_m, space: string, mark: string) => `${space}${mark.replace(/([#+=.)-])/, '\\$1')}`)
@@ -31,7 +33,7 @@ export function escapeMarkdownText(text: string): string {
 
 /** Inline code that cannot be closed early: the fence is longer than any backtick run inside. */
 export function codeSpan(text: string): string {
-  const clean = stripControlsKeepLines(text).replace(/\s*\n\s*/g, ' ');
+  const clean = displayMultiline(text).replace(/\s*\n\s*/g, ' ');
   const longest = Math.max(0, ...Array.from(clean.matchAll(/`+/g), (m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   const pad = clean.startsWith('`') || clean.endsWith('`') || clean === '' ? ' ' : '';
@@ -40,17 +42,32 @@ export function codeSpan(text: string): string {
 
 /** A fenced code block whose fence no line of `text` can close. */
 export function codeBlock(text: string, info = 'text'): string {
+  text = displayMultiline(text);
   const longest = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   return `${fence}${info}\n${text}\n${fence}`;
 }
 
-/** Agent Markdown as written, minus raw HTML and links to dangerous schemes. */
+/** Agent Markdown as written, minus raw HTML and any link or image target but web and mail addresses. */
 export function safeAgentMarkdown(text: string): string {
-  return stripControlsKeepLines(text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}…` : text)
-    .replace(/</g, '&lt;')
-    .replace(/(\]\(\s*|\]:\s*)(command|vscode|vscode-insiders|file|data|javascript|vbscript):/gi, '$1#blocked-$2-')
+  const clean = displayMultiline(text);
+  return neutraliseLinks((clean.length > MAX_MESSAGE_CHARS ? `${clean.slice(0, MAX_MESSAGE_CHARS)}…` : clean).replace(/</g, '&lt;'))
     .replace(/\b(command|vscode|javascript|vbscript|data):(?=[^\s])/gi, '$1\u200d:');
+}
+
+/** Where a link or image target starts: after `](` or a reference definition's `]:`, past spaces and line breaks. */
+const TARGET_START_RE = /\](?:\(|:)\s*/g;
+/**
+ * Targets the renderer takes as they are written. The test is on the raw text, so an entity
+ * (`command&colon;`, `&#99;ommand:`), a backslash escape or an angle bracket can never turn
+ * into another scheme once markdown-it decodes it: anything else is blocked.
+ */
+const LITERAL_SAFE_TARGET_RE = /^(?:https?:\/\/|mailto:|#)/i;
+
+/** Every link, image and reference definition keeps its target only when it is a web or mail address or a fragment; the rest point at `#blocked:`. */
+function neutraliseLinks(markdown: string): string {
+  return markdown.replace(TARGET_START_RE, (start: string, offset: number) =>
+    LITERAL_SAFE_TARGET_RE.test(markdown.slice(offset + start.length, offset + start.length + 8)) ? start : `${start}#blocked:`);
 }
 
 export function textOfBlocks(content: unknown): string {
@@ -97,12 +114,13 @@ export function toolInputSummary(name: string, input: unknown): string {
       summary = '';
     }
   }
+  summary = displayMultiline(summary);
   return summary.length > MAX_INPUT_CHARS ? `${summary.slice(0, MAX_INPUT_CHARS)}…` : summary;
 }
 
 /** The first `TOOL_OUTPUT_LINES` lines (each capped) and how many were left out. */
 export function cutLines(text: string, maxLines = TOOL_OUTPUT_LINES): { text: string; more: number; total: number } {
-  const clean = stripControlsKeepLines(text).replace(/\n+$/, '');
+  const clean = displayMultiline(text).replace(/\n+$/, '');
   const lines = clean === '' ? [] : clean.split('\n');
   const kept = lines.slice(0, maxLines).map((l) => (l.length > MAX_LINE_CHARS ? `${l.slice(0, MAX_LINE_CHARS)}…` : l));
   return { text: kept.join('\n'), more: Math.max(0, lines.length - maxLines), total: lines.length };
@@ -259,5 +277,5 @@ function blockquote(text: string): string {
 }
 
 function escapeHtml(text: string): string {
-  return stripControlsKeepLines(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return displayMultiline(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
