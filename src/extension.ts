@@ -48,6 +48,7 @@ import { failureText } from './common/errorText';
 import { durationText } from './runs/model/runRow';
 import { registerOpenSession } from './agentSessions/commands/openSession';
 import { registerCancelSession } from './agentSessions/commands/cancelSession';
+import { registerSaveTranscript } from './agentSessions/commands/saveTranscript';
 import { registerCopyRunId } from './runs/commands/copyRunId';
 import { registerShowNeedsAttention } from './deployments/commands/showNeedsAttention';
 import { AttentionWatch, attentionList, backgroundIntervalMs } from './attention/model/attention';
@@ -271,6 +272,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
     registerShowNeedsAttention(services, filter),
     registerOpenSession(services),
     registerCancelSession(services, { documents, statuses }),
+    registerSaveTranscript(services, { documents, statuses }),
     registerCopyRunId(services),
     registerEditDeployment(services),
     registerCreateDeployment(services, editorHost),

@@ -3,13 +3,14 @@
 // live stream while the session runs, and redraws at most every 250 ms. The stream is closed
 // when the turn ends, the session ends, the document closes or the connection changes.
 
+import { open } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { QoderClient } from '../api/client';
 import { isSettledStatus, type Session } from '../api/sessions';
 import type { StreamState } from '../api/sessionStream';
 import { ContextKeys, SESSION_SCHEME } from '../platform/constants';
 import type { NameCache, SessionStatusCache } from './model/sessionCache';
-import { SessionTranscript, type LiveState } from './model/sessionTranscript';
+import { SessionTranscript, writeWholeTranscript, type LiveState } from './model/sessionTranscript';
 import { sessionIdOf } from './sessionUris';
 
 import { redactSecrets } from '../common/display';
@@ -241,6 +242,34 @@ export class SessionDocuments implements vscode.TextDocumentContentProvider, vsc
     this.updateContext();
     // The transcript is server text: the token must not show even if a tool printed it.
     return redactSecrets(v.text());
+  }
+
+  /**
+   * Every event of the session behind `uri`, listed again from the API and written to
+   * `target` as Markdown one event at a time: the document itself keeps about MAX_BODY_CHARS.
+   * Resolves with the number of events written.
+   */
+  async saveTranscript(uri: vscode.Uri, target: vscode.Uri, signal: AbortSignal): Promise<number> {
+    const sessionId = sessionIdOf(uri);
+    if (!sessionId) throw new Error(vscode.l10n.t('Not a session ID.'));
+    const pages = this.deps.client().listSessionEvents(sessionId, undefined, { signal });
+    const title = uri.path.replace(/^\//, '');
+    if (target.scheme === 'file') {
+      const file = await open(target.fsPath, 'w');
+      try {
+        return await writeWholeTranscript(title, pages, async (text) => {
+          await file.write(redactSecrets(text));
+        });
+      } finally {
+        await file.close();
+      }
+    }
+    const parts: string[] = [];
+    const count = await writeWholeTranscript(title, pages, async (text) => {
+      parts.push(redactSecrets(text));
+    });
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(parts.join('')));
+    return count;
   }
 
   /** The open view of a session, if any. */

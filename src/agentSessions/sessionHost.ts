@@ -35,6 +35,11 @@ export class SessionDocumentsHost implements vscode.TextDocumentContentProvider,
     return this.documents().provideTextDocumentContent(uri);
   }
 
+  /** Write every event of the session behind `uri` to `target` (see SessionDocuments.saveTranscript). */
+  saveTranscript(uri: vscode.Uri, target: vscode.Uri, signal: AbortSignal): Promise<number> {
+    return this.documents().saveTranscript(uri, target, signal);
+  }
+
   /** The open view of a session, if any (nothing is loaded when no session was opened). */
   find(sessionId: string): { running: boolean; markCancelling(): void } | undefined {
     return this.impl?.find(sessionId);

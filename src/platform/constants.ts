@@ -31,6 +31,7 @@ export const Commands = {
   duplicateDeployment: 'qoder.duplicateDeployment',
   openSession: 'qoder.openSession',
   cancelSession: 'qoder.cancelSession',
+  saveSessionTranscript: 'qoder.saveSessionTranscript',
   copyRunId: 'qoder.copyRunId',
   showNeedsAttention: 'qoder.showNeedsAttention',
   setUpChatTools: 'qoder.setUpChatTools',

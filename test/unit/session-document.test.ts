@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import MarkdownIt from 'markdown-it';
 import type { SessionEvent } from '../../src/api';
-import { codeBlock, codeSpan, escapeMarkdownText, SessionTranscript, toolInputSummary, type TranscriptHeader } from '../../src/agentSessions/model/sessionTranscript';
+import { codeBlock, codeSpan, escapeMarkdownText, MAX_BODY_CHARS, SessionTranscript, toolInputSummary, writeWholeTranscript, type TranscriptHeader } from '../../src/agentSessions/model/sessionTranscript';
 import { redactSecrets, rememberSecret } from '../../src/common/display';
 
 const DIR = path.resolve(__dirname, '../fixtures/sessions');
@@ -264,5 +264,49 @@ describe('session document: issue 19 items 6 and 7', () => {
     const t = new SessionTranscript();
     t.add(ev('agent.message', { content: [{ type: 'text', text: 'See [the PR](https://github.com/acme/widgets/pull/1) and [mail](mailto:a@b.example).' }] }));
     assert.deepEqual(targets(t.markdown(HEADER)), ['https://github.com/acme/widgets/pull/1', 'mailto:a@b.example']);
+  });
+});
+
+describe('session document: issue 19 item 8 (total size)', () => {
+  const BIG = `${'word '.repeat(40_000)}`; // 200 KB of agent text
+
+  it('1,000 agent messages of 200 KB: the document stays under about 2 MB, keeps the prompt and the latest message, and says how many events were left out and how to read them', () => {
+    const t = new SessionTranscript();
+    t.add(ev('user.message', { content: [{ type: 'text', text: 'the prompt' }] }));
+    for (let i = 0; i < 1_000; i++) t.add(ev('agent.message', { content: [{ type: 'text', text: `message ${i} ${BIG}` }] }));
+    const text = t.markdown(HEADER);
+    assert.ok(text.length <= MAX_BODY_CHARS + 10_000, `${(text.length / 1e6).toFixed(1)} MB`);
+    assert.match(text, /> the prompt/);
+    assert.match(text, /message 999 /);
+    const notice = /\*\*(\d+) events \((\d+\.\d) MB\) are not shown here\*\*/.exec(text);
+    assert.ok(notice, 'a notice where the events were cut');
+    const shown = (text.match(/message \d+ /g) ?? []).length;
+    assert.equal(Number(notice[1]) + shown, 1_000, 'every message is either shown or counted');
+    assert.match(text, /Save Session Transcript…/);
+    assert.ok(text.indexOf('message 0 ') < text.indexOf(notice[0]) && text.indexOf(notice[0]) < text.indexOf('message 999 '), 'the notice stands where events were left out');
+  });
+
+  it('3,000 such messages do not throw (the old document hit "Invalid string length")', () => {
+    const t = new SessionTranscript();
+    for (let i = 0; i < 3_000; i++) t.add(ev('agent.message', { content: [{ type: 'text', text: BIG }] }));
+    assert.ok(t.markdown(HEADER).length <= MAX_BODY_CHARS + 10_000);
+  });
+
+  it('Save Session Transcript writes every event, one at a time, including those the document leaves out', async () => {
+    const pages = (async function* () {
+      for (let p = 0; p < 10; p++) yield { data: Array.from({ length: 100 }, (_, i) => ev('agent.message', { content: [{ type: 'text', text: `message ${p * 100 + i} ${BIG}` }] })) };
+    })();
+    let largestWrite = 0;
+    let total = 0;
+    const seen = new Set<string>();
+    const count = await writeWholeTranscript('a · b', pages, async (text) => {
+      largestWrite = Math.max(largestWrite, text.length);
+      total += text.length;
+      for (const m of text.matchAll(/message (\d+) /g)) seen.add(m[1]!);
+    });
+    assert.equal(count, 1_000);
+    assert.equal(seen.size, 1_000);
+    assert.ok(total > 190_000_000);
+    assert.ok(largestWrite < 250_000, 'written event by event, never as one string');
   });
 });

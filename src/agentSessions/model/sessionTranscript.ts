@@ -17,6 +17,9 @@ export const TOOL_OUTPUT_LINES = 40;
 const MAX_LINE_CHARS = 400;
 const MAX_INPUT_CHARS = 200;
 const MAX_MESSAGE_CHARS = 200_000;
+/** The transcript's body never grows past this: the first events up to HEAD_CHARS stay, then the latest ones (see TranscriptBody). */
+export const MAX_BODY_CHARS = 2_000_000;
+const HEAD_CHARS = 500_000;
 
 
 /** Plain text that renders as itself in Markdown: no emphasis, links, images, HTML or autolinks. */
@@ -142,7 +145,10 @@ export interface TranscriptHeader {
 }
 
 export class SessionTranscript {
-  private readonly chunks: string[] = [];
+  private readonly body = new TranscriptBody(MAX_BODY_CHARS, HEAD_CHARS);
+
+  /** `onChunk` sees every rendered event, also those the bounded body leaves out (Save Session Transcript writes them all). */
+  constructor(private readonly onChunk?: (chunk: string) => void) {}
   private readonly ids = new Set<string>();
   /** tool_use id → tool name, until its result arrives. */
   private readonly openTools = new Map<string, string>();
@@ -179,7 +185,10 @@ export class SessionTranscript {
     this.ids.add(ev.id);
     this.last = ev.id;
     const chunk = this.render(ev);
-    if (chunk !== '') this.chunks.push(chunk);
+    if (chunk !== '') {
+      this.body.add(chunk);
+      this.onChunk?.(chunk);
+    }
     return true;
   }
 
@@ -267,7 +276,7 @@ export class SessionTranscript {
     row(l10n.t('Duration'), escapeMarkdownText(h.duration));
     row(l10n.t('Credits'), escapeMarkdownText(h.credits));
     row(l10n.t('Session'), codeSpan(h.sessionId));
-    const body = this.chunks.length > 0 ? this.chunks.join('\n\n') : `*${l10n.t('No events yet.')}*`;
+    const body = this.body.text() ?? `*${l10n.t('No events yet.')}*`;
     return `# ${escapeMarkdownText(h.title)}\n\n${rows.join('\n')}\n\n---\n\n${body}\n`;
   }
 }
@@ -278,4 +287,82 @@ function blockquote(text: string): string {
 
 function escapeHtml(text: string): string {
   return displayMultiline(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/**
+ * The rendered events, bounded: the first ones up to `headChars` are kept as one string, then
+ * the latest ones up to `maxChars` in all; the events between are dropped and counted, and a
+ * notice stands where they were. Adding an event costs its own size; drawing costs at most
+ * the bound, whatever the session's length.
+ */
+export class TranscriptBody {
+  private head = '';
+  private readonly tail: string[] = [];
+  private tailChars = 0;
+  private tailText: string | undefined;
+  private cutEvents = 0;
+  private cutChars = 0;
+
+  constructor(
+    private readonly maxChars: number,
+    private readonly headChars: number,
+  ) {}
+
+  add(chunk: string): void {
+    if (this.tail.length === 0 && this.cutEvents === 0 && this.head.length + chunk.length <= this.headChars) {
+      this.head = this.head === '' ? chunk : `${this.head}\n\n${chunk}`;
+      return;
+    }
+    this.tail.push(chunk);
+    this.tailChars += chunk.length + 2;
+    this.tailText = undefined;
+    const budget = this.maxChars - this.head.length;
+    while (this.tailChars > budget && this.tail.length > 1) {
+      const dropped = this.tail.shift()!;
+      this.tailChars -= dropped.length + 2;
+      this.cutEvents++;
+      this.cutChars += dropped.length;
+    }
+  }
+
+  /** Events left out so far and their rendered size. */
+  get cut(): { events: number; chars: number } {
+    return { events: this.cutEvents, chars: this.cutChars };
+  }
+
+  text(): string | undefined {
+    if (this.head === '' && this.tail.length === 0) return undefined;
+    this.tailText ??= this.tail.join('\n\n');
+    const parts = [this.head, this.cutEvents > 0 ? this.notice() : '', this.tailText].filter((p) => p !== '');
+    return parts.join('\n\n');
+  }
+
+  private notice(): string {
+    const mb = (this.cutChars / 1_000_000).toFixed(1);
+    return `---\n\n> **${l10n.t('{0} events ({1} MB) are not shown here', this.cutEvents, mb)}**  \n> ${l10n.t('This document keeps the first events and the latest ones, about {0} MB in all, so the editor stays responsive. To read every event, save the whole session with Qoder: Save Session Transcript… (the Save icon in this document\'s title bar).', Math.round(this.maxChars / 1_000_000))}\n\n---`;
+  }
+}
+
+/**
+ * The whole session as Markdown, written chunk by chunk (never held in memory as one string):
+ * a title, then every event of `pages` rendered like the document does, without its bound.
+ */
+export async function writeWholeTranscript(
+  title: string,
+  pages: AsyncIterable<{ data: SessionEvent[] }>,
+  write: (text: string) => Promise<void>,
+): Promise<number> {
+  await write(`# ${escapeMarkdownText(title)}\n\n`);
+  const pending: string[] = [];
+  const transcript = new SessionTranscript((chunk) => pending.push(chunk));
+  let first = true;
+  for await (const page of pages) {
+    for (const ev of page.data) transcript.add(ev);
+    for (const chunk of pending.splice(0)) {
+      await write(first ? chunk : `\n\n${chunk}`);
+      first = false;
+    }
+  }
+  await write('\n');
+  return transcript.size;
 }
