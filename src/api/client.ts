@@ -394,9 +394,12 @@ export class QoderClient {
   }
 
   /** One request, body parsed by `parse`; a parse failure becomes invalid_response naming the operation. */
-  private async one<T>(req: HttpRequest, parse: (json: unknown) => T, stats?: { requests: number }): Promise<T> {
+  private async one<T>(req: HttpRequest, parse: (json: unknown) => T, stats?: { requests: number; sentAfterMs?: number }): Promise<T> {
     const res = await this.http.request(req);
-    if (stats) stats.requests += res.requests;
+    if (stats) {
+      stats.requests += res.requests;
+      stats.sentAfterMs = res.sentAfterMs;
+    }
     return this.parsed(res, parse);
   }
 
@@ -415,7 +418,9 @@ export class QoderClient {
    * Cursor walk: `page=<next_page>`, or `after_id=<last_id>` when an older server sends no
    * next_page. Never requests the same cursor twice — a repeated cursor is a server loop and
    * ends the walk with invalid_response, and so does a list that still has more after
-   * `maxPages` pages or `maxItems` items. Page fetches start `minPageIntervalMs` apart.
+   * `maxPages` pages or `maxItems` items. Page requests go out `minPageIntervalMs` apart,
+   * counted from when the previous one really left (after node-fetch loaded and the connection
+   * opened), so the server never sees two closer than that.
    */
   private async *walk<T>(
     path: string,
@@ -431,19 +436,24 @@ export class QoderClient {
       startCursor === undefined ? undefined : { param: 'page', value: startCursor };
     if (cursor) seen.add(cursor.value);
     let items = 0;
-    let lastStart: number | undefined;
+    let lastSent: number | undefined;
+    const hop: { requests: number; sentAfterMs?: number } = { requests: 0 };
     for (let pageNo = 0; ; pageNo++) {
-      if (lastStart !== undefined && this.minPageIntervalMs > 0) {
-        await this.http.pause(this.minPageIntervalMs - (this.now() - lastStart), operation, opts?.signal);
+      if (lastSent !== undefined && this.minPageIntervalMs > 0) {
+        // Whole milliseconds up: a timer may fire up to 1 ms before a fractional delay.
+        await this.http.pause(Math.ceil(this.minPageIntervalMs - (this.now() - lastSent)), operation, opts?.signal);
       }
-      lastStart = this.now();
+      const started = this.now();
       const query = new URLSearchParams(baseQuery);
       if (cursor) query.set(cursor.param, cursor.value);
+      hop.requests = 0;
       const page = await this.one(
         { method: 'GET', path, query, signal: opts?.signal },
         (json) => parseListPage(json, parseItem),
-        stats,
+        hop,
       );
+      if (stats) stats.requests += hop.requests;
+      lastSent = started + (hop.sentAfterMs ?? 0);
       yield page;
       if (!page.has_more) return;
       items += page.data.length + page.invalid.length;

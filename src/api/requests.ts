@@ -34,17 +34,19 @@ export interface HttpResult {
   operation: string;
   /** The `Location` of a kept redirect (keepRedirect). */
   location?: string;
+  /** From the call to when the request that was answered went out (transport's sentAfterMs; else when it was handed to fetch). */
+  sentAfterMs: number;
 }
 
 const MAX_REDIRECTS = 3;
 
 type Outcome =
-  | { kind: 'ok'; json: unknown; status: number; requestId: string | undefined; location?: string }
+  | { kind: 'ok'; json: unknown; status: number; requestId: string | undefined; location?: string; sentAt: number }
   | { kind: 'error'; error: QoderError; response?: ResponseLike; transport?: boolean };
 
 /** One request and its answer: the response and its body, or why there is none. */
 type Hop =
-  | { kind: 'answer'; res: ResponseLike; text: string; requestId: string; durationMs: number }
+  | { kind: 'answer'; res: ResponseLike; text: string; requestId: string; durationMs: number; sentAt: number }
   /** No answer: a timeout or a network failure (may be retried for idempotent calls). */
   | { kind: 'transport'; error: QoderError }
   /** An answer that cannot be used and would be the same again (a body over the cap). */
@@ -67,6 +69,7 @@ class Abort extends Error {}
 export async function runRequest(ctx: HttpContext, req: HttpRequest): Promise<HttpResult> {
   const operation = `${req.method} ${req.path}`;
   const callerSignal = req.signal;
+  const called = ctx.now();
   let requests = 0;
   for (let attempt = 1; ; attempt++) {
     if (callerSignal?.aborted) throw ctx.abortedError(operation);
@@ -80,7 +83,7 @@ export async function runRequest(ctx: HttpContext, req: HttpRequest): Promise<Ht
       throw e;
     }
     if (outcome.kind === 'ok') {
-      const result: HttpResult = { json: outcome.json, status: outcome.status, requestId: outcome.requestId, requests, operation };
+      const result: HttpResult = { json: outcome.json, status: outcome.status, requestId: outcome.requestId, requests, operation, sentAfterMs: outcome.sentAt - called };
       if (outcome.location !== undefined) result.location = outcome.location;
       return result;
     }
@@ -160,7 +163,7 @@ async function send(ctx: HttpContext, target: HopTarget, signal: AbortSignal, ca
     const text = await raceSignal(Promise.resolve().then(() => readBodyCapped(res, ctx.maxResponseBytes)), signal);
     // Servers may echo anything here, the token included: redact where it is parsed.
     const requestId = ctx.redact(header(res, 'x-request-id') ?? header(res, 'request-id') ?? sentId);
-    return { kind: 'answer', res, text, requestId, durationMs: ctx.now() - started };
+    return { kind: 'answer', res, text, requestId, durationMs: ctx.now() - started, sentAt: started + (res.sentAfterMs ?? 0) };
   } catch (e) {
     const entry = { method: target.method, path: target.logPath, status: undefined, durationMs: ctx.now() - started, requestId: sentId, attempt };
     if (callerSignal?.aborted) {
@@ -181,7 +184,7 @@ async function send(ctx: HttpContext, target: HopTarget, signal: AbortSignal, ca
 
 /** What an answer means: a redirect to follow, a success with its JSON, or an error. Logs the hop. */
 function classify(ctx: HttpContext, answer: Extract<Hop, { kind: 'answer' }>, target: HopTarget, operation: string, attempt: number, hop: number): Outcome | { kind: 'redirect'; to: URL } {
-  const { res, text, requestId, durationMs } = answer;
+  const { res, text, requestId, durationMs, sentAt } = answer;
   const status = res.status;
   const entry = { method: target.method, path: target.logPath, status, durationMs, requestId, attempt };
   if (target.keepRedirect && status >= 300 && status < 400) {
@@ -192,7 +195,7 @@ function classify(ctx: HttpContext, answer: Extract<Hop, { kind: 'answer' }>, ta
     } catch {
       json = undefined;
     }
-    return { kind: 'ok', json, status, requestId, location: header(res, 'location') };
+    return { kind: 'ok', json, status, requestId, location: header(res, 'location'), sentAt };
   }
   if ([301, 302, 303, 307, 308].includes(status)) {
     const next = redirectTargetOf(res, target.url, ctx.origin, operation, requestId, (t) => ctx.redact(t));
@@ -227,7 +230,7 @@ function classify(ctx: HttpContext, answer: Extract<Hop, { kind: 'answer' }>, ta
       return { kind: 'error', error };
     }
     ctx.log(entry);
-    return { kind: 'ok', json, status, requestId };
+    return { kind: 'ok', json, status, requestId, sentAt };
   }
   const error = ctx.apiError(res, text, operation, requestId);
   ctx.log({ ...entry, requestId: error.requestId, error: error.message });

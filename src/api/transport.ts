@@ -1,5 +1,8 @@
 // The HTTP transport: the minimal fetch surface the client needs, and node-fetch behind it.
 
+import { subscribe } from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
+
 // Minimal fetch surface (node-fetch 3, undici fetch and test fakes all satisfy it)
 
 export interface HeadersLike {
@@ -7,6 +10,8 @@ export interface HeadersLike {
 }
 
 export interface ResponseLike {
+  /** How long after the fetch call the request had gone out on the socket (node-fetch, when Node reports it). */
+  sentAfterMs?: number;
   status: number;
   statusText?: string;
   headers: HeadersLike;
@@ -40,15 +45,46 @@ export function header(res: ResponseLike, name: string): string | undefined {
 
 let nodeFetchModule: Promise<typeof import('node-fetch')> | undefined;
 
+// When a request really left: loading node-fetch, its own set-up and opening the connection all
+// come between the fetch call and the socket write. Node's http client announces each request
+// on a diagnostics channel; ours are told apart by their x-request-id, and their 'finish' (the
+// request handed to the socket) is what page spacing counts from (client.ts walk).
+const awaitingSend = new Map<string, { sentAt?: number }>();
+let watchingSends = false;
+
+function watchSends(): void {
+  if (watchingSends) return;
+  watchingSends = true;
+  try {
+    subscribe('http.client.request.start', (message) => {
+      const request = (message as { request?: ClientRequest } | undefined)?.request;
+      const id = request?.getHeader?.('x-request-id');
+      const entry = typeof id === 'string' ? awaitingSend.get(id) : undefined;
+      if (entry) request!.once('finish', () => (entry.sentAt = performance.now()));
+    });
+  } catch {
+    // No such channel in this runtime: spacing counts from the fetch call.
+  }
+}
+
 export const nodeFetch: FetchLike = async (url, init) => {
-  nodeFetchModule ??= import('node-fetch');
-  const mod = await nodeFetchModule;
-  const res = await mod.default(url, {
-    method: init.method,
-    headers: init.headers,
-    body: init.body,
-    redirect: init.redirect,
-    signal: init.signal,
-  });
-  return res;
+  const called = performance.now();
+  watchSends();
+  const id = init.headers['x-request-id'];
+  const entry: { sentAt?: number } = {};
+  if (id !== undefined) awaitingSend.set(id, entry);
+  try {
+    nodeFetchModule ??= import('node-fetch');
+    const mod = await nodeFetchModule;
+    const res = await mod.default(url, {
+      method: init.method,
+      headers: init.headers,
+      body: init.body,
+      redirect: init.redirect,
+      signal: init.signal,
+    });
+    return entry.sentAt === undefined ? res : Object.assign(res, { sentAfterMs: entry.sentAt - called });
+  } finally {
+    if (id !== undefined) awaitingSend.delete(id);
+  }
 };
