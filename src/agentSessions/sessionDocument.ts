@@ -13,7 +13,7 @@ import type { NameCache, SessionStatusCache } from './model/sessionCache';
 import { SessionTranscript, writeWholeTranscript, type LiveState } from './model/sessionTranscript';
 import { sessionIdOf } from './sessionUris';
 
-import { redactSecrets } from '../common/display';
+import { redactSecrets, titleSafe } from '../common/display';
 
 const REDRAW_MS = 250;
 const RECONNECTING_AFTER_MS = 5_000;
@@ -244,12 +244,36 @@ export class SessionDocuments implements vscode.TextDocumentContentProvider, vsc
     return redactSecrets(v.text());
   }
 
+  /** Save Session Transcript…: asks for a file, then writes the whole session there with progress (cancellable). Undefined when the user cancelled. */
+  async saveTranscript(uri: vscode.Uri): Promise<number | undefined> {
+    const name = `${titleSafe(uri.path.replace(/^\//, ''), 'session')}.md`;
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+      filters: { Markdown: ['md'] },
+      saveLabel: vscode.l10n.t('Save Transcript'),
+    });
+    if (!target) return undefined;
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Saving the session transcript…'), cancellable: true },
+      async (_progress, token) => {
+        const abort = new AbortController();
+        const sub = token.onCancellationRequested(() => abort.abort());
+        try {
+          return await this.writeTranscript(uri, target, abort.signal);
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+  }
+
   /**
    * Every event of the session behind `uri`, listed again from the API and written to
    * `target` as Markdown one event at a time: the document itself keeps about MAX_BODY_CHARS.
    * Resolves with the number of events written.
    */
-  async saveTranscript(uri: vscode.Uri, target: vscode.Uri, signal: AbortSignal): Promise<number> {
+  async writeTranscript(uri: vscode.Uri, target: vscode.Uri, signal: AbortSignal): Promise<number> {
     const sessionId = sessionIdOf(uri);
     if (!sessionId) throw new Error(vscode.l10n.t('Not a session ID.'));
     const pages = this.deps.client().listSessionEvents(sessionId, undefined, { signal });

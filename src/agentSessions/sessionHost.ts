@@ -35,9 +35,9 @@ export class SessionDocumentsHost implements vscode.TextDocumentContentProvider,
     return this.documents().provideTextDocumentContent(uri);
   }
 
-  /** Write every event of the session behind `uri` to `target` (see SessionDocuments.saveTranscript). */
-  saveTranscript(uri: vscode.Uri, target: vscode.Uri, signal: AbortSignal): Promise<number> {
-    return this.documents().saveTranscript(uri, target, signal);
+  /** Ask where, then write every event of the session behind `uri` there (see SessionDocuments.saveTranscript); undefined when the user cancelled. */
+  saveTranscript(uri: vscode.Uri): Promise<number | undefined> {
+    return this.documents().saveTranscript(uri);
   }
 
   /** The open view of a session, if any (nothing is loaded when no session was opened). */

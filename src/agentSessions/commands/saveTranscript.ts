@@ -1,11 +1,11 @@
 // Save Session Transcript…: every event of a session, listed again from the API, written to a
 // Markdown file of the user's choice. The session document keeps only the first and the latest
-// events of a long session and says so; this is how to read the rest.
+// events of a long session and says so; this is how to read the rest. The dialog and the
+// writing live in the sessions chunk (SessionDocuments.saveTranscript).
 
 import * as vscode from 'vscode';
 import { Commands, SESSION_SCHEME } from '../../platform/constants';
 import { guarded, type Services } from '../../platform/commandKit';
-import { titleSafe } from '../../common/display';
 import type { SessionServices } from './sessionDeps';
 
 export async function saveTranscript(s: Services, sessions: SessionServices, a?: unknown): Promise<void> {
@@ -16,23 +16,8 @@ export async function saveTranscript(s: Services, sessions: SessionServices, a?:
     return;
   }
   s.connection.requireClient();
-  const name = `${titleSafe(uri.path.replace(/^\//, ''), 'session')}.md`;
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  const target = await vscode.window.showSaveDialog({
-    defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
-    filters: { Markdown: ['md'] },
-    saveLabel: vscode.l10n.t('Save Transcript'),
-  });
-  if (!target) return;
-  const count = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Saving the session transcript…'), cancellable: true },
-    (_progress, token) => {
-      const abort = new AbortController();
-      const sub = token.onCancellationRequested(() => abort.abort());
-      return sessions.documents.saveTranscript(uri, target, abort.signal).finally(() => sub.dispose());
-    },
-  );
-  s.ui.setStatusBarMessage(vscode.l10n.t('$(check) Saved {0} events of the session', count), 5000);
+  const count = await sessions.documents.saveTranscript(uri);
+  if (count !== undefined) s.ui.setStatusBarMessage(vscode.l10n.t('$(check) Saved {0} events of the session', count), 5000);
 }
 
 export function registerSaveTranscript(s: Services, sessions: SessionServices): vscode.Disposable {
