@@ -54,7 +54,6 @@ let watchingSends = false;
 
 function watchSends(): void {
   if (watchingSends) return;
-  watchingSends = true;
   try {
     subscribe('http.client.request.start', (message) => {
       const request = (message as { request?: ClientRequest } | undefined)?.request;
@@ -62,6 +61,7 @@ function watchSends(): void {
       const entry = typeof id === 'string' ? awaitingSend.get(id) : undefined;
       if (entry) request!.once('finish', () => (entry.sentAt = performance.now()));
     });
+    watchingSends = true;
   } catch {
     // No such channel in this runtime: spacing counts from the fetch call.
   }
@@ -83,7 +83,11 @@ export const nodeFetch: FetchLike = async (url, init) => {
       redirect: init.redirect,
       signal: init.signal,
     });
-    return entry.sentAt === undefined ? res : Object.assign(res, { sentAfterMs: entry.sentAt - called });
+    // Under load the 'finish' callback can come after the answer: the request had gone out by
+    // then, so the answer's arrival is a safe (late) stand-in. Without the channel at all
+    // (subscribe failed) there is nothing to go by but the call itself.
+    if (!watchingSends) return res;
+    return Object.assign(res, { sentAfterMs: (entry.sentAt ?? performance.now()) - called });
   } finally {
     if (id !== undefined) awaitingSend.delete(id);
   }
