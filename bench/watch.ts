@@ -11,7 +11,7 @@ import { QoderClient } from '../src/api/client';
 import { nodeFetch } from '../src/api/transport';
 import type { Deployment } from '../src/api/types';
 import { DeploymentStore } from '../src/deployments/model/deploymentStore';
-import { Mutations } from '../src/deployments/model/mutations';
+import { WritePath } from '../src/deployments/model/mutations';
 import { ChangeWatch, type WatchSource } from '../src/deployments/model/changeWatch';
 import { backgroundIntervalMs } from '../src/attention/model/attention';
 import { startLocalApi, type LocalApi } from '../test/local-api/server';
@@ -252,7 +252,7 @@ async function simulate(n: number, visible: boolean, strategy: 'today' | 'watch'
       await store.refresh();
       return clock.now + (mode.visible ? AUTO_REFRESH_MS : backgroundIntervalMs(BACKGROUND_MINUTES, store.deployments.length));
     };
-    const mutations = new Mutations({ store, connect: () => ({ client, generation: 0 }), generation: () => 0, reread: (c, id) => c.findDeployment(id), log: () => undefined });
+    const mutations = new WritePath({ store, connect: () => ({ client, generation: 0 }), generation: () => 0, reread: (c, id) => c.findDeployment(id), log: () => undefined });
     let archiveDone = false;
     let archiveAfter = { requests: 0, listPages: 0 };
     const archive = async (): Promise<void> => {
