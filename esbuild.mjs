@@ -138,6 +138,8 @@ const common = {
   minify: production,
   sourcemap: production ? false : 'linked',
   logLevel: 'info',
+  // Node reads every file as UTF-8: keep “ … · ✓ as they are instead of 6-byte \uXXXX escapes.
+  charset: 'utf8',
 };
 
 const options = {

@@ -14,6 +14,7 @@ import { SessionTranscript, writeWholeTranscript, type LiveState } from './model
 import { sessionIdOf } from './sessionUris';
 
 import { redactSecrets, titleSafe } from '../common/display';
+import type { Ui } from '../platform/ui';
 
 const REDRAW_MS = 250;
 const RECONNECTING_AFTER_MS = 5_000;
@@ -244,7 +245,23 @@ export class SessionDocuments implements vscode.TextDocumentContentProvider, vsc
     return redactSecrets(v.text());
   }
 
-  /** Save Session Transcript…: asks for a file, then writes the whole session there with progress (cancellable). Undefined when the user cancelled. */
+  /**
+   * Save Session Transcript… for the command's argument (a session document's address) or the
+   * active editor: asks for a file, writes the whole session there with progress (cancellable),
+   * and confirms in the status bar. Lives here so the main bundle holds only the registration.
+   */
+  async saveTranscriptCommand(arg: unknown, ui: Pick<Ui, 'showInformationMessage' | 'setStatusBarMessage'>): Promise<void> {
+    const active = vscode.window.activeTextEditor?.document.uri;
+    const uri = arg instanceof vscode.Uri && arg.scheme === SESSION_SCHEME ? arg : active?.scheme === SESSION_SCHEME ? active : undefined;
+    if (!uri) {
+      void ui.showInformationMessage(vscode.l10n.t('Open a session first, then save its transcript.'), {});
+      return;
+    }
+    const count = await this.saveTranscript(uri);
+    if (count !== undefined) ui.setStatusBarMessage(vscode.l10n.t('$(check) Saved {0} events of the session', count), 5000);
+  }
+
+  /** Asks for a file, then writes the whole session there with progress (cancellable). Undefined when the user cancelled. */
   async saveTranscript(uri: vscode.Uri): Promise<number | undefined> {
     const name = `${titleSafe(uri.path.replace(/^\//, ''), 'session')}.md`;
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;

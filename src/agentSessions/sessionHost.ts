@@ -35,9 +35,9 @@ export class SessionDocumentsHost implements vscode.TextDocumentContentProvider,
     return this.documents().provideTextDocumentContent(uri);
   }
 
-  /** Ask where, then write every event of the session behind `uri` there (see SessionDocuments.saveTranscript); undefined when the user cancelled. */
-  saveTranscript(uri: vscode.Uri): Promise<number | undefined> {
-    return this.documents().saveTranscript(uri);
+  /** Save Session Transcript… (see SessionDocuments.saveTranscriptCommand). */
+  saveTranscriptCommand(...args: Parameters<SessionDocuments['saveTranscriptCommand']>): Promise<void> {
+    return this.documents().saveTranscriptCommand(...args);
   }
 
   /** The open view of a session, if any (nothing is loaded when no session was opened). */
