@@ -328,7 +328,9 @@ export const qoderFlows: Flow[] = [
         const run = page.data[0];
         if (!run?.session_id) continue;
         const session = await apiGet<{ status: string }>(ctx, `/sessions/${run.session_id}`);
-        if (session.status === 'idle') {
+        // a session waiting for a decision is stored as idle too: only its last status_idle says so
+        const idle = await apiGet<{ data: { stop_reason?: { type?: string } }[] }>(ctx, `/sessions/${run.session_id}/events?types=session.status_idle&order=desc&limit=1`);
+        if (session.status === 'idle' && idle.data[0]?.stop_reason?.type !== 'requires_action') {
           pick = { d, run };
           break;
         }
