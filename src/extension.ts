@@ -151,6 +151,9 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
   const tree = new DeploymentsTreeProvider(store, runs, filter, statuses, names);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true }) as vscode.TreeView<unknown>;
   const viewState = new ViewState(view, store, connection, filter, tree);
+  // Running sessions' statuses are asked again only while their rows can be seen.
+  const showStatuses = (): void => statuses.setActive(view.visible && vscode.window.state.focused);
+  showStatuses();
   const details = new DetailsProvider(services);
 
   let seen = view.visible;
@@ -243,6 +246,8 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
   const chat = new ChatHost(services, { safe: { text: displayText }, failureText });
 
   const disposables: vscode.Disposable[] = [
+    view.onDidChangeVisibility(showStatuses),
+    vscode.window.onDidChangeWindowState(showStatuses),
     log, tokens, store, runs, connection, filter, tree, view, viewState, details, poller, background, statusBar, markSeen,
     statuses, documents, editorHost, chat,
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),

@@ -1,6 +1,7 @@
 // Lazily fetched facts about sessions, agents and environments, for the rows and documents
 // on screen. Pure (no vscode). Final session statuses are kept for good; a running one is
-// asked again after `ttlMs`. Names are cached per id (and agent version) and fall back to the
+// asked again after `ttlMs`, but only while its rows can be seen (`setActive`) and only for the
+// `maxFollowed` sessions whose rows were drawn last. Names are cached per id (and agent version) and fall back to the
 // id when they cannot be fetched.
 
 import { isSettledStatus, type Agent, type Environment, type Session } from '../../api/sessions';
@@ -27,11 +28,17 @@ export class SessionStatusCache implements Disposable {
   private controller = new AbortController();
   /** Running sessions are asked again after ttlMs, until they settle. */
   private readonly recheck = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Re-checks that fell due while nothing showed the rows; asked when they show again. */
+  private readonly overdue = new Set<string>();
+  /** When each session's row (or document) last wanted its status: a counter, newest highest. */
+  private readonly wanted = new Map<string, number>();
+  private wants = 0;
+  private active = true;
   private readonly changed = new Emitter<string>();
   /** Fires with the session id whose summary changed. */
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly opts: { concurrency?: number; ttlMs?: number; now?: () => number } = {}) {}
+  constructor(private readonly opts: { concurrency?: number; ttlMs?: number; maxFollowed?: number; now?: () => number } = {}) {}
 
   private get now(): number {
     return (this.opts.now ?? Date.now)();
@@ -46,7 +53,17 @@ export class SessionStatusCache implements Disposable {
     this.known.clear();
     this.queue.length = 0;
     this.queued.clear();
+    this.wanted.clear();
     this.inFlight = 0;
+  }
+
+  /** Whether anything shows the rows (view visible, window focused); re-checks wait until it does. */
+  setActive(active: boolean): void {
+    this.active = active;
+    if (!active) return;
+    const due = [...this.overdue];
+    this.overdue.clear();
+    for (const id of due) this.enqueue(id);
   }
 
   get(id: string): SessionSummary | undefined {
@@ -55,11 +72,13 @@ export class SessionStatusCache implements Disposable {
 
   /** Record what a fresh fetch elsewhere (an open document) learned. */
   put(session: Session): void {
+    this.wanted.set(session.id, ++this.wants);
     this.store(session.id, session);
   }
 
   /** Ask for the summary if it is missing or a running one is stale. */
   request(id: string): void {
+    this.wanted.set(id, ++this.wants);
     const have = this.known.get(id);
     if (have && (isSettledStatus(have.status) || this.now - have.at < (this.opts.ttlMs ?? 15_000))) return;
     this.enqueue(id);
@@ -101,20 +120,34 @@ export class SessionStatusCache implements Disposable {
     const prev = this.known.get(id);
     const next: SessionSummary = { status: s.status, durationSeconds: s.duration_seconds, at: this.now };
     this.known.set(id, next);
-    if (!isSettledStatus(next.status) && !this.recheck.has(id) && this.source) {
-      const timer = setTimeout(() => {
-        this.recheck.delete(id);
-        this.enqueue(id);
-      }, this.opts.ttlMs ?? 15_000);
-      timer.unref?.();
-      this.recheck.set(id, timer);
-    }
+    if (!isSettledStatus(next.status)) this.follow(id);
     if (!prev || prev.status !== next.status || prev.durationSeconds !== next.durationSeconds) this.changed.fire(id);
+  }
+
+  private follow(id: string): void {
+    if (this.recheck.has(id) || this.overdue.has(id) || !this.source) return;
+    const timer = setTimeout(() => {
+      this.recheck.delete(id);
+      if (this.active) this.enqueue(id);
+      else this.overdue.add(id);
+    }, this.opts.ttlMs ?? 15_000);
+    timer.unref?.();
+    this.recheck.set(id, timer);
+    // Rows drawn long ago (collapsed, scrolled away) give way to the ones drawn last.
+    const max = this.opts.maxFollowed ?? 20;
+    while (this.recheck.size + this.overdue.size > max) {
+      const followed = [...this.recheck.keys(), ...this.overdue];
+      const oldest = followed.reduce((a, b) => ((this.wanted.get(a) ?? 0) <= (this.wanted.get(b) ?? 0) ? a : b));
+      clearTimeout(this.recheck.get(oldest));
+      this.recheck.delete(oldest);
+      this.overdue.delete(oldest);
+    }
   }
 
   private clearRechecks(): void {
     for (const t of this.recheck.values()) clearTimeout(t);
     this.recheck.clear();
+    this.overdue.clear();
   }
 
   dispose(): void {
