@@ -89,12 +89,8 @@ interface Parts {
   background: Poller;
   statusBar: AttentionStatusBar;
   chat: ChatHost;
-  /** Session statuses and names follow the connection. */
-  connectSessions(): void;
   /** Feeds the status bar and notifications after every complete load. */
   onLoaded(): void;
-  /** Forgets what the attention watch knew about the previous connection. */
-  resetAttention(): void;
   /** Loads the list once the view has been seen (or a command asks). */
   loadIfSeen(): void;
   disposables: vscode.Disposable[];
@@ -137,17 +133,13 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
     formatTime: (iso) => formatTime(iso, { locale: vscode.env.language }),
     durationText,
   });
-  const connectSessions = (): void => {
-    let client: QoderClient | undefined;
-    try {
-      client = connection.requireClient();
-    } catch {
-      client = undefined; // signed out or a bad base URL: no session sources
-    }
-    statuses.setSource(client ? { getSession: (id, signal) => client.getSession(id, { signal }) } : undefined);
-    names.setSource(client ? { getAgent: (id, version) => client.getAgent(id, version), getEnvironment: (id) => client.getEnvironment(id) } : undefined);
-    documents.reset();
-  };
+  const sessionResets = [
+    connection.onReset('session statuses and names', ({ client }) => {
+      statuses.setSource(client ? { getSession: (id, signal) => client.getSession(id, { signal }) } : undefined);
+      names.setSource(client ? { getAgent: (id, version) => client.getAgent(id, version), getEnvironment: (id) => client.getEnvironment(id) } : undefined);
+    }),
+    connection.onReset('session documents', () => documents.reset()),
+  ];
   const tree = new DeploymentsTreeProvider(store, runs, filter, statuses, names);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true }) as vscode.TreeView<unknown>;
   const viewState = new ViewState(view, store, connection, filter, tree);
@@ -233,12 +225,12 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
     const changes = attention.update(store.deployments);
     if (changes.length > 0 && config.notifications() !== 'off') void notifyAttention(services.ui, changes, attentionActions);
   };
-  const resetAttention = (): void => {
-    watch?.reset();
+  const watchReset = connection.onReset('change watch', () => watch?.reset());
+  const attentionReset = connection.onReset('attention', () => {
     attention.reset();
     lastChecked = undefined;
     statusBar.update([], false);
-  };
+  });
   // Deployments as files (edit, create, duplicate; saved with Ctrl+S). The editor itself is
   // loaded from dist/editor.js the first time it is needed.
   const editorHost = new EditorHost(services);
@@ -249,7 +241,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
     view.onDidChangeVisibility(showStatuses),
     vscode.window.onDidChangeWindowState(showStatuses),
     log, tokens, store, runs, connection, filter, tree, view, viewState, details, poller, background, statusBar, markSeen,
-    statuses, documents, editorHost, chat,
+    statuses, documents, editorHost, chat, ...sessionResets, watchReset, attentionReset,
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),
     vscode.workspace.registerTextDocumentContentProvider(SESSION_SCHEME, documents),
     vscode.workspace.registerFileSystemProvider(DEPLOYMENT_SCHEME, editorHost, { isCaseSensitive: true }),
@@ -283,7 +275,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
     registerCreateDeployment(services, editorHost),
     registerDuplicateDeployment(services, editorHost),
   ];
-  return { services, filter, tree, view, poller, background, statusBar, chat, connectSessions, onLoaded, resetAttention, loadIfSeen, disposables };
+  return { services, filter, tree, view, poller, background, statusBar, chat, onLoaded, loadIfSeen, disposables };
 }
 
 /** The events that connect the pieces: visibility, focus, token and settings changes. */
@@ -295,8 +287,6 @@ function wireEvents(parts: Parts): vscode.Disposable[] {
   };
   return [
     store.onDidChange(parts.onLoaded),
-    connection.onDidChange(parts.resetAttention),
-    connection.onDidChange(parts.connectSessions),
     view.onDidChangeVisibility(updatePollers),
     vscode.window.onDidChangeWindowState(updatePollers),
     // The poll timers count from the end of the last load; row-level changes don't move them.
@@ -309,7 +299,7 @@ function wireEvents(parts: Parts): vscode.Disposable[] {
       }
       updatePollers();
     }),
-    connection.onDidChange(updatePollers),
+    connection.onDidConnect(updatePollers),
     tokens.onDidChange(() => void connection.reload().then(loadIfSeen)),
     config.onDidChange((change) => {
       // A workspace value is ignored (application scope), so only a real change reloads.

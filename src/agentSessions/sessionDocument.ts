@@ -15,6 +15,7 @@ import { sessionIdOf } from './sessionUris';
 
 import { redactSecrets, titleSafe } from '../common/display';
 import type { Ui } from '../platform/ui';
+import { Disposable } from '../platform/lifecycle';
 
 const REDRAW_MS = 250;
 const RECONNECTING_AFTER_MS = 5_000;
@@ -191,15 +192,14 @@ class SessionView implements vscode.Disposable {
   }
 }
 
-export class SessionDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+export class SessionDocuments extends Disposable implements vscode.TextDocumentContentProvider {
   private readonly views = new Map<string, SessionView>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  private readonly changed = this._register(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this.changed.event;
-  private readonly subs: vscode.Disposable[];
 
   constructor(private readonly deps: SessionDocDeps) {
-    this.subs = [
-      vscode.workspace.onDidCloseTextDocument((doc) => {
+    super();
+    this._register(vscode.workspace.onDidCloseTextDocument((doc) => {
         if (doc.uri.scheme !== SESSION_SCHEME) return;
         // Setting the language to Markdown closes and reopens the document at once: stop
         // following only when it is really gone.
@@ -209,9 +209,9 @@ export class SessionDocuments implements vscode.TextDocumentContentProvider, vsc
           this.views.get(key)?.dispose();
           this.views.delete(key);
         }, CLOSE_GRACE_MS);
-      }),
-      vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()),
-    ];
+      }));
+    this._register(vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()));
+    this._register({ dispose: () => this.reset() });
   }
 
   private view(uri: vscode.Uri): SessionView | undefined {
@@ -331,9 +331,4 @@ export class SessionDocuments implements vscode.TextDocumentContentProvider, vsc
     this.views.clear();
   }
 
-  dispose(): void {
-    this.reset();
-    for (const s of this.subs) s.dispose();
-    this.changed.dispose();
-  }
 }

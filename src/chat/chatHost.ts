@@ -11,6 +11,7 @@ import { bearer, MCP_PROVIDER_ID, MCP_SERVER_VERSION, mcpEndpoint, type McpEndpo
 import { Commands, ContextKeys, Settings } from '../platform/constants';
 import { guarded } from '../platform/commandKit';
 import { chatToolsOn } from '../platform/config';
+import { Disposable } from '../platform/lifecycle';
 
 type ChatModule = typeof import('./chat.chunk');
 let loaded: ChatModule | undefined;
@@ -36,11 +37,10 @@ function currentEndpoint(s: Services): McpEndpoint | undefined {
 const serverLabel = (e: McpEndpoint): string =>
   e.region === 'china' ? 'Qoder Cloud Agents CN' : e.region === 'global' ? 'Qoder Cloud Agents' : `Qoder Cloud Agents (${new URL(e.url).host})`;
 
-export class ChatHost implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+export class ChatHost extends Disposable {
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Fires when the server definition may differ: token, region or the setting changed. */
   readonly onDidChangeMcpServerDefinitions = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
   private tools: ChatTools | undefined;
   /** The server registered with Cursor, if any (Cursor takes the headers up front). */
   private readonly cursor: { name?: string } = {};
@@ -52,14 +52,15 @@ export class ChatHost implements vscode.Disposable {
   lastPrepared: vscode.PreparedToolInvocation | undefined;
 
   constructor(private readonly s: Services, private readonly kernel: ChatKernel) {
+    super();
     const lm = vscode.lm as Partial<typeof vscode.lm> | undefined;
     if (typeof lm?.registerMcpServerDefinitionProvider === 'function' && typeof vscode.McpHttpServerDefinition === 'function') {
-      this.disposables.push(lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, this));
+      this._register(lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, this));
       this.registered.mcpProvider = true;
     }
     if (typeof lm?.registerTool === 'function') {
       for (const name of TOOL_NAMES) {
-        this.disposables.push(lm.registerTool<unknown>(name, {
+        this._register(lm.registerTool<unknown>(name, {
           invoke: (options) => this.chatTools().invoke(name, options.input, options.tokenizationOptions?.tokenBudget),
           prepareInvocation: async (options) => (this.lastPrepared = await this.chatTools().prepare(name, options.input)),
         }));
@@ -68,14 +69,12 @@ export class ChatHost implements vscode.Disposable {
     }
     const cursor = cursorMcp();
     if (cursor) this.registered.cursor = true;
-    this.disposables.push(
-      s.connection.onDidChange(() => this.update()),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${Settings.section}.${Settings.chatTools}`)) this.update();
-      }),
-      vscode.commands.registerCommand(Commands.setUpChatTools, guarded(s, vscode.l10n.t('Setting up Qoder tools for chat'), () =>
-        load().setUpChatTools(s, this.registered))),
-    );
+    this._register(s.connection.onDidConnect(() => this.update()));
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${Settings.section}.${Settings.chatTools}`)) this.update();
+    }));
+    this._register(vscode.commands.registerCommand(Commands.setUpChatTools, guarded(s, vscode.l10n.t('Setting up Qoder tools for chat'), () =>
+      load().setUpChatTools(s, this.registered))));
     this.update();
   }
 
@@ -123,6 +122,6 @@ export class ChatHost implements vscode.Disposable {
         // the editor is shutting down
       }
     }
-    for (const d of this.disposables) d.dispose();
+    super.dispose();
   }
 }

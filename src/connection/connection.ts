@@ -1,6 +1,9 @@
-// Owns the current connection: base URL + token → QoderClient, and feeds the stores. When the
-// token or the setting changes, the stores get a new source and start over, and the connection's
-// generation goes up so answers that belong to the old one can be recognised and dropped.
+// Owns the current connection: base URL + token → QoderClient. Two kinds of change, two events:
+// - onDidConnect: now connected to another account or region, or signed out. The generation goes
+//   up (answers that belong to the old one are recognised and dropped), and every part that
+//   holds data of the connection has been reset first, through the one reset list (onReset).
+// - onDidChangeSignIn: a sign-in attempt failed or its message was cleared. Nothing else changes:
+//   a rejected token (a typo while signed in) keeps the list, open documents and live sessions.
 
 import * as vscode from 'vscode';
 import { QoderClient, QoderError, RequestBudget, type Deployment, type FetchLike, type InvalidItem } from '../api';
@@ -10,6 +13,16 @@ import { RunStore } from '../runs/model/runStore';
 import { TokenStore } from './tokenStore';
 import { Log } from '../platform/log';
 import * as config from '../platform/config';
+import { Disposable } from '../platform/lifecycle';
+
+/** What a part that belongs to the connection starts over from. */
+export interface ConnectionState {
+  /** The client of the new connection; undefined when signed out or misconfigured. */
+  client: QoderClient | undefined;
+  /** Why there is no client although a token exists (a bad base URL, say). */
+  error: QoderError | undefined;
+  generation: number;
+}
 
 export interface ConnectionOptions {
   timeoutMs?: number;
@@ -19,18 +32,23 @@ export interface ConnectionOptions {
   onReloadError?: (e: unknown) => void;
 }
 
-export class Connection implements vscode.Disposable {
+export class Connection extends Disposable {
   private client: QoderClient | undefined;
   private configError: QoderError | undefined;
   private baseUrl = '';
   private token: string | undefined;
   private loaded = false;
   private connectionGeneration = 0;
-  private readonly changed = new vscode.EventEmitter<void>();
   /** One budget for every request the extension makes, whatever the client, token or host. */
   readonly budget = new RequestBudget();
-  /** Fires after the connection changed (token set or cleared, base URL changed). */
-  readonly onDidChange = this.changed.event;
+  private readonly connected = this._register(new vscode.EventEmitter<void>());
+  /** Another account or region, or signed out; every registered reset has run already. */
+  readonly onDidConnect = this.connected.event;
+  private readonly signInChanged = this._register(new vscode.EventEmitter<void>());
+  /** A sign-in attempt failed, or its message was cleared. The connection itself is unchanged. */
+  readonly onDidChangeSignIn = this.signInChanged.event;
+  /** What starts over when the connection changes: "what does sign-out reset?" is this list. */
+  private readonly resets: { what: string; reset: (state: ConnectionState) => void }[] = [];
   private reloading: Promise<void> | undefined;
   /** The last failed Set Token check: its error, and the token (memory only) for Try Again. */
   private failedSignIn: { error: unknown; baseUrl: string; token: string } | undefined;
@@ -44,7 +62,34 @@ export class Connection implements vscode.Disposable {
     readonly runs: RunStore,
     private readonly log: Log,
     private readonly options: ConnectionOptions = {},
-  ) {}
+  ) {
+    super();
+    this.onReset('deployments', ({ client, error }) => this.store.setSource(this.deploymentSource(client, error)));
+    this.onReset('runs', ({ client }) => this.runs.setSource(client ? { listRunsPage: (id, filter, signal) => client.listRunsPage(id, filter, { signal }) } : undefined));
+  }
+
+  /**
+   * Registers what starts over when the connection changes (another account or region, or
+   * signed out), under a name for the log. Runs in registration order, before onDidConnect.
+   */
+  onReset(what: string, reset: (state: ConnectionState) => void): vscode.Disposable {
+    const entry = { what, reset };
+    this.resets.push(entry);
+    return new vscode.Disposable(() => {
+      const i = this.resets.indexOf(entry);
+      if (i >= 0) this.resets.splice(i, 1);
+    });
+  }
+
+  /** The names of the registered resets, in the order they run. */
+  resetNames(): string[] {
+    return this.resets.map((r) => r.what);
+  }
+
+  /** The current connection, for a part registered after it was made. */
+  get state(): ConnectionState {
+    return { client: this.client, error: this.configError, generation: this.connectionGeneration };
+  }
 
   get hasToken(): boolean {
     return this.client !== undefined || this.configError !== undefined;
@@ -61,7 +106,7 @@ export class Connection implements vscode.Disposable {
 
   setSignInFailure(error: unknown, baseUrl: string, token: string): void {
     this.failedSignIn = { error, baseUrl, token };
-    this.changed.fire();
+    this.signInChanged.fire();
   }
 
   /** The token of the failed check, if it was for the current base URL (never sent elsewhere). */
@@ -73,7 +118,7 @@ export class Connection implements vscode.Disposable {
   clearSignInFailure(): void {
     if (!this.failedSignIn) return;
     this.failedSignIn = undefined;
-    this.changed.fire();
+    this.signInChanged.fire();
   }
 
   /** Goes up every time the connection (token or base URL) changes. */
@@ -135,8 +180,10 @@ export class Connection implements vscode.Disposable {
     const token = await this.tokens.get(baseUrl);
     // The same connection again (our own token write echoed by onDidChange): keep the list.
     if (this.loaded && baseUrl === this.baseUrl && token === this.token) return;
+    const first = !this.loaded;
     this.loaded = true;
-    if (token || baseUrl !== this.baseUrl) this.failedSignIn = undefined;
+    const clearsSignIn = this.failedSignIn !== undefined && (token !== undefined || baseUrl !== this.baseUrl);
+    if (clearsSignIn) this.failedSignIn = undefined;
     this.connectionGeneration++;
     this.baseUrl = baseUrl;
     this.token = token;
@@ -150,22 +197,30 @@ export class Connection implements vscode.Disposable {
         this.log.error(`Not connecting: ${this.configError.message}`);
       }
     }
-    const client = this.client;
-    const configError = this.configError;
-    const source: DeploymentSource | undefined = client
-      ? {
-          listAll: async (includeArchived, signal, onPage): Promise<LoadResult> => {
-            const result = await client.listAllDeployments({ include_archived: includeArchived }, { signal, onPage });
-            this.logInvalid(result.invalid);
-            return result;
-          },
-        }
-      : configError
-        ? { listAll: () => Promise.reject(configError) }
-        : undefined;
-    this.store.setSource(source);
-    this.runs.setSource(client ? { listRunsPage: (id, filter, signal) => client.listRunsPage(id, filter, { signal }) } : undefined);
-    this.changed.fire();
+    const state = this.state;
+    if (!first) this.log.info(`${state.client ? 'Signed in' : 'Signed out'} (another connection): resetting ${this.resetNames().join(', ')}.`);
+    for (const { what, reset } of [...this.resets]) {
+      try {
+        reset(state);
+      } catch (e) {
+        this.log.error(`Resetting ${what} failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    if (clearsSignIn) this.signInChanged.fire();
+    this.connected.fire();
+  }
+
+  private deploymentSource(client: QoderClient | undefined, configError: QoderError | undefined): DeploymentSource | undefined {
+    if (client) {
+      return {
+        listAll: async (includeArchived, signal, onPage): Promise<LoadResult> => {
+          const result = await client.listAllDeployments({ include_archived: includeArchived }, { signal, onPage });
+          this.logInvalid(result.invalid);
+          return result;
+        },
+      };
+    }
+    return configError ? { listAll: () => Promise.reject(configError) } : undefined;
   }
 
   /** "See the log for details": one line per deployment that could not be read, with its id and the reason. */
@@ -182,9 +237,5 @@ export class Connection implements vscode.Disposable {
   /** A deployment by id: from the list when present, else from the API. */
   async deployment(id: string): Promise<Deployment> {
     return this.store.get(id) ?? (await this.requireClient().getDeployment(id));
-  }
-
-  dispose(): void {
-    this.changed.dispose();
   }
 }

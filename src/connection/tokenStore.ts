@@ -2,6 +2,7 @@
 // a China token can coexist). Nothing else in the extension stores it.
 
 import * as vscode from 'vscode';
+import { Disposable } from '../platform/lifecycle';
 
 const PREFIX = 'qoder.pat:';
 
@@ -15,16 +16,16 @@ export function secretKey(baseUrl: string): string {
   return PREFIX + origin;
 }
 
-export class TokenStore implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+export class TokenStore extends Disposable {
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Fires when any stored token changes, in this window or another. */
   readonly onDidChange = this.changed.event;
-  private readonly sub: vscode.Disposable;
 
   constructor(private readonly secrets: vscode.SecretStorage) {
-    this.sub = secrets.onDidChange((e) => {
+    super();
+    this._register(secrets.onDidChange((e) => {
       if (e.key.startsWith(PREFIX)) this.changed.fire();
-    });
+    }));
   }
 
   async get(baseUrl: string): Promise<string | undefined> {
@@ -38,10 +39,5 @@ export class TokenStore implements vscode.Disposable {
 
   delete(baseUrl: string): Thenable<void> {
     return this.secrets.delete(secretKey(baseUrl));
-  }
-
-  dispose(): void {
-    this.sub.dispose();
-    this.changed.dispose();
   }
 }

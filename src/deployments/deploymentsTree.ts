@@ -15,6 +15,7 @@ import { Commands } from '../platform/constants';
 import type { NameCache, SessionStatusCache } from '../agentSessions/model/sessionCache';
 import { runOutcome, runRowText } from '../runs/model/runRow';
 import { rowRedrawShowsNewChildren } from '../platform/compat';
+import { Disposable } from '../platform/lifecycle';
 
 export class DeploymentNode {
   readonly kind = 'deployment';
@@ -103,13 +104,12 @@ function appendRow(md: vscode.MarkdownString, row: DetailRow): void {
   md.appendMarkdown('  \n');
 }
 
-export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+export class DeploymentsTreeProvider extends Disposable implements vscode.TreeDataProvider<Node> {
+  private readonly changed = this._register(new vscode.EventEmitter<Node | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private nodes = new Map<string, DeploymentNode>();
   /** The store's list as the view last asked for it. */
   private rendered: readonly Deployment[] | undefined;
-  private readonly subs: vscode.Disposable[];
 
   /** Session id → the deployment whose run started it (to redraw that row's runs). */
   private readonly sessionOwners = new Map<string, string>();
@@ -128,17 +128,17 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
     private readonly sessions?: SessionStatusCache,
     private readonly names?: NameCache,
   ) {
-    this.subs = [
-      ...(sessions
-        ? [sessions.onDidChange((sid) => {
-            const owner = this.sessionOwners.get(sid);
-            const node = owner === undefined ? undefined : this.nodes.get(owner);
-            if (node) this.redrawRunsOf(node);
-          })]
-        : []),
-      // One deployment changed in place: redraw its row only. With a filter on, the change may
-      // move it in or out of view, so redraw the list.
-      store.onDidChange((id) => {
+    super();
+    if (sessions) {
+      this._register(sessions.onDidChange((sid) => {
+        const owner = this.sessionOwners.get(sid);
+        const node = owner === undefined ? undefined : this.nodes.get(owner);
+        if (node) this.redrawRunsOf(node);
+      }));
+    }
+    // One deployment changed in place: redraw its row only. With a filter on, the change may
+    // move it in or out of view, so redraw the list.
+    this._register(store.onDidChange((id) => {
         if (id === undefined && this.store.deployments === this.rendered) return; // only the loading state changed
         if (id !== undefined && !this.store.get(id)) return; // already gone: its removal redrew the list
         // An in-place change leaves the same rows in the same order: that list counts as drawn.
@@ -148,13 +148,12 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
           return;
         }
         this.changed.fire(undefined);
-      }),
-      ...(filter ? [filter.onDidChange(() => this.changed.fire(undefined))] : []),
-      runs.onDidChange((id) => {
-        const node = this.nodes.get(id);
-        if (node) this.redrawRunsOf(node);
-      }),
-    ];
+    }));
+    if (filter) this._register(filter.onDidChange(() => this.changed.fire(undefined)));
+    this._register(runs.onDidChange((id) => {
+      const node = this.nodes.get(id);
+      if (node) this.redrawRunsOf(node);
+    }));
   }
 
   private redrawRunsOf(node: DeploymentNode): void {
@@ -269,10 +268,6 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Node>, v
     return item;
   }
 
-  dispose(): void {
-    for (const sub of this.subs) sub.dispose();
-    this.changed.dispose();
-  }
 }
 
 function runItem(node: RunNode, sessions: SessionStatusCache | undefined): vscode.TreeItem {

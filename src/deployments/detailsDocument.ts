@@ -9,6 +9,7 @@ import type { RunStore } from '../runs/model/runStore';
 import { DETAILS_SCHEME } from '../platform/constants';
 import { detailsJson } from './model/detailsJson';
 import { detailsTitle, runTitle, withKeysFirst } from './model/details';
+import { Disposable } from '../platform/lifecycle';
 
 /**
  * `qoder-deployment:/<id>/<title>` or `…/<id>/runs/<run id>/<title>`: the last segment is what
@@ -34,29 +35,27 @@ export interface DetailsSources {
   connection: { requireClient(): QoderClient };
 }
 
-export class DetailsProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+export class DetailsProvider extends Disposable implements vscode.TextDocumentContentProvider {
+  private readonly changed = this._register(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this.changed.event;
   /** Open deployment documents: the copy each one shows. */
   private readonly shown = new Map<string, Deployment | undefined>();
   /** The URI each open deployment document was opened with (its title carries the name). */
   private readonly uris = new Map<string, vscode.Uri>();
-  private readonly subs: vscode.Disposable[];
 
   constructor(private readonly sources: DetailsSources) {
-    this.subs = [
-      sources.store.onDidChange((id) => {
+    super();
+    this._register(sources.store.onDidChange((id) => {
         for (const shownId of id === undefined ? [...this.shown.keys()] : [id]) {
           if (this.shown.has(shownId) && sources.store.get(shownId) !== this.shown.get(shownId)) this.changed.fire(this.uris.get(shownId) ?? detailsUri(shownId));
         }
-      }),
-      vscode.workspace.onDidCloseTextDocument((doc) => {
-        if (doc.uri.scheme === DETAILS_SCHEME) {
-          this.shown.delete(this.parse(doc.uri).id);
-          this.uris.delete(this.parse(doc.uri).id);
-        }
-      }),
-    ];
+    }));
+    this._register(vscode.workspace.onDidCloseTextDocument((doc) => {
+      if (doc.uri.scheme === DETAILS_SCHEME) {
+        this.shown.delete(this.parse(doc.uri).id);
+        this.uris.delete(this.parse(doc.uri).id);
+      }
+    }));
   }
 
   private parse(uri: vscode.Uri): { id: string; runs?: string; runId?: string } {
@@ -82,10 +81,5 @@ export class DetailsProvider implements vscode.TextDocumentContentProvider, vsco
     this.shown.set(id, known);
     this.uris.set(id, uri);
     return pretty(known ?? (await this.sources.connection.requireClient().getDeployment(id)));
-  }
-
-  dispose(): void {
-    for (const sub of this.subs) sub.dispose();
-    this.changed.dispose();
   }
 }

@@ -13,12 +13,12 @@ import * as config from '../platform/config';
 import { filterText, type FilterState } from './model/filter';
 import { ContextKeys, Regions } from '../platform/constants';
 import type { Connection } from '../connection/connection';
+import { Disposable } from '../platform/lifecycle';
 import type { DeploymentsTreeProvider } from './deploymentsTree';
 
 const TICK_MS = 30_000;
 
-export class ViewState implements vscode.Disposable {
-  private readonly subs: vscode.Disposable[] = [];
+export class ViewState extends Disposable {
   private lastKeys = new Map<string, unknown>();
   private ticker: ReturnType<typeof setInterval> | undefined;
 
@@ -29,12 +29,12 @@ export class ViewState implements vscode.Disposable {
     private readonly filter: FilterState,
     private readonly tree: DeploymentsTreeProvider,
   ) {
-    this.subs.push(
-      store.onDidChange(() => this.update()),
-      connection.onDidChange(() => this.update()),
-      filter.onDidChange(() => this.update()),
-      view.onDidChangeVisibility(() => this.syncTicker()),
-    );
+    super();
+    this._register(store.onDidChange(() => this.update()));
+    this._register(connection.onDidConnect(() => this.update()));
+    this._register(connection.onDidChangeSignIn(() => this.update()));
+    this._register(filter.onDidChange(() => this.update()));
+    this._register(view.onDidChangeVisibility(() => this.syncTicker()));
     this.update();
     this.syncTicker();
   }
@@ -107,7 +107,7 @@ export class ViewState implements vscode.Disposable {
 
   dispose(): void {
     if (this.ticker) clearInterval(this.ticker);
-    for (const sub of this.subs) sub.dispose();
+    super.dispose();
   }
 }
 

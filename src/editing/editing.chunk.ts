@@ -45,9 +45,8 @@ async function keepDirty(uri: vscode.Uri, text?: string): Promise<void> {
 
 export function createEditor(s: Services, deps: EditorDeps & { lensChanged: vscode.EventEmitter<void>; fileChanged: vscode.EventEmitter<vscode.FileChangeEvent[]> }): Editor {
   const files = new DeploymentFiles(s, { ...deps, keepDirty }, deps.fileChanged);
-  let generation = s.connection.generation;
   const lens = new ScheduleLens(files, deps, deps.lensChanged);
-  const subscriptions: vscode.Disposable[] = [
+  const subscriptions = vscode.Disposable.from(
     files,
     lens,
     // A new document saved as a deployment becomes that deployment's edit document.
@@ -68,18 +67,10 @@ export function createEditor(s: Services, deps: EditorDeps & { lensChanged: vsco
     vscode.workspace.onDidCloseTextDocument((doc) => {
       if (doc.uri.scheme === files.scheme && !doc.isDirty) files.forget(doc.uri);
     }),
-    // Only a new token or region drops what was read: a rejected sign-in attempt changes nothing.
-    s.connection.onDidChange(() => {
-      if (s.connection.generation === generation) return;
-      generation = s.connection.generation;
-      files.clear();
-    }),
-  ];
+  );
   return {
     files,
     lens,
-    dispose: () => {
-      for (const d of subscriptions) d.dispose();
-    },
+    dispose: () => subscriptions.dispose(),
   };
 }

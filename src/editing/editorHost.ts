@@ -8,6 +8,7 @@ import type { Services } from '../platform/commandKit';
 import { failureText } from '../common/errorText';
 import { cronWords } from '../deployments/model/describe';
 import { displayText } from '../common/display';
+import { Disposable } from '../platform/lifecycle';
 
 type EditorModule = typeof import('./editing.chunk');
 let loaded: EditorModule | undefined;
@@ -21,24 +22,29 @@ export function editorModule(): EditorModule {
 
 export const DOCUMENT_SELECTOR: vscode.DocumentSelector = [{ pattern: '**/*.deployment.json' }];
 
-export class EditorHost implements vscode.FileSystemProvider, vscode.CodeLensProvider, vscode.Disposable {
-  private readonly fileChanged = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+export class EditorHost extends Disposable implements vscode.FileSystemProvider, vscode.CodeLensProvider {
+  private readonly fileChanged = this._register(new vscode.EventEmitter<vscode.FileChangeEvent[]>());
   readonly onDidChangeFile = this.fileChanged.event;
-  private readonly lensChanged = new vscode.EventEmitter<void>();
+  private readonly lensChanged = this._register(new vscode.EventEmitter<void>());
   readonly onDidChangeCodeLenses = this.lensChanged.event;
   private instance: Editor | undefined;
-  private readonly opened: vscode.Disposable;
 
   constructor(private readonly s: Services) {
+    super();
     const wake = (doc: vscode.TextDocument): void => {
       if (!this.instance && doc.uri.path.endsWith('.deployment.json')) this.editor();
     };
-    this.opened = vscode.workspace.onDidOpenTextDocument(wake);
+    this._register(vscode.workspace.onDidOpenTextDocument(wake));
     for (const doc of vscode.workspace.textDocuments) wake(doc);
+    // Open documents, drafts and unsaved new documents belong to the connection they were opened on.
+    this._register(s.connection.onReset('edit documents', () => this.instance?.files.clear()));
   }
 
   editor(): Editor {
-    this.instance ??= editorModule().createEditor(this.s, { failureText, cronWords, displayText, lensChanged: this.lensChanged, fileChanged: this.fileChanged });
+    if (!this.instance) {
+      this.instance = editorModule().createEditor(this.s, { failureText, cronWords, displayText, lensChanged: this.lensChanged, fileChanged: this.fileChanged });
+      this._register(this.instance);
+    }
     return this.instance;
   }
 
@@ -68,12 +74,5 @@ export class EditorHost implements vscode.FileSystemProvider, vscode.CodeLensPro
   }
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     return this.editor().lens.provideCodeLenses(doc);
-  }
-
-  dispose(): void {
-    this.opened.dispose();
-    this.instance?.dispose();
-    this.fileChanged.dispose();
-    this.lensChanged.dispose();
   }
 }

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { scheduleHelp, scheduleProblems } from './model/cronSchedule';
 import type { DeploymentFiles, EditorDeps } from './deploymentFiles';
+import { Disposable } from '../platform/lifecycle';
 
 export const isDeploymentDocument = (doc: vscode.TextDocument): boolean => doc.uri.path.endsWith('.deployment.json');
 
@@ -48,9 +49,8 @@ export function findSchedule(text: string): ScheduleSpot | undefined {
   return { line, expression: field('expression'), timezone: field('timezone'), isNull: false };
 }
 
-export class ScheduleLens implements vscode.Disposable {
-  private readonly diagnostics = vscode.languages.createDiagnosticCollection('qoder-schedule');
-  private readonly subscriptions: vscode.Disposable[] = [];
+export class ScheduleLens extends Disposable {
+  private readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('qoder-schedule'));
 
   /** `changed` is the event the main bundle registered the CodeLens provider with. */
   constructor(
@@ -58,15 +58,14 @@ export class ScheduleLens implements vscode.Disposable {
     private readonly deps: EditorDeps,
     private readonly changed: vscode.EventEmitter<void>,
   ) {
-    this.subscriptions.push(
-      vscode.workspace.onDidOpenTextDocument((d) => this.check(d)),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (!isDeploymentDocument(e.document)) return;
-        this.check(e.document);
-        this.changed.fire();
-      }),
-      vscode.workspace.onDidCloseTextDocument((d) => this.diagnostics.delete(d.uri)),
-    );
+    super();
+    this._register(vscode.workspace.onDidOpenTextDocument((d) => this.check(d)));
+    this._register(vscode.workspace.onDidChangeTextDocument((e) => {
+      if (!isDeploymentDocument(e.document)) return;
+      this.check(e.document);
+      this.changed.fire();
+    }));
+    this._register(vscode.workspace.onDidCloseTextDocument((d) => this.diagnostics.delete(d.uri)));
     for (const d of vscode.workspace.textDocuments) this.check(d);
   }
 
@@ -121,8 +120,4 @@ export class ScheduleLens implements vscode.Disposable {
     return lenses;
   }
 
-  dispose(): void {
-    this.diagnostics.dispose();
-    for (const d of this.subscriptions) d.dispose();
-  }
 }

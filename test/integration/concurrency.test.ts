@@ -212,7 +212,7 @@ test('concurrency: rapid token changes while loading → the view ends on the la
   const shown: { current: string | undefined; owners: Set<string | undefined> }[] = [];
   let switches = 0;
   const subs = [
-    session.onDidChange(() => switches++),
+    session.onDidConnect(() => switches++),
     s.onDidChange(() => {
       const visible = ext!.hooks.tree.visibleDeployments();
       if (visible.length) shown.push({ current: connectedToken(), owners: new Set(visible.map((d) => owner.get(d.id))) });

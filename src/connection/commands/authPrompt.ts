@@ -7,13 +7,12 @@ import { reportFailure, type Services } from '../../platform/commandKit';
 
 export function promptOnRejectedToken(services: Services): vscode.Disposable {
   let prompted = false;
-  const subs = [
-    services.connection.onDidChange(() => (prompted = false)),
+  return vscode.Disposable.from(
+    services.connection.onReset('the 401 prompt', () => (prompted = false)),
     services.store.onDidChange(() => {
       if (!isAuthError(services.store.error) || prompted) return;
       prompted = true;
       void reportFailure(services, vscode.l10n.t('Loading deployments'), services.store.error);
     }),
-  ];
-  return { dispose: () => subs.forEach((sub) => sub.dispose()) };
+  );
 }
