@@ -113,6 +113,7 @@ const fromKernel = {
 const STATELESS = [
   'src/platform/constants.ts',
   'src/platform/config.ts',
+  'src/platform/lifecycle.ts',
   'src/api/util.ts',
   'src/api/validate.ts',
   'src/api/sessions.ts',
