@@ -86,11 +86,6 @@ export class Connection extends Disposable {
     return this.resets.map((r) => r.what);
   }
 
-  /** The current connection, for a part registered after it was made. */
-  get state(): ConnectionState {
-    return { client: this.client, error: this.configError, generation: this.connectionGeneration };
-  }
-
   get hasToken(): boolean {
     return this.client !== undefined || this.configError !== undefined;
   }
@@ -197,15 +192,9 @@ export class Connection extends Disposable {
         this.log.error(`Not connecting: ${this.configError.message}`);
       }
     }
-    const state = this.state;
+    const state: ConnectionState = { client: this.client, error: this.configError, generation: this.connectionGeneration };
     if (!first) this.log.info(`${state.client ? 'Signed in' : 'Signed out'} (another connection): resetting ${this.resetNames().join(', ')}.`);
-    for (const { what, reset } of [...this.resets]) {
-      try {
-        reset(state);
-      } catch (e) {
-        this.log.error(`Resetting ${what} failed: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
+    for (const { reset } of [...this.resets]) reset(state);
     if (clearsSignIn) this.signInChanged.fire();
     this.connected.fire();
   }

@@ -30,11 +30,14 @@ export class ViewState extends Disposable {
     private readonly tree: DeploymentsTreeProvider,
   ) {
     super();
-    this._register(store.onDidChange(() => this.update()));
-    this._register(connection.onDidConnect(() => this.update()));
-    this._register(connection.onDidChangeSignIn(() => this.update()));
-    this._register(filter.onDidChange(() => this.update()));
-    this._register(view.onDidChangeVisibility(() => this.syncTicker()));
+    const update = (): void => this.update();
+    this._register(vscode.Disposable.from(
+      store.onDidChange(update),
+      connection.onDidConnect(update),
+      connection.onDidChangeSignIn(update),
+      filter.onDidChange(update),
+      view.onDidChangeVisibility(() => this.syncTicker()),
+    ));
     this.update();
     this.syncTicker();
   }

@@ -8,10 +8,6 @@ export abstract class Disposable implements DisposableLike {
   private readonly owned: DisposableLike[] = [];
   private disposed = false;
 
-  protected get isDisposed(): boolean {
-    return this.disposed;
-  }
-
   /** Owns `d` from now on; registered after dispose(), it is disposed at once. */
   protected _register<T extends DisposableLike>(d: T): T {
     if (this.disposed) d.dispose();
