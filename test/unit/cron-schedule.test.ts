@@ -38,7 +38,7 @@ describe('cron lens', () => {
   it('writes words and runs in Chinese for zh-cn', () => {
     const help = scheduleHelp({ expression: '30 8 * * 1-5', timezone: 'Asia/Shanghai' }, { words: cronWords, locale: 'zh-cn', now: NOW, localZone: 'UTC' });
     assert.ok(help);
-    assert.equal(help.words, '在08:30, 星期一至星期五 (Asia/Shanghai)');
+    assert.equal(help.words, '周一至周五 08:30 (Asia/Shanghai)');
     assert.match(help.zoned[0] ?? '', /7月15日.*周三.*08:30/);
     assert.match(help.local?.[0] ?? '', /7月15日.*周三.*00:30/);
   });

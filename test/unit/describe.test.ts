@@ -34,7 +34,7 @@ test('describe: archived deployments are never archivable, pausable, resumable o
 test('describe: short description is the problem first, never the word "active", then schedule in words (time zone) · next run', () => {
   const now = Date.parse('2026-07-14T21:30:00Z');
   assert.equal(descriptionText(fixture('active'), undefined, { now }), 'At 08:30, Monday through Friday (Asia/Shanghai) · next in 3 hr.');
-  assert.equal(descriptionText(fixture('active'), undefined, { now, locale: 'zh-cn' }), '在08:30, 星期一至星期五 (Asia/Shanghai) · next 3小时后');
+  assert.equal(descriptionText(fixture('active'), undefined, { now, locale: 'zh-cn' }), '周一至周五 08:30 (Asia/Shanghai) · next 3小时后');
   assert.match(descriptionText(fixture('paused')), /^paused · /);
   assert.doesNotMatch(descriptionText(fixture('paused'), undefined, { now }), /next/, 'a paused deployment has no next run');
   assert.match(descriptionText(fixture('paused-error')), /^paused: environment archived · At /);

@@ -40,7 +40,7 @@ test('lens: words and next runs above "schedule", in English and Chinese', () =>
     assert.match(lenses[1]?.command?.title ?? '', /^Next \(Asia\/Shanghai\): (\w{3}, \w{3} \d+, 08:30 · ){4}\w{3}, \w{3} \d+, 08:30$/);
     env.language = 'zh-cn';
     const zh = lens.provideCodeLenses(doc(text('30 8 * * 1-5')) as never);
-    assert.equal(zh[0]?.command?.title, '$(calendar) 在08:30, 星期一至星期五 (Asia/Shanghai)');
+    assert.equal(zh[0]?.command?.title, '$(calendar) 周一至周五 08:30 (Asia/Shanghai)');
     assert.match(zh[1]?.command?.title ?? '', /周/);
   } finally {
     env.language = 'en';
