@@ -52,6 +52,7 @@ import { registerSaveTranscript } from './agentSessions/commands/saveTranscript'
 import { registerCopyRunId } from './runs/commands/copyRunId';
 import { registerShowNeedsAttention } from './deployments/commands/showNeedsAttention';
 import { AttentionWatch, attentionList, backgroundIntervalMs } from './attention/model/attention';
+import { ProblemMemory } from './attention/model/problemMemory';
 import { AttentionStatusBar, notifyAttention } from './attention/attentionView';
 import { DOCUMENT_SELECTOR, EditorHost } from './editing/editorHost';
 import { registerEditDeployment } from './editing/commands/editDeployment';
@@ -185,6 +186,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
   // qoder.backgroundRefreshMinutes (stretched for big accounts); every complete load feeds the
   // status bar and the notifications. No request is sent before a token exists.
   const attention = new AttentionWatch();
+  const problems = new ProblemMemory();
   const statusBar = new AttentionStatusBar();
   let lastChecked: number | undefined;
   const background = new Poller({
@@ -212,6 +214,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
     resume: async (id: string): Promise<void> => {
       await vscode.commands.executeCommand(Commands.resume, id);
     },
+    seen: (ids: readonly string[]): void => ids.forEach((id) => problems.seen(id)),
   };
   const onLoaded = (): void => {
     statusBar.update(attentionList(store.deployments), config.attentionStatusBar());
@@ -222,12 +225,17 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
     lastChecked = at;
     // Rows the change watch re-read count too (a failed run pausing its deployment); an
     // unchanged state is never reported twice.
+    // Once per problem: a deployment that flaps is told about again only after the user has seen
+    // the notification, or after it needed no attention for an hour.
     const changes = attention.update(store.deployments);
-    if (changes.length > 0 && config.notifications() !== 'off') void notifyAttention(services.ui, changes, attentionActions);
+    if (config.notifications() === 'off') return;
+    const told = problems.select(changes, new Set(attentionList(store.deployments).map((d) => d.id)));
+    if (told.length > 0) void notifyAttention(services.ui, told, attentionActions);
   };
   const watchReset = connection.onReset('change watch', () => watch?.reset());
   const attentionReset = connection.onReset('attention', () => {
     attention.reset();
+    problems.reset();
     lastChecked = undefined;
     statusBar.update([], false);
   });

@@ -75,6 +75,8 @@ export interface AttentionActions {
   show(deploymentId: string | undefined): Promise<void>;
   openLastSession(deploymentId: string): Promise<void>;
   resume(deploymentId: string): Promise<void>;
+  /** The user answered or closed the notification about these deployments. */
+  seen?(deploymentIds: readonly string[]): void;
 }
 
 /** Shows the notifications for one load's changes. Resolves when each was answered or dismissed. */
@@ -85,6 +87,7 @@ export async function notifyAttention(ui: Ui, changes: readonly AttentionChange[
     const names = changes.slice(0, 5).map((c) => quote(c.deployment.name)).join(', ');
     const more = changes.length > 5 ? ` ${vscode.l10n.t('and {0} more', changes.length - 5)}` : '';
     const answer = await ui.showWarningMessage(vscode.l10n.t('{0} deployments newly need attention: {1}.', changes.length, names + more), {}, show);
+    actions.seen?.(changes.map((c) => c.deployment.id));
     if (answer === show) await actions.show(undefined);
     return;
   }
@@ -94,6 +97,7 @@ export async function notifyAttention(ui: Ui, changes: readonly AttentionChange[
     const buttons = [show, openLast];
     if (c.deployment.status === 'paused') buttons.push(resume);
     const answer = await ui.showWarningMessage(attentionMessage(c), {}, ...buttons);
+    actions.seen?.([c.deployment.id]);
     if (answer === show) await actions.show(c.deployment.id);
     else if (answer === openLast) await actions.openLastSession(c.deployment.id);
     else if (answer === resume) await actions.resume(c.deployment.id);
