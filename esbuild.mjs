@@ -61,6 +61,7 @@ const apart = [
   { request: /(^|\/)chat\.chunk$/, entry: 'src/chat/chat.chunk.ts', file: 'chat.js' },
   { request: /(^|\/)refresh\.chunk$/, entry: 'src/deployments/refresh.chunk.ts', file: 'refresh.js' },
   { request: /(^|\/)sessionStream\.chunk$/, entry: 'src/api/sessionStream.chunk.ts', file: 'stream.js' },
+  { request: /(^|\/)interaction\.chunk$/, entry: 'src/agentSessions/interaction.chunk.ts', file: 'interaction.js' },
 ];
 
 /** Leaves each part's import as `require('./<file>')`, found next to the bundle at run time. */

@@ -49,6 +49,7 @@ import { durationText } from './runs/model/runRow';
 import { registerOpenSession } from './agentSessions/commands/openSession';
 import { registerCancelSession } from './agentSessions/commands/cancelSession';
 import { registerSaveTranscript } from './agentSessions/commands/saveTranscript';
+import { InteractionHost } from './agentSessions/interactionHost';
 import { registerCopyRunId } from './runs/commands/copyRunId';
 import { registerShowNeedsAttention } from './deployments/commands/showNeedsAttention';
 import { AttentionWatch, attentionList, backgroundIntervalMs } from './attention/model/attention';
@@ -134,14 +135,17 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
     formatTime: (iso) => formatTime(iso, { locale: vscode.env.language }),
     durationText,
   });
+  // Acting on a run (answer, talk, files): the work loads from dist/interaction.js on first use.
+  const interaction = new InteractionHost(services, { documents, statuses });
   const sessionResets = [
     connection.onReset('session statuses and names', ({ client }) => {
-      statuses.setSource(client ? { getSession: (id, signal) => client.getSession(id, { signal }) } : undefined);
+      statuses.setSource(client ? { getSession: (id, signal) => client.getSession(id, { signal }), waitingText: (id) => interaction.waitingText(id) } : undefined);
       names.setSource(client ? { getAgent: (id, version) => client.getAgent(id, version), getEnvironment: (id) => client.getEnvironment(id) } : undefined);
     }),
     connection.onReset('session documents', () => documents.reset()),
+    connection.onReset('runs waiting for a decision', () => interaction.reset()),
   ];
-  const tree = new DeploymentsTreeProvider(store, runs, filter, statuses, names);
+  const tree = new DeploymentsTreeProvider(store, runs, filter, statuses, names, interaction);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true }) as vscode.TreeView<unknown>;
   const viewState = new ViewState(view, store, connection, filter, tree);
   // Running sessions' statuses are asked again only while their rows can be seen.
@@ -217,6 +221,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
     seen: (ids: readonly string[]): void => ids.forEach((id) => problems.seen(id)),
   };
   const onLoaded = (): void => {
+    if (!store.isLoading && store.lastUpdated !== undefined && !store.error) void interaction.check(config.notifications() !== 'off');
     statusBar.update(attentionList(store.deployments), config.attentionStatusBar());
     const at = store.lastUpdated;
     if (store.isLoading || at === undefined) return;
@@ -249,7 +254,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
     view.onDidChangeVisibility(showStatuses),
     vscode.window.onDidChangeWindowState(showStatuses),
     log, tokens, store, runs, connection, filter, tree, view, viewState, details, poller, background, statusBar, markSeen,
-    statuses, documents, editorHost, chat, ...sessionResets, watchReset, attentionReset,
+    statuses, documents, editorHost, chat, interaction, ...sessionResets, watchReset, attentionReset,
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),
     vscode.workspace.registerTextDocumentContentProvider(SESSION_SCHEME, documents),
     vscode.workspace.registerFileSystemProvider(DEPLOYMENT_SCHEME, editorHost, { isCaseSensitive: true }),

@@ -6,12 +6,15 @@
 import { open } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { QoderClient } from '../api/client';
-import { isSettledStatus, type Session } from '../api/sessions';
+import { isSettledStatus, type Session, type SessionEvent } from '../api/sessions';
 import type { StreamState } from '../api/sessionStream';
 import { ContextKeys, SESSION_SCHEME } from '../platform/constants';
 import type { NameCache, SessionStatusCache } from './model/sessionCache';
 import { SessionTranscript, writeWholeTranscript, type LiveState } from './model/sessionTranscript';
 import { sessionIdOf } from './sessionUris';
+import { pendingState, callLabel, fullInputText } from './model/pending';
+import { outcomeLines } from './model/outcomeText';
+import { codeBlock } from './model/sessionTranscript';
 
 import { redactSecrets, titleSafe } from '../common/display';
 import type { Ui } from '../platform/ui';
@@ -49,6 +52,8 @@ export function statusWords(status: string): string {
 
 class SessionView implements vscode.Disposable {
   readonly transcript = new SessionTranscript();
+  private readonly decisions: SessionEvent[] = [];
+  private following = false;
   session: Session | undefined;
   private environment = '';
   private live: LiveState;
@@ -84,13 +89,30 @@ class SessionView implements vscode.Disposable {
     const env = session.environment_id;
     this.environment = env ? await this.deps.names.environmentName(env) : '—';
     for await (const page of client.listSessionEvents(this.sessionId, undefined, { signal: this.abort.signal })) {
-      for (const ev of page.data) this.transcript.add(ev);
+      for (const ev of page.data) this.keep(ev);
     }
     if (!isSettledStatus(session.status) && this.transcript.end === undefined) void this.follow(client);
   }
 
+  /** Into the transcript; the events that say what is pending are also kept (a few per turn). */
+  private keep(ev: SessionEvent): void {
+    if (!this.transcript.add(ev)) return;
+    if (/^(agent\.(tool_use|mcp_tool_use|custom_tool_use)|session\.(status_|deleted)|user\.(tool_confirmation|custom_tool_result))/.test(ev.type)) {
+      this.decisions.push(ev);
+      if (this.decisions.length > 2000) this.decisions.splice(0, 1000);
+    }
+  }
+
+  /** A message or an answer was sent: follow the session again (its next turn streams in). */
+  resume(): void {
+    if (this.disposed || this.following || this.session === undefined) return;
+    this.transcript.reopen();
+    void this.follow(this.deps.client());
+  }
+
   /** Follow the live stream until the turn or the session ends (or the document closes). */
   private async follow(client: QoderClient): Promise<void> {
+    this.following = true;
     this.live = 'live';
     try {
       for await (const ev of client.streamSessionEvents(this.sessionId, {
@@ -100,7 +122,7 @@ class SessionView implements vscode.Disposable {
         onState: (s) => this.onStreamState(s),
         onMalformed: (reason) => this.deps.log(`Session ${this.sessionId}: skipped a stream frame (${reason}).`),
       })) {
-        this.transcript.add(ev);
+        this.keep(ev);
         this.scheduleRedraw();
         if (this.transcript.end !== undefined) break;
       }
@@ -113,6 +135,7 @@ class SessionView implements vscode.Disposable {
       this.clearReconnectTimer();
       this.live = undefined;
       this.cancelling = false;
+      this.following = false;
     }
     if (this.disposed) return;
     // The turn ended: the session's final figures (status, credits, duration).
@@ -180,8 +203,23 @@ class SessionView implements vscode.Disposable {
       started,
       duration,
       credits: String(credits),
+      outcomes: outcomeLines(s.raw),
       sessionId: s.id,
-    });
+    }) + this.pendingText();
+  }
+
+  /**
+   * The calls the session waits for, each with its tool and full input; the CodeLens on each
+   * `### ⏸` line offers Allow and Deny… (the line ends with the call's id, in a code span).
+   */
+  private pendingText(): string {
+    const state = pendingState(this.decisions);
+    if (!state) return '';
+    const parts = [`\n---\n\n## ⏸ ${vscode.l10n.t('Waiting for your decision')}\n`];
+    for (const c of state.calls) {
+      parts.push(`### ⏸ ${callLabel(c).replace(/[`\n\r]/g, ' ')} · \`${c.id}\`\n\n${codeBlock(fullInputText(c))}\n`);
+    }
+    return parts.join('\n');
   }
 
   dispose(): void {
@@ -314,7 +352,7 @@ export class SessionDocuments extends Disposable implements vscode.TextDocumentC
   }
 
   /** The open view of a session, if any. */
-  find(sessionId: string): { running: boolean; markCancelling(): void } | undefined {
+  find(sessionId: string): { running: boolean; markCancelling(): void; resume(): void } | undefined {
     for (const v of this.views.values()) if (v.sessionId === sessionId) return v;
     return undefined;
   }

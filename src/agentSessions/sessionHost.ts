@@ -41,7 +41,7 @@ export class SessionDocumentsHost implements vscode.TextDocumentContentProvider,
   }
 
   /** The open view of a session, if any (nothing is loaded when no session was opened). */
-  find(sessionId: string): { running: boolean; markCancelling(): void } | undefined {
+  find(sessionId: string): { running: boolean; markCancelling(): void; resume(): void } | undefined {
     return this.impl?.find(sessionId);
   }
 

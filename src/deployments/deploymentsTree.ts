@@ -11,9 +11,10 @@ import type { DetailRow } from './model/describe';
 import { failureText } from '../common/errorText';
 import { codeSpanSafe, displayName, displayText, markdownSafe } from '../common/display';
 import { matchesFilter, type FilterState } from './model/filter';
-import { Commands } from '../platform/constants';
+import { ARTIFACT_SCHEME, Commands } from '../platform/constants';
 import type { NameCache, SessionStatusCache } from '../agentSessions/model/sessionCache';
 import { runOutcome, runRowText } from '../runs/model/runRow';
+import { creditsOverRunsText, creditsText } from '../agentSessions/model/outcomeText';
 import { rowRedrawShowsNewChildren } from '../platform/compat';
 import { Disposable } from '../platform/lifecycle';
 
@@ -25,6 +26,29 @@ export class RunNode {
   readonly kind = 'run';
   constructor(readonly deploymentId: string, readonly run: DeploymentRun) {}
 }
+/** "Files" under a run that started a session: what the session delivered. */
+export class FilesNode {
+  readonly kind = 'files';
+  constructor(readonly deploymentId: string, readonly run: DeploymentRun, readonly sessionId: string) {}
+}
+/** One file a session delivered. */
+export class FileNode {
+  readonly kind = 'file';
+  constructor(readonly deploymentId: string, readonly sessionId: string, readonly file: ArtifactFile) {}
+}
+export interface ArtifactFile {
+  id: string;
+  filename: string;
+  mime_type: string;
+  size_bytes: number | null;
+}
+/** What the tree needs to know about runs waiting for a decision and about files (the interaction chunk answers). */
+export interface InteractionView {
+  /** The waiting line of a deployment whose latest run waits, if any. */
+  waiting(deploymentId: string): string | undefined;
+  onDidChangeWaiting: vscode.Event<string | undefined>;
+  files(sessionId: string): Promise<ArtifactFile[]>;
+}
 export class LoadMoreNode {
   readonly kind = 'loadMore';
   constructor(readonly deploymentId: string) {}
@@ -33,7 +57,7 @@ export class InfoNode {
   readonly kind = 'info';
   constructor(readonly deploymentId: string, readonly text: string, readonly icon: string, readonly retry = false) {}
 }
-export type Node = DeploymentNode | RunNode | LoadMoreNode | InfoNode;
+export type Node = DeploymentNode | RunNode | LoadMoreNode | InfoNode | FilesNode | FileNode;
 
 export function deploymentIcon(kind: DeploymentKind): vscode.ThemeIcon {
   switch (kind) {
@@ -56,7 +80,7 @@ export interface TooltipNames {
  * characters, `<` as an entity) or codeSpanSafe, so none of it can become a link, an image
  * or a command.
  */
-export function deploymentTooltip(deployment: Deployment, names: TooltipNames = {}, latest?: DeploymentRun): vscode.MarkdownString {
+export function deploymentTooltip(deployment: Deployment, names: TooltipNames = {}, latest?: DeploymentRun, extra: { waiting?: string; credits?: string } = {}): vscode.MarkdownString {
   const d = deployment;
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
@@ -64,6 +88,8 @@ export function deploymentTooltip(deployment: Deployment, names: TooltipNames = 
   md.appendMarkdown('**');
   md.appendText(markdownSafe(displayName(deployment.name)));
   md.appendMarkdown('**\n\n');
+  if (extra.waiting) appendWaiting(md, extra.waiting);
+  if (extra.credits) md.appendText(`${markdownSafe(extra.credits)}\n\n`);
   const rows = detailRows(d, { locale: vscode.env.language }, latest);
   // The problem and the last run come before the description: they are what the user needs.
   const firstRows = rows.filter((r) => r.first);
@@ -85,6 +111,17 @@ export function deploymentTooltip(deployment: Deployment, names: TooltipNames = 
     appendRow(md, row);
   }
   return md;
+}
+
+/** "⏸ Waiting for your decision: Bash `rm -rf build/`": the words as text, the call as code. */
+function appendWaiting(md: vscode.MarkdownString, line: string): void {
+  const m = /^(.*?)`([^`]*)`(.*)$/s.exec(line);
+  md.appendMarkdown('**');
+  md.appendText(`⏸ ${markdownSafe(m ? (m[1] ?? '') : line)}`);
+  md.appendMarkdown('**');
+  if (m) md.appendMarkdown(' `' + codeSpanSafe(m[2] ?? '') + '`' + (m[3] ? ' ' : ''));
+  if (m?.[3]) md.appendText(markdownSafe(m[3]));
+  md.appendMarkdown('\n\n');
 }
 
 function appendRow(md: vscode.MarkdownString, row: DetailRow): void {
@@ -127,8 +164,10 @@ export class DeploymentsTreeProvider extends Disposable implements vscode.TreeDa
     private readonly filter?: FilterState,
     private readonly sessions?: SessionStatusCache,
     private readonly names?: NameCache,
+    private readonly interaction?: InteractionView,
   ) {
     super();
+    if (interaction) this._register(interaction.onDidChangeWaiting((id) => this.changed.fire(id === undefined ? undefined : this.nodes.get(id))));
     if (sessions) {
       this._register(sessions.onDidChange((sid) => {
         const owner = this.sessionOwners.get(sid);
@@ -191,6 +230,8 @@ export class DeploymentsTreeProvider extends Disposable implements vscode.TreeDa
       return this.visibleDeployments().map((deployment) => this.nodeFor(deployment.id));
     }
     if (element instanceof DeploymentNode) return this.runChildren(element.id);
+    if (element instanceof RunNode && element.run.session_id && this.interaction) return [new FilesNode(element.deploymentId, element.run, element.run.session_id)];
+    if (element instanceof FilesNode && this.interaction) return this.fileChildren(element);
     return [];
   }
 
@@ -205,8 +246,17 @@ export class DeploymentsTreeProvider extends Disposable implements vscode.TreeDa
     return out;
   }
 
+  private async fileChildren(node: FilesNode): Promise<Node[]> {
+    try {
+      const files = await this.interaction!.files(node.sessionId);
+      return files.length > 0 ? files.map((f) => new FileNode(node.deploymentId, node.sessionId, f)) : [new InfoNode(node.deploymentId, vscode.l10n.t('No files delivered'), 'info')];
+    } catch (e) {
+      return [new InfoNode(node.deploymentId, failureText(vscode.l10n.t('Loading files'), e), 'error')];
+    }
+  }
+
   getParent(element: Node): Node | undefined {
-    return element instanceof DeploymentNode ? undefined : this.nodeFor(element.deploymentId);
+    return element instanceof DeploymentNode || element instanceof FilesNode || element instanceof FileNode ? undefined : this.nodeFor(element.deploymentId);
   }
 
   getTreeItem(element: Node): vscode.TreeItem {
@@ -217,7 +267,25 @@ export class DeploymentsTreeProvider extends Disposable implements vscode.TreeDa
         this.sessionOwners.set(sid, element.deploymentId);
         this.sessions.request(sid);
       }
-      return runItem(element, this.sessions);
+      return runItem(element, this.sessions, this.interaction !== undefined);
+    }
+    if (element instanceof FilesNode) {
+      const item = new vscode.TreeItem(vscode.l10n.t('Files'), vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `${element.deploymentId}/${element.run.id}/files`;
+      item.iconPath = new vscode.ThemeIcon('files');
+      item.contextValue = 'files';
+      return item;
+    }
+    if (element instanceof FileNode) {
+      const f = element.file;
+      const item = new vscode.TreeItem(displayText(f.filename), vscode.TreeItemCollapsibleState.None);
+      item.id = `${element.sessionId}/${f.id}`;
+      item.description = [displayText(f.mime_type), f.size_bytes !== null ? formatSize(f.size_bytes) : ''].filter(Boolean).join(' · ');
+      item.iconPath = vscode.ThemeIcon.File;
+      item.resourceUri = vscode.Uri.from({ scheme: ARTIFACT_SCHEME, path: `/${f.filename.replace(/[\\/]/g, '_')}` });
+      item.contextValue = 'artifact';
+      item.command = { command: Commands.openArtifact, title: vscode.l10n.t('Open File'), arguments: [element] };
+      return item;
     }
     if (element instanceof LoadMoreNode) {
       const item = new vscode.TreeItem(vscode.l10n.t('Load more runs…'), vscode.TreeItemCollapsibleState.None);
@@ -242,7 +310,8 @@ export class DeploymentsTreeProvider extends Disposable implements vscode.TreeDa
     item.id = node.id;
     if (!d) return item;
     const pending = this.store.pendingAction(d.id);
-    item.description = displayText(descriptionText(d, pending, { locale: vscode.env.language }));
+    const waiting = this.interaction?.waiting(d.id);
+    item.description = (waiting ? `⏸ ${vscode.l10n.t('waiting for your decision')} · ` : '') + displayText(descriptionText(d, pending, { locale: vscode.env.language }));
     item.iconPath = pending ? new vscode.ThemeIcon('loading~spin') : deploymentIcon(kindOf(d));
     item.contextValue = pending ? 'deployment busy' : contextTokens(d);
     item.accessibilityInformation = { label: accessibilityText(d, pending, { locale: vscode.env.language }) };
@@ -254,28 +323,46 @@ export class DeploymentsTreeProvider extends Disposable implements vscode.TreeDa
       const d = this.store.get(element.id);
       if (!d) return item;
       const latest = this.runs.get(d.id)?.runs[0];
+      const extra = { waiting: this.interaction?.waiting(d.id), credits: this.creditsOf(d.id) };
       if (!this.names) {
-        item.tooltip = deploymentTooltip(d, {}, latest);
+        item.tooltip = deploymentTooltip(d, {}, latest, extra);
         return item;
       }
       // Names are fetched once per id (and agent version) and fall back to the id.
       const names = this.names;
       return Promise.all([names.agentName(d.agent.id, d.agent.version), names.environmentName(d.environment_id)]).then(([agent, environment]) => {
-        item.tooltip = deploymentTooltip(d, { agent, environment }, latest);
+        item.tooltip = deploymentTooltip(d, { agent, environment }, latest, extra);
         return item;
       });
     }
     return item;
   }
 
+  /** "12.5 credits over the last 8 runs": the sessions of the loaded runs whose credits are known. */
+  private creditsOf(deploymentId: string): string | undefined {
+    let sum = 0;
+    let n = 0;
+    for (const r of this.runs.get(deploymentId)?.runs ?? []) {
+      const c = r.session_id ? this.sessions?.get(r.session_id)?.credits : null;
+      if (typeof c === 'number') {
+        sum += c;
+        n++;
+      }
+    }
+    return n > 0 ? creditsOverRunsText(sum, n) : undefined;
+  }
 }
 
-function runItem(node: RunNode, sessions: SessionStatusCache | undefined): vscode.TreeItem {
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1048576).toFixed(1)} MB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${bytes} B`;
+}
+
+function runItem(node: RunNode, sessions: SessionStatusCache | undefined, withFiles: boolean): vscode.TreeItem {
   const run = node.run;
   const summary = run.session_id ? sessions?.get(run.session_id) : undefined;
   const words = displayText(runRowText(run, summary, { locale: vscode.env.language }));
   const when = formatTime(run.created_at, { locale: vscode.env.language });
-  const item = new vscode.TreeItem(words, vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(words, withFiles && run.session_id ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = `${node.deploymentId}/${run.id}`;
   item.accessibilityInformation = { label: words };
   const outcome = runOutcome(run, summary);
@@ -283,12 +370,16 @@ function runItem(node: RunNode, sessions: SessionStatusCache | undefined): vscod
     ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
     : outcome === 'running'
       ? new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue'))
+      : outcome === 'waiting'
+        ? new vscode.ThemeIcon('bell-dot', new vscode.ThemeColor('notificationsWarningIcon.foreground'))
       : outcome === 'done'
         ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
         : new vscode.ThemeIcon('history');
   const tokens = ['run'];
   if (run.session_id) tokens.push('hasSession');
   if (outcome === 'running') tokens.push('sessionRunning');
+  if (outcome === 'waiting') tokens.push('waiting');
+  if (outcome === 'done' && summary?.status === 'idle') tokens.push('sessionIdle');
   item.contextValue = tokens.join(' ');
   item.command = run.session_id
     ? { command: Commands.openSession, title: vscode.l10n.t('Open Session'), arguments: [node.deploymentId, run.id, run.session_id] }
@@ -296,7 +387,13 @@ function runItem(node: RunNode, sessions: SessionStatusCache | undefined): vscod
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
   md.appendText(markdownSafe(words));
+  if (summary?.waiting) {
+    md.appendMarkdown('\n\n');
+    appendWaiting(md, summary.waiting);
+  }
   md.appendText(markdownSafe(`\n\n${when}\n\n${runOutcomeText(run)}`, true));
+  if (summary?.credits != null) md.appendText(`\n\n${vscode.l10n.t('Credits')}: ${creditsText(summary.credits)}`);
+  for (const o of summary?.outcomes ?? []) md.appendText(markdownSafe(`\n\n${vscode.l10n.t('Outcome')}: ${o}`, true));
   if (run.error?.message) md.appendText(markdownSafe(`\n\n${run.error.message}`, true));
   md.appendText(markdownSafe(`\n\n${run.id}`, true));
   item.tooltip = md;

@@ -35,7 +35,17 @@ export const Commands = {
   copyRunId: 'qoder.copyRunId',
   showNeedsAttention: 'qoder.showNeedsAttention',
   setUpChatTools: 'qoder.setUpChatTools',
+  allowToolUse: 'qoder.allowToolUse',
+  denyToolUse: 'qoder.denyToolUse',
+  sendMessage: 'qoder.sendMessage',
+  interruptSession: 'qoder.interruptSession',
+  openArtifact: 'qoder.openArtifact',
+  saveArtifact: 'qoder.saveArtifact',
+  reviewWaiting: 'qoder.reviewWaiting',
 } as const;
+
+/** Files a session delivered, opened read-only (`qoder-artifact:/<file name>?file=…`). */
+export const ARTIFACT_SCHEME = 'qoder-artifact';
 
 export const SESSION_SCHEME = 'qoder-session';
 

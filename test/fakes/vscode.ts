@@ -402,9 +402,14 @@ export const languages = {
     const map = new Map<string, any[]>();
     return { set: (uri: Uri, d: any[]) => void map.set(uri.toString(), d), delete: (uri: Uri) => void map.delete(uri.toString()), get: (uri: Uri) => map.get(uri.toString()), dispose: () => map.clear() };
   },
-  registerCodeLensProvider(_selector: unknown, p: any): Disposable {
-    fake.providers.set('codelens', p);
-    return new Disposable(() => fake.providers.delete('codelens'));
+  registerCodeLensProvider(selector: unknown, p: any): Disposable {
+    // The last one as 'codelens'; each also by its selector's scheme ('codelens:qoder-session').
+    const scheme = (selector as { scheme?: unknown } | undefined)?.scheme;
+    const keys = ['codelens', ...(typeof scheme === 'string' ? [`codelens:${scheme}`] : [])];
+    for (const k of keys) fake.providers.set(k, p);
+    return new Disposable(() => {
+      for (const k of keys) if (fake.providers.get(k) === p) fake.providers.delete(k);
+    });
   },
 };
 

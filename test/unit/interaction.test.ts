@@ -10,15 +10,13 @@ import * as l10n from '@vscode/l10n';
 import { QoderApiError, QoderError, type SessionEvent } from '../../src/api';
 import { customToolError, parseFile, toolConfirmation, userInterrupt, userMessage } from '../../src/api/interaction';
 import { SessionActions } from '../../src/api/sessionActions';
+import { creditsOverRunsText, creditsText, verdictText } from '../../src/agentSessions/model/outcomeText';
 import {
-  creditsOverRunsText,
-  creditsText,
   findSentMessage,
   fullInputText,
   isAnswerable,
   pendingState,
   sendMessageOnce,
-  verdictText,
   waitingText,
   type MessageSender,
 } from '../../src/agentSessions/model/pending';

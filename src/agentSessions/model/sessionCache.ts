@@ -6,17 +6,31 @@
 
 import { isSettledStatus, type Agent, type Environment, type Session } from '../../api/sessions';
 import { Emitter, type Disposable } from '../../common/events';
+import { outcomeLines } from './outcomeText';
 import { displayName } from '../../common/display';
 
 export interface SessionSummary {
   status: string;
   durationSeconds: number | null;
+  /** "Waiting for your decision: Bash `rm -rf build/`" while an idle session waits (interaction-and-files.md §3). */
+  waiting?: string;
+  /** `usage.total_credits`, when sent. */
+  credits: number | null;
+  /** Outcome verdicts in words ("✓ satisfied — All criteria met"). */
+  outcomes: string[];
   /** When this was fetched (ms). */
   at: number;
 }
 
 export interface SessionSource {
   getSession(id: string, signal: AbortSignal): Promise<Session>;
+  /** What an idle session waits for, in words; undefined when it does not wait. */
+  waitingText?(id: string, signal: AbortSignal): Promise<string | undefined>;
+}
+
+/** Settled, and not waiting for a decision (a waiting session changes once someone answers). */
+function isDone(s: SessionSummary): boolean {
+  return isSettledStatus(s.status) && s.waiting === undefined;
 }
 
 export class SessionStatusCache implements Disposable {
@@ -73,14 +87,19 @@ export class SessionStatusCache implements Disposable {
   /** Record what a fresh fetch elsewhere (an open document) learned. */
   put(session: Session): void {
     this.wanted.set(session.id, ++this.wants);
-    this.store(session.id, session);
+    this.store(session.id, session, session.status === 'idle' ? this.known.get(session.id)?.waiting : undefined);
+  }
+
+  /** Ask again now (after answering a session or sending it a message). */
+  refresh(id: string): void {
+    this.enqueue(id);
   }
 
   /** Ask for the summary if it is missing or a running one is stale. */
   request(id: string): void {
     this.wanted.set(id, ++this.wants);
     const have = this.known.get(id);
-    if (have && (isSettledStatus(have.status) || this.now - have.at < (this.opts.ttlMs ?? 15_000))) return;
+    if (have && (isDone(have) || this.now - have.at < (this.opts.ttlMs ?? 15_000))) return;
     this.enqueue(id);
   }
 
@@ -101,8 +120,9 @@ export class SessionStatusCache implements Disposable {
       this.inFlight++;
       void source
         .getSession(id, signal)
-        .then((s) => {
-          if (!signal.aborted) this.store(id, s);
+        .then(async (s) => {
+          const waiting = s.status === 'idle' && source.waitingText ? await source.waitingText(id, signal).catch(() => undefined) : undefined;
+          if (!signal.aborted) this.store(id, s, waiting);
         })
         .catch(() => {
           // No status is shown for it; the row keeps the run's own facts. Asked again later.
@@ -116,12 +136,13 @@ export class SessionStatusCache implements Disposable {
     }
   }
 
-  private store(id: string, s: Session): void {
+  private store(id: string, s: Session, waiting?: string): void {
     const prev = this.known.get(id);
-    const next: SessionSummary = { status: s.status, durationSeconds: s.duration_seconds, at: this.now };
+    const next: SessionSummary = { status: s.status, durationSeconds: s.duration_seconds, at: this.now, credits: s.total_credits, outcomes: outcomeLines(s.raw) };
+    if (waiting !== undefined) next.waiting = waiting;
     this.known.set(id, next);
-    if (!isSettledStatus(next.status)) this.follow(id);
-    if (!prev || prev.status !== next.status || prev.durationSeconds !== next.durationSeconds) this.changed.fire(id);
+    if (!isDone(next)) this.follow(id);
+    if (!prev || prev.status !== next.status || prev.durationSeconds !== next.durationSeconds || prev.waiting !== next.waiting || prev.credits !== next.credits) this.changed.fire(id);
   }
 
   private follow(id: string): void {

@@ -141,6 +141,8 @@ export interface TranscriptHeader {
   started: string;
   duration: string;
   credits: string;
+  /** Outcome verdicts in words ("✓ satisfied — All criteria met"). */
+  outcomes?: string[];
   sessionId: string;
 }
 
@@ -168,6 +170,10 @@ export class SessionTranscript {
     return Math.round(this.spanCredits * 100) / 100;
   }
   /** 'turn' after a session.status_idle that is not requires_action; 'final' after terminated/deleted. */
+  /** A new turn is expected (a message or an answer was sent): the transcript is open again. */
+  reopen(): void {
+    if (this.ended === 'turn') this.ended = undefined;
+  }
   get end(): 'turn' | 'final' | undefined {
     return this.ended;
   }
@@ -275,6 +281,7 @@ export class SessionTranscript {
     row(l10n.t('Started'), escapeMarkdownText(h.started));
     row(l10n.t('Duration'), escapeMarkdownText(h.duration));
     row(l10n.t('Credits'), escapeMarkdownText(h.credits));
+    for (const o of h.outcomes ?? []) row(l10n.t('Outcome'), escapeMarkdownText(o));
     row(l10n.t('Session'), codeSpan(h.sessionId));
     const body = this.body.text() ?? `*${l10n.t('No events yet.')}*`;
     return `# ${escapeMarkdownText(h.title)}\n\n${rows.join('\n')}\n\n---\n\n${body}\n`;

@@ -9,7 +9,7 @@ import { shortErrorTypeText } from '../../common/errorTypes';
 import { relativeTime, type TextOptions } from '../../common/timeText';
 import type { SessionSummary } from '../../agentSessions/model/sessionCache';
 
-export type RunOutcome = 'failed' | 'running' | 'done' | 'pending' | 'none' | 'other';
+export type RunOutcome = 'failed' | 'running' | 'waiting' | 'done' | 'pending' | 'none' | 'other';
 
 /** "9 min", "35 s", "2 hr 5 min". */
 export function durationText(seconds: number): string {
@@ -27,7 +27,7 @@ export function runOutcome(run: DeploymentRun, session: SessionSummary | undefin
   if (!run.session_id) return run.status === 'failed' ? 'failed' : run.status === 'completed' ? 'done' : 'none';
   if (!session) return 'pending';
   if (session.status === 'terminated') return 'failed';
-  if (session.status === 'idle') return 'done';
+  if (session.status === 'idle') return session.waiting !== undefined ? 'waiting' : 'done';
   if (session.status === 'running' || session.status === 'rescheduling' || session.status === 'canceling') return 'running';
   return 'other';
 }
@@ -42,6 +42,9 @@ export function runRowText(run: DeploymentRun, session: SessionSummary | undefin
       break;
     case 'running':
       parts.push(session?.status === 'rescheduling' ? `● ${l10n.t('rescheduling')}` : `● ${l10n.t('running')}`);
+      break;
+    case 'waiting':
+      parts.push(`⏸ ${l10n.t('waiting for your decision')}`);
       break;
     case 'done':
       parts.push(`✓ ${l10n.t('done')}`);
