@@ -122,6 +122,7 @@ const STATELESS = [
   'src/common/timeText.ts',
   'src/deployments/model/describe.ts',
   'src/agentSessions/sessionUris.ts',
+  'src/agentSessions/model/outcomeText.ts',
   'src/chat/model/endpoint.ts',
   'src/chat/cursor.ts',
 ];

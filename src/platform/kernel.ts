@@ -14,7 +14,13 @@ import * as deploymentStore from '../deployments/model/deploymentStore';
 import * as pause from '../deployments/commands/pause';
 import * as resume from '../deployments/commands/resume';
 import * as runNow from '../deployments/commands/runNow';
+import * as client from '../api/client';
+import * as parse from '../api/parse';
+import * as body from '../api/body';
+import * as envelope from '../api/envelope';
+import * as retry from '../api/retry';
+import * as transport from '../api/transport';
 
-export const kernel = { l10n, display, errors, deploymentStore, pause, resume, runNow };
+export const kernel = { l10n, display, errors, deploymentStore, pause, resume, runNow, client, parse, body, envelope, retry, transport };
 
 export type Kernel = typeof kernel;

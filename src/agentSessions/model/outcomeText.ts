@@ -30,8 +30,8 @@ export function verdictText(result: string | null): string {
 }
 
 /** The session's outcome evaluations as header lines: "✓ satisfied — All criteria met". */
-export function outcomeLines(raw: Record<string, unknown>): string[] {
-  const list = Array.isArray(raw.outcome_evaluations) ? raw.outcome_evaluations : [];
+export function outcomeLines(raw: Record<string, unknown> | undefined): string[] {
+  const list = Array.isArray(raw?.outcome_evaluations) ? raw.outcome_evaluations : [];
   return list.flatMap((o: unknown) => {
     if (typeof o !== 'object' || o === null) return [];
     const x = o as { result?: unknown; explanation?: unknown };
