@@ -74,6 +74,8 @@ export interface TestHooks {
   background: Poller;
   statusBar: AttentionStatusBar;
   chat: ChatHost;
+  /** Resolves when the latest look for runs waiting for a decision is done. */
+  waitingChecked(): Promise<void>;
 }
 
 /** What tests may change about the services (unit tests run without a network). */
@@ -83,6 +85,7 @@ export interface BuildOptions {
 
 interface Parts {
   services: Services;
+  interaction: InteractionHost;
   filter: FilterState;
   tree: DeploymentsTreeProvider;
   view: vscode.TreeView<unknown>;
@@ -221,12 +224,15 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
     seen: (ids: readonly string[]): void => ids.forEach((id) => problems.seen(id)),
   };
   const onLoaded = (): void => {
-    if (!store.isLoading && store.lastUpdated !== undefined && !store.error) void interaction.check(config.notifications() !== 'off');
     statusBar.update(attentionList(store.deployments), config.attentionStatusBar());
     const at = store.lastUpdated;
     if (store.isLoading || at === undefined) return;
     // A complete walk: the change watch counts its reconciliation from it.
-    if (at !== lastChecked) watch?.walked(at);
+    if (at !== lastChecked) {
+      watch?.walked(at);
+      // Runs waiting for a decision: looked for after each complete walk, not after one row changed.
+      if (!store.error) void interaction.check(config.notifications() !== 'off');
+    }
     lastChecked = at;
     // Rows the change watch re-read count too (a failed run pausing its deployment); an
     // unchanged state is never reported twice.
@@ -288,7 +294,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
     registerCreateDeployment(services, editorHost),
     registerDuplicateDeployment(services, editorHost),
   ];
-  return { services, filter, tree, view, poller, background, statusBar, chat, onLoaded, loadIfSeen, disposables };
+  return { services, interaction, filter, tree, view, poller, background, statusBar, chat, onLoaded, loadIfSeen, disposables };
 }
 
 /** The events that connect the pieces: visibility, focus, token and settings changes. */
@@ -343,6 +349,7 @@ export async function start(context: vscode.ExtensionContext, options: BuildOpti
   return {
     services, tree: parts.tree, view: parts.view, filter: parts.filter, poller: parts.poller, background: parts.background, statusBar: parts.statusBar, chat: parts.chat,
     setUi: (ui) => (services.ui = ui),
+    waitingChecked: () => parts.interaction.lastCheck,
   };
 }
 

@@ -73,8 +73,12 @@ export class InteractionHost implements InteractionView, vscode.Disposable {
 
   /** After a complete load: runs waiting for a decision (rows, status bar, a notification per new one). */
   check(notify: boolean): Promise<void> {
-    return this.s.connection.hasToken ? this.ui().check(notify) : Promise.resolve();
+    this.lastCheck = this.s.connection.hasToken ? this.ui().check(notify) : Promise.resolve();
+    return this.lastCheck;
   }
+
+  /** The latest check (tests wait for it before counting requests). */
+  lastCheck: Promise<void> = Promise.resolve();
 
   reset(): void {
     this.impl?.reset();

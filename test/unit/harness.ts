@@ -55,6 +55,8 @@ export async function activateExtension(opts: ActivateOptions = {}): Promise<Act
 export async function activateConnected(api: { baseUrl: string; resetRequests(): void }, token: string): Promise<Activated> {
   const ext = await activateExtension({ baseUrl: api.baseUrl, token });
   await ext.hooks.services.store.refresh();
+  // The look for runs waiting for a decision that follows a complete load, before counting.
+  await ext.hooks.waitingChecked();
   api.resetRequests();
   return ext;
 }
