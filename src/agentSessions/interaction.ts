@@ -12,9 +12,12 @@ import { callLabel, fullInputText, isRejection, sendMessageOnce, waitingText, ty
 import { WaitingWatch, type WaitingRun } from './model/waitingWatch';
 import { parseListPage, parseRun } from '../api/parse';
 import type { Ui } from '../platform/ui';
+import type { WritePath } from '../deployments/model/mutations';
 
 export interface InteractionDeps {
   client(): QoderClient;
+  /** The one write path (busy state, connection generation, 4xx mapping): every event is sent through it. */
+  writes(): WritePath<QoderClient>;
   ui(): Ui;
   failureText(what: string, e: unknown): string;
   /** One line of server text for the UI: redacted, no control characters. */
@@ -44,10 +47,12 @@ export function isTextFile(f: { mime_type: string; filename: string }): boolean 
   return TEXT_TYPES.test(f.mime_type) || /\.(md|txt|json|ya?ml|csv|log|toml|xml|sh|ts|js|py)$/i.test(f.filename);
 }
 
+/** The write path sent nothing (another action on the session runs) or dropped the answer (the account changed). */
+class NothingSent extends Error {}
+
 export class Interaction {
   readonly watch: WaitingWatch;
   private readonly drafts = new Map<string, string>();
-  private readonly busy = new Set<string>();
 
   constructor(private readonly deps: InteractionDeps) {
     this.watch = new WaitingWatch(() => ({
@@ -73,7 +78,6 @@ export class Interaction {
   /** Allow (answer = 'allow') or Deny… ('deny') one call, or all pending calls after one modal. */
   async decide(target: SessionTarget, answer: 'allow' | 'deny'): Promise<void> {
     const { ui } = this.deps;
-    if (this.busy.has(target.sessionId)) return;
     this.watch.forget(target.sessionId);
     const state = await this.watch.pendingOf(target.sessionId);
     if (!state) {
@@ -134,24 +138,44 @@ export class Interaction {
         leave,
       );
       if (picked !== ret) continue;
-      await this.send(sessionId, [customToolError(c.id, 'The tool could not be run: it was answered from the Qoder Deployments editor extension, which cannot run custom tools.', c.threadId)]);
+      await this.send(sessionId, [customToolError(c.id, 'The tool could not be run: it was answered from the Qoder Deployments editor extension, which cannot run custom tools.', c.threadId)], 'answer custom tool use');
     }
   }
 
+  /**
+   * One session action through the write path. Throws the request's own error (so a 4xx or an
+   * unsure outcome reads as it came) and NothingSent when it sent nothing or the answer was dropped.
+   */
+  private async write<T>(verb: string, sessionId: string, send: (a: SessionActions) => Promise<T>): Promise<T> {
+    let failure: unknown;
+    const outcome = await this.deps.writes().write({
+      verb,
+      key: sessionId,
+      send: (client) => send(new SessionActions(client)).catch((e: unknown) => {
+        failure = e;
+        throw e;
+      }),
+    });
+    if (outcome.kind === 'done') return outcome.result;
+    if (outcome.kind === 'dropped' || outcome.kind === 'busy' || outcome.kind === 'stopped') throw new NothingSent(outcome.kind);
+    throw failure ?? ('error' in outcome ? outcome.error : new NothingSent(outcome.kind));
+  }
+
   /** Send answers; a 4xx means our picture was stale: read again and redraw, never guess. */
-  private async send(sessionId: string, events: Parameters<SessionActions['sendSessionEvents']>[1]): Promise<void> {
-    this.busy.add(sessionId);
+  private async send(sessionId: string, events: Parameters<SessionActions['sendSessionEvents']>[1], verb = 'answer tool use'): Promise<void> {
     try {
-      await this.actions().sendSessionEvents(sessionId, events);
+      await this.write(verb, sessionId, (a) => a.sendSessionEvents(sessionId, events));
       this.deps.ui().announce(vscode.l10n.t('Answer sent; the session goes on.'));
     } catch (e) {
+      if (e instanceof NothingSent) return; // busy, or another account now: nothing of this one is shown
       if (isRejection(e)) {
         void this.deps.ui().showWarningMessage(vscode.l10n.t('The server did not take this answer (the decision may have been made elsewhere). The session was read again: {0}', this.deps.failureText(vscode.l10n.t('Answering'), e)), {});
-      } else throw e;
-    } finally {
-      this.busy.delete(sessionId);
-      this.refreshAfter(sessionId);
+      } else {
+        this.refreshAfter(sessionId);
+        throw e;
+      }
     }
+    this.refreshAfter(sessionId);
   }
 
   private refreshAfter(sessionId: string): void {
@@ -190,7 +214,7 @@ export class Interaction {
     this.drafts.set(target.sessionId, text);
     const actions = this.actions();
     const result = await sendMessageOnce({
-      send: (t) => actions.sendSessionEvents(target.sessionId, [userMessage(t)]),
+      send: (t) => this.write('send message', target.sessionId, (a) => a.sendSessionEvents(target.sessionId, [userMessage(t)])),
       recentMessages: async () => (await actions.listSessionEventsPage(target.sessionId, { order: 'desc', limit: 20, types: ['user.message'] })).data,
     }, text);
     if (result.kind === 'sent' || result.kind === 'found') {
@@ -199,6 +223,7 @@ export class Interaction {
       this.refreshAfter(target.sessionId);
       return;
     }
+    if (result.error instanceof NothingSent) return; // the draft is kept
     const again = vscode.l10n.t('Edit and Send Again');
     const message = result.kind === 'unknown'
       ? vscode.l10n.t('It is not known whether the message arrived, and it is not in the session. It was not sent again. {0}', this.deps.failureText(vscode.l10n.t('Sending the message'), result.error))
@@ -215,9 +240,10 @@ export class Interaction {
     );
     if (answer !== stop) return;
     try {
-      await this.actions().sendSessionEvents(target.sessionId, [userInterrupt()]);
+      await this.write('interrupt session', target.sessionId, (a) => a.sendSessionEvents(target.sessionId, [userInterrupt()]));
       this.deps.ui().announce(vscode.l10n.t('Interrupt sent.'));
     } catch (e) {
+      if (e instanceof NothingSent) return;
       if (!isRejection(e)) throw e;
       void this.deps.ui().showInformationMessage(vscode.l10n.t('The session has no running turn to interrupt.'), {});
     }

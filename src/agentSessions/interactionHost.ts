@@ -45,6 +45,7 @@ export class InteractionHost implements InteractionView, vscode.Disposable {
   private ui(): InteractionUi {
     this.impl ??= new (load().InteractionUi)({
       client: () => this.s.connection.requireClient(),
+      writes: () => this.s.mutations,
       hasToken: () => this.s.connection.hasToken,
       ui: () => this.s.ui,
       failureText,

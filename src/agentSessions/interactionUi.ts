@@ -11,10 +11,12 @@ import type { ArtifactFile } from '../deployments/deploymentsTree';
 import { Interaction, isTextFile, type SessionTarget } from './interaction';
 import type { Ui } from '../platform/ui';
 import type { QoderClient } from '../api/client';
+import type { WritePath } from '../deployments/model/mutations';
 
 /** What the main bundle hands over (one copy of each service, and its text helpers). */
 export interface InteractionUiDeps {
   client(): QoderClient;
+  writes(): WritePath<QoderClient>;
   hasToken(): boolean;
   ui(): Ui;
   failureText(what: string, e: unknown): string;
@@ -46,6 +48,7 @@ export class InteractionUi implements vscode.Disposable {
   private interaction(): Interaction {
     this.impl ??= new Interaction({
       client: () => this.deps.client(),
+      writes: () => this.deps.writes(),
       ui: () => this.deps.ui(),
       failureText: this.deps.failureText,
       displayText: this.deps.displayText,

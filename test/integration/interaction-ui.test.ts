@@ -12,6 +12,7 @@ import { WAITING_CALLS } from '../local-api/sessions';
 import { type Activated, activateConnected, cmd, fake, until } from '../unit/harness';
 import { FileNode, FilesNode, RunNode } from '../../src/deployments/deploymentsTree';
 import { window, type TreeItem } from '../fakes/vscode';
+import { secretKey } from '../../src/connection/tokenStore';
 
 const TOKEN = 'pt-unit-interaction-secret-7781';
 let api: LocalApi;
@@ -92,6 +93,22 @@ test('Review opens the transcript with both pending calls, their full input and 
   // The open document followed it live.
   const after: string = await fake.providers.get('qoder-session').provideTextDocumentContent(uri);
   assert.doesNotMatch(after, /## ⏸ Waiting for your decision/);
+});
+
+test('an answer goes through the write path: its reply after the account changed is dropped (nothing announced, no redraw of the old account)', async () => {
+  ext = await activateConnected(api, TOKEN);
+  const sid = api.sessions().waitingSessionId()!;
+  const firstCall = api.sessions().events(sid).find((e) => e.type === 'agent.tool_use' && e.evaluated_permission === 'ask')!;
+  api.injectFault({ route: 'POST /sessions/:id/events', kind: 'delay', delayMs: 400 });
+  fake.answers.push((s) => (s.options?.modal ? 'Allow' : undefined));
+  const sent = cmd('qoder.allowToolUse', { sessionId: sid, callId: firstCall.id });
+  await until(() => api.requests.some((r) => r.method === 'POST' && r.path.endsWith(`${sid}/events`)), 'the answer on its way');
+  const before = ext.hooks.services.connection.generation;
+  await ext.secrets.store(secretKey(api.baseUrl), 'pt-unit-interaction-other-account');
+  await until(() => ext!.hooks.services.connection.generation !== before, 'the new connection');
+  await sent;
+  assert.deepEqual(fake.announced.filter((a) => /Answer sent/.test(a)), [], 'the old account\'s answer is not reported in the new one');
+  assert.ok(fake.logLines.some((l) => /Dropped the answer to answer tool use/.test(l)), 'the write path dropped it');
 });
 
 test('Send Message sends only when idle; when sending fails the input keeps the text', async () => {
