@@ -311,7 +311,8 @@ export class DeploymentsTreeProvider extends Disposable implements vscode.TreeDa
     if (!d) return item;
     const pending = this.store.pendingAction(d.id);
     const waiting = this.interaction?.waiting(d.id);
-    item.description = (waiting ? `⏸ ${vscode.l10n.t('waiting for your decision')} · ` : '') + displayText(descriptionText(d, pending, { locale: vscode.env.language }));
+    // A write in progress ("Archiving…") leads while it runs.
+    item.description = (waiting && !pending ? `⏸ ${vscode.l10n.t('waiting for your decision')} · ` : '') + displayText(descriptionText(d, pending, { locale: vscode.env.language }));
     item.iconPath = pending ? new vscode.ThemeIcon('loading~spin') : deploymentIcon(kindOf(d));
     item.contextValue = pending ? 'deployment busy' : contextTokens(d);
     item.accessibilityInformation = { label: accessibilityText(d, pending, { locale: vscode.env.language }) };

@@ -20,6 +20,8 @@ beforeEach(async () => {
   api.clearFaults();
   ext = await activateExtension({ baseUrl: api.baseUrl, token: TOKEN });
   await ext.hooks.services.store.refresh();
+  // The look for runs waiting for a decision that follows a complete load, before counting.
+  await ext.hooks.waitingChecked();
   api.resetRequests();
 });
 afterEach(() => ext.dispose());
@@ -33,7 +35,8 @@ test('archive: the modal names the deployment and says what happens; Cancel send
   const d = firstArchivable();
   fake.answers.push(undefined); // Escape / Cancel
   await cmd('qoder.archiveDeployment', nodeOf(d.id));
-  const modal = fake.shown.find((s) => s.kind === 'warning')!;
+  // The modal, not the notification of the seed's run that waits for a decision (also a warning).
+  const modal = fake.shown.find((s) => s.kind === 'warning' && s.options?.modal)!;
   assert.equal(modal.options.modal, true);
   assert.deepEqual(modal.items, ['Archive']);
   assert.ok(modal.message.includes(`“${d.name}”`));

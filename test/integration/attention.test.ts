@@ -91,7 +91,10 @@ describe('attention in the extension', () => {
     ext = await activateConnected(api, TOKEN);
     const [target] = healthyActive(ext, 1);
     assert.ok(target);
-    assert.equal(fake.shown.length, 0, 'nothing at the first load');
+    // The first load only records the attention baseline; the one notification is the seed's run
+    // that waits for a decision, told at once (the job stays stuck until someone answers).
+    assert.equal(fake.shown.length, 1, 'nothing at the first load but the run waiting for a decision');
+    assert.match(fake.shown[0]!.message, / — Waiting for your decision: Bash `/);
     pauseOnError(target.id);
     await ext.hooks.services.store.refresh();
     const shown = fake.shown.filter((s) => s.message.includes('was paused after an error'));

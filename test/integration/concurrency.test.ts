@@ -53,6 +53,8 @@ async function connected(token = TOKEN): Promise<Activated> {
   ext = await activateExtension({ baseUrl: api.baseUrl, token });
   await ext.hooks.services.store.refresh();
   assert.equal(ext.hooks.services.store.state, 'ready');
+  // The look for runs waiting for a decision that follows a complete load, before counting.
+  await ext.hooks.waitingChecked();
   api.resetRequests();
   return ext;
 }
