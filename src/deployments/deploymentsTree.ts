@@ -17,6 +17,7 @@ import { runOutcome, runRowText } from '../runs/model/runRow';
 import { creditsOverRunsText, creditsText } from '../agentSessions/model/outcomeText';
 import { rowRedrawShowsNewChildren } from '../platform/compat';
 import { Disposable } from '../platform/lifecycle';
+import { formatBytes } from '../api/body';
 
 export class DeploymentNode {
   readonly kind = 'deployment';
@@ -280,7 +281,7 @@ export class DeploymentsTreeProvider extends Disposable implements vscode.TreeDa
       const f = element.file;
       const item = new vscode.TreeItem(displayText(f.filename), vscode.TreeItemCollapsibleState.None);
       item.id = `${element.sessionId}/${f.id}`;
-      item.description = [displayText(f.mime_type), f.size_bytes !== null ? formatSize(f.size_bytes) : ''].filter(Boolean).join(' · ');
+      item.description = [displayText(f.mime_type), f.size_bytes !== null ? formatBytes(f.size_bytes) : ''].filter(Boolean).join(' · ');
       item.iconPath = vscode.ThemeIcon.File;
       item.resourceUri = vscode.Uri.from({ scheme: ARTIFACT_SCHEME, path: `/${f.filename.replace(/[\\/]/g, '_')}` });
       item.contextValue = 'artifact';
@@ -352,10 +353,6 @@ export class DeploymentsTreeProvider extends Disposable implements vscode.TreeDa
     }
     return n > 0 ? creditsOverRunsText(sum, n) : undefined;
   }
-}
-
-function formatSize(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1048576).toFixed(1)} MB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${bytes} B`;
 }
 
 function runItem(node: RunNode, sessions: SessionStatusCache | undefined, withFiles: boolean): vscode.TreeItem {
