@@ -51,7 +51,9 @@ const builtinShims = {
  * - the deployment editor (documents, schedule lens, Save), once one opens or an editor command runs;
  * - the session documents (transcript, live view), once a session opens;
  * - the change watch (runs feed, rechecks, reconciliation), after the first complete load;
- * - the live session stream (SSE parser, reconnects), on the first stream a session document opens.
+ * - the live session stream (SSE parser, reconnects), on the first stream a session document opens;
+ * - node-fetch (with the shims below), on the first request: activation without a token, or
+ *   before the view is seen, never loads it.
  */
 const apart = [
   { request: /^croner$/, entry: require.resolve('croner'), file: 'croner.js' },
@@ -62,13 +64,23 @@ const apart = [
   { request: /(^|\/)refresh\.chunk$/, entry: 'src/deployments/refresh.chunk.ts', file: 'refresh.js' },
   { request: /(^|\/)sessionStream\.chunk$/, entry: 'src/api/sessionStream.chunk.ts', file: 'stream.js' },
   { request: /(^|\/)interaction\.chunk$/, entry: 'src/agentSessions/interaction.chunk.ts', file: 'interaction.js' },
+  { request: /^node-fetch$/, entry: require.resolve('node-fetch'), file: 'fetch.js', plugins: [useBuiltinWebStreams, builtinShims] },
 ];
 
-/** Leaves each part's import as `require('./<file>')`, found next to the bundle at run time. */
+/**
+ * Leaves each part's import as `require('./<file>')`, found next to the bundle at run time. An
+ * `import()` of a part (node-fetch) goes through a CommonJS shim, so esbuild turns it into a
+ * `require` with the ESM interop (a native `import()` of a CommonJS file would nest `default`).
+ */
 const keepApart = {
   name: 'keep-apart',
   setup(build) {
-    for (const part of apart) build.onResolve({ filter: part.request }, () => ({ path: `./${part.file}`, external: true }));
+    for (const part of apart) {
+      build.onResolve({ filter: part.request }, (args) =>
+        args.kind === 'dynamic-import' ? { path: part.file, namespace: 'apart' } : { path: `./${part.file}`, external: true });
+    }
+    build.onResolve({ filter: /.*/, namespace: 'apart' }, (args) => ({ path: args.path, external: true }));
+    build.onLoad({ filter: /.*/, namespace: 'apart' }, (args) => ({ contents: `module.exports = require("./${args.path}");`, loader: 'js' }));
   },
 };
 
@@ -154,7 +166,7 @@ const options = {
   plugins: [useBuiltinWebStreams, builtinShims, keepApart],
 };
 
-const all = [options, ...apart.map((part) => ({ ...common, entryPoints: [part.entry], outfile: `dist/${part.file}`, metafile: true, plugins: [fromKernel, keepApart] }))];
+const all = [options, ...apart.map((part) => ({ ...common, entryPoints: [part.entry], outfile: `dist/${part.file}`, metafile: true, plugins: [...(part.plugins ?? []), fromKernel, keepApart] }))];
 
 if (watch) {
   const contexts = await Promise.all(all.map((o) => esbuild.context(o)));
