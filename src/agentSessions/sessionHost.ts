@@ -4,6 +4,13 @@
 
 import * as vscode from 'vscode';
 import type { SessionDocDeps, SessionDocuments } from './sessionDocument';
+import { NameCache, SessionStatusCache } from './model/sessionCache';
+import type { Connection } from '../connection/connection';
+import type { DeploymentStore } from '../deployments/model/deploymentStore';
+import type { Log } from '../platform/log';
+import { failureText } from '../common/errorText';
+import { formatTime } from '../common/timeText';
+import { durationText } from '../runs/model/runRow';
 
 type SessionModule = typeof import('./agentSessions.chunk');
 let loaded: SessionModule | undefined;
@@ -54,4 +61,40 @@ export class SessionDocumentsHost implements vscode.TextDocumentContentProvider,
     this.impl?.dispose();
     this.changed.dispose();
   }
+}
+
+export interface SessionParts {
+  /** Session statuses for the run rows (re-checked only while their rows can be seen). */
+  statuses: SessionStatusCache;
+  /** Agent and environment names for headers and tooltips. */
+  names: NameCache;
+  /** The documents that follow a session live. */
+  documents: SessionDocumentsHost;
+  dispose(): void;
+}
+
+/** Sessions as the rest of the extension sees them, reading through the current connection and starting over with it. */
+export function createSessionParts(connection: Connection, store: DeploymentStore, log: Log, waitingText: (sessionId: string) => Promise<string | undefined>): SessionParts {
+  const statuses = new SessionStatusCache();
+  const names = new NameCache();
+  const documents = new SessionDocumentsHost({
+    client: () => connection.requireClient(),
+    names,
+    statuses,
+    deploymentName: (id) => store.get(id)?.name,
+    log: (line) => log.warn(line),
+    failureText,
+    formatTime: (iso) => formatTime(iso, { locale: vscode.env.language }),
+    durationText,
+  });
+  const owned = vscode.Disposable.from(
+    statuses,
+    documents,
+    connection.onReset('session statuses and names', ({ client }) => {
+      statuses.setSource(client ? { getSession: (id, signal) => client.getSession(id, { signal }), waitingText } : undefined);
+      names.setSource(client ? { getAgent: (id, version) => client.getAgent(id, version), getEnvironment: (id) => client.getEnvironment(id) } : undefined);
+    }),
+    connection.onReset('session documents', () => documents.reset()),
+  );
+  return { statuses, names, documents, dispose: () => owned.dispose() };
 }

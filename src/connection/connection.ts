@@ -10,6 +10,7 @@ import { QoderClient, QoderError, RequestBudget, type Deployment, type FetchLike
 import type { DeploymentSource, LoadResult } from '../deployments/model/deploymentStore';
 import { DeploymentStore } from '../deployments/model/deploymentStore';
 import { RunStore } from '../runs/model/runStore';
+import { WritePath } from '../deployments/model/mutations';
 import { TokenStore } from './tokenStore';
 import { Log } from '../platform/log';
 import * as config from '../platform/config';
@@ -64,6 +65,12 @@ export class Connection extends Disposable {
     private readonly options: ConnectionOptions = {},
   ) {
     super();
+    // A token set or cleared (in this window or another) or another region: connect again.
+    this._register(tokens.onDidChange(() => void this.reload()));
+    this._register(config.onDidChange((change) => {
+      // A workspace value is ignored (application scope), so only a real change reconnects.
+      if (change.apiBaseUrl && config.apiBaseUrl() !== this.baseUrl) void this.reload();
+    }));
     this.onReset('deployments', ({ client, error }) => this.store.setSource(this.deploymentSource(client, error)));
     this.onReset('runs', ({ client }) => this.runs.setSource(client ? { listRunsPage: (id, filter, signal) => client.listRunsPage(id, filter, { signal }) } : undefined));
   }
@@ -78,6 +85,17 @@ export class Connection extends Disposable {
     return new vscode.Disposable(() => {
       const i = this.resets.indexOf(entry);
       if (i >= 0) this.resets.splice(i, 1);
+    });
+  }
+
+  /** The write path for every mutation, on this connection's clients and generations. */
+  writePath(): WritePath<QoderClient> {
+    return new WritePath<QoderClient>({
+      store: this.store,
+      connect: () => ({ client: this.requireClient(), generation: this.connectionGeneration }),
+      generation: () => this.connectionGeneration,
+      reread: (client, id) => client.findDeployment(id),
+      log: (line) => this.log.info(line),
     });
   }
 

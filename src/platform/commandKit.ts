@@ -7,6 +7,7 @@ import { isDeploymentId, QoderError, type Deployment, type QoderClient } from '.
 import type { DeploymentStore } from '../deployments/model/deploymentStore';
 import type { RunStore } from '../runs/model/runStore';
 import type { WritePath } from '../deployments/model/mutations';
+import type { RefreshOwner } from '../deployments/refreshOwner';
 import { failureText, isAuthError } from '../common/errorText';
 import { statusText, scheduleText } from '../deployments/model/describe';
 import { displayName, displayText } from '../common/display';
@@ -23,6 +24,8 @@ export interface Services {
   tokens: TokenStore;
   /** The write path: every server mutation goes through it (see mutations.ts). */
   mutations: WritePath<QoderClient>;
+  /** The one owner of loads: every full load of the list goes through it, with its reason. */
+  refresh: RefreshOwner;
   log: Log;
   ui: Ui;
 }
@@ -67,7 +70,7 @@ export async function resolveTargets(
   }
   // From the palette, a keybinding without args, etc.: offer a pick.
   services.connection.requireClient();
-  if (services.store.state !== 'ready' && services.store.state !== 'empty') await services.store.refresh();
+  await services.refresh.ensureLoaded();
   if (services.store.error && !services.store.deployments.length) throw services.store.error;
   const candidates = services.store.deployments.filter(fits);
   if (!candidates.length) {

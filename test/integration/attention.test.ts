@@ -115,6 +115,40 @@ describe('attention in the extension', () => {
     await until(() => api.requests.some((r) => r.method === 'POST' && r.path.endsWith(`/${target!.id}/unpause`)), 'the resume request');
   });
 
+  // D6 (issue 18): the row's run history was read before the failure; the load that found the
+  // failure refreshed the deployment, never its runs, so the command answered from the old page.
+  test('D6: Open Last Session from the notification opens the session of the newest run, although the run history was read before that run', async () => {
+    ext = await activateConnected(api, TOKEN);
+    const { runs } = ext.hooks.services;
+    const [target] = healthyActive(ext, 1);
+    await runs.ensure(target!.id);
+    const before = runs.get(target!.id)!.runs.map((r) => r.id);
+    const newest = api.account(TOKEN).fire(target!.id) as { id: string; session_id: string };
+    assert.ok(newest.session_id, 'the new run started a session');
+    assert.ok(!before.includes(newest.id));
+    pauseOnError(target!.id);
+    fake.answers.push((s) => (s.message.includes('was paused after an error') ? 'Open Last Session' : undefined));
+    await ext.hooks.services.store.refresh();
+    await until(() => fake.executed.some((x) => x.command === 'qoder.openSession') || fake.shown.some((s) => s.message.includes('started a session')), 'Open Last Session to answer');
+    assert.equal(fake.shown.filter((s) => s.message.includes('None of the recent runs')).length, 0);
+    const opened = fake.executed.find((x) => x.command === 'qoder.openSession')!;
+    assert.deepEqual(opened.args, [target!.id, newest.id, newest.session_id]);
+  });
+
+  test('D6: a load that finds a deployment\'s last run moved makes its cached run history stale, so an expanded row reads the new run', async () => {
+    ext = await activateConnected(api, TOKEN);
+    const { runs, store } = ext.hooks.services;
+    const [target] = healthyActive(ext, 1);
+    await runs.ensure(target!.id);
+    const newest = api.account(TOKEN).fire(target!.id) as { id: string };
+    let changed = 0;
+    runs.onDidChange((id) => void (id === target!.id && changed++));
+    await store.refresh();
+    assert.ok(changed > 0, 'the run history of the moved row was dropped (the tree asks again)');
+    await runs.ensure(target!.id);
+    assert.equal(runs.get(target!.id)!.runs[0]?.id, newest.id);
+  });
+
   test('more than three changes in one load make one grouped notification', async () => {
     ext = await activateConnected(api, TOKEN);
     const targets = healthyActive(ext, 4);

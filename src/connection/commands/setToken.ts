@@ -53,7 +53,7 @@ export async function checkAndSave(services: Services, baseUrl: string, token: s
   services.connection.clearSignInFailure();
   await services.connection.reload();
   services.ui.announce(vscode.l10n.t('Qoder token saved for {0}.', host));
-  await services.store.refresh();
+  await services.refresh.load('sign-in');
 }
 
 export function registerSetToken(services: Services): vscode.Disposable {

@@ -7,8 +7,7 @@ import { registerGuarded, reportFailure, type Services } from '../../platform/co
 
 export async function refresh(services: Services): Promise<void> {
   services.connection.requireClient();
-  services.runs.invalidate();
-  await services.store.refresh({ fresh: true });
+  await services.refresh.load('manual');
   // A 401 is reported (with "Replace Token") by the auth prompt, once; do not ask twice.
   if (services.store.error && !isAuthError(services.store.error)) await reportFailure(services, vscode.l10n.t('Loading deployments'), services.store.error);
 }

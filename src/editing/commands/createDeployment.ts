@@ -35,7 +35,7 @@ export function registerCreateDeployment(s: Services, host: EditorHost): vscode.
     Commands.createDeployment,
     guarded(s, vscode.l10n.t('New Deployment'), async () => {
       const client = s.connection.requireClient();
-      if (s.store.state !== 'ready' && s.store.state !== 'empty') await s.store.refresh();
+      await s.refresh.ensureLoaded();
       const pairs = new Map<string, Pair>();
       for (const d of s.store.deployments) {
         if (isArchived(d)) continue;

@@ -1,0 +1,88 @@
+// Attention wired to the list: after every complete load (rows the change watch re-read count
+// too), the status bar shows what needs attention and each newly failing deployment gets one
+// notification; an unchanged state is never reported twice. Starts over with the connection.
+
+import * as vscode from 'vscode';
+import type { Connection } from '../connection/connection';
+import type { DeploymentStore } from '../deployments/model/deploymentStore';
+import type { RunStore } from '../runs/model/runStore';
+import * as config from '../platform/config';
+import { Commands, VIEW_ID } from '../platform/constants';
+import { Disposable } from '../platform/lifecycle';
+import type { Ui } from '../platform/ui';
+import { AttentionWatch, attentionList } from './model/attention';
+import { ProblemMemory } from './model/problemMemory';
+import { AttentionStatusBar, notifyAttention, type AttentionActions } from './attentionView';
+
+export interface AttentionDeps {
+  connection: Connection;
+  store: DeploymentStore;
+  runs: RunStore;
+  ui(): Ui;
+  view: vscode.TreeView<unknown>;
+  /** The tree node of a deployment's row. */
+  nodeFor(deploymentId: string): unknown;
+  /** Reads the newest page of a deployment's runs again. */
+  rereadRuns(deploymentId: string): Promise<void>;
+}
+
+export class AttentionHost extends Disposable {
+  private readonly watch = new AttentionWatch();
+  private readonly problems = new ProblemMemory();
+  readonly statusBar = this._register(new AttentionStatusBar());
+  private readonly actions: AttentionActions;
+
+  constructor(private readonly d: AttentionDeps) {
+    super();
+    this.actions = {
+      show: async (id) => {
+        if (id === undefined) await vscode.commands.executeCommand(Commands.showNeedsAttention);
+        else await this.reveal(id);
+      },
+      openLastSession: (id) => this.openLastSession(id),
+      resume: async (id) => {
+        await vscode.commands.executeCommand(Commands.resume, id);
+      },
+      seen: (ids) => ids.forEach((id) => this.problems.seen(id)),
+    };
+    this._register(d.store.onDidChange(() => this.loaded()));
+    this._register(d.connection.onReset('attention', () => {
+      this.watch.reset();
+      this.problems.reset();
+      this.statusBar.update([], false);
+    }));
+    this._register(config.onDidChange((change) => {
+      if (change.attention) this.showCount();
+    }));
+  }
+
+  /** The run history may predate the run that failed (D6): the answer comes from a fresh read. */
+  private async openLastSession(id: string): Promise<void> {
+    await this.d.rereadRuns(id);
+    const run = this.d.runs.get(id)?.runs.find((candidate) => candidate.session_id);
+    if (run) await vscode.commands.executeCommand(Commands.openSession, id, run.id, run.session_id);
+    else void this.d.ui().showInformationMessage(vscode.l10n.t('None of the recent runs of this deployment started a session.'), {});
+  }
+
+  /** Focuses the view and selects the deployment's row, when the list has it. */
+  private async reveal(id: string): Promise<void> {
+    await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+    if (this.d.store.get(id)) await this.d.view.reveal(this.d.nodeFor(id), { select: true, focus: true });
+  }
+
+  private showCount(): void {
+    this.statusBar.update(attentionList(this.d.store.deployments), config.attentionStatusBar());
+  }
+
+  private loaded(): void {
+    const { store } = this.d;
+    this.showCount();
+    if (store.isLoading || store.lastUpdated === undefined) return;
+    const changes = this.watch.update(store.deployments);
+    if (config.notifications() === 'off') return;
+    // Once per problem: a deployment that flaps is told about again only after the user has seen
+    // the notification, or after it needed no attention for an hour.
+    const told = this.problems.select(changes, new Set(attentionList(store.deployments).map((d) => d.id)));
+    if (told.length > 0) void notifyAttention(this.d.ui(), told, this.actions);
+  }
+}
