@@ -30,6 +30,7 @@ import { packageFixture } from '../lib/vsix';
 import { qoderFlows } from './flows/qoder';
 import { editFlows } from './flows/edit';
 import { chatFlows } from './flows/chat';
+import { interactionFlows } from './flows/interaction';
 import { smokeFlows } from './flows/smoke';
 import type { Flow, FlowContext } from './flows/types';
 import { Workbench } from './workbench';
@@ -136,7 +137,7 @@ async function main(): Promise<number> {
     settings['files.autoSave'] = 'afterDelay';
     // the demo shows the Qoder MCP server under "MCP: List Servers", which needs the chat features on
     if (serve) settings['chat.disableAIFeatures'] = false;
-    flows = [...qoderFlows, ...editFlows, ...chatFlows];
+    flows = [...qoderFlows, ...editFlows, ...chatFlows, ...interactionFlows];
   }
   if (only) flows = flows.filter((f) => f.name.includes(only));
 
@@ -261,6 +262,9 @@ async function main(): Promise<number> {
       ['archive-modal-paused.png', 'archive-modal-paused.png'],
       ['chat-mcp-servers.png', 'chat-mcp-servers.png'],
       ['chat-mcp-output.png', 'chat-mcp-output.png'],
+      ['waiting-notification.png', 'waiting-notification.png'],
+      ['pending-calls.png', 'pending-calls.png'],
+      ['allow-modal.png', 'allow-modal.png'],
     ]) {
       const src = join(ctx.readmeShotsDir as string, from);
       if (!existsSync(src)) continue;
