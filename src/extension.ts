@@ -112,7 +112,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
   refresh.attach(view, tree);
   const attention = new AttentionHost({ connection, store, runs, ui: () => services.ui, view, nodeFor: (id) => tree.nodeFor(id), rereadRuns: (id) => refresh.rereadRuns(id) });
   // Deployments as files (edit, create, duplicate; saved with Ctrl+S), from dist/editor.js when first needed.
-  const editorHost = new EditorHost(services);
+  const editorHost = new EditorHost(services, sessions.names);
   // The Qoder MCP server and the language-model tools, for the editor's AI chat.
   const chat = new ChatHost(services, { safe: { text: displayText }, failureText });
   const details = new DetailsProvider(services);

@@ -2,12 +2,17 @@
 //   qoder:/deployments/<id>/<name>.deployment.json  the edit document of one deployment
 //   qoder:/new/<name>.deployment.json                a new deployment (create on save)
 //   qoder:/server/<id>/<name>.deployment.json        the server's current copy (read-only, for Compare)
+//   …/<name>.prompt.md, …/<name>.env                 the prompt and the environment variables of the
+//                                                    document beside them, as text of their own: saving
+//                                                    one writes it into that document and saves it
 // Save (writeFile) validates, then goes through the write path (services.mutations): Create
 // with an Idempotency-Key; an edit as a three-way merge of the opened copy, the server's copy
 // now and the user's text, sending only the user's changes and asking only about a field
-// changed on both sides. A thrown error keeps the editor dirty with the user's text, and VS
-// Code shows the reason; a Cancel or Compare in the question is not an error: the document
-// stays dirty (unsent) without one.
+// changed on both sides. A refusal of ours (invalid JSON, a bad value) or the server's 400 is
+// not thrown, which VS Code would show as "Unable to write file" with Revert: our own message
+// is shown, the field is marked in the editor and the document stays dirty. Other failures are
+// thrown (the editor stays dirty, VS Code offers Retry). A Cancel or Compare in the question is
+// not an error either: the document stays dirty (unsent) without one.
 
 import * as vscode from 'vscode';
 import type { Deployment } from '../api';
@@ -29,7 +34,20 @@ import {
 import type { WriteOutcome } from '../deployments/model/mutations';
 import { DEPLOYMENT_SCHEME } from '../platform/constants';
 import type { Services } from '../platform/commandKit';
+import type { NameCache } from '../agentSessions/model/sessionCache';
 import { displayName, quote, titleSafe } from '../common/display';
+import { fieldSpot } from './model/fieldSpot';
+import { envText, parseEnvText, promptOf, withPrompt } from './model/nameRefs';
+
+/** A save refused before or by the server (400): shown as our message, marked on `paths`, never thrown to VS Code. */
+class SaveRefusal extends Error {
+  constructor(
+    message: string,
+    readonly paths: string[],
+  ) {
+    super(message);
+  }
+}
 
 /** What the editor chunk takes from the main bundle (one copy of each, shared). */
 export interface EditorDeps {
@@ -44,6 +62,8 @@ export interface EditorDeps {
   cronWords: (expression: string, locale?: string) => string | null;
   /** display.ts displayText: server text for one line of UI (redacted, no controls, no links). */
   displayText: (text: string) => string;
+  /** Agent and environment names (the one cache the tree and sessions use). */
+  names: NameCache;
 }
 
 
@@ -75,7 +95,26 @@ interface ServerEntry {
   mtime: number;
 }
 
-type Entry = EditEntry | NewEntry | ServerEntry;
+/** The prompt or the environment variables of a deployment document (`owner`), edited on their own. */
+interface PartEntry {
+  kind: 'part';
+  part: Part;
+  owner: vscode.Uri;
+  content: Uint8Array;
+  mtime: number;
+}
+
+export type Part = 'prompt' | 'env';
+const PART_SUFFIX: Record<Part, string> = { prompt: '.prompt.md', env: '.env' };
+
+type Entry = EditEntry | NewEntry | ServerEntry | PartEntry;
+
+/** The URI of a deployment document's prompt or environment variables (beside it). */
+export function partUri(owner: vscode.Uri, part: Part): vscode.Uri {
+  return owner.with({ path: owner.path.replace(/\.deployment\.json$/, PART_SUFFIX[part]) });
+}
+
+const isPartPath = (uri: vscode.Uri): boolean => uri.path.endsWith(PART_SUFFIX.prompt) || uri.path.endsWith(PART_SUFFIX.env);
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -115,6 +154,8 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
   readonly onDidChangeFile: vscode.Event<vscode.FileChangeEvent[]>;
   /** New documents that were saved as a deployment, until their editor is swapped for the edit document. */
   private readonly created = new Map<string, Deployment>();
+  /** The fields a refused save named, marked until the next save of that document. */
+  private readonly saveDiagnostics = vscode.languages.createDiagnosticCollection('qoder-save');
 
   /** `changed` is the event the main bundle registered the file system provider with. */
   constructor(
@@ -151,7 +192,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
   /** Whether the document holds auto-saved text that was not sent. */
   hasDraft(uri: vscode.Uri): boolean {
     const e = this.entries.get(uri.toString());
-    return e !== undefined && e.kind !== 'server' && e.draft === true;
+    return (e?.kind === 'edit' || e?.kind === 'new') && e.draft === true;
   }
 
   /** The archived-at time of an open edit document (it is read-only). */
@@ -167,6 +208,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
   stat(uri: vscode.Uri): vscode.FileStat | Thenable<vscode.FileStat> {
     const known = this.entries.get(uri.toString());
     if (known) return this.statOf(known);
+    if (isPartPath(uri)) throw vscode.FileSystemError.FileNotFound(uri);
     if (idOfUri(uri)) return this.load(uri).then((e) => this.statOf(e));
     if (uri.path === '/' || uri.path === '/new' || uri.path === '/deployments' || /^\/deployments\/dep_[A-Za-z0-9]+$/.test(uri.path)) {
       return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0 };
@@ -182,6 +224,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
     const known = this.entries.get(uri.toString());
     if (known) return known.content;
+    if (isPartPath(uri)) throw vscode.FileSystemError.FileNotFound(uri);
     if (idOfUri(uri)) return (await this.load(uri)).content;
     throw vscode.FileSystemError.FileNotFound(uri);
   }
@@ -208,11 +251,16 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
 
   /** Save. Throws (and so keeps the document dirty) on anything that did not land. */
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
-    const entry = this.entries.get(uri.toString()) ?? (idOfUri(uri) ? await this.load(uri) : undefined);
+    const entry = this.entries.get(uri.toString()) ?? (idOfUri(uri) && !isPartPath(uri) ? await this.load(uri) : undefined);
     if (!entry) throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('Only deployment documents can be saved here.'));
     if (entry.kind === 'server') throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('This is the server’s copy, for comparing; it cannot be saved.'));
     const reason = this.saveReasons.get(uri.toString());
     this.saveReasons.delete(uri.toString());
+    if (entry.kind === 'part') {
+      // An auto-save keeps the text here; only an explicit Save writes it into the document.
+      if (reason === undefined || reason === vscode.TextDocumentSaveReason.Manual) await this.savePart(uri, entry, content);
+      return;
+    }
     if (reason !== undefined && reason !== vscode.TextDocumentSaveReason.Manual) {
       // Auto-save (on by default in VS Code for the Web): keep the text, send nothing.
       if (entry.kind === 'edit' && entry.archivedAt !== null) throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('This deployment is archived; archived deployments cannot be changed.'));
@@ -221,20 +269,110 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
       entry.mtime = Math.max(Date.now(), entry.mtime + 1);
       return;
     }
-    const edited = this.checked(content);
-    if (entry.kind === 'new') return this.create(uri, entry, edited);
-    return this.update(uri, entry, edited, content);
+    this.saveDiagnostics.delete(uri);
+    try {
+      const edited = this.checked(content);
+      if (entry.kind === 'new') return await this.create(uri, entry, edited);
+      return await this.update(uri, entry, edited, content);
+    } catch (e) {
+      if (!(e instanceof SaveRefusal)) throw e;
+      await this.refuse(uri, entry, e, decoder.decode(content));
+    }
+  }
+
+  /**
+   * Opens the prompt (Markdown) or the environment variables (NAME=value lines) of the
+   * deployment document `owner` in an editor of their own, from the document's current text.
+   */
+  async openPart(owner: vscode.Uri, part: Part): Promise<void> {
+    const uri = partUri(owner, part);
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (!open?.isDirty) {
+      const doc = await vscode.workspace.openTextDocument(owner);
+      const parsed = parseDocumentText(doc.getText());
+      if (!parsed.ok) {
+        void this.s.ui.showErrorMessage(vscode.l10n.t('The deployment document is not valid JSON, so its parts cannot be opened on their own: {0}', parsed.message), {});
+        return;
+      }
+      const value = parsed.value as Record<string, unknown>;
+      const text = part === 'prompt' ? (promptOf(value) ?? '') : envText(typeof value.environment_variables === 'string' ? value.environment_variables : '');
+      this.entries.set(uri.toString(), { kind: 'part', part, owner, content: encoder.encode(text), mtime: Date.now() });
+      this.changed.fire([{ type: vscode.FileChangeType.Changed, uri }]);
+    }
+    await vscode.window.showTextDocument(open ?? (await vscode.workspace.openTextDocument(uri)), { preview: false });
+  }
+
+  /**
+   * Save of a prompt or environment variables document: its text goes into the deployment
+   * document, which is then saved through the usual path (validation, three-way merge, one
+   * merge-patch). Anything that keeps the deployment document unsent keeps this one dirty too.
+   */
+  private async savePart(uri: vscode.Uri, entry: PartEntry, content: Uint8Array): Promise<void> {
+    const text = decoder.decode(content);
+    const refuse = async (message: string): Promise<void> => {
+      void this.s.ui.showErrorMessage(message, {});
+      await this.deps.keepDirty?.(uri);
+    };
+    let env = '';
+    if (entry.part === 'env') {
+      const parsed = parseEnvText(text);
+      if (!parsed.ok) return refuse(vscode.l10n.t('Not saved, nothing was sent: {0}', parsed.problems.map((p) => p.message).join(' ')));
+      env = parsed.value;
+    }
+    const owner = await vscode.workspace.openTextDocument(entry.owner);
+    const parsed = parseDocumentText(owner.getText());
+    if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null) return refuse(vscode.l10n.t('Not saved, nothing was sent: the deployment document is not valid JSON. Fix it first.'));
+    const value = parsed.value as Record<string, unknown>;
+    const next = entry.part === 'prompt' ? withPrompt(value, text) : { ...value, environment_variables: env };
+    const nextText = `${JSON.stringify(next, null, 2)}\n`;
+    if (nextText !== owner.getText()) {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(entry.owner, new vscode.Range(0, 0, owner.lineCount, 0), nextText);
+      await vscode.workspace.applyEdit(edit);
+    }
+    if (owner.isDirty) {
+      this.noteSaveReason(entry.owner, vscode.TextDocumentSaveReason.Manual);
+      await owner.save();
+    }
+    if (owner.isDirty) {
+      await this.keepUnsentPart(uri, vscode.l10n.t('Not sent yet: the deployment document was not saved (see its message). Your text is kept here.'));
+      return;
+    }
+    entry.content = content;
+    entry.mtime = Math.max(Date.now(), entry.mtime + 1);
+  }
+
+  private async keepUnsentPart(uri: vscode.Uri, message: string): Promise<void> {
+    this.s.ui.setStatusBarMessage(message, 10_000);
+    await this.deps.keepDirty?.(uri);
+  }
+
+  /** Our message, the named fields marked, the user's text kept and the document left dirty (unsent). */
+  private async refuse(uri: vscode.Uri, entry: EditEntry | NewEntry, refusal: SaveRefusal, text: string): Promise<void> {
+    entry.draft = true;
+    void this.s.ui.showErrorMessage(refusal.message, {});
+    await this.deps.keepDirty?.(uri);
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    const at = (offset: number): vscode.Position => (doc ? doc.positionAt(offset) : positionIn(text, offset));
+    const marks = refusal.paths.map((path) => {
+      const spot = fieldSpot(doc?.getText() ?? text, path);
+      const range = spot ? new vscode.Range(at(spot.offset), at(spot.offset + spot.length)) : new vscode.Range(0, 0, 0, 1);
+      const d = new vscode.Diagnostic(range, refusal.message, vscode.DiagnosticSeverity.Error);
+      d.source = 'Qoder';
+      return d;
+    });
+    this.saveDiagnostics.set(uri, marks);
   }
 
   /** Parsed and valid, or an error listing the reasons (nothing is sent). */
   private checked(content: Uint8Array): Record<string, unknown> {
     const parsed = parseDocumentText(decoder.decode(content));
-    if (!parsed.ok) throw new Error(vscode.l10n.t('Not saved, nothing was sent: {0}', parsed.message));
+    if (!parsed.ok) throw new SaveRefusal(vscode.l10n.t('Not saved, nothing was sent: {0}', parsed.message), []);
     const problems = validateDocument(parsed.value);
     if (problems.length) {
       const reasons = problems.slice(0, 3).map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join(' ');
       const more = problems.length > 3 ? ` ${vscode.l10n.t('(and {0} more)', problems.length - 3)}` : '';
-      throw new Error(vscode.l10n.t('Not saved, nothing was sent: {0}', reasons + more));
+      throw new SaveRefusal(vscode.l10n.t('Not saved, nothing was sent: {0}', reasons + more), problems.map((p) => p.path).filter((p) => p !== ''));
     }
     return parsed.value as Record<string, unknown>;
   }
@@ -438,7 +576,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
         ? vscode.l10n.t('Not saved: the server refused the value of “{0}”: {1}', this.deps.displayText(e.param).slice(0, 120), message)
         : vscode.l10n.t('Not saved: the server refused the change: {0}', message);
       this.s.log.warn(text);
-      return new Error(this.s.log.clean(text));
+      return new SaveRefusal(this.s.log.clean(text), e.param ? [e.param] : []);
     }
     const text = this.s.log.clean(this.deps.failureText(what, e));
     this.s.log.error(text);
@@ -454,6 +592,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
   /** Forget a closed document (a later open reads the server again). */
   forget(uri: vscode.Uri): void {
     this.entries.delete(uri.toString());
+    this.saveDiagnostics.delete(uri);
   }
 
   readDirectory(_uri?: vscode.Uri): [string, vscode.FileType][] {
@@ -471,5 +610,12 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
 
   dispose(): void {
     this.entries.clear();
+    this.saveDiagnostics.dispose();
   }
+}
+
+/** A position in `text` (when the document is not open, as under tests). */
+function positionIn(text: string, offset: number): vscode.Position {
+  const before = text.slice(0, offset).split('\n');
+  return new vscode.Position(before.length - 1, (before[before.length - 1] ?? '').length);
 }

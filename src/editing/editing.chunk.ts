@@ -7,8 +7,9 @@
 import * as vscode from 'vscode';
 import type { Services } from '../platform/commandKit';
 import { copyName, documentOf, templateDocument } from './model/deploymentDocument';
-import { DeploymentFiles, editUri, newUri, openNewDocument, type EditorDeps } from './deploymentFiles';
+import { DeploymentFiles, editUri, newUri, openNewDocument, type EditorDeps, type Part } from './deploymentFiles';
 import { ScheduleLens } from './scheduleLens';
+import { NameBook, NameHelp } from './nameHelp';
 
 export { copyName, documentOf, templateDocument, editUri, newUri, openNewDocument };
 export type { EditorDeps };
@@ -16,6 +17,23 @@ export type { EditorDeps };
 export interface Editor extends vscode.Disposable {
   files: DeploymentFiles;
   lens: ScheduleLens;
+  names: NameBook;
+  editPart(which: string, arg?: unknown): Promise<void>;
+}
+
+/**
+ * Edit Prompt… and Edit Environment Variables… (`qoder.editPrompt`, `qoder.editEnv`, registered
+ * by the main bundle): `arg` is the deployment document (a lens, the title menu) or absent (the
+ * palette: the active editor's).
+ */
+async function editPart(files: DeploymentFiles, which: string, arg?: unknown): Promise<void> {
+  const part: Part = which === 'Prompt' ? 'prompt' : 'env';
+  const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+  if (!uri || uri.scheme !== files.scheme || !uri.path.endsWith('.deployment.json') || uri.path.startsWith('/server/')) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Open a deployment document first (Edit Deployment… or New Deployment…).'));
+    return;
+  }
+  await files.openPart(uri, part);
 }
 
 /**
@@ -46,9 +64,12 @@ async function keepDirty(uri: vscode.Uri, text?: string): Promise<void> {
 export function createEditor(s: Services, deps: EditorDeps & { lensChanged: vscode.EventEmitter<void>; fileChanged: vscode.EventEmitter<vscode.FileChangeEvent[]> }): Editor {
   const files = new DeploymentFiles(s, { ...deps, keepDirty }, deps.fileChanged);
   const lens = new ScheduleLens(files, deps, deps.lensChanged);
+  const book = new NameBook(deps.names, () => s.store.deployments);
   const subscriptions = vscode.Disposable.from(
     files,
     lens,
+    book,
+    new NameHelp(book),
     // A new document saved as a deployment becomes that deployment's edit document.
     vscode.workspace.onDidSaveTextDocument(async (doc) => {
       const created = files.takeCreated(doc.uri);
@@ -67,10 +88,14 @@ export function createEditor(s: Services, deps: EditorDeps & { lensChanged: vsco
     vscode.workspace.onDidCloseTextDocument((doc) => {
       if (doc.uri.scheme === files.scheme && !doc.isDirty) files.forget(doc.uri);
     }),
+    // Names of another account are never offered.
+    s.connection.onReset('edit names', () => book.reset()),
   );
   return {
     files,
     lens,
+    names: book,
+    editPart: (which, arg) => editPart(files, which, arg),
     dispose: () => subscriptions.dispose(),
   };
 }

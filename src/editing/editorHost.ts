@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { Editor } from './editing.chunk';
 import type { Services } from '../platform/commandKit';
+import type { NameCache } from '../agentSessions/model/sessionCache';
 import { failureText } from '../common/errorText';
 import { cronWords } from '../deployments/model/describe';
 import { displayText } from '../common/display';
@@ -29,12 +30,17 @@ export class EditorHost extends Disposable implements vscode.FileSystemProvider,
   readonly onDidChangeCodeLenses = this.lensChanged.event;
   private instance: Editor | undefined;
 
-  constructor(private readonly s: Services) {
+  constructor(
+    private readonly s: Services,
+    private readonly names: NameCache,
+  ) {
     super();
     const wake = (doc: vscode.TextDocument): void => {
       if (!this.instance && doc.uri.path.endsWith('.deployment.json')) this.editor();
     };
     this._register(vscode.workspace.onDidOpenTextDocument(wake));
+    // qoder.editPrompt, qoder.editEnv: the prompt or the environment variables in an editor of their own
+    for (const p of ['Prompt', 'Env']) this._register(vscode.commands.registerCommand(`qoder.edit${p}`, (arg: unknown) => this.editor().editPart(p, arg)));
     for (const doc of vscode.workspace.textDocuments) wake(doc);
     // Open documents, drafts and unsaved new documents belong to the connection they were opened on.
     this._register(s.connection.onReset('edit documents', () => this.instance?.files.clear()));
@@ -42,7 +48,7 @@ export class EditorHost extends Disposable implements vscode.FileSystemProvider,
 
   editor(): Editor {
     if (!this.instance) {
-      this.instance = editorModule().createEditor(this.s, { failureText, cronWords, displayText, lensChanged: this.lensChanged, fileChanged: this.fileChanged });
+      this.instance = editorModule().createEditor(this.s, { failureText, cronWords, displayText, names: this.names, lensChanged: this.lensChanged, fileChanged: this.fileChanged });
       this._register(this.instance);
     }
     return this.instance;

@@ -1,10 +1,11 @@
 // Help while editing a *.deployment.json document: a CodeLens above "schedule" with the
-// expression in words and the next 5 runs (the deployment's zone and local time), error
+// expression in words (the next 5 runs, in the deployment's zone and local time, in its
+// tooltip and in the hover over the schedule), error
 // diagnostics for an invalid cron expression or an unknown time zone, and a lens saying why
 // an archived deployment is read-only. Recomputed as the user types.
 
 import * as vscode from 'vscode';
-import { scheduleHelp, scheduleProblems } from './model/cronSchedule';
+import { scheduleHelp, scheduleProblems, type ScheduleHelp } from './model/cronSchedule';
 import type { DeploymentFiles, EditorDeps } from './deploymentFiles';
 import { Disposable } from '../platform/lifecycle';
 
@@ -55,7 +56,7 @@ export class ScheduleLens extends Disposable {
   /** `changed` is the event the main bundle registered the CodeLens provider with. */
   constructor(
     private readonly files: DeploymentFiles,
-    private readonly deps: EditorDeps,
+    private readonly deps: Pick<EditorDeps, 'cronWords'>,
     private readonly changed: vscode.EventEmitter<void>,
   ) {
     super();
@@ -66,6 +67,7 @@ export class ScheduleLens extends Disposable {
       this.changed.fire();
     }));
     this._register(vscode.workspace.onDidCloseTextDocument((d) => this.diagnostics.delete(d.uri)));
+    this._register(vscode.languages.registerHoverProvider([{ pattern: '**/*.deployment.json' }], this));
     for (const d of vscode.workspace.textDocuments) this.check(d);
   }
 
@@ -98,6 +100,15 @@ export class ScheduleLens extends Disposable {
     if (this.files.hasDraft(doc.uri)) text(`$(warning) ${vscode.l10n.t('Auto-saved as a draft only: nothing is sent to Qoder until you press Save (Ctrl+S).')}`, 0);
     const archivedAt = this.files.archivedAt(doc.uri);
     if (archivedAt) text(`$(lock) ${vscode.l10n.t('Read-only: this deployment was archived ({0}); archived deployments cannot be changed.', archivedAt)}`, 0);
+    if (doc.uri.scheme === this.files.scheme && !doc.uri.path.startsWith('/server/') && !archivedAt) {
+      // The fields users change most, each in an editor of its own.
+      const partLens = (key: string, title: string, command: string): void => {
+        const at = doc.getText().indexOf(`"${key}"`);
+        if (at >= 0) lenses.push(new vscode.CodeLens(new vscode.Range(doc.positionAt(at), doc.positionAt(at)), { title, command, arguments: [doc.uri] }));
+      };
+      partLens('initial_events', `$(edit) ${vscode.l10n.t('Edit Prompt…')}`, 'qoder.editPrompt');
+      partLens('environment_variables', `$(edit) ${vscode.l10n.t('Edit Environment Variables…')}`, 'qoder.editEnv');
+    }
     const spot = findSchedule(doc.getText());
     if (!spot) return lenses;
     if (spot.isNull) {
@@ -114,10 +125,33 @@ export class ScheduleLens extends Disposable {
     }
     const help = scheduleHelp({ expression, timezone }, { words: this.deps.cronWords, locale: vscode.env.language });
     if (!help) return lenses;
-    text(`$(calendar) ${help.words}`, spot.line);
-    text(`${vscode.l10n.t('Next ({0}):', timezone)} ${help.zoned.join(' · ')}`, spot.line);
-    if (help.local) text(`${vscode.l10n.t('Local time:')} ${help.local.join(' · ')}`, spot.line);
+    // Words only, so the lens fits the default width; the next runs are in its tooltip and the hover.
+    text(`$(calendar) ${help.words}`, spot.line, this.nextRunsText(help).join('\n'));
     return lenses;
   }
 
+  private nextRunsText(help: ScheduleHelp): string[] {
+    const lines = [`${vscode.l10n.t('Next ({0}):', help.timezone)} ${help.zoned.join(' · ')}`];
+    if (help.local) lines.push(`${vscode.l10n.t('Local time:')} ${help.local.join(' · ')}`);
+    return lines;
+  }
+
+  /** The schedule in words and its next runs, over the "schedule" block. */
+  provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const text = doc.getText();
+    const spot = findSchedule(text);
+    if (!spot || spot.isNull || !spot.expression || !spot.timezone) return undefined;
+    const end = doc.positionAt(Math.max(spot.expression.offset + spot.expression.length, spot.timezone.offset + spot.timezone.length));
+    if (position.line < spot.line || position.line > end.line) return undefined;
+    const help = scheduleHelp({ expression: spot.expression.value, timezone: spot.timezone.value }, { words: this.deps.cronWords, locale: vscode.env.language });
+    if (!help) return undefined;
+    const md = new vscode.MarkdownString();
+    md.isTrusted = false;
+    md.appendText(help.words);
+    for (const line of this.nextRunsText(help)) {
+      md.appendMarkdown('\n\n');
+      md.appendText(line);
+    }
+    return new vscode.Hover(md);
+  }
 }

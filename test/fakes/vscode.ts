@@ -411,7 +411,70 @@ export const languages = {
       for (const k of keys) if (fake.providers.get(k) === p) fake.providers.delete(k);
     });
   },
+  /** Hover, inlay hint, completion and code action providers, recorded as `<kind>` (several hovers: `hover`, `hover2`, …). */
+  registerHoverProvider(_selector: unknown, p: any): Disposable {
+    return registered('hover', p);
+  },
+  registerInlayHintsProvider(_selector: unknown, p: any): Disposable {
+    return registered('inlayHints', p);
+  },
+  registerCompletionItemProvider(_selector: unknown, p: any): Disposable {
+    return registered('completion', p);
+  },
+  registerCodeActionsProvider(_selector: unknown, p: any): Disposable {
+    return registered('codeActions', p);
+  },
+  getDiagnostics(_uri: Uri): any[] {
+    return [];
+  },
 };
+
+function registered(kind: string, p: any): Disposable {
+  let key = kind;
+  for (let n = 2; fake.providers.has(key); n++) key = `${kind}${n}`;
+  fake.providers.set(key, p);
+  return new Disposable(() => fake.providers.delete(key));
+}
+
+export class Hover {
+  constructor(readonly contents: MarkdownString, readonly range?: Range) {}
+}
+export class InlayHint {
+  paddingLeft?: boolean;
+  tooltip?: string;
+  constructor(readonly position: Position, readonly label: string) {}
+}
+export enum CompletionItemKind { Module = 8, Class = 6 }
+export class CompletionItem {
+  insertText?: string;
+  filterText?: string;
+  sortText?: string;
+  detail?: string;
+  range?: Range;
+  constructor(readonly label: string | { label: string; description?: string }, readonly kind?: CompletionItemKind) {}
+}
+export class CodeActionKind {
+  static readonly QuickFix = new CodeActionKind('quickfix');
+  constructor(readonly value: string) {}
+}
+export class WorkspaceEdit {
+  readonly edits: { uri: Uri; range: Range; text: string }[] = [];
+  replace(uri: Uri, range: Range, text: string): void {
+    this.edits.push({ uri, range, text });
+  }
+  insert(uri: Uri, at: Position, text: string): void {
+    this.edits.push({ uri, range: new Range(at, at), text });
+  }
+  delete(uri: Uri, range: Range): void {
+    this.edits.push({ uri, range, text: '' });
+  }
+}
+export class CodeAction {
+  edit?: WorkspaceEdit;
+  diagnostics?: unknown[];
+  isPreferred?: boolean;
+  constructor(readonly title: string, readonly kind?: CodeActionKind) {}
+}
 
 export enum FileType { Unknown = 0, File = 1, Directory = 2, SymbolicLink = 64 }
 export enum FilePermission { Readonly = 1 }
@@ -431,6 +494,9 @@ export class FileSystemError extends Error {
 }
 export class Position {
   constructor(readonly line: number, readonly character: number) {}
+  isBefore(o: Position): boolean {
+    return this.line < o.line || (this.line === o.line && this.character < o.character);
+  }
 }
 export class Range {
   readonly start: Position;
@@ -439,12 +505,16 @@ export class Range {
     this.start = typeof a === 'number' ? new Position(a, b as number) : a;
     this.end = typeof a === 'number' ? new Position(c as number, d as number) : (b as Position);
   }
+  contains(p: Position): boolean {
+    return !p.isBefore(this.start) && !this.end.isBefore(p);
+  }
 }
 export class CodeLens {
   constructor(readonly range: Range, readonly command?: { title: string; command: string; tooltip?: string }) {}
 }
 export class Diagnostic {
   source?: string;
+  code?: string;
   constructor(readonly range: Range, readonly message: string, readonly severity: DiagnosticSeverity) {}
 }
 export class TabInputText {

@@ -41,6 +41,21 @@ async function open(uri: Uri): Promise<Record<string, unknown>> {
   return JSON.parse(decode(await files().readFile(uri as never))) as Record<string, unknown>;
 }
 
+/**
+ * A save refused for a reason of ours or a 400: no thrown error (VS Code would wrap it in "Unable
+ * to write file" with Revert), our own message shown, the field marked in the editor.
+ */
+async function saveRefused(uri: Uri, text: string): Promise<{ message: string; marked: string[] }> {
+  const shownBefore = fake.shown.length;
+  await files().writeFile(uri as never, encode(text));
+  const errors = fake.shown.slice(shownBefore).filter((s) => s.kind === 'error');
+  assert.equal(errors.length, 1, 'one message of ours');
+  const diagnostics = (files() as unknown as { saveDiagnostics: { get(u: Uri): { range: { start: { line: number; character: number }; end: { line: number; character: number } } }[] | undefined } }).saveDiagnostics.get(uri) ?? [];
+  const lines = text.split('\n');
+  const marked = diagnostics.map((d) => (d.range.start.line === d.range.end.line ? (lines[d.range.start.line] ?? '').slice(d.range.start.character, d.range.end.character) : `${d.range.start.line}-${d.range.end.line}`));
+  return { message: errors[0]!.message, marked };
+}
+
 async function saveFails(uri: Uri, text: string): Promise<string> {
   try {
     await files().writeFile(uri as never, encode(text));
@@ -110,23 +125,31 @@ test('files: an auto-save of a new document creates nothing', async () => {
   assert.equal(files().takeCreated(uri as never), undefined);
 });
 
-test('files: invalid JSON and an invalid cron or time zone are refused with the reason, and nothing is sent', async () => {
+test('files: invalid JSON and an invalid cron or time zone are refused with our message and the field marked, no thrown error, and nothing is sent', async () => {
   const uri = editUri(activeOne()) as unknown as Uri;
   const doc = await open(uri);
   api.resetRequests();
-  assert.match(await saveFails(uri, '{"name": "x",'), /Not saved, nothing was sent: The document is not valid JSON/);
-  assert.match(await saveFails(uri, JSON.stringify({ ...doc, schedule: { type: 'cron', expression: '0 9 * *', timezone: 'UTC' } })), /schedule\.expression: A cron expression has 5 fields/);
-  assert.match(await saveFails(uri, JSON.stringify({ ...doc, schedule: { type: 'cron', expression: '0 9 * * *', timezone: 'Mars/Olympus' } })), /schedule\.timezone: Unknown time zone "Mars\/Olympus"/);
+  assert.match((await saveRefused(uri, '{"name": "x",')).message, /Not saved, nothing was sent: The document is not valid JSON/);
+  const cron = await saveRefused(uri, JSON.stringify({ ...doc, schedule: { type: 'cron', expression: '0 9 * *', timezone: 'UTC' } }, null, 2));
+  assert.match(cron.message, /schedule\.expression: A cron expression has 5 fields/);
+  assert.deepEqual(cron.marked, ['"0 9 * *"']);
+  const zone = await saveRefused(uri, JSON.stringify({ ...doc, schedule: { type: 'cron', expression: '0 9 * * *', timezone: 'Mars/Olympus' } }, null, 2));
+  assert.match(zone.message, /schedule\.timezone: Unknown time zone "Mars\/Olympus"/);
+  assert.deepEqual(zone.marked, ['"Mars/Olympus"']);
   assert.equal(api.requests.length, 0);
 });
 
-test('files: a 400 shows the server message naming the field; nothing changes', async () => {
+test('files: a 400 shows the server message naming the field, marks that field (or the nearest part of it in the text); nothing changes', async () => {
   const d = activeOne();
   const uri = editUri(d) as unknown as Uri;
   const doc = await open(uri);
-  const message = await saveFails(uri, JSON.stringify({ ...doc, initial_events: [{ type: 'user.define_outcome', description: 'done when green' }] }));
-  assert.match(message, /^Not saved: the server refused the value of “initial_events\[0\]\.rubric”: Missing required field: initial_events\[0\]\.rubric/);
+  const refused = await saveRefused(uri, JSON.stringify({ ...doc, initial_events: [{ type: 'user.define_outcome', description: 'done when green' }] }, null, 2));
+  assert.match(refused.message, /^Not saved: the server refused the value of “initial_events\[0\]\.rubric”: Missing required field: initial_events\[0\]\.rubric/);
+  assert.equal(refused.marked.length, 1, 'the event the field belongs to is marked');
   assert.equal(store().get(d.id)?.updated_at, d.updated_at);
+  // the next save that goes through clears the mark
+  await files().writeFile(uri as never, encode(JSON.stringify({ ...doc, description: 'fixed' }, null, 2)));
+  assert.deepEqual((files() as unknown as { saveDiagnostics: { get(u: Uri): unknown[] | undefined } }).saveDiagnostics.get(uri) ?? [], []);
 });
 
 test('files: an archived deployment opens read-only and cannot be saved', async () => {

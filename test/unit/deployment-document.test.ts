@@ -131,8 +131,46 @@ describe('document text and validation', () => {
     assert.equal(schema.properties.initial_events?.maxItems, 50);
     assert.equal(schema.properties.vault_ids?.maxItems, 50);
     assert.match('vault_019', new RegExp(schema.properties.vault_ids?.items?.pattern ?? '$^'));
-    assert.match('env_019', new RegExp(schema.properties.environment_id?.pattern ?? '$^'));
-    assert.doesNotMatch('agent_019', new RegExp(schema.properties.environment_id?.pattern ?? '$^'));
+  });
+
+  it('the schema says each problem once, in words: no regex on the agent, the environment or the cron (our diagnostics say those), a patternErrorMessage on every pattern', () => {
+    const text = readFileSync(path.resolve(__dirname, '../../schemas/deployment.schema.json'), 'utf8');
+    const schema = JSON.parse(text) as { properties: Record<string, Record<string, unknown>> };
+    const patterns = (o: unknown, at = ''): string[] =>
+      o && typeof o === 'object' ? Object.entries(o).flatMap(([k, v]) => (k === 'pattern' ? [at] : patterns(v, `${at}.${k}`))) : [];
+    assert.deepEqual(patterns(schema.properties.agent), []);
+    assert.deepEqual(patterns(schema.properties.environment_id), []);
+    assert.deepEqual(patterns(schema.properties.schedule), []);
+    const withoutMessage = (o: unknown, at = ''): string[] =>
+      o && typeof o === 'object'
+        ? [...('pattern' in o && !('patternErrorMessage' in o) ? [at] : []), ...Object.entries(o).flatMap(([k, v]) => withoutMessage(v, `${at}.${k}`))]
+        : [];
+    assert.deepEqual(withoutMessage(schema), []);
+  });
+
+  it('the Chinese schema (package.nls.zh-cn.json points jsonValidation to it) has the same rules and every text translated', () => {
+    const read = (f: string): unknown => JSON.parse(readFileSync(path.resolve(__dirname, '../..', f), 'utf8'));
+    const TEXT = new Set(['description', 'patternErrorMessage', 'title']);
+    const texts: [string, string][] = [];
+    const rules = (o: unknown): unknown =>
+      Array.isArray(o) ? o.map(rules) : o && typeof o === 'object' ? Object.fromEntries(Object.entries(o).filter(([k]) => !TEXT.has(k) && k !== '$id').map(([k, v]) => [k, rules(v)])) : o;
+    const collect = (en: unknown, zh: unknown): void => {
+      if (!en || typeof en !== 'object') return;
+      for (const [k, v] of Object.entries(en)) {
+        const other = (zh as Record<string, unknown>)[k];
+        if (TEXT.has(k) && typeof v === 'string') texts.push([v, other as string]);
+        else collect(v, other);
+      }
+    };
+    const en = read('schemas/deployment.schema.json');
+    const zh = read('schemas/deployment.schema.zh-cn.json');
+    assert.deepEqual(rules(zh), rules(en));
+    collect(en, zh);
+    assert.ok(texts.length > 10);
+    for (const [e, z] of texts) assert.ok(typeof z === 'string' && z !== e && /[\u4e00-\u9fff]/.test(z), `untranslated: ${e}`);
+    const nls = (f: string): Record<string, string> => read(f) as Record<string, string>;
+    assert.equal(nls('package.nls.json')['jsonValidation.deploymentSchema'], './schemas/deployment.schema.json');
+    assert.equal(nls('package.nls.zh-cn.json')['jsonValidation.deploymentSchema'], './schemas/deployment.schema.zh-cn.json');
   });
 });
 

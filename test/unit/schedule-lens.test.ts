@@ -4,7 +4,6 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { env, EventEmitter, Uri } from '../fakes/vscode';
 import { cronWords } from '../../src/deployments/model/describe';
-import { failureText } from '../../src/common/errorText';
 import { findSchedule, ScheduleLens } from '../../src/editing/scheduleLens';
 import type { DeploymentFiles } from '../../src/editing/deploymentFiles';
 
@@ -31,17 +30,24 @@ test('lens: finds the schedule strings while the JSON is half typed', () => {
   assert.equal(findSchedule('{"schedule": null}')?.isNull, true);
 });
 
-test('lens: words and next runs above "schedule", in English and Chinese', () => {
-  const lens = new ScheduleLens(files, { cronWords, failureText, displayText: (t: string) => t }, new EventEmitter<void>() as never);
+test('lens: one lens of words above "schedule" (fits the default width), the next runs in its tooltip and the hover, in English and Chinese', () => {
+  const lens = new ScheduleLens(files, { cronWords }, new EventEmitter<void>() as never);
   try {
     const lenses = lens.provideCodeLenses(doc(text('30 8 * * 1-5')) as never);
     assert.equal(lenses[0]?.range.start.line, 2);
     assert.equal(lenses[0]?.command?.title, '$(calendar) At 08:30, Monday through Friday (Asia/Shanghai)');
-    assert.match(lenses[1]?.command?.title ?? '', /^Next \(Asia\/Shanghai\): (\w{3}, \w{3} \d+, 08:30 · ){4}\w{3}, \w{3} \d+, 08:30$/);
+    assert.equal(lenses.length, 1, 'no lens of next runs, which the default width cuts');
+    assert.match(lenses[0]?.command?.tooltip ?? '', /^Next \(Asia\/Shanghai\): (\w{3}, \w{3} \d+, 08:30 · ){4}\w{3}, \w{3} \d+, 08:30$/m);
+    const hover = lens.provideHover(doc(text('30 8 * * 1-5')) as never, { line: 4, character: 20 } as never);
+    const shown = hover?.contents as unknown as { value: string }[] | { value: string } | undefined;
+    const value = (Array.isArray(shown) ? shown.map((m) => m.value).join('\n') : (shown?.value ?? '')).replace(/&nbsp;/g, ' ').replace(/\\/g, '');
+    assert.match(value, /At 08:30, Monday through Friday/);
+    assert.match(value, /Next \(Asia\/Shanghai\): (\w{3}, \w{3} \d+, 08:30 · ){4}/);
+    assert.equal(lens.provideHover(doc(text('30 8 * * 1-5')) as never, { line: 0, character: 1 } as never), undefined, 'no hover outside the schedule');
     env.language = 'zh-cn';
     const zh = lens.provideCodeLenses(doc(text('30 8 * * 1-5')) as never);
     assert.equal(zh[0]?.command?.title, '$(calendar) 周一至周五 08:30 (Asia/Shanghai)');
-    assert.match(zh[1]?.command?.title ?? '', /周/);
+    assert.match(zh[0]?.command?.tooltip ?? '', /周/);
   } finally {
     env.language = 'en';
     lens.dispose();
@@ -49,7 +55,7 @@ test('lens: words and next runs above "schedule", in English and Chinese', () =>
 });
 
 test('lens: an invalid cron or unknown zone is an error diagnostic on that string, and the lens says why', () => {
-  const lens = new ScheduleLens(files, { cronWords, failureText, displayText: (t: string) => t }, new EventEmitter<void>() as never);
+  const lens = new ScheduleLens(files, { cronWords }, new EventEmitter<void>() as never);
   try {
     const bad = doc(text('0 9 * *'));
     lens.check(bad as never);

@@ -115,6 +115,8 @@ export function nextRuns(expression: string, timezone: string, count = 5, now = 
 export interface ScheduleHelp {
   /** "At 09:30, Monday through Friday (Asia/Shanghai)". */
   words: string;
+  /** The deployment's zone. */
+  timezone: string;
   /** The next runs written in the deployment's zone. */
   zoned: string[];
   /** The same runs in local time (undefined when the local zone shows the same wall clock). */
@@ -139,5 +141,5 @@ export function scheduleHelp(schedule: { expression: string; timezone: string },
   const zoned = runs.map((d) => formatter('weekdayTime', locale, schedule.timezone).format(d));
   const local = runs.map((d) => formatter('weekdayTime', locale, o.localZone).format(d));
   const words = `${o.words(schedule.expression, locale) ?? schedule.expression} (${schedule.timezone})`;
-  return { words, zoned, local: local.every((t, i) => t === zoned[i]) ? undefined : local };
+  return { words, timezone: schedule.timezone, zoned, local: local.every((t, i) => t === zoned[i]) ? undefined : local };
 }
