@@ -2,7 +2,8 @@
 // CodeLens, Save (one merge-patch) and the row changing, an invalid cron (red squiggle, save
 // refused, nothing sent), the three-way merge of a Save (D8: a colleague's other fields survive;
 // the same field asks, Compare, save the merged text), an unsent edit under auto-save (D9) and
-// New Deployment… from the template.
+// New Deployment… from the template; the agent's and environment's names in the document, and a
+// name typed where an id belongs fixed by its quick fix (issue 21 item 3).
 import type { Locator } from '../../lib/browser';
 import { log } from '../../lib/procs';
 import type { Workbench } from '../workbench';
@@ -18,6 +19,16 @@ interface ApiDeployment {
   schedule: { expression: string; timezone: string } | null;
   initial_events: unknown[];
   updated_at: string;
+  agent: { id: string; version: number };
+  environment_id: string;
+}
+
+/** The name the API gives an agent or environment (as another client would read it). */
+async function apiName(ctx: FlowContext, path: string): Promise<string> {
+  expect(ctx.apiBaseUrl && ctx.apiToken, 'local API base URL / token missing');
+  const res = await fetch(`${ctx.apiBaseUrl}${path}`, { headers: { authorization: `Bearer ${ctx.apiToken}` } });
+  if (!res.ok) throw new Error(`GET ${path} → ${res.status}`);
+  return ((await res.json()) as { name: string }).name;
 }
 
 const deployments = (ctx: FlowContext) => control<ApiDeployment[]>(ctx, 'GET', '/__local/deployments');
@@ -101,7 +112,14 @@ export const editFlows: Flow[] = [
       await openForEdit(wb, target.name);
       const lenses = await lensTexts(wb);
       expect(lenses.some((l) => /^At |^Every /.test(l) && l.includes(`(${target.schedule!.timezone})`)), `schedule in words: ${lenses.join(' | ')}`);
-      expect(lenses.some((l) => l.startsWith(`Next (${target.schedule!.timezone}):`) && l.split('·').length === 5), `next 5 runs: ${lenses.join(' | ')}`);
+      expect(!lenses.some((l) => l.startsWith('Next (')), `the next runs are not a lens (the default width cut it): ${lenses.join(' | ')}`);
+      // the next 5 runs are in the hover over the schedule
+      await activeEditor(wb).locator('.view-line').filter({ hasText: '"expression"' }).first().locator('span').filter({ hasText: '"expression"' }).first().hover();
+      const hover = wb.page.locator('.monaco-hover:not(.hidden)').filter({ hasText: `Next (${target.schedule!.timezone}):` }).first();
+      await hover.waitFor({ state: 'visible', timeout: 15_000 });
+      const hoverText = (await hover.innerText()).replace(/\s+/g, ' ');
+      expect((hoverText.split(`Next (${target.schedule!.timezone}):`)[1] ?? '').split('·').length >= 5, `next 5 runs in the hover: ${hoverText}`);
+      await wb.mouseAway();
 
       // change the description and the schedule, then Ctrl+S: one merge-patch POST
       await clearRequests(ctx);
@@ -270,6 +288,37 @@ export const editFlows: Flow[] = [
       expect(made && made.status === 'active', `the API has ${name}`);
       await wb.mouseAway();
       await wb.screenshot('created');
+      await closeAllEditorsDiscarding(wb);
+    },
+  },
+  {
+    name: 'edit: names — the agent’s and environment’s names beside their ids; an environment name typed for its id → one message → quick fix puts the id back',
+    async run(wb, ctx) {
+      await ensureSignedIn(wb, ctx);
+      await wb.clearNotifications();
+      const target = pickTarget(await deployments(ctx));
+      const agentName = await apiName(ctx, `/agents/${target.agent.id}?version=${target.agent.version}`);
+      const envName = await apiName(ctx, `/environments/${target.environment_id}`);
+      await openForEdit(wb, target.name);
+      const editorText = async (): Promise<string> => (await activeEditor(wb).locator('.view-lines').innerText()).replace(/\s+/g, ' ');
+      await waitUntil(async () => (await editorText()).includes(envName) && (await editorText()).includes(agentName), 'the names as inlay hints', 20_000, async () => (await editorText()).slice(0, 600));
+      await wb.mouseAway();
+      await wb.screenshot('edit-names');
+      if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'edit-names', [activeEditor(wb)], 0);
+      log(`names shown: ${agentName}, ${envName}`);
+
+      // the environment's name typed where its id belongs: one error of ours, and its quick fix
+      await replaceInEditor(wb, `"environment_id": "${target.environment_id}"`, `"environment_id": "${envName}"`);
+      const squiggle = activeEditor(wb).locator('.squiggly-error').first();
+      await squiggle.waitFor({ state: 'visible', timeout: 15_000 });
+      await activeEditor(wb).locator('.view-line span').filter({ hasText: `"${envName}"` }).first().click();
+      await wb.page.keyboard.press('Control+.');
+      const fix = wb.page.locator('.action-widget, .context-view').filter({ hasText: 'Use the ID of' }).first();
+      await fix.waitFor({ state: 'visible', timeout: 15_000 });
+      await wb.screenshot('edit-name-quick-fix');
+      await wb.page.keyboard.press('Enter');
+      await waitUntil(async () => (await editorText()).includes(`"environment_id": "${target.environment_id}"`), 'the quick fix to put the id back', 15_000, async () => (await editorText()).slice(0, 600));
+      await activeEditor(wb).locator('.squiggly-error').first().waitFor({ state: 'detached', timeout: 15_000 });
       await closeAllEditorsDiscarding(wb);
     },
   },
