@@ -114,7 +114,9 @@ export const editFlows: Flow[] = [
       expect(lenses.some((l) => /^At |^Every /.test(l) && l.includes(`(${target.schedule!.timezone})`)), `schedule in words: ${lenses.join(' | ')}`);
       expect(!lenses.some((l) => l.startsWith('Next (')), `the next runs are not a lens (the default width cut it): ${lenses.join(' | ')}`);
       // the next 5 runs are in the hover over the schedule
-      await activeEditor(wb).locator('.view-line').filter({ hasText: '"expression"' }).first().locator('span').filter({ hasText: '"expression"' }).first().hover();
+      const line = await activeEditor(wb).locator('.view-line').filter({ hasText: '"expression"' }).first().boundingBox();
+      expect(line, 'the "expression" line is on screen');
+      await wb.page.mouse.move(line.x + 60, line.y + line.height / 2);
       const hover = wb.page.locator('.monaco-hover:not(.hidden)').filter({ hasText: `Next (${target.schedule!.timezone}):` }).first();
       await hover.waitFor({ state: 'visible', timeout: 15_000 });
       const hoverText = (await hover.innerText()).replace(/\s+/g, ' ');
