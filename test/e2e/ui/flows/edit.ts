@@ -116,7 +116,9 @@ export const editFlows: Flow[] = [
       // the next 5 runs are in the hover over the schedule
       const line = await activeEditor(wb).locator('.view-line').filter({ hasText: '"expression"' }).first().boundingBox();
       expect(line, 'the "expression" line is on screen');
-      await wb.page.mouse.move(line.x + 60, line.y + line.height / 2);
+      // over the word "expression" (after 4 spaces of indentation); moved twice so the editor sees the mouse move
+      await wb.page.mouse.move(line.x + 80, line.y + line.height / 2);
+      await wb.page.mouse.move(line.x + 95, line.y + line.height / 2, { steps: 3 });
       const hover = wb.page.locator('.monaco-hover:not(.hidden)').filter({ hasText: `Next (${target.schedule!.timezone}):` }).first();
       await hover.waitFor({ state: 'visible', timeout: 15_000 });
       const hoverText = (await hover.innerText()).replace(/\s+/g, ' ');
