@@ -114,11 +114,14 @@ export const editFlows: Flow[] = [
       expect(lenses.some((l) => /^At |^Every /.test(l) && l.includes(`(${target.schedule!.timezone})`)), `schedule in words: ${lenses.join(' | ')}`);
       expect(!lenses.some((l) => l.startsWith('Next (')), `the next runs are not a lens (the default width cut it): ${lenses.join(' | ')}`);
       // the next 5 runs are in the hover over the schedule
+      // the cursor on "expression", then Show Hover (Ctrl+K Ctrl+I), as a keyboard user would
       const line = await activeEditor(wb).locator('.view-line').filter({ hasText: '"expression"' }).first().boundingBox();
       expect(line, 'the "expression" line is on screen');
-      // over the word "expression" (after 4 spaces of indentation); moved twice so the editor sees the mouse move
-      await wb.page.mouse.move(line.x + 80, line.y + line.height / 2);
-      await wb.page.mouse.move(line.x + 95, line.y + line.height / 2, { steps: 3 });
+      await wb.page.mouse.move(line.x + 95, line.y + line.height / 2);
+      await wb.page.mouse.down();
+      await wb.page.mouse.up();
+      await wb.page.keyboard.press('Control+K');
+      await wb.page.keyboard.press('Control+I');
       const hover = wb.page.locator('.monaco-hover:not(.hidden)').filter({ hasText: `Next (${target.schedule!.timezone}):` }).first();
       await hover.waitFor({ state: 'visible', timeout: 15_000 });
       const hoverText = (await hover.innerText()).replace(/\s+/g, ' ');
