@@ -56,9 +56,9 @@ test('names: the agents and environments of the account’s deployments are name
     const expected = n.kind === 'agent' ? (agentJson(n.id, undefined)?.name as string | undefined) : (environmentJson(n.id)?.name as string | undefined);
     assert.equal(n.name, expected ?? n.id, `${n.id}: the API's name (or the id when the API has none)`);
   }
-  const paths = api.requests.map((r) => r.path.replace(/\?.*$/, '').replace(/^.*\/(agents|environments)\//, '$1/'));
-  assert.ok(paths.every((p) => /^(agents|environments)\//.test(p)), `only name lookups: ${paths.join(', ')}`);
-  assert.equal(new Set(paths).size, paths.length, 'each id asked once');
+  // (the runs feed and waiting-run checks that follow a load may be in flight too; they are not name lookups)
+  const paths = api.requests.map((r) => r.path.replace(/\?.*$/, '')).filter((p) => /\/(agents|environments)\//.test(p)).map((p) => p.replace(/^.*\/(agents|environments)\//, '$1/'));
+  assert.deepEqual([...paths].sort(), [...agentIds.map((id) => `agents/${id}`), ...envIds.map((id) => `environments/${id}`)].sort(), 'each agent and environment of the deployments asked once, no other');
 });
 
 test('names: in an edit document, completion offers environments by name and inserts the id; the hint and the hover name the id; a typed name gets one message and a quick fix to the id', async () => {
