@@ -53,7 +53,8 @@ const builtinShims = {
  * - the change watch (runs feed, rechecks, reconciliation), after the first complete load;
  * - the live session stream (SSE parser, reconnects), on the first stream a session document opens;
  * - node-fetch (with the shims below), on the first request: activation without a token, or
- *   before the view is seen, never loads it.
+ *   before the view is seen, never loads it;
+ * - run states in words, run rows and failure streaks, once the first run history is drawn or counted.
  */
 const apart = [
   { request: /^croner$/, entry: require.resolve('croner'), file: 'croner.js' },
@@ -65,6 +66,7 @@ const apart = [
   { request: /(^|\/)sessionStream\.chunk$/, entry: 'src/api/sessionStream.chunk.ts', file: 'stream.js' },
   { request: /(^|\/)interaction\.chunk$/, entry: 'src/agentSessions/interaction.chunk.ts', file: 'interaction.js' },
   { request: /^node-fetch$/, entry: require.resolve('node-fetch'), file: 'fetch.js', plugins: [useBuiltinWebStreams, builtinShims] },
+  { request: /(^|\/)runs\.chunk$/, entry: 'src/runs/runs.chunk.ts', file: 'runs.js' },
 ];
 
 /**
@@ -131,6 +133,10 @@ const STATELESS = [
   'src/api/validate.ts',
   'src/api/sessions.ts',
   'src/common/errorTypes.ts',
+  'src/runs/model/runState.ts',
+  'src/runs/model/runRow.ts',
+  'src/runs/runsChunk.ts',
+  'src/agentSessions/commands/sessionDeps.ts',
   'src/common/timeText.ts',
   'src/deployments/model/describe.ts',
   'src/agentSessions/sessionUris.ts',

@@ -41,6 +41,7 @@ import { registerSwitchRegion } from './connection/commands/switchRegion';
 import { registerRetrySignIn } from './connection/commands/retrySignIn';
 import { createSessionParts } from './agentSessions/sessionHost';
 import { failureText } from './common/errorText';
+import { runHealth } from './runs/model/runHealth';
 import { registerOpenSession } from './agentSessions/commands/openSession';
 import { registerCancelSession } from './agentSessions/commands/cancelSession';
 import { registerSaveTranscript } from './agentSessions/commands/saveTranscript';
@@ -124,6 +125,16 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
     // Runs waiting for a decision: looked for after each complete walk, not after one row changed.
     refresh.onDidWalk(() => void interaction.check(config.notifications() !== 'off')),
     new ViewState(view, store, connection, filter, tree),
+    // Failure streaks from the runs the extension fetched: a settled page of a deployment's runs
+    // feeds the book, which asks for the few session states it needs to count.
+    connection.onReset('failure streaks', () => runHealth.clear()), // one account's runs never count for another
+    runs.onDidChange((id) => {
+      const history = runs.get(id);
+      if (!history || history.loading || history.error !== undefined) return;
+      for (const sid of runHealth.setRuns(id, history.runs, history.hasMore)) statuses.request(sid);
+    }),
+    statuses.onDidChange((sid) => runHealth.sessionChanged(sid)),
+    runHealth.onDidChange((id) => attention.healthChanged(id)),
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),
     vscode.workspace.registerTextDocumentContentProvider(SESSION_SCHEME, documents),
     vscode.workspace.registerFileSystemProvider(DEPLOYMENT_SCHEME, editorHost, { isCaseSensitive: true }),
@@ -149,7 +160,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
     registerSwitchRegion(services),
     registerRetrySignIn(services),
     registerShowNeedsAttention(services, filter),
-    registerOpenSession(services),
+    registerOpenSession(services, { documents, statuses }),
     registerCancelSession(services, { documents, statuses }),
     registerSaveTranscript(services, { documents, statuses }),
     registerCopyRunId(services),

@@ -9,7 +9,8 @@ import type { QoderClient } from '../api/client';
 import { isSettledStatus, type Session, type SessionEvent } from '../api/sessions';
 import type { StreamState } from '../api/sessionStream';
 import { ContextKeys, SESSION_SCHEME } from '../platform/constants';
-import type { NameCache, SessionStatusCache } from './model/sessionCache';
+import type { EventFacts, NameCache, SessionStatusCache } from './model/sessionCache';
+import { sessionState, stateText } from '../runs/model/runState';
 import { SessionTranscript, writeWholeTranscript, type LiveState } from './model/sessionTranscript';
 import { sessionIdOf } from './sessionUris';
 import { pendingState, callLabel, fullInputText } from './model/pending';
@@ -40,15 +41,6 @@ export interface SessionDocDeps {
   durationText(seconds: number): string;
 }
 
-export function statusWords(status: string): string {
-  switch (status) {
-    case 'idle': return vscode.l10n.t('done (idle)');
-    case 'running': return vscode.l10n.t('running');
-    case 'rescheduling': return vscode.l10n.t('rescheduling');
-    case 'terminated': return vscode.l10n.t('failed (terminated)');
-    default: return status;
-  }
-}
 
 class SessionView implements vscode.Disposable {
   readonly transcript = new SessionTranscript();
@@ -72,6 +64,11 @@ class SessionView implements vscode.Disposable {
     private readonly onChange: (uri: vscode.Uri) => void,
   ) {}
 
+  /** How the last turn ended and why the session failed, as the events tell. */
+  facts(): EventFacts {
+    return { stopReason: this.transcript.lastStopReason, errorType: this.transcript.lastErrorType };
+  }
+
   get running(): boolean {
     return this.session !== undefined && !isSettledStatus(this.session.status) && this.transcript.end === undefined;
   }
@@ -85,12 +82,12 @@ class SessionView implements vscode.Disposable {
     const client = this.deps.client();
     const session = await client.getSession(this.sessionId, { signal: this.abort.signal });
     this.session = session;
-    this.deps.statuses.put(session);
     const env = session.environment_id;
     this.environment = env ? await this.deps.names.environmentName(env) : '—';
     for await (const page of client.listSessionEvents(this.sessionId, undefined, { signal: this.abort.signal })) {
       for (const ev of page.data) this.keep(ev);
     }
+    this.deps.statuses.put(session, this.facts());
     if (!isSettledStatus(session.status) && this.transcript.end === undefined) void this.follow(client);
   }
 
@@ -141,7 +138,7 @@ class SessionView implements vscode.Disposable {
     // The turn ended: the session's final figures (status, credits, duration).
     try {
       this.session = await client.getSession(this.sessionId, { signal: this.abort.signal });
-      this.deps.statuses.put(this.session);
+      this.deps.statuses.put(this.session, this.facts());
     } catch {
       // keep what we have
     }
@@ -192,7 +189,7 @@ class SessionView implements vscode.Disposable {
     const duration = this.running && s.created_at
       ? this.deps.durationText((Date.now() - Date.parse(s.created_at)) / 1000)
       : s.duration_seconds !== null ? this.deps.durationText(s.duration_seconds) : '—';
-    let status = statusWords(this.running ? 'running' : s.status);
+    let status = stateText(sessionState({ ...this.facts(), status: this.running ? 'running' : s.status }), true);
     if (this.streamError) status += ` · ${this.streamError}`;
     return this.transcript.markdown({
       title,

@@ -9,8 +9,7 @@ import type { Connection } from '../connection/connection';
 import type { DeploymentStore } from '../deployments/model/deploymentStore';
 import type { Log } from '../platform/log';
 import { failureText } from '../common/errorText';
-import { formatTime } from '../common/timeText';
-import { durationText } from '../runs/model/runRow';
+import { durationText, formatTime } from '../common/timeText';
 
 type SessionModule = typeof import('./agentSessions.chunk');
 let loaded: SessionModule | undefined;
@@ -91,7 +90,9 @@ export function createSessionParts(connection: Connection, store: DeploymentStor
     statuses,
     documents,
     connection.onReset('session statuses and names', ({ client }) => {
-      statuses.setSource(client ? { getSession: (id, signal) => client.getSession(id, { signal }), waitingText } : undefined);
+      statuses.setSource(client
+        ? { getSession: (id, signal) => client.getSession(id, { signal }), waitingText, lastEvent: (id, type, signal) => client.lastSessionEvent(id, type, { signal }) }
+        : undefined);
       names.setSource(client ? { getAgent: (id, version) => client.getAgent(id, version), getEnvironment: (id) => client.getEnvironment(id) } : undefined);
     }),
     connection.onReset('session documents', () => documents.reset()),

@@ -303,6 +303,14 @@ export class QoderClient {
     }
   }
 
+  /** The newest event of one type: `GET /sessions/{id}/events?types=<type>&order=desc&limit=1`. */
+  async lastSessionEvent(id: string, type: string, opts?: RequestOptions): Promise<SessionEvent | undefined> {
+    const path = `${sessionPath(id)}/events`;
+    const query = new URLSearchParams({ types: checkString('types', type), order: 'desc', limit: '1' });
+    const page = await this.one({ method: 'GET', path, query, signal: opts?.signal }, (json) => parseListPage(json, parseSessionEvent));
+    return page.data[0];
+  }
+
   /** `POST /sessions/{id}/cancel`: 202 when a running turn is being cancelled, 200 no-op when idle. */
   async cancelSession(id: string, opts?: RequestOptions): Promise<CancelAck> {
     const path = `${sessionPath(id)}/cancel`;

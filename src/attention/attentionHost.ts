@@ -13,6 +13,9 @@ import type { Ui } from '../platform/ui';
 import { AttentionWatch, attentionList } from './model/attention';
 import { ProblemMemory } from './model/problemMemory';
 import { AttentionStatusBar, notifyAttention, type AttentionActions } from './attentionView';
+import { runHealth } from '../runs/model/runHealth';
+import { runsChunk } from '../runs/runsChunk';
+import { quote } from '../common/display';
 
 export interface AttentionDeps {
   connection: Connection;
@@ -39,7 +42,13 @@ export class AttentionHost extends Disposable {
         if (id === undefined) await vscode.commands.executeCommand(Commands.showNeedsAttention);
         else await this.reveal(id);
       },
-      openLastSession: (id) => this.openLastSession(id),
+      openFailedRun: async (id) => {
+        await d.rereadRuns(id);
+        await runsChunk().openFailedRun({ runs: d.runs, store: d.store, ui: d.ui() }, id);
+      },
+      edit: async (id) => {
+        await vscode.commands.executeCommand(Commands.editDeployment, id);
+      },
       resume: async (id) => {
         await vscode.commands.executeCommand(Commands.resume, id);
       },
@@ -56,18 +65,29 @@ export class AttentionHost extends Disposable {
     }));
   }
 
-  /** The run history may predate the run that failed (D6): the answer comes from a fresh read. */
-  private async openLastSession(id: string): Promise<void> {
-    await this.d.rereadRuns(id);
-    const run = this.d.runs.get(id)?.runs.find((candidate) => candidate.session_id);
-    if (run) await vscode.commands.executeCommand(Commands.openSession, id, run.id, run.session_id);
-    else void this.d.ui().showInformationMessage(vscode.l10n.t('None of the recent runs of this deployment started a session.'), {});
-  }
-
   /** Focuses the view and selects the deployment's row, when the list has it. */
   private async reveal(id: string): Promise<void> {
     await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
-    if (this.d.store.get(id)) await this.d.view.reveal(this.d.nodeFor(id), { select: true, focus: true });
+    const d = this.d.store.get(id);
+    if (!d) return;
+    await this.d.view.reveal(this.d.nodeFor(id), { select: true, focus: true });
+    this.d.ui().announce(vscode.l10n.t('{0} is selected in the Qoder Deployments view.', quote(d.name)));
+  }
+
+  /** A deployment's runs went differently (a failure streak began or ended). */
+  healthChanged(id: string): void {
+    this.showCount();
+    const d = this.d.store.get(id);
+    const changes = d ? this.watch.updateOne(d) : [];
+    this.notify(changes);
+  }
+
+  private notify(changes: ReturnType<AttentionWatch['update']>): void {
+    if (config.notifications() === 'off') return;
+    // Once per problem: a deployment that flaps is told about again only after the user has seen
+    // the notification, or after it needed no attention for an hour.
+    const told = this.problems.select(changes, new Set(attentionList(this.d.store.deployments).map((x) => x.id)));
+    if (told.length > 0) void notifyAttention(this.d.ui(), told, this.actions, (x) => runHealth.get(x)?.lastFailure?.state.cause);
   }
 
   private showCount(): void {
@@ -78,11 +98,6 @@ export class AttentionHost extends Disposable {
     const { store } = this.d;
     this.showCount();
     if (store.isLoading || store.lastUpdated === undefined) return;
-    const changes = this.watch.update(store.deployments);
-    if (config.notifications() === 'off') return;
-    // Once per problem: a deployment that flaps is told about again only after the user has seen
-    // the notification, or after it needed no attention for an hour.
-    const told = this.problems.select(changes, new Set(attentionList(store.deployments).map((d) => d.id)));
-    if (told.length > 0) void notifyAttention(this.d.ui(), told, this.actions);
+    this.notify(this.watch.update(store.deployments));
   }
 }

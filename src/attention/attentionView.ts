@@ -1,12 +1,13 @@
-// Told without watching: a status-bar item `$(warning) N` while deployments need attention,
+// Told without watching: a status-bar item `$(warning) Qoder: N need attention` while deployments need attention,
 // and one notification per deployment that newly needs attention after a load (one grouped
-// notification when more than three change at once). Actions: Show, Open Last Session, Resume.
+// notification when more than three change at once). Actions: Show, Open Failed Run, and Edit
+// Deployment or Resume by what can fix the cause.
 
 import * as vscode from 'vscode';
 import type { Deployment } from '../api';
 import { Commands } from '../platform/constants';
 import type { AttentionChange } from './model/attention';
-import { errorTypeText } from '../common/errorTypes';
+import { errorCause, errorTypeText } from '../common/errorTypes';
 import { displayName, displayText, markdownSafe, quote } from '../common/display';
 import type { Ui } from '../platform/ui';
 
@@ -21,14 +22,15 @@ export class AttentionStatusBar implements vscode.Disposable {
     this.item.command = Commands.showNeedsAttention;
   }
 
-  /** Shows `$(warning) N` with the names in the tooltip; hidden at 0 or when turned off. */
+  /** Shows `$(warning) Qoder: N need attention` with the names in the tooltip; hidden at 0 or when turned off. */
   update(list: readonly Deployment[], enabled: boolean): void {
     if (!enabled || list.length === 0) {
       this.item.hide();
       this.shown = false;
       return;
     }
-    this.item.text = `$(warning) ${list.length}`;
+    // Says what it counts: a bare "⚠ 3" beside the Problems counts reads as "3 warnings".
+    this.item.text = `$(warning) ${vscode.l10n.t('Qoder: {0} need attention', list.length)}`;
     const label = list.length === 1
       ? vscode.l10n.t('1 Qoder deployment needs attention')
       : vscode.l10n.t('{0} Qoder deployments need attention', list.length);
@@ -73,14 +75,34 @@ export function attentionMessage(c: AttentionChange): string {
 
 export interface AttentionActions {
   show(deploymentId: string | undefined): Promise<void>;
-  openLastSession(deploymentId: string): Promise<void>;
+  /** Opens the run that caused the notification: its session, or its error when it never started one. */
+  openFailedRun(deploymentId: string): Promise<void>;
+  edit(deploymentId: string): Promise<void>;
   resume(deploymentId: string): Promise<void>;
   /** The user answered or closed the notification about these deployments. */
   seen?(deploymentIds: readonly string[]): void;
 }
 
+/** The error type behind a change: the pause reason, or the newest failed run's. */
+export function causeOf(c: AttentionChange, lastFailureCause: string | undefined): string | undefined {
+  if (c.kind === 'paused_on_error') return (c.deployment.paused_reason as { error?: { type?: string } } | null)?.error?.type ?? 'unknown_error';
+  return lastFailureCause;
+}
+
+/**
+ * The buttons of one notification: Show; the failed run; Edit Deployment when the cause is the
+ * deployment's configuration; Resume only for a paused deployment that running again can help.
+ */
+export function attentionButtons(c: AttentionChange, cause: string | undefined): string[] {
+  const buttons = [vscode.l10n.t('Show'), vscode.l10n.t('Open Failed Run')];
+  const kind = cause === undefined ? 'transient' : errorCause(cause);
+  if (kind === 'configuration') buttons.push(vscode.l10n.t('Edit Deployment'));
+  if (c.deployment.status === 'paused' && kind === 'transient') buttons.push(vscode.l10n.t('Resume'));
+  return buttons;
+}
+
 /** Shows the notifications for one load's changes. Resolves when each was answered or dismissed. */
-export async function notifyAttention(ui: Ui, changes: readonly AttentionChange[], actions: AttentionActions): Promise<void> {
+export async function notifyAttention(ui: Ui, changes: readonly AttentionChange[], actions: AttentionActions, lastFailureCause: (deploymentId: string) => string | undefined = () => undefined): Promise<void> {
   if (changes.length === 0) return;
   const show = vscode.l10n.t('Show');
   if (changes.length > 3) {
@@ -91,15 +113,13 @@ export async function notifyAttention(ui: Ui, changes: readonly AttentionChange[
     if (answer === show) await actions.show(undefined);
     return;
   }
-  const openLast = vscode.l10n.t('Open Last Session');
-  const resume = vscode.l10n.t('Resume');
   await Promise.all(changes.map(async (c) => {
-    const buttons = [show, openLast];
-    if (c.deployment.status === 'paused') buttons.push(resume);
-    const answer = await ui.showWarningMessage(attentionMessage(c), {}, ...buttons);
-    actions.seen?.([c.deployment.id]);
-    if (answer === show) await actions.show(c.deployment.id);
-    else if (answer === openLast) await actions.openLastSession(c.deployment.id);
-    else if (answer === resume) await actions.resume(c.deployment.id);
+    const answer = await ui.showWarningMessage(attentionMessage(c), {}, ...attentionButtons(c, causeOf(c, lastFailureCause(c.deployment.id))));
+    const id = c.deployment.id;
+    actions.seen?.([id]);
+    if (answer === show) await actions.show(id);
+    else if (answer === vscode.l10n.t('Open Failed Run')) await actions.openFailedRun(id);
+    else if (answer === vscode.l10n.t('Edit Deployment')) await actions.edit(id);
+    else if (answer === vscode.l10n.t('Resume')) await actions.resume(id);
   }));
 }

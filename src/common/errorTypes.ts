@@ -48,3 +48,30 @@ export function errorTypeText(type: string): string {
     default: return type.replace(/_error$/, '').replace(/_/g, ' ');
   }
 }
+
+/**
+ * What fixes a failure of this type: the deployment's configuration (its environment, agent,
+ * skills, vaults: Edit Deployment), the account (nothing in the deployment helps), or nothing
+ * (a transient or unknown error: running again can help).
+ */
+export function errorCause(type: string): 'configuration' | 'account' | 'transient' {
+  switch (type) {
+    case 'environment_archived_error':
+    case 'agent_archived_error':
+    case 'environment_not_found_error':
+    case 'vault_not_found_error':
+    case 'vault_archived_error':
+    case 'file_not_found_error':
+    case 'session_resource_not_found_error':
+    case 'memory_store_archived_error':
+    case 'skill_not_found_error':
+    case 'self_hosted_resources_unsupported_error':
+    case 'mcp_egress_blocked_error':
+      return 'configuration';
+    case 'organization_disabled_error':
+    case 'workspace_archived_error':
+      return 'account';
+    default:
+      return 'transient';
+  }
+}

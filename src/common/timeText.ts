@@ -1,6 +1,8 @@
 // Times in words: relative ("in 3 hr"), local, and in a deployment's own zone. Intl formatters
 // are cached, because a tooltip needs about ten of them. No vscode import.
 
+
+import * as l10n from '@vscode/l10n';
 /** The UI language as VS Code names it (`en`, `zh-cn`), and the clock. */
 export interface TextOptions {
   locale?: string;
@@ -87,4 +89,15 @@ function timeIn(iso: string, timeZone: string, locale?: string): string {
 export function runTimeText(iso: string, scheduleZone: string | undefined, format: TimeFormat = {}): string {
   const own = scheduleZone ? timeIn(iso, scheduleZone, format.locale) : '';
   return `${relativeTime(iso, format)} — ${formatTime(iso, format)}${own ? ` (${own} ${scheduleZone})` : ''}`;
+}
+
+/** "9 min", "35 s", "2 hr 5 min". */
+export function durationText(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return l10n.t('{0} s', s);
+  const m = Math.round(s / 60);
+  if (m < 60) return l10n.t('{0} min', m);
+  const h = Math.floor(m / 60);
+  const rest = m % 60;
+  return rest === 0 ? l10n.t('{0} hr', h) : l10n.t('{0} hr {1} min', h, rest);
 }

@@ -5,16 +5,18 @@ import * as vscode from 'vscode';
 import type { Deployment, DeploymentRun } from '../api/types';
 import type { DeploymentStore } from './model/deploymentStore';
 import type { RunStore } from '../runs/model/runStore';
-import { accessibilityText, contextTokens, descriptionText, detailRows, kindOf, runOutcomeText, shownName, sortDeployments, type DeploymentKind } from './model/describe';
-import { formatTime } from '../common/timeText';
+import { accessibilityText, contextTokens, descriptionText, detailRows, kindOf, shownName, sortDeployments, type DeploymentKind } from './model/describe';
 import type { DetailRow } from './model/describe';
 import { failureText } from '../common/errorText';
 import { codeSpanSafe, displayName, displayText, markdownSafe } from '../common/display';
 import { matchesFilter, type FilterState } from './model/filter';
 import { ARTIFACT_SCHEME, Commands } from '../platform/constants';
 import type { NameCache, SessionStatusCache } from '../agentSessions/model/sessionCache';
-import { runOutcome, runRowText } from '../runs/model/runRow';
+import { runRowText } from '../runs/model/runRow';
+import { formatTime } from '../common/timeText';
+import { isLive, runState, stateIcon, stateText } from '../runs/model/runState';
 import { creditsOverRunsText, creditsText } from '../agentSessions/model/outcomeText';
+import { runHealth } from '../runs/model/runHealth';
 import { rowRedrawShowsNewChildren } from '../platform/compat';
 import { Disposable } from '../platform/lifecycle';
 import { formatBytes } from '../api/body';
@@ -81,7 +83,7 @@ export interface TooltipNames {
  * characters, `<` as an entity) or codeSpanSafe, so none of it can become a link, an image
  * or a command.
  */
-export function deploymentTooltip(deployment: Deployment, names: TooltipNames = {}, latest?: DeploymentRun, extra: { waiting?: string; credits?: string } = {}): vscode.MarkdownString {
+export function deploymentTooltip(deployment: Deployment, names: TooltipNames = {}, extra: { waiting?: string; credits?: string } = {}): vscode.MarkdownString {
   const d = deployment;
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
@@ -91,7 +93,7 @@ export function deploymentTooltip(deployment: Deployment, names: TooltipNames = 
   md.appendMarkdown('**\n\n');
   if (extra.waiting) appendWaiting(md, extra.waiting);
   if (extra.credits) md.appendText(`${markdownSafe(extra.credits)}\n\n`);
-  const rows = detailRows(d, { locale: vscode.env.language }, latest);
+  const rows = detailRows(d, { locale: vscode.env.language });
   // The problem and the last run come before the description: they are what the user needs.
   const firstRows = rows.filter((r) => r.first);
   const restRows = rows.filter((r) => !r.first);
@@ -193,6 +195,12 @@ export class DeploymentsTreeProvider extends Disposable implements vscode.TreeDa
     this._register(runs.onDidChange((id) => {
       const node = this.nodes.get(id);
       if (node) this.redrawRunsOf(node);
+    }));
+    // A deployment's runs went differently (a failure streak began or ended): its row's words,
+    // icon, place in the order and the "needs attention" filter may all change.
+    this._register(runHealth.onDidChange(() => {
+      this.sorted = undefined;
+      this.changed.fire(undefined);
     }));
   }
 
@@ -324,16 +332,15 @@ export class DeploymentsTreeProvider extends Disposable implements vscode.TreeDa
     if (element instanceof DeploymentNode && !item.tooltip) {
       const d = this.store.get(element.id);
       if (!d) return item;
-      const latest = this.runs.get(d.id)?.runs[0];
       const extra = { waiting: this.interaction?.waiting(d.id), credits: this.creditsOf(d.id) };
       if (!this.names) {
-        item.tooltip = deploymentTooltip(d, {}, latest, extra);
+        item.tooltip = deploymentTooltip(d, {}, extra);
         return item;
       }
       // Names are fetched once per id (and agent version) and fall back to the id.
       const names = this.names;
       return Promise.all([names.agentName(d.agent.id, d.agent.version), names.environmentName(d.environment_id)]).then(([agent, environment]) => {
-        item.tooltip = deploymentTooltip(d, { agent, environment }, latest, extra);
+        item.tooltip = deploymentTooltip(d, { agent, environment }, extra);
         return item;
       });
     }
@@ -363,21 +370,14 @@ function runItem(node: RunNode, sessions: SessionStatusCache | undefined, withFi
   const item = new vscode.TreeItem(words, withFiles && run.session_id ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = `${node.deploymentId}/${run.id}`;
   item.accessibilityInformation = { label: words };
-  const outcome = runOutcome(run, summary);
-  item.iconPath = outcome === 'failed'
-    ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
-    : outcome === 'running'
-      ? new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue'))
-      : outcome === 'waiting'
-        ? new vscode.ThemeIcon('bell-dot', new vscode.ThemeColor('notificationsWarningIcon.foreground'))
-      : outcome === 'done'
-        ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
-        : new vscode.ThemeIcon('history');
+  const state = runState(run, summary);
+  const icon = stateIcon(state);
+  item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
   const tokens = ['run'];
   if (run.session_id) tokens.push('hasSession');
-  if (outcome === 'running') tokens.push('sessionRunning');
-  if (outcome === 'waiting') tokens.push('waiting');
-  if (outcome === 'done' && summary?.status === 'idle') tokens.push('sessionIdle');
+  if (run.session_id && isLive(state) && state.kind !== 'started') tokens.push('sessionRunning');
+  if (state.kind === 'waiting') tokens.push('waiting');
+  else if (summary?.status === 'idle') tokens.push('sessionIdle');
   item.contextValue = tokens.join(' ');
   item.command = run.session_id
     ? { command: Commands.openSession, title: vscode.l10n.t('Open Session'), arguments: [node.deploymentId, run.id, run.session_id] }
@@ -389,10 +389,10 @@ function runItem(node: RunNode, sessions: SessionStatusCache | undefined, withFi
     md.appendMarkdown('\n\n');
     appendWaiting(md, summary.waiting);
   }
-  md.appendText(markdownSafe(`\n\n${when}\n\n${runOutcomeText(run)}`, true));
+  md.appendText(markdownSafe(`\n\n${stateText(state, true)}\n\n${when}`, true));
+  if (state.message) md.appendText(markdownSafe(`\n\n${state.message}`, true));
   if (summary?.credits != null) md.appendText(`\n\n${vscode.l10n.t('Credits')}: ${creditsText(summary.credits)}`);
   for (const o of summary?.outcomes ?? []) md.appendText(markdownSafe(`\n\n${vscode.l10n.t('Outcome')}: ${o}`, true));
-  if (run.error?.message) md.appendText(markdownSafe(`\n\n${run.error.message}`, true));
   md.appendText(markdownSafe(`\n\n${run.id}`, true));
   item.tooltip = md;
   return item;

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import type { DeploymentStore } from './model/deploymentStore';
 import { needsAttention } from './model/describe';
+import { runHealth } from '../runs/model/runHealth';
 import { relativeTime } from '../common/timeText';
 import { failureText, problemKind } from '../common/errorText';
 import * as config from '../platform/config';
@@ -36,6 +37,7 @@ export class ViewState extends Disposable {
       connection.onDidConnect(update),
       connection.onDidChangeSignIn(update),
       filter.onDidChange(update),
+      runHealth.onDidChange(update),
       view.onDidChangeVisibility(() => this.syncTicker()),
     ));
     this.update();

@@ -20,7 +20,8 @@ import * as body from '../api/body';
 import * as envelope from '../api/envelope';
 import * as retry from '../api/retry';
 import * as transport from '../api/transport';
+import * as runHealth from '../runs/model/runHealth';
 
-export const kernel = { l10n, display, errors, deploymentStore, pause, resume, runNow, client, parse, body, envelope, retry, transport };
+export const kernel = { l10n, display, errors, deploymentStore, pause, resume, runNow, client, parse, body, envelope, retry, transport, runHealth };
 
 export type Kernel = typeof kernel;

@@ -87,7 +87,7 @@ function healthyActive(e: Activated, n: number): Deployment[] {
 }
 
 describe('attention in the extension', () => {
-  test('a load that finds a deployment paused after an error shows one notification with Show, Open Last Session and Resume; never again for the same state', async () => {
+  test('a load that finds a deployment paused after a configuration error shows one notification with Show, Open Failed Run and Edit Deployment (no Resume: it would fail again); never again for the same state', async () => {
     ext = await activateConnected(api, TOKEN);
     const [target] = healthyActive(ext, 1);
     assert.ok(target);
@@ -100,15 +100,15 @@ describe('attention in the extension', () => {
     const shown = fake.shown.filter((s) => s.message.includes('was paused after an error'));
     assert.equal(shown.length, 1);
     assert.equal(shown[0]!.message, `“${target.name}” was paused after an error: the environment was not found.`);
-    assert.deepEqual(shown[0]!.items, ['Show', 'Open Last Session', 'Resume']);
+    assert.deepEqual(shown[0]!.items, ['Show', 'Open Failed Run', 'Edit Deployment']);
     await ext.hooks.services.store.refresh();
     assert.equal(fake.shown.filter((s) => s.message.includes('was paused after an error')).length, 1, 'not repeated');
   });
 
-  test('Resume from the notification resumes the deployment', async () => {
+  test('Resume is offered when running again can help (a rate limit), and resumes the deployment', async () => {
     ext = await activateConnected(api, TOKEN);
     const [target] = healthyActive(ext, 1);
-    pauseOnError(target!.id);
+    pauseOnError(target!.id, 'session_rate_limited_error');
     fake.answers.push((s) => (s.message.includes('was paused after an error') ? 'Resume' : undefined));
     fake.answers.push('Resume'); // Resume may ask to confirm
     await ext.hooks.services.store.refresh();
@@ -117,7 +117,7 @@ describe('attention in the extension', () => {
 
   // D6 (issue 18): the row's run history was read before the failure; the load that found the
   // failure refreshed the deployment, never its runs, so the command answered from the old page.
-  test('D6: Open Last Session from the notification opens the session of the newest run, although the run history was read before that run', async () => {
+  test('D6: Open Failed Run from the notification opens the newest run, although the run history was read before that run', async () => {
     ext = await activateConnected(api, TOKEN);
     const { runs } = ext.hooks.services;
     const [target] = healthyActive(ext, 1);
@@ -127,12 +127,12 @@ describe('attention in the extension', () => {
     assert.ok(newest.session_id, 'the new run started a session');
     assert.ok(!before.includes(newest.id));
     pauseOnError(target!.id);
-    fake.answers.push((s) => (s.message.includes('was paused after an error') ? 'Open Last Session' : undefined));
+    fake.answers.push((s) => (s.message.includes('was paused after an error') ? 'Open Failed Run' : undefined));
     await ext.hooks.services.store.refresh();
-    await until(() => fake.executed.some((x) => x.command === 'qoder.openSession') || fake.shown.some((s) => s.message.includes('started a session')), 'Open Last Session to answer');
+    await until(() => fake.executed.some((x) => x.command === 'qoder.openSession') || fake.shown.some((s) => s.message.includes('started a session')), 'Open Failed Run to answer');
     assert.equal(fake.shown.filter((s) => s.message.includes('None of the recent runs')).length, 0);
     const opened = fake.executed.find((x) => x.command === 'qoder.openSession')!;
-    assert.deepEqual(opened.args, [target!.id, newest.id, newest.session_id]);
+    assert.equal((opened.args[0] as { run: { id: string } }).run.id, newest.id);
   });
 
   test('D6: a load that finds a deployment\'s last run moved makes its cached run history stale, so an expanded row reads the new run', async () => {
@@ -147,6 +147,44 @@ describe('attention in the extension', () => {
     assert.ok(changed > 0, 'the run history of the moved row was dropped (the tree asks again)');
     await runs.ensure(target!.id);
     assert.equal(runs.get(target!.id)!.runs[0]?.id, newest.id);
+  });
+
+  test('Open Failed Run opens the run that caused the pause: one that never started a session says its error in words (not an older session)', async () => {
+    ext = await activateConnected(api, TOKEN);
+    const [target] = healthyActive(ext, 1);
+    const fired = api.account(TOKEN).fire(target!.id, { errorType: 'environment_not_found_error' }) as { id: string };
+    invalidate(api.account(TOKEN).record(target!.id)!);
+    let shownRun: { message: string } | undefined;
+    fake.answers.push((s) => (s.message.includes('was paused after an error') ? 'Open Failed Run' : undefined));
+    fake.answers.push((s) => {
+      shownRun = s;
+      return 'Show Run Details';
+    });
+    const opened = fake.opened.length;
+    await ext.hooks.services.store.refresh();
+    await until(() => shownRun !== undefined, 'the failed run in words');
+    assert.match(shownRun!.message, new RegExp(`^The run of “${target!.name}” at .+ could not start: the environment was not found\\.$`));
+    await until(() => fake.opened.length > opened, 'the run details');
+    assert.match(fake.opened.at(-1)!.text, new RegExp(fired.id), 'the details of that very run');
+    assert.ok(!fake.opened.slice(opened).some((d) => d.uri.startsWith('qoder-session:')), 'no older session opened instead');
+  });
+
+  test('Show reveals, selects and focuses the row, and announces it', async () => {
+    ext = await activateConnected(api, TOKEN);
+    const [target] = healthyActive(ext, 1);
+    pauseOnError(target!.id);
+    fake.answers.push((s) => (s.message.includes('was paused after an error') ? 'Show' : undefined));
+    const view = fake.views.at(-1)!;
+    const revealed: unknown[] = [];
+    const reveal = view.reveal.bind(view);
+    (view as { reveal: (node: unknown, options?: unknown) => Promise<void> }).reveal = (_node, options) => {
+      revealed.push(options);
+      return reveal();
+    };
+    await ext.hooks.services.store.refresh();
+    await until(() => revealed.length > 0, 'the reveal');
+    assert.deepEqual(revealed[0], { select: true, focus: true });
+    await until(() => fake.announced.includes(`“${target!.name}” is selected in the Qoder Deployments view.`), 'the announcement');
   });
 
   test('more than three changes in one load make one grouped notification', async () => {
@@ -170,18 +208,18 @@ describe('attention in the extension', () => {
     assert.equal(fake.shown.filter((s) => s.message.includes('paused after an error')).length, 0);
   });
 
-  test('the status bar shows $(warning) N with the names, hides at 0 and when turned off, and opens the filtered view', async () => {
+  test('the status bar says what it counts ($(warning) Qoder: N need attention) with the names, hides at 0 and when turned off, and opens the filtered view', async () => {
     ext = await activateConnected(api, TOKEN);
     const { store } = ext.hooks.services;
     const n = store.deployments.filter((d) => !d.archived_at && ((d.status === 'paused' && d.paused_reason?.type === 'error') || (d.stats?.consecutive_failures ?? 0) > 0)).length;
     const item = fake.statusItems[0];
     if (n > 0) {
-      assert.equal(ext.hooks.statusBar.shownText, `$(warning) ${n}`);
+      assert.equal(ext.hooks.statusBar.shownText, `$(warning) Qoder: ${n} need attention`);
       assert.equal(item.visible, true);
     } else assert.equal(ext.hooks.statusBar.shownText, undefined);
     pauseOnError(healthyActive(ext, 1)[0]!.id);
     await store.refresh();
-    assert.equal(ext.hooks.statusBar.shownText, `$(warning) ${n + 1}`);
+    assert.equal(ext.hooks.statusBar.shownText, `$(warning) Qoder: ${n + 1} need attention`);
     assert.match(String((item.tooltip as { value: string }).value), /need(&nbsp;| )attention/);
     await cmd('qoder.showNeedsAttention');
     assert.deepEqual(ext.hooks.filter.current, { status: 'attention' });

@@ -48,7 +48,8 @@ test('a waiting run is told: one notification with Review, a status bar count, t
   assert.deepEqual(note.items, ['Review']);
   await until(() => fake.statusItems.some((i) => i.visible && /\$\(bell-dot\) 1/.test(i.text)), 'the status bar count');
   const run = await waitingRun(ext);
-  await until(() => /^⏸ waiting for your decision · /.test(String((ext!.hooks.tree.getTreeItem(run) as TreeItem).label)), 'the run row');
+  // The run row is in words (issue 21: no glyph read aloud); the icon is the picture.
+  await until(() => /^waiting for your decision · /.test(String((ext!.hooks.tree.getTreeItem(run) as TreeItem).label)), 'the run row');
   const item = ext.hooks.tree.getTreeItem(run) as TreeItem;
   assert.match(String(item.contextValue), /\bwaiting\b/);
   const tip = String((item.tooltip as { value: string }).value);

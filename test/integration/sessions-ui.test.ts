@@ -52,20 +52,27 @@ test('run rows lead with the outcome, fetched lazily; the same words label the r
   const withSession = nodes.find((n) => n.run.session_id)!;
   const failed = nodes.find((n) => n.run.error)!;
   const first = e.hooks.tree.getTreeItem(withSession) as TreeItem;
-  assert.match(String(first.label), /^○ session · (manual|scheduled) · /, 'before the status arrives');
+  assert.match(String(first.label), /^started · (manual|scheduled) · /, 'before the status arrives');
   const f = e.hooks.tree.getTreeItem(failed) as TreeItem;
-  assert.match(String(f.label), /^✗ [a-z -]+ · (manual|scheduled) · /);
+  assert.match(String(f.label), /^could not start: [a-z -]+ · (manual|scheduled) · /);
   assert.doesNotMatch(String(f.label), /_error/);
-  await until(() => /^(✓ done · \d+ (s|min)|✗ failed)/.test(String(e.hooks.tree.getTreeItem(withSession).label)), 'the session status');
+  await until(() => /^(done · \d+ (s|min)|failed)/.test(String(e.hooks.tree.getTreeItem(withSession).label)), 'the session status');
   const item = e.hooks.tree.getTreeItem(withSession) as TreeItem;
   assert.equal(item.accessibilityInformation?.label, item.label);
   const tip = String((item.tooltip as { value: string }).value).replace(/\\/g, '').replace(/&nbsp;/g, ' ');
   assert.ok(tip.startsWith(String(item.label)), `tooltip "${tip.slice(0, 80)}" starts with the row's words`);
   assert.match(String(item.contextValue), /\brun hasSession\b/);
   assert.equal(item.command?.command, 'qoder.openSession');
-  // GET /sessions/{id} only: an idle session's events are also asked once, to tell waiting from done.
   const requests = api.requests.filter((r) => /\/sessions\/[^/]+$/.test(r.path));
-  assert.ok(requests.length <= nodes.filter((n) => n.run.session_id).length, 'one status request per run on screen at most');
+  // Every fetched run history counts (finding this deployment expanded others): the failure
+  // streak may ask about those runs' sessions too, never about a run that was not fetched.
+  const services = e.hooks.services;
+  const onScreen = services.store.deployments.flatMap((d) => services.runs.get(d.id)?.runs ?? []).filter((r) => r.session_id).length;
+  assert.ok(onScreen >= nodes.filter((n) => n.run.session_id).length);
+  assert.ok(requests.length <= onScreen, 'one status request per fetched run at most');
+  // A settled session's events are asked at most twice: whether it waits for a decision, and how its last turn ended.
+  const events = api.requests.filter((r) => r.path.endsWith('/events'));
+  assert.ok(events.length <= 2 * onScreen, `at most two event requests per fetched run (${events.length} for ${onScreen})`);
 });
 
 test('Open Session shows a header with status, agent name and version, environment name, times and credits, then the transcript', async () => {
@@ -77,7 +84,7 @@ test('Open Session shows a header with status, agent name and version, environme
   const text = await documentText(uri);
   const name = e.hooks.services.store.get(depId)!.name;
   assert.ok(decodeURIComponent(uri.path).startsWith(`/${name} · `), uri.path);
-  assert.match(text, /\*\*Status:\*\* (done \(idle\)|failed \(terminated\))/);
+  assert.match(text, /\*\*Status:\*\* (done|failed: .+|cancelled) {2}\n/);
   assert.match(text, /\*\*Agent:\*\* [^\n]+ \(version \d+\)/);
   assert.doesNotMatch(text, /\*\*Agent:\*\* agent\\?_/);
   assert.match(text, /\*\*Environment:\*\* [a-z0-9-]+ {2}\n/);
@@ -120,7 +127,7 @@ test('a live session grows in the document until its turn ends, then the stream 
   // The final figures are fetched after the turn ended; the last redraw shows them.
   for (;;) {
     text = await documentText(uri);
-    if (/\*\*Status:\*\* done \(idle\)/.test(text)) break;
+    if (/\*\*Status:\*\* done {2}\n/.test(text)) break;
     changes.length = 0;
     await until(() => changes.length > 0, 'the final redraw', 5000);
   }
@@ -129,19 +136,27 @@ test('a live session grows in the document until its turn ends, then the stream 
   assert.ok(streams.length >= 1);
 });
 
-test('Cancel Session asks with a modal, then the document says cancelling… until the cancelled turn end', async () => {
+test('Cancel Session asks "Stop the run of “name” started …?" with Keep Running first and Stop Run, then the document says cancelling… until the cancelled turn end', async () => {
   const e = await connected();
   const client = e.hooks.services.connection.requireClient();
   const dep = e.hooks.services.store.deployments.find((d) => d.status === 'active' && !d.archived_at)!;
   const run = await client.runDeployment(dep.id);
-  await cmd('qoder.openSession', dep.id, run.id, run.session_id);
+  await cmd('qoder.openSession', { deploymentId: dep.id, run }); // as the tree passes a clicked run
   const uri = openedSessionUri();
   await documentText(uri);
   fake.answers.push(undefined); // first: dismissed
   await cmd('qoder.cancelSession', uri);
   assert.equal(api.requests.filter((r) => r.path.endsWith('/cancel')).length, 0, 'dismissing sends nothing');
-  assert.equal(fake.shown.at(-1)?.options?.modal, true);
-  fake.answers.push('Cancel Session');
+  const asked = fake.shown.at(-1)!;
+  assert.equal(asked.options?.modal, true);
+  // In the user's words: which run, when it started; Keep Running first (VS Code focuses the first button).
+  assert.match(asked.message, new RegExp(`^Stop the run of “${dep.name}” started .+\\?$`));
+  assert.doesNotMatch(asked.message, /sess_/);
+  assert.deepEqual(asked.items, ['Keep Running', 'Stop Run']);
+  fake.answers.push('Keep Running');
+  await cmd('qoder.cancelSession', uri);
+  assert.equal(api.requests.filter((r) => r.path.endsWith('/cancel')).length, 0, 'Keep Running sends nothing');
+  fake.answers.push('Stop Run');
   await cmd('qoder.cancelSession', uri);
   assert.equal(api.requests.filter((r) => r.path.endsWith('/cancel')).length, 1);
   const during = await documentText(uri);
@@ -158,6 +173,30 @@ test('Cancel Session asks with a modal, then the document says cancelling… unt
     await until(() => redraws > seen, 'a redraw after cancel', 5000);
   }
   assert.match(text, /■ cancelled/);
+});
+
+test('Open Session from the palette picks the run by deployment name and time, running runs first, never asking for an id', async () => {
+  const e = await connected();
+  const client = e.hooks.services.connection.requireClient();
+  const dep = e.hooks.services.store.deployments.find((d) => d.status === 'active' && !d.archived_at)!;
+  const live = await client.runDeployment(dep.id);
+  e.hooks.services.runs.invalidate(dep.id);
+  await e.hooks.services.runs.ensure(dep.id);
+  let offered: readonly { label: string; description?: string }[] = [];
+  fake.pickAnswers.push((items: readonly { label: string; description?: string; run: { id: string } }[]) => {
+    offered = items;
+    return items.find((i) => i.run.id === live.id);
+  });
+  const inputs = fake.inputOptions.length;
+  await cmd('qoder.openSession');
+  assert.equal(fake.inputOptions.length, inputs, 'no input box for a raw session id');
+  assert.ok(offered.length > 1, 'recent runs are offered');
+  for (const item of offered) assert.doesNotMatch(`${item.label} ${item.description ?? ''}`, /sess_|drun_|\$\(/, 'names, times and states, no ids or icon names');
+  assert.equal(offered[0]!.label, dep.name, 'the run that is running comes first');
+  assert.match(offered[0]!.description ?? '', / · (started|running)$/);
+  const uri = openedSessionUri();
+  assert.equal(uri.path, `/${dep.name} · ${uri.path.split(' · ').at(-1)}`, 'the document is titled by name and time');
+  assert.match(uri.query, new RegExp(live.session_id!));
 });
 
 test('Copy Run ID copies the clicked run id', async () => {
@@ -177,7 +216,7 @@ test('a stream that stays down says "reconnecting…" in the header, and goes ba
   const { SessionDocuments } = await import('../../src/agentSessions/sessionDocument');
   const { sessionUri } = await import('../../src/agentSessions/sessionUris');
   const { failureText } = await import('../../src/common/errorText');
-  const { durationText } = await import('../../src/runs/model/runRow');
+  const { durationText } = await import('../../src/common/timeText');
   const { NameCache, SessionStatusCache } = await import('../../src/agentSessions/model/sessionCache');
   const names = new NameCache();
   const docs = new SessionDocuments({ client: () => client, names, statuses: new SessionStatusCache(), deploymentName: () => dep.name, log: () => undefined, reconnectingAfterMs: 10, failureText, formatTime: (iso: string) => iso, durationText });

@@ -3,6 +3,7 @@
 
 import { test, mock } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { runHealth } from '../../src/runs/model/runHealth';
 import { accessibilityText, descriptionText, detailRows, shownName, lastRunText, problemText, sortDeployments } from '../../src/deployments/model/describe';
 import { archiveCase, archiveConfirmation, runConfirmation, typedConfirmation, typedMismatch } from '../../src/deployments/model/confirm';
 import { failureText, problemKind, reasonText } from '../../src/common/errorText';
@@ -58,12 +59,18 @@ test('tooltip: the problem line comes first, then whether the last run succeeded
   assert.equal(problemText(fixture('active')), undefined);
 });
 
-test('tooltip: "Last run: failed, 17 hr ago: the organization is disabled" from the newest run', () => {
+test('tooltip: "Last run: could not start: the organization is disabled, 17 hr ago" from the newest fetched run, in the state vocabulary', () => {
   const now = Date.parse('2026-07-15T12:00:00Z');
-  const r = { ...run('schedule-failed'), created_at: '2026-07-14T19:00:00Z', error: { type: 'organization_disabled_error', message: 'x' } };
-  assert.equal(lastRunText(fixture('active'), { now }, r), 'failed, 17 hr. ago: the organization is disabled');
-  const ok = { ...run('manual'), created_at: '2026-07-15T10:00:00Z', error: null, status: undefined };
-  assert.equal(lastRunText(fixture('active'), { now }, ok), 'succeeded, 2 hr. ago');
+  const d = fixture('active');
+  const r = { ...run('schedule-failed'), deployment_id: d.id, created_at: '2026-07-14T19:00:00Z', error: { type: 'organization_disabled_error', message: 'x' } };
+  runHealth.setRuns(d.id, [r], false);
+  assert.equal(lastRunText(d, { now }), 'could not start: the organization is disabled, 17 hr. ago');
+  const cancelled = { ...run('manual'), id: 'drun_cancelled', deployment_id: d.id, created_at: '2026-07-15T10:00:00Z', error: null, session_id: 'sess_cancelled' };
+  runHealth.setSessions({ get: (id) => (id === 'sess_cancelled' ? { status: 'idle', stopReason: 'cancelled' } : undefined) });
+  runHealth.setRuns(d.id, [cancelled, r], false);
+  assert.equal(lastRunText(d, { now }), 'cancelled, 2 hr. ago', 'a cancelled run is not "succeeded"');
+  runHealth.clear();
+  runHealth.setSessions({ get: () => undefined });
 });
 
 test('archive modal: active, paused and manual-only each say what actually stops', () => {

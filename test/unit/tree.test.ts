@@ -104,7 +104,7 @@ test('tree: expanding a deployment lists its runs, then "Load more" when there a
   assert.ok(children[0] instanceof RunNode);
   assert.ok(children[2] instanceof LoadMoreNode);
   const failed = tree.getTreeItem(children[1]);
-  assert.match(String(failed.label), /^✗ environment archived · scheduled · /);
+  assert.match(String(failed.label), /^could not start: environment archived · scheduled · /);
   assert.equal(failed.accessibilityInformation?.label, failed.label);
   assert.match(String(failed.contextValue), /^run\b/);
   const more = tree.getTreeItem(children[2]);

@@ -6,20 +6,19 @@ import { Commands } from '../../platform/constants';
 import { formatTime } from '../../common/timeText';
 import { openSessionDocument, sessionUri } from '../sessionUris';
 import { guarded, type Services } from '../../platform/commandKit';
-import { runTargetOf } from './sessionDeps';
+import { runTargetOf, type SessionServices } from './sessionDeps';
+import { runsChunk } from '../../runs/runsChunk';
 import { displayName } from '../../common/display';
 
-export async function openSession(s: Services, a?: unknown, b?: unknown, c?: unknown): Promise<void> {
-  const target = runTargetOf(a, b, c);
+export async function openSession(s: Services, sessions: SessionServices | undefined, a?: unknown, b?: unknown, c?: unknown): Promise<void> {
+  let target = runTargetOf(a, b, c);
   let sessionId = target?.sessionId ?? (typeof a === 'string' && isSessionId(a) ? a : undefined);
   if (!target && sessionId === undefined) {
-    const typed = await s.ui.showInputBox({
-      prompt: vscode.l10n.t('Session ID to open'),
-      placeHolder: 'sess_…',
-      validateInput: (v) => (isSessionId(v.trim()) ? undefined : vscode.l10n.t('A session ID starts with sess_.')),
-    });
-    if (!typed) return;
-    sessionId = typed.trim();
+    // From the palette: pick the run by its deployment's name and time, running ones first.
+    const picked = await runsChunk().pickRun(s, sessions?.statuses, { liveOnly: false, placeHolder: vscode.l10n.t('Open the session of which run?') });
+    if (!picked) return;
+    target = { ...picked };
+    sessionId = picked.sessionId;
   }
   if (!sessionId) {
     void s.ui.showInformationMessage(vscode.l10n.t('This run started no session, so there is nothing to open. Show Run Details has its error.'), {});
@@ -38,6 +37,6 @@ export async function openSession(s: Services, a?: unknown, b?: unknown, c?: unk
   await openSessionDocument(sessionUri(sessionId, title));
 }
 
-export function registerOpenSession(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(Commands.openSession, guarded(s, vscode.l10n.t('Open Session'), (a?: unknown, b?: unknown, c?: unknown) => openSession(s, a, b, c)));
+export function registerOpenSession(s: Services, sessions?: SessionServices): vscode.Disposable {
+  return vscode.commands.registerCommand(Commands.openSession, guarded(s, vscode.l10n.t('Open Session'), (a?: unknown, b?: unknown, c?: unknown) => openSession(s, sessions, a, b, c)));
 }

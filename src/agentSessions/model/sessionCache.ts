@@ -4,13 +4,14 @@
 // `maxFollowed` sessions whose rows were drawn last. Names are cached per id (and agent version) and fall back to the
 // id when they cannot be fetched.
 
-import { isSettledStatus, type Agent, type Environment, type Session } from '../../api/sessions';
+import { isSettledStatus, type Agent, type Environment, type Session, type SessionEvent } from '../../api/sessions';
+import type { EventFacts, SessionFacts } from '../../runs/model/runState';
+import { runsChunk } from '../../runs/runsChunk';
 import { Emitter, type Disposable } from '../../common/events';
 import { outcomeLines } from './outcomeText';
 import { displayName } from '../../common/display';
 
-export interface SessionSummary {
-  status: string;
+export interface SessionSummary extends SessionFacts {
   durationSeconds: number | null;
   /** "Waiting for your decision: Bash `rm -rf build/`" while an idle session waits (interaction-and-files.md §3). */
   waiting?: string;
@@ -26,11 +27,27 @@ export interface SessionSource {
   getSession(id: string, signal: AbortSignal): Promise<Session>;
   /** What an idle session waits for, in words; undefined when it does not wait. */
   waitingText?(id: string, signal: AbortSignal): Promise<string | undefined>;
+  /**
+   * The newest event of one type (`GET …/events?types=<type>&order=desc&limit=1`): how an idle
+   * session's last turn ended (`session.status_idle`), why a terminated one failed (`session.error`).
+   */
+  lastEvent?(id: string, type: string, signal: AbortSignal): Promise<SessionEvent | undefined>;
+}
+
+export type { EventFacts } from '../../runs/model/runState';
+
+/**
+ * A run's session is finished once it is terminated, or idle after a turn that did not stop to
+ * wait for a decision.
+ */
+export function isSettled(s: SessionFacts): boolean {
+  if (s.status === 'idle' && (s.stopReason === 'requires_action' || s.waitingForDecision)) return false;
+  return isSettledStatus(s.status);
 }
 
 /** Settled, and not waiting for a decision (a waiting session changes once someone answers). */
 function isDone(s: SessionSummary): boolean {
-  return isSettledStatus(s.status) && s.waiting === undefined;
+  return isSettled(s) && s.waiting === undefined;
 }
 
 export class SessionStatusCache implements Disposable {
@@ -84,10 +101,10 @@ export class SessionStatusCache implements Disposable {
     return this.known.get(id);
   }
 
-  /** Record what a fresh fetch elsewhere (an open document) learned. */
-  put(session: Session): void {
+  /** Record what a fresh fetch elsewhere (an open document) learned, with what its events tell. */
+  put(session: Session, facts: EventFacts = {}): void {
     this.wanted.set(session.id, ++this.wants);
-    this.store(session.id, session, session.status === 'idle' ? this.known.get(session.id)?.waiting : undefined);
+    this.store(session.id, session, facts, session.status === 'idle' ? this.known.get(session.id)?.waiting : undefined);
   }
 
   /** Ask again now (after answering a session or sending it a message). */
@@ -121,8 +138,10 @@ export class SessionStatusCache implements Disposable {
       void source
         .getSession(id, signal)
         .then(async (s) => {
-          const waiting = s.status === 'idle' && source.waitingText ? await source.waitingText(id, signal).catch(() => undefined) : undefined;
-          if (!signal.aborted) this.store(id, s, waiting);
+          const waiting = s.status === 'idle' && source.waitingText ? source.waitingText(id, signal).catch(() => undefined) : undefined;
+          const facts = await this.eventFacts(source, s, signal);
+          const waits = await waiting;
+          if (!signal.aborted) this.store(id, s, facts, waits);
         })
         .catch(() => {
           // No status is shown for it; the row keeps the run's own facts. Asked again later.
@@ -136,13 +155,28 @@ export class SessionStatusCache implements Disposable {
     }
   }
 
-  private store(id: string, s: Session, waiting?: string): void {
+  /** How the last turn ended (idle) or why it failed (terminated); {} when that cannot be read. */
+  private async eventFacts(source: SessionSource, s: Session, signal: AbortSignal): Promise<EventFacts> {
+    const type = s.status === 'idle' ? 'session.status_idle' : s.status === 'terminated' ? 'session.error' : undefined;
+    if (!type || !source.lastEvent) return {};
+    try {
+      return runsChunk().factsOfEvent(await source.lastEvent(s.id, type, signal));
+    } catch {
+      return {}; // the status alone still tells most of it
+    }
+  }
+
+  private store(id: string, s: Session, facts: EventFacts, waiting?: string): void {
     const prev = this.known.get(id);
-    const next: SessionSummary = { status: s.status, durationSeconds: s.duration_seconds, at: this.now, credits: s.total_credits, outcomes: outcomeLines(s.raw) };
-    if (waiting !== undefined) next.waiting = waiting;
+    const next: SessionSummary = { status: s.status, durationSeconds: s.duration_seconds, at: this.now, credits: s.total_credits, outcomes: outcomeLines(s.raw), ...facts };
+    if (waiting !== undefined) {
+      next.waiting = waiting;
+      next.waitingForDecision = true;
+    }
     this.known.set(id, next);
     if (!isDone(next)) this.follow(id);
-    if (!prev || prev.status !== next.status || prev.durationSeconds !== next.durationSeconds || prev.waiting !== next.waiting || prev.credits !== next.credits) this.changed.fire(id);
+    if (!prev || prev.status !== next.status || prev.durationSeconds !== next.durationSeconds || prev.waiting !== next.waiting || prev.credits !== next.credits
+      || prev.stopReason !== next.stopReason || prev.errorType !== next.errorType || prev.waitingForDecision !== next.waitingForDecision) this.changed.fire(id);
   }
 
   private follow(id: string): void {

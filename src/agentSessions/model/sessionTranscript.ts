@@ -158,6 +158,7 @@ export class SessionTranscript {
   private last: string | undefined;
   private ended: 'turn' | 'final' | undefined;
   private stopReason: string | undefined;
+  private errorType: string | undefined;
 
   get size(): number {
     return this.ids.size;
@@ -179,6 +180,10 @@ export class SessionTranscript {
   }
   get lastStopReason(): string | undefined {
     return this.stopReason;
+  }
+  /** `error.type` of the last `session.error`. */
+  get lastErrorType(): string | undefined {
+    return this.errorType;
   }
 
   has(id: string): boolean {
@@ -251,6 +256,7 @@ export class SessionTranscript {
       case 'session.error': {
         const err = (ev.error ?? {}) as { type?: unknown; message?: unknown };
         const type = typeof err.type === 'string' ? err.type : 'error';
+        if (typeof err.type === 'string') this.errorType = err.type;
         const message = typeof err.message === 'string' ? err.message : '';
         return `> **${l10n.t('✗ Error')}** ${codeSpan(type)}\n>\n> ${escapeMarkdownText(message).replace(/\n/g, '\n> ')}`;
       }

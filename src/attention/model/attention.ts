@@ -1,10 +1,11 @@
 // Which deployments newly need attention after a load: paused after an error (and not before),
-// or more consecutive failures than at the previous load. Pure (no vscode). The first load of
+// or more consecutive failures than at the previous look (a load, or the runs of one deployment). Pure (no vscode). The first load of
 // a connection only records the baseline, and an unchanged state is never reported twice.
 
 import type { Deployment } from '../../api/types';
 import { isArchived } from '../../deployments/model/deploymentStore';
 import { consecutiveFailures, isPausedOnError, needsAttention } from '../../deployments/model/describe';
+import { runHealth } from '../../runs/model/runHealth';
 
 export interface AttentionChange {
   deployment: Deployment;
@@ -15,6 +16,19 @@ export interface AttentionChange {
 interface Seen {
   pausedOnError: boolean;
   failures: number;
+  /** The failure count came from fetched runs (runHealth.ts), not the legacy stats. */
+  fromRuns: boolean;
+}
+
+function seenOf(d: Deployment): Seen {
+  return { pausedOnError: isPausedOnError(d), failures: consecutiveFailures(d), fromRuns: runHealth.streak(d.id) !== undefined };
+}
+
+/** What newly needs attention between two looks at one deployment; a count from another source is a new baseline. */
+function changeOf(d: Deployment, before: Seen, now: Seen): AttentionChange | undefined {
+  if (now.pausedOnError && !before.pausedOnError) return { deployment: d, kind: 'paused_on_error', failures: now.failures };
+  if (now.fromRuns === before.fromRuns && now.failures > before.failures) return { deployment: d, kind: 'failures', failures: now.failures };
+  return undefined;
 }
 
 export class AttentionWatch {
@@ -35,15 +49,28 @@ export class AttentionWatch {
     const changes: AttentionChange[] = [];
     for (const d of list) {
       if (isArchived(d)) continue;
-      const now: Seen = { pausedOnError: isPausedOnError(d), failures: consecutiveFailures(d) };
+      const now = seenOf(d);
       next.set(d.id, now);
       const before = this.seen?.get(d.id);
       if (!this.seen || !before) continue; // first load, or a deployment not seen before: baseline only
-      if (now.pausedOnError && !before.pausedOnError) changes.push({ deployment: d, kind: 'paused_on_error', failures: now.failures });
-      else if (now.failures > before.failures) changes.push({ deployment: d, kind: 'failures', failures: now.failures });
+      const change = changeOf(d, before, now);
+      if (change) changes.push(change);
     }
     this.seen = next;
     return changes;
+  }
+
+  /**
+   * One deployment's runs went differently between loads (runs fetched, a session ended). The
+   * first count from its runs is a baseline: only a later rise is news.
+   */
+  updateOne(d: Deployment): AttentionChange[] {
+    const before = this.seen?.get(d.id);
+    if (!this.seen || !before || isArchived(d)) return [];
+    const now = seenOf(d);
+    this.seen.set(d.id, now);
+    const change = changeOf(d, before, now);
+    return change ? [change] : [];
   }
 }
 

@@ -8,12 +8,26 @@ import { isArchived } from './deploymentStore';
 import { displayText } from '../../common/display';
 import { errorTypeText, shortErrorTypeText } from '../../common/errorTypes';
 import { formatTime, relativeTime, runTimeText, type TextOptions, type TimeFormat } from '../../common/timeText';
+import { runHealth } from '../../runs/model/runHealth';
+import { runsChunk } from '../../runs/runsChunk';
 
 export type DeploymentKind = 'active' | 'paused' | 'attention' | 'archived';
 
+/**
+ * Failed runs in a row: from the runs the extension fetched (runHealth.ts) once it has them, else
+ * the legacy `stats.consecutive_failures`.
+ */
 export function consecutiveFailures(deployment: Deployment): number {
+  const derived = runHealth.streak(deployment.id);
+  if (derived !== undefined) return derived;
   const count = deployment.stats?.consecutive_failures;
   return typeof count === "number" && count > 0 ? count : 0;
+}
+
+/** "6 failed in a row", "the last run failed", "10+ failed in a row" (when older runs were not fetched). */
+function streakText(d: Deployment, failures: number): string {
+  if (runHealth.get(d.id)?.streakAtLeast) return l10n.t('{0}+ failed in a row', failures);
+  return failures === 1 ? l10n.t('last run failed') : l10n.t('{0} failed in a row', failures);
 }
 
 export function isPausedOnError(deployment: Deployment): boolean {
@@ -116,8 +130,17 @@ export function problemParts(d: Deployment): string[] {
   const errorType = pausedErrorType(d);
   if (errorType) parts.push(l10n.t('paused: {0}', shortErrorTypeText(errorType)));
   const failures = consecutiveFailures(d);
-  if (failures > 0) parts.push(l10n.t('{0} failed in a row', failures));
+  if (failures > 0) parts.push(streakText(d, failures));
   return parts;
+}
+
+/** The newest run while it is not simply done or failed (those the icon and the streak say): "last run cancelled". */
+function lastRunPart(d: Deployment): string[] {
+  const last = runHealth.get(d.id)?.last;
+  if (!last || isArchived(d)) return [];
+  const kind = last.state.kind;
+  if (kind === 'done' || kind === 'failed' || kind === 'notStarted' || kind === 'unknown') return [];
+  return [l10n.t('last run {0}', runsChunk().stateText(last.state))];
 }
 
 /** The rest of the line: `paused` (never `active`: the icon says it), schedule, next run. */
@@ -138,13 +161,14 @@ function stateParts(d: Deployment, o: TextOptions, withActive: boolean): string[
 
 /** The short line beside the name: the problem first, then `paused`, the schedule, the next run. */
 export function descriptionText(d: Deployment, pendingAction?: string, o: TextOptions = {}): string {
-  const text = [...problemParts(d), ...stateParts(d, o, false)].join(' · ');
+  const text = [...problemParts(d), ...lastRunPart(d), ...stateParts(d, o, false)].join(' · ');
   return pendingAction ? `${pendingAction} ${text}` : text;
 }
 
 /** What a screen reader says for the row: the problem first, then the name and the state. */
 export function accessibilityText(d: Deployment, pendingAction?: string, o: TextOptions = {}): string {
-  const parts = [...problemParts(d), shownName(d), ...stateParts(d, o, true)];
+  const last = lastRunText(d, o);
+  const parts = [...problemParts(d), shownName(d), ...stateParts(d, o, true), ...(last ? [l10n.t('last run: {0}', last)] : [])];
   if (pendingAction) parts.unshift(pendingAction);
   return parts.join(', ');
 }
@@ -208,16 +232,12 @@ export function problemText(d: Deployment): string | undefined {
 }
 
 /**
- * "failed, 17 hr ago: the organization is disabled" / "succeeded, 2 hr ago". `latest` is the
- * newest run when the run history is loaded; without it the deployment's own fields tell.
+ * "could not start: the organization is disabled, 17 hr ago" / "cancelled, 2 hr ago": the newest
+ * run in the state vocabulary once the runs are fetched; before that, the deployment's own fields.
  */
-export function lastRunText(d: Deployment, f: TextOptions = {}, latest?: DeploymentRun): string | undefined {
-  if (latest) {
-    const when = relativeTime(latest.created_at, f);
-    if (latest.error) return l10n.t('failed, {0}: {1}', when, errorTypeText(latest.error.type));
-    if (latest.status && latest.status !== 'completed') return `${latest.status}, ${when}`;
-    return l10n.t('succeeded, {0}', when);
-  }
+export function lastRunText(d: Deployment, f: TextOptions = {}): string | undefined {
+  const latest = runHealth.get(d.id)?.last;
+  if (latest) return l10n.t('{0}, {1}', runsChunk().stateText(latest.state, true), relativeTime(latest.run.created_at, f));
   const at = d.schedule?.last_run_at ?? d.stats?.last_triggered_at;
   if (!at) return undefined;
   const when = relativeTime(at, f);
@@ -236,11 +256,11 @@ function statusLine(d: Deployment): string {
   return d.status;
 }
 
-export function detailRows(d: Deployment, f: TimeFormat = {}, latest?: DeploymentRun): DetailRow[] {
+export function detailRows(d: Deployment, f: TimeFormat = {}): DetailRow[] {
   const rows: DetailRow[] = [];
   const problem = problemText(d);
   if (problem) rows.push({ label: l10n.t('Needs attention'), value: problem, first: true });
-  const last = lastRunText(d, f, latest);
+  const last = lastRunText(d, f);
   if (last) rows.push({ label: l10n.t('Last run'), value: last, first: true });
   rows.push({ label: l10n.t('Status'), value: statusLine(d) });
   const reason = d.status === 'paused' && !isArchived(d) && d.paused_reason && d.paused_reason.type !== 'manual' && !isPausedOnError(d) ? pausedReasonText(d) : undefined;
@@ -279,11 +299,4 @@ export function runTriggerText(run: DeploymentRun): string {
     case 'retry': return l10n.t('retry');
     default: return run.trigger_context.type;
   }
-}
-
-export function runOutcomeText(run: DeploymentRun): string {
-  if (run.error) return l10n.t('failed: {0}', errorTypeText(run.error.type));
-  if (run.status && run.status !== 'completed') return run.status;
-  if (run.session_id) return l10n.t('session {0}', run.session_id);
-  return l10n.t('no session');
 }

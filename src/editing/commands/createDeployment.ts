@@ -49,8 +49,10 @@ export function registerCreateDeployment(s: Services, host: EditorHost): vscode.
           names([...new Set(list.map((p) => p.environmentId))], (id) => client.getEnvironment(id)),
         ]);
         const items = list.map((p) => ({
-          label: `$(hubot) ${agentNames.get(p.agentId) ?? p.agentId}`,
-          description: `$(server-environment) ${envNames.get(p.environmentId) ?? p.environmentId}`,
+          // Pictures as icons, not `$(hubot)` in the text: a screen reader reads those names aloud.
+          iconPath: new vscode.ThemeIcon('hubot'),
+          label: agentNames.get(p.agentId) ?? p.agentId,
+          description: vscode.l10n.t('in {0}', envNames.get(p.environmentId) ?? p.environmentId),
           detail: `${p.agentId} · ${p.environmentId}`,
           pair: p,
         }));

@@ -471,7 +471,7 @@ describe('Qoder Deployments in the extension host', function () {
     assert.equal(lists().length, 0, `no list request within 7 s after autoRefreshSeconds = 0 (got ${lists().length})`);
   });
 
-  it('a failure made elsewhere shows in the view and as one notification from the runs feed, without a full walk; the status bar shows $(warning) N; no repeat on the next reads', async function () {
+  it('a failure made elsewhere shows in the view and as one notification from the runs feed, without a full walk; the status bar shows $(warning) Qoder: N need attention; no repeat on the next reads', async function () {
     this.timeout(90_000);
     await vscode.commands.executeCommand('qoder.deployments.focus');
     await waitFor(() => h.view.visible, 'the Deployments view to be visible');
@@ -501,8 +501,8 @@ describe('Qoder Deployments in the extension host', function () {
       const note = await waitFor(() => pausedNotes()[0], 'the notification from the runs feed (no Refresh)', 30_000);
       console.log(`      notification: ${note.message} [${note.items.join('] [')}]`);
       assert.match(note.message, /the environment was not found/);
-      assert.deepEqual(note.items, ['Show', 'Open Last Session', 'Resume']);
-      assert.match(h.statusBar.shownText ?? '', /^\$\(warning\) \d+$/, `status bar: ${h.statusBar.shownText}`);
+      assert.deepEqual(note.items, ['Show', 'Open Failed Run', 'Edit Deployment']);
+      assert.match(h.statusBar.shownText ?? '', /^\$\(warning\) Qoder: \d+ need attention$/, `status bar: ${h.statusBar.shownText}`);
       assert.equal(store().get(id)?.paused_reason?.type, 'error', 'the row shows it paused on error');
       assert.match(String((await itemOf(id))?.description ?? ''), /paused|environment not found/i);
       // Counted on the local API: the feed, one GET of that deployment, at most page 1 of the list (new deployments), no walk.

@@ -339,15 +339,15 @@ export const qoderFlows: Flow[] = [
       const { d } = pick;
       const sidebar = await wb.page.locator('.part.sidebar').boundingBox();
       if (sidebar && sidebar.width < 500) await wb.widenSidebar(240);
-      const row = await runRow(wb, d.name, /^✓ done · /);
+      const row = await runRow(wb, d.name, /^done · /);
       const label = (await row.innerText()).replace(/\s+/g, ' ').trim();
-      expect(/^✓ done · \d+ (s|min)( \d+ min)? · (scheduled|manual) · /.test(label), `run row "${label}"`);
+      expect(/^done · \d+ (s|min)( \d+ min)? · (scheduled|manual) · /.test(label), `run row "${label}"`);
       await wb.mouseAway();
       if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'run-outcomes', [wb.treeRowByLabel(d.name), row], 4);
       await row.click();
       await waitUntil(async () => (await activeTabTitle(wb).catch(() => '')).startsWith(`${d.name} · `), 'the session tab', 20_000, () => activeTabTitle(wb).catch(() => '?'));
       const head = await editorText(wb);
-      expect(/Status:\*\* done \(idle\)/.test(head), `header: ${head.slice(0, 300)}`);
+      expect(/Status:\*\* done\s/.test(head), `header: ${head.slice(0, 300)}`);
       expect(/Agent:\*\* [^\n]+\(version \d+\)/.test(head) && !/Agent:\*\* agent_/.test(head), 'agent name and version');
       expect(/Environment:\*\* [a-z]/.test(head) && !/Environment:\*\* env_/.test(head), 'environment name');
       await wb.screenshot('session-document');
@@ -369,7 +369,7 @@ export const qoderFlows: Flow[] = [
       const d = listed[0];
       expect(d, 'no active deployment');
       await runNowFromMenu(wb, d.name);
-      const row = await runRow(wb, d.name, /^(●|○) .*· manual · /, 20_000);
+      const row = await runRow(wb, d.name, /^(running|started) .*· manual · /, 20_000);
       await row.click();
       await waitUntil(async () => /\*live\*/.test(await editorText(wb).catch(() => '')), 'the live header', 20_000, () => editorText(wb).catch(() => '?'));
       const early = (await editorText(wb)).length;
@@ -381,23 +381,64 @@ export const qoderFlows: Flow[] = [
 
       // a second run, cancelled from the session's title bar (Qoder: Cancel Session)
       await runNowFromMenu(wb, d.name);
-      const second = await runRow(wb, d.name, /^(●|○) .*· manual · /, 20_000);
+      const second = await runRow(wb, d.name, /^(running|started) .*· manual · /, 20_000);
       await second.click();
       await waitUntil(async () => /\*live\*/.test(await editorText(wb).catch(() => '')), 'the second live header', 20_000);
       await wb.runCommand(cmd('qoder.cancelSession'));
       const question = await wb.dialogText();
-      expect(/Cancel the running session/.test(question), `modal: ${question}`);
+      expect(question.includes(`Stop the run of “${d.name}” started `) && !/sess_/.test(question), `modal in the user's words: ${question}`);
+      const focused = await wb.page.evaluate<string>('document.activeElement ? (document.activeElement.textContent || "").trim() : ""');
+      expect(focused === 'Keep Running', `the focused button is "${focused}", not the one that stops the run`);
+      await wb.screenshot('cancel-session-modal');
       if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'cancel-session-modal', [wb.dialogBox], 24);
-      await wb.clickDialogButton('Cancel Session');
+      await wb.clickDialogButton('Stop Run');
       await waitUntil(async () => /■ cancelled/.test(await editorEndText(wb).catch(() => '')), 'the cancelled turn', 30_000);
       await wb.screenshot('session-cancelled');
+      await wb.runCommand('View: Close All Editors');
+      // the cancelled run as the user sees it: "cancelled", never "done"
+      const cancelled = await runRow(wb, d.name, /^cancelled · .*manual · /, 45_000);
+      const label = (await cancelled.getAttribute('aria-label')) ?? '';
+      expect(/^cancelled · /.test(label) && !/[✓✗●]/.test(label), `the cancelled row's screen-reader label: "${label}"`);
+      await wb.mouseAway();
+      await wb.screenshot('run-cancelled');
+      if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'run-cancelled', [wb.treeRowByLabel(d.name), cancelled], 4);
+    },
+  },
+  {
+    name: 'keyboard only: Open Session from the palette picks a run by deployment name and time',
+    async run(wb, ctx) {
+      await ensureSignedIn(wb, ctx);
+      await wb.page.keyboard.press('Escape');
+      await wb.page.keyboard.press('F1');
+      const input = wb.quickInput.locator('input.input');
+      await input.waitFor({ state: 'visible', timeout: 15_000 });
+      // F1 opens the palette with ">" already typed
+      await wb.page.keyboard.type(cmd('qoder.openSession'));
+      const entry = wb.quickInput.locator('.monaco-list-row').filter({ hasText: cmd('qoder.openSession') }).first();
+      await entry.waitFor({ state: 'visible', timeout: 15_000 });
+      await wb.page.keyboard.press('Enter');
+      const placeholder = wb.page.locator('.quick-input-widget input.input[placeholder="Open the session of which run?"]');
+      await placeholder.waitFor({ state: 'visible', timeout: 20_000 });
+      const first = wb.quickInput.locator('.monaco-list-row').first();
+      await first.waitFor({ state: 'visible', timeout: 20_000 });
+      const rows = (await wb.quickInput.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+      expect(rows.length > 0 && rows.every((t) => !/sess_|drun_/.test(t)), `runs by name and time, no ids: ${rows.slice(0, 3).join(' / ')}`);
+      await wb.screenshot('open-session-palette');
+      if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'open-session-palette', [wb.quickInput], 4);
+      // Enter opens the highlighted run. Its tab is titled "<deployment> · <start time>": one of the offered rows (whose text joins
+      // the name and the time without a space in some hosts).
+      await wb.page.keyboard.press('Enter');
+      await waitUntil(async () => {
+        const [name, time] = (await activeTabTitle(wb).catch(() => '')).split(' · ');
+        return name !== undefined && time !== undefined && rows.some((r) => r.startsWith(name) && r.includes(time));
+      }, 'the picked run\'s session tab', 20_000, async () => `${JSON.stringify(await activeTabTitle(wb).catch(() => '?'))} among ${JSON.stringify(rows.slice(0, 3))}`);
       await wb.runCommand('View: Close All Editors');
     },
   },
   {
     // Auto-refresh finding it is proved in the in-host suite (it can set the interval and wait on
     // the extension's loads); here a user's Refresh is the load, for what the notification looks like.
-    name: 'attention: a deployment paused on error → one notification on the next load, status bar $(warning) N',
+    name: 'attention: a deployment paused on error → one notification on the next load, status bar $(warning) Qoder: N need attention',
     async run(wb, ctx) {
       await ensureSignedIn(wb, ctx);
       const listed = (await deployments(ctx)).filter((d) => d.archived_at === null && d.status === 'active' && /^[\x20-\x7e]+$/.test(d.name) && !(d.metadata?.cas_config?.stats?.consecutive_failures));
@@ -413,12 +454,36 @@ export const qoderFlows: Flow[] = [
         const toast = wb.page.locator('.notifications-toasts .notification-list-item').filter({ hasText: d.name }).first();
         if (await toast.isVisible()) await wb.screenshotOf(ctx.readmeShotsDir, 'attention-notification', [toast], 8);
       }
-      const status = wb.page.locator('.statusbar-item').filter({ hasText: /^\s*\d+\s*$/ }).filter({ has: wb.page.locator('.codicon-warning') }).first();
+      const status = wb.page.locator('.statusbar-item').filter({ hasText: /Qoder: \d+ need attention/ }).filter({ has: wb.page.locator('.codicon-warning') }).first();
       await status.waitFor({ state: 'visible', timeout: 15_000 });
       if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'attention-status-bar', [status], 6);
+      // Show: the row is revealed, selected and focused
+      const toastOf = (name: string) => wb.page.locator('.notifications-toasts .notification-list-item').filter({ hasText: name }).first();
+      const toast = toastOf(d.name);
+      if (await toast.isVisible()) {
+        await toast.locator('.monaco-button').filter({ hasText: /^Show$/ }).first().click();
+        const row = wb.page.locator('.part.sidebar .monaco-list-row[aria-level="1"]').filter({ hasText: d.name }).first();
+        await waitUntil(async () => (await row.getAttribute('aria-selected')) === 'true' && ((await row.getAttribute('class')) ?? '').includes('focused'), 'the row selected and focused by Show', 15_000);
+        await wb.screenshot('attention-show');
+      } else log('the notification toast closed before Show could be clicked');
+      // the run button opens the run that caused it: here one that never started a session
+      const d2 = listed[listed.length - 2];
+      expect(d2, 'a second healthy active deployment');
+      await wb.clearNotifications();
+      await control(ctx, 'POST', `/__local/fire`, { id: d2!.id, errorType: 'skill_not_found_error' });
+      await wb.runCommand(cmd('qoder.refresh'));
+      await wb.waitForNotification(`“${d2!.name}” was paused after an error: a skill was not found.`, 30_000);
+      const toast2 = toastOf(d2!.name);
+      await toast2.waitFor({ state: 'visible', timeout: 10_000 });
+      const buttons = (await toast2.locator('.monaco-button').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+      expect(buttons.includes('Open Failed Run') && buttons.includes('Edit Deployment') && !buttons.includes('Resume'), `buttons for a configuration error: ${buttons.join(', ')}`);
+      await toast2.locator('.monaco-button').filter({ hasText: /^Open Failed Run$/ }).first().click();
+      const why = await wb.waitForNotification(new RegExp(`The run of “${d2!.name}” at .+ could not start: a skill was not found\\.`), 20_000);
+      log(`run button: ${why}`);
+      await wb.screenshot('attention-failed-run');
       await wb.clearNotifications();
       // leave the account as the next flows expect it
-      await fetch(`${ctx.apiBaseUrl}/deployments/${d.id}/unpause`, { method: 'POST', headers: { authorization: `Bearer ${ctx.apiToken}` } });
+      for (const x of [d, d2!]) await fetch(`${ctx.apiBaseUrl}/deployments/${x.id}/unpause`, { method: 'POST', headers: { authorization: `Bearer ${ctx.apiToken}` } });
     },
   },
 
@@ -781,6 +846,39 @@ export const qoderFlows: Flow[] = [
     },
   },
   {
+    name: 'failure streak: a deployment whose newest runs could not start leads with "N failed in a row", the warning icon and the status bar count',
+    async run(wb, ctx) {
+      await ensureSignedIn(wb, ctx);
+      const listed = (await deployments(ctx)).filter((d) => d.archived_at === null && d.status === 'active' && !(d.metadata?.cas_config?.stats?.consecutive_failures));
+      // the local API's seed has deployments whose newest runs all failed before a session started
+      const pages = await Promise.all(listed.map(async (d) => ({ d, page: await apiGet<{ data: ApiRun[] }>(ctx, `/deployments/${d.id}/runs?limit=10`) })));
+      const streakOf = (runs: ApiRun[]) => {
+        let n = 0;
+        for (const r of runs) if (r.error) n++; else break;
+        return n;
+      };
+      const pick = pages.filter((c) => streakOf(c.page.data) >= 3).sort((a, b) => streakOf(b.page.data) - streakOf(a.page.data))[0];
+      expect(pick, 'no deployment whose newest runs failed in a row');
+      const { d } = pick!;
+      const streak = streakOf(pick!.page.data);
+      log(`failure streak: ${d.name}, ${streak} or more failed in a row`);
+      const row = wb.treeRowByLabel(d.name);
+      await row.waitFor({ state: 'visible', timeout: 30_000 });
+      if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+      const flagged = wb.page.locator('.part.sidebar .monaco-list-row[aria-level="1"]').filter({ hasText: /\d+\+? failed in a row/ }).filter({ hasText: d.name }).first();
+      await flagged.waitFor({ state: 'visible', timeout: 30_000 });
+      const label = (await flagged.getAttribute('aria-label')) ?? '';
+      expect(new RegExp(`^${streak}\\+? failed in a row, `).test(label) || /^\d+\+? failed in a row, /.test(label), `the row's screen-reader label leads with the streak: "${label}"`);
+      expect((await flagged.locator('.codicon-warning').count()) > 0, 'the warning icon, not the green check');
+      const status = wb.page.locator('.statusbar-item').filter({ hasText: /Qoder: \d+ need attention/ }).first();
+      await status.waitFor({ state: 'visible', timeout: 15_000 });
+      await wb.mouseAway();
+      await wb.screenshot('failure-streak');
+      if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'failure-streak', [flagged], 4);
+      await row.click(); // collapse again for the flows that follow
+    },
+  },
+  {
     name: 'run history: expand a deployment → runs (trigger · time, outcome) and "Load more runs…"',
     async run(wb, ctx) {
       await ensureSignedIn(wb, ctx);
@@ -809,7 +907,7 @@ export const qoderFlows: Flow[] = [
         const r = page.data[i]!;
         const trigger = { manual: 'manual', schedule: 'scheduled', retry: 'retry' }[r.trigger_context.type] ?? r.trigger_context.type;
         // The row leads with the outcome: the run's error, or its session's status (fetched lazily).
-        expect(r.error ? t.startsWith('✗ ') : /^[○✓✗●] /.test(t), `run ${i}: "${t}" should lead with the outcome`);
+        expect(r.error ? t.startsWith('could not start: ') : /^(started|running|done|failed|cancelled|waiting for your decision)\b/.test(t), `run ${i}: "${t}" should lead with the outcome in words`);
         expect(t.includes(` · ${trigger} · `), `run ${i}: "${t}" should name the trigger "${trigger}"`);
       }
       await wb.mouseAway();
