@@ -15,7 +15,7 @@ type SessionModule = typeof import('./agentSessions.chunk');
 let loaded: SessionModule | undefined;
 
 /** The session chunk (the bundle maps this require to ./sessions.js). */
-function load(): SessionModule {
+function loadSessionChunk(): SessionModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   loaded ??= require('./agentSessions.chunk') as SessionModule;
   return loaded;
@@ -31,7 +31,7 @@ export class SessionDocumentsHost implements vscode.TextDocumentContentProvider,
 
   private documents(): SessionDocuments {
     if (!this.impl) {
-      this.impl = new (load().SessionDocuments)(this.deps);
+      this.impl = new (loadSessionChunk().SessionDocuments)(this.deps);
       this.forward = this.impl.onDidChange((u) => this.changed.fire(u));
     }
     return this.impl;

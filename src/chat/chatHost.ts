@@ -17,7 +17,7 @@ type ChatModule = typeof import('./chat.chunk');
 let loaded: ChatModule | undefined;
 
 /** The chat chunk (the bundle maps this require to ./chat.js). */
-function load(): ChatModule {
+function loadChatChunk(): ChatModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   loaded ??= require('./chat.chunk') as ChatModule;
   return loaded;
@@ -74,19 +74,19 @@ export class ChatHost extends Disposable {
       if (e.affectsConfiguration(`${Settings.section}.${Settings.chatTools}`)) this.update();
     }));
     this._register(vscode.commands.registerCommand(Commands.setUpChatTools, guarded(s, vscode.l10n.t('Setting up Qoder tools for chat'), () =>
-      load().setUpChatTools(s, this.registered))));
+      loadChatChunk().setUpChatTools(s, this.registered))));
     this.update();
   }
 
   private chatTools(): ChatTools {
-    this.tools ??= new (load().ChatTools)(this.s, this.kernel);
+    this.tools ??= new (loadChatChunk().ChatTools)(this.s, this.kernel);
     return this.tools;
   }
 
   private update(): void {
     void vscode.commands.executeCommand('setContext', ContextKeys.chatTools, chatToolsOn());
     this.changed.fire();
-    if (this.registered.cursor) this.cursorSync = this.cursorSync.then(() => load().syncCursor(this.s, this.cursor, currentEndpoint(this.s)));
+    if (this.registered.cursor) this.cursorSync = this.cursorSync.then(() => loadChatChunk().syncCursor(this.s, this.cursor, currentEndpoint(this.s)));
   }
 
   /** Resolves once Cursor's registration follows the last change (tests). */

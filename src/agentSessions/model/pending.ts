@@ -29,7 +29,7 @@ export interface PendingState {
   calls: PendingCall[];
 }
 
-function kindOf(type: string): PendingKind {
+function pendingKindOf(type: string): PendingKind {
   if (type === 'agent.tool_use') return 'tool';
   if (type === 'agent.mcp_tool_use') return 'mcp';
   if (type === 'agent.custom_tool_use') return 'custom';
@@ -77,7 +77,7 @@ export function pendingState(events: readonly SessionEvent[], known?: (id: strin
     seen.add(id);
     const ev = byId.get(id) ?? known?.(id);
     const call: PendingCall = ev
-      ? { id, kind: kindOf(ev.type), name: typeof ev.name === 'string' && ev.name !== '' ? ev.name : '?', input: ev.input }
+      ? { id, kind: pendingKindOf(ev.type), name: typeof ev.name === 'string' && ev.name !== '' ? ev.name : '?', input: ev.input }
       : { id, kind: 'unknown', name: '?', input: undefined };
     if (ev && typeof ev.mcp_server_name === 'string') call.serverName = ev.mcp_server_name;
     if (ev && typeof ev.session_thread_id === 'string') call.threadId = ev.session_thread_id;
