@@ -14,7 +14,7 @@ import { LOCAL_CONTROL_HEADER } from '../../local-api/server';
 import type { TestHooks } from '../../../src/extension';
 import type { DeploymentNode } from '../../../src/deployments/deploymentsTree';
 import { Commands as C } from '../../../src/platform/constants';
-import { EXTENSION_ID, hooks, QODER_ID, quietPeriod, requestsTo, ScriptedUi, setSetting, startApi, startOtherApi, waitFor, type HostApi, type Json } from './lib/host';
+import { EXTENSION_ID, hooks, QODER_ID, requestsTo, ScriptedUi, setSetting, startApi, startOtherApi, waitFor, type HostApi, type Json } from './lib/host';
 
 
 /** Every Qoder.log the extension host wrote: <user-data>/logs/<session>/exthostN/<extension id>/Qoder.log */
@@ -467,8 +467,13 @@ describe('Qoder Deployments in the extension host', function () {
       'the poller to stop',
     );
     api().resetRequests();
-    await quietPeriod(7_000); // a bounded wait: it asserts that nothing happens
-    assert.equal(lists().length, 0, `no list request within 7 s after autoRefreshSeconds = 0 (got ${lists().length})`);
+    // No fixed wait for "nothing happens": what would send a request is a timer, and none is left.
+    // A wake-up (what a focus or visibility change does) schedules none either.
+    h.poller.update();
+    h.background.update();
+    assert.equal(h.poller.scheduledIn, undefined, 'no poll scheduled after a wake-up with autoRefreshSeconds = 0');
+    assert.equal(h.background.scheduledIn, undefined, 'no background load while the view is visible');
+    assert.equal(lists().length, 0, `no list request after autoRefreshSeconds = 0 (got ${lists().length})`);
   });
 
   it('a failure made elsewhere shows in the view and as one notification from the runs feed, without a full walk; the status bar shows $(warning) Qoder: N need attention; no repeat on the next reads', async function () {

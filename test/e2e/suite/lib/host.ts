@@ -154,8 +154,3 @@ export async function setSetting(key: string, value: unknown): Promise<void> {
 export async function startOtherApi(seed = 3): Promise<LocalApi> {
   return startLocalApi({ port: 0, token: `pt-e2e-other-${randomBytes(6).toString('hex')}`, seed, quiet: true });
 }
-
-/** Resolves after `ms`. Only for bounded waits that assert that something does NOT happen. */
-export function quietPeriod(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
