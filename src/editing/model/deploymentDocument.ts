@@ -136,7 +136,8 @@ export interface Problem {
   message: string;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A JSON object (not null, not an array). */
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const hasPrefix = (v: unknown, prefix: string): boolean => typeof v === 'string' && v.startsWith(prefix) && v.length > prefix.length;
 
 /**

@@ -4,6 +4,7 @@
 // Pure: no vscode, no I/O.
 
 import * as l10n from '@vscode/l10n';
+import { isObject } from './deploymentDocument';
 
 export type RefKind = 'agent' | 'environment';
 
@@ -107,7 +108,6 @@ export function refProblem(spot: RefSpot, known: readonly Named[]): string | und
 
 // ---- the prompt and the environment variables as text of their own
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The prompt: the text of the first event (`initial_events[0].content[0].text`, or its content string). */
 export function promptOf(doc: unknown): string | undefined {
