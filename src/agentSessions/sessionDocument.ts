@@ -11,7 +11,7 @@ import type { StreamState } from '../api/sessionStream';
 import { ContextKeys, SESSION_SCHEME } from '../platform/constants';
 import type { EventFacts, NameCache, SessionStatusCache } from './model/sessionCache';
 import { sessionState, stateText } from '../runs/model/runState';
-import { SessionTranscript, writeWholeTranscript, type LiveState } from './model/sessionTranscript';
+import { failureLines, SessionTranscript, writeWholeTranscript, type LiveState } from './model/sessionTranscript';
 import { sessionIdOf } from './sessionUris';
 import { pendingState, callLabel, fullInputText } from './model/pending';
 import { outcomeLines } from './model/outcomeText';
@@ -227,10 +227,39 @@ class SessionView implements vscode.Disposable {
   }
 }
 
+/**
+ * Follows the end of a growing session document in the editors that showed its last line
+ * before the change; an editor the user scrolled up stays where it is.
+ */
+export class TailFollower {
+  private readonly following = new Map<string, vscode.TextEditor[]>();
+
+  /** Call before the document of `uri` changes. */
+  beforeChange(uri: vscode.Uri): void {
+    const key = uri.toString();
+    const atEnd = (vscode.window.visibleTextEditors ?? []).filter((e) =>
+      e.document.uri.toString() === key && (e.visibleRanges.at(-1)?.end.line ?? -1) >= e.document.lineCount - 2);
+    if (atEnd.length > 0) this.following.set(key, atEnd);
+  }
+
+  /** Call when the document changed: reveal its new last line in the editors that were at the end. */
+  afterChange(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    const editors = this.following.get(key);
+    if (!editors) return;
+    this.following.delete(key);
+    const last = new vscode.Range(doc.lineCount - 1, 0, doc.lineCount - 1, 0);
+    for (const e of editors) e.revealRange(last);
+  }
+}
+
 export class SessionDocuments extends Disposable implements vscode.TextDocumentContentProvider {
   private readonly views = new Map<string, SessionView>();
   private readonly changed = this._register(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this.changed.event;
+  /** Failed tool calls and session errors, so the Problems list them and F8 goes from one to the next. */
+  private readonly problems = this._register(vscode.languages.createDiagnosticCollection('qoder-session'));
+  private readonly tail = new TailFollower();
 
   constructor(private readonly deps: SessionDocDeps) {
     super();
@@ -243,9 +272,13 @@ export class SessionDocuments extends Disposable implements vscode.TextDocumentC
           if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return;
           this.views.get(key)?.dispose();
           this.views.delete(key);
+          this.problems.delete(doc.uri);
         }, CLOSE_GRACE_MS);
       }));
     this._register(vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()));
+    this._register(vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document.uri.scheme === SESSION_SCHEME) this.tail.afterChange(e.document);
+    }));
     this._register({ dispose: () => this.reset() });
   }
 
@@ -256,6 +289,7 @@ export class SessionDocuments extends Disposable implements vscode.TextDocumentC
       const id = sessionIdOf(uri);
       if (!id) return undefined;
       v = new SessionView(uri, id, this.deps, (u) => {
+        this.tail.beforeChange(u);
         this.changed.fire(u);
         this.updateContext();
       });
@@ -277,7 +311,29 @@ export class SessionDocuments extends Disposable implements vscode.TextDocumentC
     }
     this.updateContext();
     // The transcript is server text: the token must not show even if a tool printed it.
-    return redactSecrets(v.text());
+    const text = redactSecrets(v.text());
+    this.problems.set(uri, failureLines(text, v.transcript.failures).map((f) => {
+      const d = new vscode.Diagnostic(new vscode.Range(f.line, 0, f.line, 1_000), f.message, f.kind === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+      d.source = 'Qoder';
+      return d;
+    }));
+    return text;
+  }
+
+  /** The problems shown for a session document. */
+  problemsOf(uri: vscode.Uri): readonly vscode.Diagnostic[] {
+    return this.problems.get(uri) ?? [];
+  }
+
+  /**
+   * The address to open for `uri`: the open document of the same session when there is one
+   * (opened from the tree, a toast or the palette, under another title), so a session has one
+   * document, one history and one stream.
+   */
+  openUri(uri: vscode.Uri): vscode.Uri {
+    const id = sessionIdOf(uri);
+    const open = id === undefined ? undefined : vscode.workspace.textDocuments.find((d) => d.uri.scheme === SESSION_SCHEME && sessionIdOf(d.uri) === id);
+    return open?.uri ?? uri;
   }
 
   /**
@@ -364,6 +420,7 @@ export class SessionDocuments extends Disposable implements vscode.TextDocumentC
   reset(): void {
     for (const v of this.views.values()) v.dispose();
     this.views.clear();
+    this.problems.clear();
   }
 
 }

@@ -46,6 +46,11 @@ export class SessionDocumentsHost implements vscode.TextDocumentContentProvider,
     return this.documents().saveTranscriptCommand(...args);
   }
 
+  /** The address to open: the session's open document, if it has one (see SessionDocuments.openUri). */
+  openUri(uri: vscode.Uri): vscode.Uri {
+    return this.documents().openUri(uri);
+  }
+
   /** The open view of a session, if any (nothing is loaded when no session was opened). */
   find(sessionId: string): { running: boolean; markCancelling(): void; resume(): void } | undefined {
     return this.impl?.find(sessionId);

@@ -110,8 +110,8 @@ test('l10n is configured once for every chunk: the session transcript from dist/
   l10n.bundle = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
   await activateBundle();
   const text = await sessionDocument(sessionId);
-  assert.match(text, /### 提示词/, 'the prompt heading, worded by the chunk, is translated');
-  assert.doesNotMatch(text, /### Prompt\b/);
+  assert.match(text, /## 第 1 轮\n/, 'the turn heading, worded by the chunk, is translated');
+  assert.doesNotMatch(text, /## Turn 1\b/);
 });
 
 test('an API error of the main bundle is recognised in dist/editor.js: a 400 on Save names the refused field', async () => {

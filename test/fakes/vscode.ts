@@ -400,7 +400,7 @@ export const languages = {
   },
   createDiagnosticCollection(_name: string) {
     const map = new Map<string, any[]>();
-    return { set: (uri: Uri, d: any[]) => void map.set(uri.toString(), d), delete: (uri: Uri) => void map.delete(uri.toString()), get: (uri: Uri) => map.get(uri.toString()), dispose: () => map.clear() };
+    return { set: (uri: Uri, d: any[]) => void map.set(uri.toString(), d), delete: (uri: Uri) => void map.delete(uri.toString()), get: (uri: Uri) => map.get(uri.toString()), clear: () => map.clear(), dispose: () => map.clear() };
   },
   registerCodeLensProvider(selector: unknown, p: any): Disposable {
     // The last one as 'codelens'; each also by its selector's scheme ('codelens:qoder-session').

@@ -2,7 +2,7 @@
 // with the outcome, Open Session (header with names, transcript), following a live session to
 // its end, Cancel Session with a modal, and Copy Run ID. Waits on events, never on the clock.
 
-import { test, before, after, afterEach } from 'node:test';
+import { describe, test, before, after, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type LocalApi } from '../local-api/server';
 import { type Activated, activateConnected, cmd, fake, until } from '../unit/harness';
@@ -89,7 +89,7 @@ test('Open Session shows a header with status, agent name and version, environme
   assert.doesNotMatch(text, /\*\*Agent:\*\* agent\\?_/);
   assert.match(text, /\*\*Environment:\*\* [a-z0-9-]+ {2}\n/);
   assert.match(text, /\*\*Credits:\*\* \d/);
-  assert.match(text, /### Prompt/);
+  assert.match(text, /## Turn 1\n/);
   assert.match(text, /\*\*Bash:\*\* `git status --short/);
   assert.match(text, /<details><summary>result · 64 lines<\/summary>/);
   assert.match(text, /24 more lines/);
@@ -274,4 +274,102 @@ test('setting the Markdown language (a close and reopen at once) does not stop f
   }
   assert.match(text, /turn ended/);
   workspace.textDocuments.length = 0;
+});
+
+describe('a session document as a report (issue 21 item 2)', () => {
+  /** A session document provider over a client that knows one finished session with a failed push. */
+  async function documents(): Promise<{ docs: import('../../src/agentSessions/sessionDocument').SessionDocuments; sessionId: string; lists: () => number }> {
+    const { SessionDocuments } = await import('../../src/agentSessions/sessionDocument');
+    const { failureText } = await import('../../src/common/errorText');
+    const { durationText } = await import('../../src/common/timeText');
+    const { NameCache, SessionStatusCache } = await import('../../src/agentSessions/model/sessionCache');
+    const sessionId = 'sess_01report0000000000000000000001';
+    let lists = 0;
+    const at = '2026-07-14T00:30:17Z';
+    const events = [
+      { id: 'evt_1', type: 'user.message', processed_at: at, content: [{ type: 'text', text: 'Push the release.' }] },
+      { id: 'evt_2', type: 'agent.tool_use', processed_at: at, name: 'Bash', input: { command: 'git push' } },
+      { id: 'evt_3', type: 'agent.tool_result', processed_at: at, tool_use_id: 'evt_2', is_error: true, content: [{ type: 'text', text: 'remote: Permission denied' }] },
+      { id: 'evt_4', type: 'session.error', processed_at: at, error: { type: 'unknown_error', message: 'The push failed.' } },
+      { id: 'evt_5', type: 'session.status_terminated', processed_at: at },
+    ];
+    const client = {
+      getSession: async () => ({ id: sessionId, status: 'terminated', created_at: at, duration_seconds: 12, total_credits: 0.4, agent: { name: 'a', version: 1 }, environment_id: null }),
+      async *listSessionEvents() {
+        lists++;
+        yield { data: events };
+      },
+    };
+    const docs = new SessionDocuments({ client: () => client as never, names: new NameCache(), statuses: new SessionStatusCache(), deploymentName: () => 'd', log: () => undefined, failureText, formatTime: (iso: string) => iso, durationText });
+    return { docs, sessionId, lists: () => lists };
+  }
+
+  test('failed tool calls and the session error are Problems on the session document, on their lines (F8 goes from one to the next)', async () => {
+    const { sessionUri } = await import('../../src/agentSessions/sessionUris');
+    const { docs, sessionId } = await documents();
+    const uri = sessionUri(sessionId, 'd · now');
+    const text = await docs.provideTextDocumentContent(uri as never);
+    const lines = text.split('\n');
+    const problems = docs.problemsOf(uri as never);
+    assert.deepEqual(problems.map((p) => [p.range.start.line, p.severity, p.message]), [
+      [lines.indexOf('### Step 1 · Bash'), 1, 'Bash failed: remote: Permission denied'],
+      [lines.findIndex((l) => l.startsWith('> **✗ Error**')), 0, 'an unknown error: The push failed.'],
+    ]);
+    docs.dispose();
+  });
+
+  test('one document and one stream per session: another address of an open session leads to the open one', async () => {
+    const { sessionUri } = await import('../../src/agentSessions/sessionUris');
+    const { workspace } = await import('../fakes/vscode');
+    const { docs, sessionId, lists } = await documents();
+    const fromTree = sessionUri(sessionId, 'd · Jul 14, 2026, 8:30 AM');
+    await docs.provideTextDocumentContent(fromTree as never);
+    workspace.textDocuments.push({ uri: fromTree });
+    try {
+      const fromToast = sessionUri(sessionId, 'd');
+      assert.equal(docs.openUri(fromToast as never).toString(), fromTree.toString(), 'the toast opens the tree\'s document');
+      assert.equal(lists(), 1, 'the session was read once');
+      const other = sessionUri('sess_01other00000000000000000000002', 'd');
+      assert.equal(docs.openUri(other as never).toString(), other.toString(), 'another session keeps its own address');
+    } finally {
+      workspace.textDocuments.splice(0);
+      docs.dispose();
+    }
+  });
+});
+
+describe('a live session document follows its tail (issue 21 item 2)', () => {
+  function editor(uri: unknown, lastVisibleLine: number, lineCount: number) {
+    const revealed: number[] = [];
+    return {
+      document: { uri, lineCount },
+      visibleRanges: [{ start: { line: Math.max(0, lastVisibleLine - 30) }, end: { line: lastVisibleLine } }],
+      revealRange: (r: { start: { line: number } }) => revealed.push(r.start.line),
+      revealed,
+    };
+  }
+
+  test('an editor showing the last line keeps showing it as the run grows; one the user scrolled up stays where it is', async () => {
+    const { TailFollower } = await import('../../src/agentSessions/sessionDocument');
+    const { sessionUri } = await import('../../src/agentSessions/sessionUris');
+    const { window } = await import('../fakes/vscode');
+    const uri = sessionUri('sess_01tail00000000000000000000000001', 'd · now');
+    const atEnd = editor(uri, 99, 100);
+    const scrolledUp = editor(uri, 40, 100);
+    const other = editor(sessionUri('sess_01tail00000000000000000000000002', 'e'), 99, 100);
+    (window as { visibleTextEditors?: unknown[] }).visibleTextEditors = [atEnd, scrolledUp, other];
+    try {
+      const tail = new TailFollower();
+      tail.beforeChange(uri as never);
+      atEnd.document.lineCount = scrolledUp.document.lineCount = 130; // the new events arrived
+      tail.afterChange({ uri, lineCount: 130 } as never);
+      assert.deepEqual(atEnd.revealed, [129], 'the editor at the end follows');
+      assert.deepEqual(scrolledUp.revealed, [], 'the one scrolled up is left alone');
+      assert.deepEqual(other.revealed, [], 'another session is not touched');
+      tail.afterChange({ uri, lineCount: 140 } as never);
+      assert.deepEqual(atEnd.revealed, [129], 'only once per change');
+    } finally {
+      (window as { visibleTextEditors?: unknown[] }).visibleTextEditors = [];
+    }
+  });
 });

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import MarkdownIt from 'markdown-it';
 import type { SessionEvent } from '../../src/api';
-import { codeBlock, codeSpan, escapeMarkdownText, MAX_BODY_CHARS, SessionTranscript, toolInputSummary, writeWholeTranscript, type TranscriptHeader } from '../../src/agentSessions/model/sessionTranscript';
+import { codeBlock, codeSpan, escapeMarkdownText, failureLines, MAX_BODY_CHARS, SessionTranscript, toolInputSummary, writeWholeTranscript, type TranscriptHeader } from '../../src/agentSessions/model/sessionTranscript';
 import { redactSecrets, rememberSecret } from '../../src/common/display';
 
 const DIR = path.resolve(__dirname, '../fixtures/sessions');
@@ -42,6 +42,8 @@ function html(t: SessionTranscript, header = HEADER): string {
 }
 
 function assertInert(rendered: string): void {
+  // The document's own anchors and the summary's links to them (`#step-7`, `#error-1`) are the only links allowed.
+  rendered = rendered.replace(/<a id="(step|error)-\d+"><\/a>/g, '').replace(/<a href="#(step|error)-\d+">(.*?)<\/a>/g, '$2');
   assert.doesNotMatch(rendered, /<a\b/i, 'no link');
   assert.doesNotMatch(rendered, /<img\b/i, 'no image');
   assert.doesNotMatch(rendered, /<(script|iframe|svg|object|embed|form|input)\b/i, 'no active HTML');
@@ -94,7 +96,7 @@ describe('session document: layout', () => {
     t.add(ev('session.error', { error: { type: 'model_request_failed_error', message: 'The model request failed.' } }));
     t.add(ev('session.status_terminated'));
     const text = t.markdown(HEADER);
-    assert.match(text, /> \*\*✗ WebFetch failed · 1 lines\*\*/);
+    assert.match(text, /> \*\*✗ WebFetch failed · 1 line\*\*/);
     assert.match(text, /<details open>/);
     assert.match(text, /> \*\*✗ Error\*\* `model_request_failed_error`/);
     assert.match(text, /✗ terminated/);
@@ -163,11 +165,11 @@ describe('session document: hostile content', () => {
     assertInert(html(t));
   });
 
-  it('agent Markdown keeps headings and tables but not HTML or command/file/data links', () => {
+  it('agent Markdown keeps headings (demoted below the steps) and tables but not HTML or command/file/data links', () => {
     const t = new SessionTranscript();
     t.add(ev('agent.message', { content: [{ type: 'text', text: '## Report\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[run](command:qoder.clearToken) [f](file:///etc/passwd) ![d](data:image/png;base64,xx) <img src=x onerror=alert(1)> <a href="command:x">y</a>' }] }));
     const rendered = html(t);
-    assert.match(rendered, /<h2>Report<\/h2>/);
+    assert.match(rendered, /<h5>Report<\/h5>/, "kept, two levels below the step headings");
     assert.match(rendered, /<table>/);
     assert.doesNotMatch(rendered, /href="(command|file|data):/i);
     assert.doesNotMatch(rendered, /src="(data|command|file):/i);
@@ -308,5 +310,110 @@ describe('session document: issue 19 item 8 (total size)', () => {
     assert.equal(seen.size, 1_000);
     assert.ok(total > 190_000_000);
     assert.ok(largestWrite < 250_000, 'written event by event, never as one string');
+  });
+});
+
+describe('session document: a report (issue 21 item 2)', () => {
+  /** The summary: everything between the title and the first rule. */
+  function summaryOf(text: string): string {
+    return text.slice(0, text.indexOf('\n---\n'));
+  }
+
+  function failingRun(): SessionTranscript {
+    const t = new SessionTranscript();
+    t.add(ev('user.message', { content: [{ type: 'text', text: 'Push the release branch.' }] }));
+    const ok = ev('agent.tool_use', { name: 'Bash', input: { command: 'git status' } });
+    t.add(ok);
+    t.add(ev('agent.tool_result', { tool_use_id: ok.id, is_error: false, content: [{ type: 'text', text: 'clean' }] }));
+    const push = ev('agent.tool_use', { name: 'Bash', input: { command: 'git push origin release' } });
+    t.add(push);
+    t.add(ev('agent.tool_result', { tool_use_id: push.id, is_error: true, content: [{ type: 'text', text: 'remote: Permission denied\nfatal: unable to access' }] }));
+    t.add(ev('session.error', { error: { type: 'environment_not_found_error', message: 'The environment env_9 was not found.' } }));
+    t.add(ev('session.status_terminated'));
+    return t;
+  }
+
+  it('the summary at the top says the outcome, the error in words with its message, the failing step with a link to it, the tool error count, duration and credits', () => {
+    const t = failingRun();
+    const text = t.markdown({ ...HEADER, status: 'failed: the environment was not found', credits: '0.38' });
+    const summary = summaryOf(text);
+    assert.match(summary, /\*\*Status:\*\* failed: the environment was not found/);
+    assert.match(summary, /\*\*Error:\*\* \[the environment was not found\]\(#error-1\): The environment env\\_9 was not found\./);
+    assert.match(summary, /\*\*Failed step:\*\* \[Step 2 · Bash\]\(#step-2\): remote: Permission denied/);
+    assert.match(summary, /\*\*Tool errors:\*\* 1 {2}\n/);
+    assert.match(summary, /\*\*Duration:\*\* 35 s {2}\n/);
+    assert.match(summary, /\*\*Credits:\*\* 0\.38 {2}\n/, 'our own number is not escaped (was "0\\.38")');
+    // Each link leads to an anchor in the body.
+    const body = text.slice(summary.length);
+    assert.match(body, /<a id="step-2"><\/a>\n\n### Step 2 · Bash\n/);
+    assert.match(body, /<a id="error-1"><\/a>\n\n> \*\*✗ Error\*\*/);
+    const rendered = md.render(text);
+    assert.match(rendered, /<a href="#step-2">Step 2 · Bash<\/a>/);
+    assert.match(rendered, /<a href="#error-1">the environment was not found<\/a>/);
+  });
+
+  it('a run without failures has no Error or Failed step rows and says 0 tool errors', () => {
+    const t = new SessionTranscript();
+    for (const e of fixtureEvents()) t.add(e);
+    const summary = summaryOf(t.markdown(HEADER));
+    assert.doesNotMatch(summary, /\*\*Error:\*\*|\*\*Failed step:\*\*/);
+    assert.match(summary, /\*\*Tool errors:\*\* 0/);
+  });
+
+  it('one heading per turn and per step, so the Outline lists them; the agent\'s own headings nest below the step', () => {
+    const t = failingRun();
+    t.add(ev('user.message', { content: [{ type: 'text', text: 'Try again.' }] }));
+    t.add(ev('agent.message', { content: [{ type: 'text', text: '# Report\n\n```\n# not a heading\n```\n\n## Details' }] }));
+    const text = t.markdown(HEADER);
+    const tokens = md.parse(text, {});
+    const headings = tokens.flatMap((tok, i) => (tok.type === 'heading_open' ? [`${tok.markup} ${tokens[i + 1]!.content}`] : []));
+    assert.deepEqual(headings, [
+      `# ${HEADER.title}`,
+      '## Turn 1',
+      '### Step 1 · Bash',
+      '### Step 2 · Bash',
+      '## Turn 2',
+      '#### Report',
+      '##### Details',
+    ]);
+    assert.match(text, /```\n# not a heading\n```/, 'a fenced line is left alone');
+  });
+
+  it('failed tool calls and errors are listed with their anchors, for the Problems (F8)', () => {
+    const t = failingRun();
+    assert.deepEqual(t.failures.map((f) => ({ anchor: f.anchor, kind: f.kind, message: f.message })), [
+      { anchor: 'step-2', kind: 'tool', message: 'Bash failed: remote: Permission denied' },
+      { anchor: 'error-1', kind: 'error', message: 'the environment was not found: The environment env_9 was not found.' },
+    ]);
+  });
+
+  it('each failure is found on its line of the document (the step heading, the error quote), for the Problems', () => {
+    const t = failingRun();
+    const text = t.markdown(HEADER);
+    const lines = text.split('\n');
+    assert.deepEqual(failureLines(text, t.failures).map((f) => ({ line: f.line, kind: f.kind })), [
+      { line: lines.indexOf('### Step 2 · Bash'), kind: 'tool' },
+      { line: lines.findIndex((l) => l.startsWith('> **✗ Error**')), kind: 'error' },
+    ]);
+    assert.ok(failureLines(text, t.failures)[0]!.line > 10);
+  });
+
+  it('a failure the bounded body left out has no line', () => {
+    const t = failingRun();
+    assert.deepEqual(failureLines('# no body\n', t.failures), []);
+  });
+
+  it('one line is "1 line", not "1 lines"', () => {
+    const t = new SessionTranscript();
+    const use = ev('agent.tool_use', { name: 'Read', input: { file_path: '/a' } });
+    t.add(use);
+    t.add(ev('agent.tool_result', { tool_use_id: use.id, is_error: false, content: [{ type: 'text', text: 'one' }] }));
+    const fail = ev('agent.tool_use', { name: 'Read', input: { file_path: '/b' } });
+    t.add(fail);
+    t.add(ev('agent.tool_result', { tool_use_id: fail.id, is_error: true, content: [{ type: 'text', text: 'no such file' }] }));
+    const text = t.markdown(HEADER);
+    assert.match(text, /result · 1 line</);
+    assert.match(text, /✗ Read failed · 1 line\*\*/);
+    assert.doesNotMatch(text, /1 lines/);
   });
 });

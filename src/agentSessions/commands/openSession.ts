@@ -34,7 +34,8 @@ export async function openSession(s: Services, sessions: SessionServices | undef
     const created = target.createdAt ?? s.runs.get(target.deploymentId)?.runs.find((r) => r.id === target.runId)?.created_at;
     title = created ? `${name} · ${formatTime(created, { locale })}` : name;
   }
-  await openSessionDocument(sessionUri(sessionId, title));
+  const uri = sessionUri(sessionId, title);
+  await openSessionDocument(sessions ? sessions.documents.openUri(uri) : uri);
 }
 
 export function registerOpenSession(s: Services, sessions?: SessionServices): vscode.Disposable {

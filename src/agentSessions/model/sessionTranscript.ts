@@ -12,6 +12,7 @@
 import * as l10n from '@vscode/l10n';
 import type { SessionEvent } from '../../api/sessions';
 import { displayMultiline } from '../../common/display';
+import { errorTypeText } from '../../common/errorTypes';
 
 export const TOOL_OUTPUT_LINES = 40;
 const MAX_LINE_CHARS = 400;
@@ -131,6 +132,57 @@ export function cutLines(text: string, maxLines = TOOL_OUTPUT_LINES): { text: st
 
 export type LiveState = 'live' | 'reconnecting' | 'cancelling' | undefined;
 
+/** A failed tool call or a session error: where it is (`<a id="…">` in the body) and what to say in the Problems. */
+export interface TranscriptFailure {
+  anchor: string;
+  kind: 'tool' | 'error';
+  /** One line, plain text (not Markdown). */
+  message: string;
+}
+
+/** Where each failure stands in the document: the line of its step heading or error quote (0-based). Failures the bounded body left out are not found. */
+export function failureLines(text: string, failures: readonly TranscriptFailure[]): (TranscriptFailure & { line: number })[] {
+  if (failures.length === 0) return [];
+  const wanted = new Map(failures.map((f) => [f.anchor, f]));
+  const found: (TranscriptFailure & { line: number })[] = [];
+  let line = 0;
+  let from = 0;
+  for (const m of text.matchAll(/^<a id="((?:step|error)-\d+)"><\/a>$/gm)) {
+    for (let i = text.indexOf('\n', from); i !== -1 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
+    from = m.index;
+    const f = wanted.get(m[1]!);
+    if (!f) continue;
+    wanted.delete(m[1]!); // the real anchor comes first; a tool's output cannot move it
+    found.push({ ...f, line: line + 2 }); // anchor, blank line, then the heading or the quote
+  }
+  return found;
+}
+
+/** Agent headings go below the turn and step headings (`#` becomes `####`); fenced lines are left alone. */
+export function demoteHeadings(markdown: string): string {
+  let fence: string | undefined;
+  return markdown.split('\n').map((line) => {
+    const open = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    if (open) {
+      if (fence === undefined) fence = open[1]![0]!.repeat(open[1]!.length);
+      else if (open[1]!.startsWith(fence)) fence = undefined;
+      return line;
+    }
+    if (fence !== undefined) return line;
+    return line.replace(/^( {0,3})(#{1,6})(?=[ \t]|$)/, (_m, space: string, marks: string) => `${space}${'#'.repeat(Math.min(6, marks.length + 3))}`);
+  }).join('\n');
+}
+
+function linesText(n: number): string {
+  return n === 1 ? l10n.t('1 line') : l10n.t('{0} lines', n);
+}
+
+/** The first non-empty line of `text`, cut for a one-line message. */
+function firstLine(text: string): string {
+  const line = displayMultiline(text).split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
 export interface TranscriptHeader {
   title: string;
   /** Session status in words (already localised). */
@@ -152,8 +204,14 @@ export class SessionTranscript {
   /** `onChunk` sees every rendered event, also those the bounded body leaves out (Save Session Transcript writes them all). */
   constructor(private readonly onChunk?: (chunk: string) => void) {}
   private readonly ids = new Set<string>();
-  /** tool_use id → tool name, until its result arrives. */
-  private readonly openTools = new Map<string, string>();
+  /** tool_use id → tool name and step number, until its result arrives. */
+  private readonly openTools = new Map<string, { name: string; step: number }>();
+  private turns = 0;
+  private steps = 0;
+  private readonly failed: TranscriptFailure[] = [];
+  /** The last failed tool call (its step) and the last session error, for the summary. */
+  private lastFailedStep: { step: number; name: string; line: string } | undefined;
+  private lastError: { anchor: string; type: string; message: string } | undefined;
   private spanCredits = 0;
   private last: string | undefined;
   private ended: 'turn' | 'final' | undefined;
@@ -190,6 +248,11 @@ export class SessionTranscript {
     return this.ids.has(id);
   }
 
+  /** Failed tool calls and session errors, in order. */
+  get failures(): readonly TranscriptFailure[] {
+    return this.failed;
+  }
+
   /** Adds an event; false when it was already there (a replay). */
   add(ev: SessionEvent): boolean {
     if (this.ids.has(ev.id)) return false;
@@ -206,29 +269,37 @@ export class SessionTranscript {
   private render(ev: SessionEvent): string {
     switch (ev.type) {
       case 'user.message':
-        return `### ${l10n.t('Prompt')}\n\n${blockquote(escapeMarkdownText(textOfBlocks(ev.content)))}`;
+        return `## ${l10n.t('Turn {0}', ++this.turns)}\n\n${blockquote(escapeMarkdownText(textOfBlocks(ev.content)))}`;
       case 'agent.message':
-        return safeAgentMarkdown(textOfBlocks(ev.content));
+        return demoteHeadings(safeAgentMarkdown(textOfBlocks(ev.content)));
       case 'agent.thinking':
         return `*${l10n.t('thinking…')}*`;
       case 'agent.tool_use':
       case 'agent.mcp_tool_use':
       case 'agent.custom_tool_use': {
         const name = typeof ev.name === 'string' ? ev.name : '?';
-        this.openTools.set(ev.id, name);
+        const step = ++this.steps;
+        this.openTools.set(ev.id, { name, step });
         if (this.openTools.size > 1000) this.openTools.delete(this.openTools.keys().next().value as string);
-        return `**${escapeMarkdownText(name)}:** ${codeSpan(toolInputSummary(name, ev.input))}`;
+        return `<a id="step-${step}"></a>\n\n### ${stepTitle(step, name)}\n\n**${escapeMarkdownText(name)}:** ${codeSpan(toolInputSummary(name, ev.input))}`;
       }
       case 'agent.tool_result':
       case 'agent.mcp_tool_result': {
         const useId = typeof ev.tool_use_id === 'string' ? ev.tool_use_id : typeof ev.mcp_tool_use_id === 'string' ? ev.mcp_tool_use_id : '';
-        const name = this.openTools.get(useId);
+        const tool = this.openTools.get(useId);
         this.openTools.delete(useId);
+        const name = tool?.name ?? l10n.t('tool');
         const isError = ev.is_error === true;
-        const cut = cutLines(textOfBlocks(ev.content));
+        const output = textOfBlocks(ev.content);
+        const cut = cutLines(output);
         const label = isError
-          ? l10n.t('✗ {0} failed · {1} lines', name ?? l10n.t('tool'), cut.total)
-          : l10n.t('result · {0} lines', cut.total);
+          ? l10n.t('✗ {0} failed · {1}', name, linesText(cut.total))
+          : l10n.t('result · {0}', linesText(cut.total));
+        if (isError && tool) {
+          const line = firstLine(output);
+          this.lastFailedStep = { step: tool.step, name, line };
+          this.failed.push({ anchor: `step-${tool.step}`, kind: 'tool', message: line ? l10n.t('{0} failed: {1}', name, line) : l10n.t('{0} failed', name) });
+        }
         const more = cut.more > 0 ? `\n\n*${l10n.t('{0} more lines', cut.more)}*` : '';
         const block = `<details${isError ? ' open' : ''}><summary>${escapeHtml(label)}</summary>\n\n${codeBlock(cut.text)}${more}\n\n</details>`;
         return isError ? `> **${escapeMarkdownText(label)}**\n\n${block}` : block;
@@ -258,7 +329,10 @@ export class SessionTranscript {
         const type = typeof err.type === 'string' ? err.type : 'error';
         if (typeof err.type === 'string') this.errorType = err.type;
         const message = typeof err.message === 'string' ? err.message : '';
-        return `> **${l10n.t('✗ Error')}** ${codeSpan(type)}\n>\n> ${escapeMarkdownText(message).replace(/\n/g, '\n> ')}`;
+        const anchor = `error-${this.failed.filter((f) => f.kind === 'error').length + 1}`;
+        this.lastError = { anchor, type, message: firstLine(message) };
+        this.failed.push({ anchor, kind: 'error', message: this.lastError.message ? `${errorTypeText(type)}: ${this.lastError.message}` : errorTypeText(type) });
+        return `<a id="${anchor}"></a>\n\n> **${l10n.t('✗ Error')}** ${codeSpan(type)}\n>\n> ${escapeMarkdownText(message).replace(/\n/g, '\n> ')}`;
       }
       case 'session.status_terminated':
         this.ended = 'final';
@@ -281,17 +355,38 @@ export class SessionTranscript {
       rows.push(`**${label}:** ${value}  `);
     };
     const live = h.live === 'reconnecting' ? l10n.t('reconnecting…') : h.live === 'cancelling' ? l10n.t('cancelling…') : h.live === 'live' ? l10n.t('live') : undefined;
+    // A report: the outcome, what went wrong and where (links to anchors in the body), then the facts.
     row(l10n.t('Status'), escapeMarkdownText(h.status) + (live ? ` · *${live}*` : ''));
+    const error = this.lastError;
+    if (error) row(l10n.t('Error'), `[${escapeMarkdownText(oneLine(errorTypeText(error.type)))}](#${error.anchor})${error.message ? `: ${escapeMarkdownText(error.message)}` : ''}`);
+    const step = this.lastFailedStep;
+    if (step) row(l10n.t('Failed step'), `[${stepTitle(step.step, step.name)}](#step-${step.step})${step.line ? `: ${escapeMarkdownText(step.line)}` : ''}`);
+    row(l10n.t('Tool errors'), String(this.failed.filter((f) => f.kind === 'tool').length));
+    // Our own figures are plain; names come from the server and are escaped.
+    row(l10n.t('Duration'), plainFigure(h.duration));
+    row(l10n.t('Credits'), plainFigure(h.credits));
     row(l10n.t('Agent'), escapeMarkdownText(h.agent));
     row(l10n.t('Environment'), escapeMarkdownText(h.environment));
-    row(l10n.t('Started'), escapeMarkdownText(h.started));
-    row(l10n.t('Duration'), escapeMarkdownText(h.duration));
-    row(l10n.t('Credits'), escapeMarkdownText(h.credits));
+    row(l10n.t('Started'), plainFigure(h.started));
     for (const o of h.outcomes ?? []) row(l10n.t('Outcome'), escapeMarkdownText(o));
     row(l10n.t('Session'), codeSpan(h.sessionId));
     const body = this.body.text() ?? `*${l10n.t('No events yet.')}*`;
     return `# ${escapeMarkdownText(h.title)}\n\n${rows.join('\n')}\n\n---\n\n${body}\n`;
   }
+}
+
+/** "Step 7 · Bash": the step's heading and the summary's link text. */
+function stepTitle(step: number, name: string): string {
+  return `${l10n.t('Step {0}', step)} · ${escapeMarkdownText(oneLine(name))}`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** A figure the extension formatted (a time, a duration, credits): shown as is unless it holds Markdown. */
+function plainFigure(text: string): string {
+  return /^[\p{L}\p{N}\s.,:;/()+\u2013\u2014\u00a0\u202f-]*$/u.test(text) ? text : escapeMarkdownText(text);
 }
 
 function blockquote(text: string): string {
