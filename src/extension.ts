@@ -41,7 +41,7 @@ import { registerSwitchRegion } from './connection/commands/switchRegion';
 import { registerRetrySignIn } from './connection/commands/retrySignIn';
 import { createSessionParts } from './agentSessions/sessionHost';
 import { failureText } from './common/errorText';
-import { runHealth } from './runs/model/runHealth';
+import { feedRunHealth, runHealth } from './runs/model/runHealth';
 import { registerOpenSession } from './agentSessions/commands/openSession';
 import { registerCancelSession } from './agentSessions/commands/cancelSession';
 import { registerSaveTranscript } from './agentSessions/commands/saveTranscript';
@@ -122,19 +122,11 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
   const disposables: vscode.Disposable[] = [
     log, tokens, store, runs, connection, sessions, interaction, filter, tree, view, refresh, attention, details, editorHost, chat,
     connection.onReset('runs waiting for a decision', () => interaction.reset()),
-    // Runs waiting for a decision: looked for after each complete walk, not after one row changed.
-    refresh.onDidWalk(() => void interaction.check(config.notifications() !== 'off')),
     new ViewState(view, store, connection, filter, tree),
     // Failure streaks from the runs the extension fetched: a settled page of a deployment's runs
     // feeds the book, which asks for the few session states it needs to count.
     connection.onReset('failure streaks', () => runHealth.clear()), // one account's runs never count for another
-    runs.onDidChange((id) => {
-      const history = runs.get(id);
-      if (!history || history.loading || history.error !== undefined) return;
-      for (const sid of runHealth.setRuns(id, history.runs, history.hasMore)) statuses.request(sid);
-    }),
-    statuses.onDidChange((sid) => runHealth.sessionChanged(sid)),
-    runHealth.onDidChange((id) => attention.healthChanged(id)),
+    ...feedRunHealth(runHealth, runs, statuses),
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),
     vscode.workspace.registerTextDocumentContentProvider(SESSION_SCHEME, documents),
     vscode.workspace.registerFileSystemProvider(DEPLOYMENT_SCHEME, editorHost, { isCaseSensitive: true }),
@@ -167,9 +159,6 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
     registerEditDeployment(services),
     registerCreateDeployment(services, editorHost),
     registerDuplicateDeployment(services, editorHost),
-    config.onDidChange((change) => {
-      if (change.showArchived) void store.setIncludeArchived(config.showArchived());
-    }),
   ];
   return { services, interaction, filter, tree, view, attention, chat, disposables };
 }

@@ -8,6 +8,7 @@ import { ARTIFACT_SCHEME, Commands, SESSION_SCHEME } from '../platform/constants
 import { guarded, type Services } from '../platform/commandKit';
 import { displayText } from '../common/display';
 import { failureText } from '../common/errorText';
+import * as config from '../platform/config';
 import type { ArtifactFile, InteractionView } from '../deployments/deploymentsTree';
 import type { InteractionUi } from './interactionUi';
 import type { SessionStatusCache } from './model/sessionCache';
@@ -39,6 +40,8 @@ export class InteractionHost implements InteractionView, vscode.Disposable {
       vscode.workspace.registerTextDocumentContentProvider(ARTIFACT_SCHEME, { provideTextDocumentContent: (uri) => this.ui().provideTextDocumentContent(uri) }),
       vscode.languages.registerCodeLensProvider({ scheme: SESSION_SCHEME }, { onDidChangeCodeLenses: this.lensEvents.event, provideCodeLenses: (doc) => this.ui().provideCodeLenses(doc) }),
       sessions.documents.onDidChange(() => this.lensEvents.fire()),
+      // Runs waiting for a decision: looked for after each complete walk, not after one row changed.
+      s.refresh.onDidWalk(() => void this.check(config.notifications() !== 'off')),
     ];
   }
 

@@ -55,6 +55,7 @@ export class AttentionHost extends Disposable {
       seen: (ids) => ids.forEach((id) => this.problems.seen(id)),
     };
     this._register(d.store.onDidChange(() => this.loaded()));
+    this._register(runHealth.onDidChange((id) => this.healthChanged(id)));
     this._register(d.connection.onReset('attention', () => {
       this.watch.reset();
       this.problems.reset();

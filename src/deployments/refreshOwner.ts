@@ -98,6 +98,8 @@ export class RefreshOwner extends Disposable {
     this._register(config.onDidChange((change) => {
       if (change.autoRefresh) this.poller.update();
       if (change.attention) this.background.update();
+      // Showing or hiding archived deployments reloads the list with or without them.
+      if (change.showArchived) void store.setIncludeArchived(config.showArchived());
     }));
   }
 

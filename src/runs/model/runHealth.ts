@@ -85,5 +85,23 @@ export class RunHealthBook implements Disposable {
   }
 }
 
+/** Where the book's facts come from: run histories and the session statuses they ask for. */
+export interface RunHealthSources {
+  runs: { onDidChange(listener: (deploymentId: string) => void): Disposable; get(deploymentId: string): { runs: readonly DeploymentRun[]; hasMore: boolean; loading: boolean; error?: unknown } | undefined };
+  statuses: { onDidChange(listener: (sessionId: string) => void): Disposable; request(sessionId: string): void };
+}
+
+/** Feeds `book` with each settled page of a deployment's runs, and with the session states it asks for. */
+export function feedRunHealth(book: RunHealthBook, runs: RunHealthSources['runs'], statuses: RunHealthSources['statuses']): Disposable[] {
+  return [
+    runs.onDidChange((id) => {
+      const history = runs.get(id);
+      if (!history || history.loading || history.error !== undefined) return;
+      for (const sid of book.setRuns(id, history.runs, history.hasMore)) statuses.request(sid);
+    }),
+    statuses.onDidChange((sid) => book.sessionChanged(sid)),
+  ];
+}
+
 /** The one book of the extension host; the connection clears it. */
 export const runHealth = new RunHealthBook();
