@@ -196,6 +196,7 @@ export class InteractionUi implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.impl?.watch.reset();
     this.bar.dispose();
   }
 }

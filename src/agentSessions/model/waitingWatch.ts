@@ -42,6 +42,8 @@ export class WaitingWatch {
   private readonly seen = new Set<string>();
   private running: Promise<WaitingRun[]> | undefined;
   private current: WaitingRun[] = [];
+  /** Aborted by reset(): a round of the previous connection (or a disposed host) sends nothing more and changes nothing. */
+  private controller = new AbortController();
 
   constructor(
     private readonly source: () => WaitingSource,
@@ -59,6 +61,8 @@ export class WaitingWatch {
 
   /** A new connection: forget everything. */
   reset(): void {
+    this.controller.abort();
+    this.controller = new AbortController();
     this.known.clear();
     this.seen.clear();
     this.current = [];
@@ -85,7 +89,10 @@ export class WaitingWatch {
    * tells which were not reported by an earlier round (each pending idle event once).
    */
   check(signal?: AbortSignal): Promise<WaitingRun[]> {
-    this.running ??= this.round(signal).finally(() => (this.running = undefined));
+    const mine = this.controller.signal;
+    this.running ??= this.round(signal ? AbortSignal.any([signal, mine]) : mine).finally(() => {
+      if (!mine.aborted) this.running = undefined;
+    });
     return this.running;
   }
 
@@ -97,8 +104,9 @@ export class WaitingWatch {
     this.seen.add(`${w.sessionId}/${w.state.idleEventId}`);
   }
 
-  private async round(signal?: AbortSignal): Promise<WaitingRun[]> {
+  private async round(signal: AbortSignal): Promise<WaitingRun[]> {
     const page = await this.source().recentRuns(this.opts.runs ?? 100, signal);
+    if (signal.aborted) return [];
     const latest = new Map<string, DeploymentRun>();
     for (const run of page.data) if (!latest.has(run.deployment_id)) latest.set(run.deployment_id, run);
     const candidates = [...latest.values()].filter((r) => typeof r.session_id === 'string');
@@ -113,6 +121,7 @@ export class WaitingWatch {
         asked++;
       }
       let state: PendingState | undefined;
+      if (signal.aborted) return [];
       try {
         state = await this.pendingOf(sid, signal);
       } catch {
@@ -120,6 +129,7 @@ export class WaitingWatch {
       }
       if (state) found.push({ deploymentId: run.deployment_id, runId: run.id, sessionId: sid, runCreatedAt: run.created_at, state });
     }
+    if (signal.aborted) return [];
     this.current = found;
     return found;
   }
