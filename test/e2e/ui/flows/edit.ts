@@ -137,7 +137,8 @@ export const editFlows: Flow[] = [
       await wb.screenshot('edit-lens');
       if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'edit', [activeEditor(wb)], 0);
       await save(wb);
-      await waitUntil(async () => /^At 07:15/.test(await wb.treeRowDescription(row)), 'the row description to show the new schedule', 20_000, async () => wb.treeRowDescription(row));
+      // The schedule follows whatever leads the row (a waiting run's "waiting for your decision ·", a failure streak).
+      await waitUntil(async () => /(^|· )At 07:15/.test(await wb.treeRowDescription(row)), 'the row description to show the new schedule', 20_000, async () => wb.treeRowDescription(row));
       const descriptionAfter = await wb.treeRowDescription(row);
       expect(/07:15/.test(descriptionAfter), `row description after save: "${descriptionAfter}"`);
       const posts = (await requests(ctx)).filter((r) => r.method === 'POST');
