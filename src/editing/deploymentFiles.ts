@@ -19,18 +19,13 @@ import type { Deployment } from '../api';
 import { isApiError } from '../api/errors';
 import type { DeploymentCreateBody, DeploymentPatch } from '../api/editTypes';
 import {
-  applyPatch,
-  contestedText,
-  createBody,
-  diffDocument,
   documentOf,
   documentText,
-  mergeForSave,
   parseDocumentText,
   validateDocument,
-  withoutContested,
   type DeploymentDocument,
 } from './model/deploymentDocument';
+import { applyPatch, contestedText, createBody, diffDocument, mergeForSave, withoutContested } from './model/savePatch';
 import type { WriteOutcome } from '../deployments/model/mutations';
 import { DEPLOYMENT_SCHEME } from '../platform/constants';
 import type { Services } from '../platform/commandKit';

@@ -6,12 +6,7 @@ import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
-  contestedText,
-  mergeForSave,
-  withoutContested,
   copyName,
-  createBody,
-  diffDocument,
   documentOf,
   documentText,
   EDITABLE_FIELDS,
@@ -20,6 +15,7 @@ import {
   validateDocument,
   type DeploymentDocument,
 } from '../../src/editing/model/deploymentDocument';
+import { contestedText, mergeForSave, withoutContested, createBody, diffDocument } from '../../src/editing/model/savePatch';
 import { fixture } from './fixtures';
 
 const edit = (doc: DeploymentDocument, change: Record<string, unknown>): Record<string, unknown> => ({ ...structuredClone(doc), ...change });
