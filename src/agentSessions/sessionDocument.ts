@@ -11,11 +11,12 @@ import type { StreamState } from '../api/sessionStream';
 import { ContextKeys, SESSION_SCHEME } from '../platform/constants';
 import type { EventFacts, NameCache, SessionStatusCache } from './model/sessionCache';
 import { sessionState, stateText } from '../runs/model/runState';
-import { failureLines, SessionTranscript, writeWholeTranscript, type LiveState } from './model/sessionTranscript';
+import { failureLines, SessionTranscript, writeWholeTranscript } from './model/sessionTranscript';
+import type { LiveState } from './model/transcriptSummary';
 import { sessionIdOf } from './sessionUris';
 import { pendingState, callLabel, fullInputText } from './model/pending';
 import { outcomeLines } from './model/outcomeText';
-import { codeBlock } from './model/sessionTranscript';
+import { codeBlock } from './model/safeMarkdown';
 
 import { redactSecrets, titleSafe } from '../common/display';
 import type { Ui } from '../platform/ui';

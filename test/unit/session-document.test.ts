@@ -8,7 +8,11 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import MarkdownIt from 'markdown-it';
 import type { SessionEvent } from '../../src/api';
-import { codeBlock, codeSpan, escapeMarkdownText, failureLines, MAX_BODY_CHARS, SessionTranscript, toolInputSummary, writeWholeTranscript, type TranscriptHeader } from '../../src/agentSessions/model/sessionTranscript';
+import { failureLines, SessionTranscript, writeWholeTranscript } from '../../src/agentSessions/model/sessionTranscript';
+import { codeBlock, codeSpan, escapeMarkdownText } from '../../src/agentSessions/model/safeMarkdown';
+import { MAX_BODY_CHARS } from '../../src/agentSessions/model/transcriptBody';
+import { toolInputSummary } from '../../src/agentSessions/model/transcriptEvents';
+import type { TranscriptHeader } from '../../src/agentSessions/model/transcriptSummary';
 import { redactSecrets, rememberSecret } from '../../src/common/display';
 
 const DIR = path.resolve(__dirname, '../fixtures/sessions');

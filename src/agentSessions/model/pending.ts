@@ -6,7 +6,7 @@
 import * as l10n from '@vscode/l10n';
 import type { SessionEvent } from '../../api/sessions';
 import { isObj } from '../../api/util';
-import { toolInputSummary } from './sessionTranscript';
+import { toolInputSummary } from './transcriptEvents';
 
 export type PendingKind = 'tool' | 'mcp' | 'custom' | 'unknown';
 

@@ -6,7 +6,7 @@
 
 import type { Deployment, DeploymentRun } from '../../api/types';
 import type { Session, SessionEvent } from '../../api/sessions';
-import { textOfBlocks, toolInputSummary } from '../../agentSessions/model/sessionTranscript';
+import { textOfBlocks, toolInputSummary } from '../../agentSessions/model/transcriptEvents';
 import { errorTypeText } from '../../common/errorTypes';
 
 /** The whole answer stays within this many characters (stated in the tool's description). */
