@@ -22,9 +22,17 @@ const CONTROL_EXCEPT_LINES_RE = /[^\P{Cc}\n\t]|[\p{Cf}\u2028\u2029]/gu;
 
 const secrets = new Set<string>();
 
-/** Anything the slow path might change; most strings have none of it and are returned as they are. */
-const SUSPECT_BASE = ['[\\p{Cc}\\p{Cf}\\u2028\\u2029]', '\\]\\(', 'pt-', 'bearer'];
+// Quick tests for what a slow path might change; most strings have none of it and are returned
+// as they are. Each regex is built from these and the remembered tokens' forms.
+/** What redact() replaces: `pt-…`, `Bearer …` and the tokens in use. */
+const SECRET_BASE = ['pt-', 'bearer'];
+/** displayText: also controls, line breaks and `](`. */
+const SUSPECT_BASE = ['[\\p{Cc}\\p{Cf}\\u2028\\u2029]', '\\]\\(', ...SECRET_BASE];
+/** displayMultiline: also controls, but `\n` and `\t` alone need nothing (transcripts are full of them). */
+const SUSPECT_MULTILINE_BASE = ['[^\\P{Cc}\\n\\t]|[\\p{Cf}\\u2028\\u2029]', ...SECRET_BASE];
+let secretRe = new RegExp(SECRET_BASE.join('|'), 'iu');
 let suspectRe = new RegExp(SUSPECT_BASE.join('|'), 'iu');
+let suspectMultilineRe = new RegExp(SUSPECT_MULTILINE_BASE.join('|'), 'iu');
 
 /** A token in use: from now on it never appears in displayed text. */
 export function rememberSecret(secret: string | undefined): void {
@@ -33,13 +41,15 @@ export function rememberSecret(secret: string | undefined): void {
   const forms = [...secrets].flatMap((s) => {
     const bare = s.replace(/^pt-/i, '');
     return [s, bare, encodeURIComponent(s), encodeURIComponent(bare)];
-  });
-  suspectRe = new RegExp([...SUSPECT_BASE, ...forms.map(escapeRegExp)].join('|'), 'iu');
+  }).map(escapeRegExp);
+  secretRe = new RegExp([...SECRET_BASE, ...forms].join('|'), 'iu');
+  suspectRe = new RegExp([...SUSPECT_BASE, ...forms].join('|'), 'iu');
+  suspectMultilineRe = new RegExp([...SUSPECT_MULTILINE_BASE, ...forms].join('|'), 'iu');
 }
 
 export function redactSecrets(text: string): string {
   let out = String(text);
-  if (!suspectRe.test(out)) return out;
+  if (!secretRe.test(out)) return out;
   for (const secret of secrets) out = redact(out, secret);
   return redact(out, '');
 }
@@ -71,7 +81,7 @@ export function displayText(text: string): string {
  */
 export function displayMultiline(text: string): string {
   const value = String(text);
-  if (!suspectRe.test(value)) return value;
+  if (!suspectMultilineRe.test(value)) return value;
   return redactSecrets(stripControlsKeepLines(value));
 }
 

@@ -9,11 +9,11 @@ import { describe, it } from 'node:test';
 import MarkdownIt from 'markdown-it';
 import type { SessionEvent } from '../../src/api';
 import { failureLines, SessionTranscript, writeWholeTranscript } from '../../src/agentSessions/model/sessionTranscript';
-import { codeBlock, codeSpan, escapeMarkdownText } from '../../src/agentSessions/model/safeMarkdown';
+import { codeBlock, codeSpan, demoteHeadings, escapeMarkdownText } from '../../src/agentSessions/model/safeMarkdown';
 import { MAX_BODY_CHARS } from '../../src/agentSessions/model/transcriptBody';
-import { toolInputSummary } from '../../src/agentSessions/model/transcriptEvents';
+import { cutLines, toolInputSummary } from '../../src/agentSessions/model/transcriptEvents';
 import type { TranscriptHeader } from '../../src/agentSessions/model/transcriptSummary';
-import { redactSecrets, rememberSecret } from '../../src/common/display';
+import { displayMultiline, redactSecrets, rememberSecret } from '../../src/common/display';
 
 const DIR = path.resolve(__dirname, '../fixtures/sessions');
 const md = new MarkdownIt({ html: true, linkify: true });
@@ -419,5 +419,55 @@ describe('session document: a report (issue 21 item 2)', () => {
     assert.match(text, /result · 1 line</);
     assert.match(text, /✗ Read failed · 1 line\*\*/);
     assert.doesNotMatch(text, /1 lines/);
+  });
+});
+
+// The rendering shortcuts of the session benchmark (bench/session.ts) must not change what is shown.
+describe('session document: cheaper rendering, same text', () => {
+  it('cutLines counts and keeps lines as before: blank lines inside kept, trailing breaks dropped, CRLF as LF, long lines cut', () => {
+    assert.deepEqual(cutLines(''), { text: '', more: 0, total: 0 });
+    assert.deepEqual(cutLines('\n\n'), { text: '', more: 0, total: 0 });
+    assert.deepEqual(cutLines('a\n\nb\n\n\n'), { text: 'a\n\nb', more: 0, total: 3 });
+    assert.deepEqual(cutLines('a\r\nb\rc'), { text: 'a\nb\nc', more: 0, total: 3 });
+    const many = Array.from({ length: 41 }, (_, i) => `line ${i}`).join('\n');
+    assert.deepEqual(cutLines(many), { text: Array.from({ length: 40 }, (_, i) => `line ${i}`).join('\n'), more: 1, total: 41 });
+    assert.deepEqual(cutLines('x'.repeat(401)), { text: `${'x'.repeat(400)}…`, more: 0, total: 1 });
+  });
+
+  it('agent headings are demoted on every line outside fences, with and without a fence in the message', () => {
+    assert.equal(demoteHeadings('# A\n  ## B\n#no\n###### six\ntext # not'), '#### A\n  ##### B\n#no\n###### six\ntext # not');
+    assert.equal(demoteHeadings('# A\n```\n# inside\n```\n# B'), '#### A\n```\n# inside\n```\n#### B');
+  });
+
+  it('multi-line text with only line breaks and tabs is shown as it is, and a token in it is still redacted', () => {
+    const token = 'pt-CheaperRender0123456789';
+    rememberSecret(token);
+    assert.equal(displayMultiline('a\n\tb\n'), 'a\n\tb\n');
+    assert.equal(displayMultiline(`line 1\n\tline 2 ${token}\n`), 'line 1\n\tline 2 ***\n');
+    assert.equal(displayMultiline(`bare ${token.slice(3)}\nnext`), 'bare ***\nnext');
+    const t = new SessionTranscript();
+    t.add(ev('agent.tool_use', { name: 'Bash', input: { command: 'env' } }));
+    t.add(ev('agent.tool_result', { tool_use_id: `evt_t${seq - 1}`, content: [{ type: 'text', text: `HOME=/root\n\tTOKEN=${token}\nPATH=/bin` }] }));
+    assert.doesNotMatch(t.markdown(HEADER), /CheaperRender/);
+  });
+
+  it('a redraw without a new event reuses the body, and the next event shows in the following one', () => {
+    const t = new SessionTranscript();
+    t.add(ev('agent.message', { content: [{ type: 'text', text: 'first' }] }));
+    assert.equal(t.markdown(HEADER), t.markdown(HEADER));
+    assert.doesNotMatch(t.markdown(HEADER), /second/);
+    t.add(ev('agent.message', { content: [{ type: 'text', text: 'second' }] }));
+    assert.match(t.markdown({ ...HEADER, live: 'live' }), /first\n\nsecond\n$/);
+  });
+
+  it('a tool called many times gets the same escaped name in every step heading, and each result its own line count', () => {
+    const t = new SessionTranscript();
+    for (const lines of [1, 3, 1]) {
+      t.add(ev('agent.tool_use', { name: 'my_*tool*', input: {} }));
+      t.add(ev('agent.tool_result', { tool_use_id: `evt_t${seq - 1}`, content: [{ type: 'text', text: Array.from({ length: lines }, () => 'x').join('\n') }] }));
+    }
+    const text = t.markdown(HEADER);
+    assert.deepEqual(text.match(/### Step \d · my\\_\\\*tool\\\*/g), ['### Step 1 · my\\_\\*tool\\*', '### Step 2 · my\\_\\*tool\\*', '### Step 3 · my\\_\\*tool\\*']);
+    assert.deepEqual(text.match(/<summary>result · \d lines?<\/summary>/g), ['<summary>result · 1 line</summary>', '<summary>result · 3 lines</summary>', '<summary>result · 1 line</summary>']);
   });
 });

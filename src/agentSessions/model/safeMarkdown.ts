@@ -26,18 +26,25 @@ export function escapeMarkdownText(text: string): string {
 /** Inline code that cannot be closed early: the fence is longer than any backtick run inside. */
 export function codeSpan(text: string): string {
   const clean = displayMultiline(text).replace(/\s*\n\s*/g, ' ');
-  const longest = Math.max(0, ...Array.from(clean.matchAll(/`+/g), (m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
+  const fence = '`'.repeat(longestBacktickRun(clean) + 1);
   const pad = clean.startsWith('`') || clean.endsWith('`') || clean === '' ? ' ' : '';
   return `${fence}${pad}${clean}${pad}${fence}`;
 }
 
 /** A fenced code block whose fence no line of `text` can close. */
 export function codeBlock(text: string, info = 'text'): string {
-  text = displayMultiline(text);
-  const longest = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}${info}\n${text}\n${fence}`;
+  return fencedBlock(displayMultiline(text), info);
+}
+
+/** codeBlock for text that already passed displayMultiline (and was only cut since). */
+export function fencedBlock(clean: string, info = 'text'): string {
+  const fence = '`'.repeat(Math.max(2, longestBacktickRun(clean)) + 1);
+  return `${fence}${info}\n${clean}\n${fence}`;
+}
+
+function longestBacktickRun(text: string): number {
+  if (!text.includes('`')) return 0;
+  return Math.max(0, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
 }
 
 /** Agent Markdown as written, minus raw HTML and any link or image target but web and mail addresses. */
@@ -62,8 +69,18 @@ function neutraliseLinks(markdown: string): string {
     LITERAL_SAFE_TARGET_RE.test(markdown.slice(offset + start.length, offset + start.length + 8)) ? start : `${start}#blocked:`);
 }
 
-/** Agent headings go below the turn and step headings (`#` becomes `####`); fenced lines are left alone. */
+const HEADING_RE = /^( {0,3})(#{1,6})(?=[ \t]|$)/;
+const HEADINGS_RE = new RegExp(HEADING_RE.source, 'gm');
+const demote = (_m: string, space: string, marks: string): string => `${space}${'#'.repeat(Math.min(6, marks.length + 3))}`;
+
+/**
+ * Agent headings go below the turn and step headings (`#` becomes `####`); fenced lines are left
+ * alone. Expects displayMultiline's output (lines end at `\n` only).
+ */
 export function demoteHeadings(markdown: string): string {
+  if (!markdown.includes('#')) return markdown;
+  // Without a fence every line is a candidate: one pass over the whole text.
+  if (!/^ {0,3}(`{3,}|~{3,})/m.test(markdown)) return markdown.replace(HEADINGS_RE, demote);
   let fence: string | undefined;
   return markdown.split('\n').map((line) => {
     const open = /^ {0,3}(`{3,}|~{3,})/.exec(line);
@@ -73,7 +90,7 @@ export function demoteHeadings(markdown: string): string {
       return line;
     }
     if (fence !== undefined) return line;
-    return line.replace(/^( {0,3})(#{1,6})(?=[ \t]|$)/, (_m, space: string, marks: string) => `${space}${'#'.repeat(Math.min(6, marks.length + 3))}`);
+    return line.replace(HEADING_RE, demote);
   }).join('\n');
 }
 
@@ -82,7 +99,8 @@ export function blockquote(text: string): string {
 }
 
 export function escapeHtml(text: string): string {
-  return displayMultiline(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const clean = displayMultiline(text);
+  return /[&<>"]/.test(clean) ? clean.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;') : clean;
 }
 
 /** Whitespace runs (line breaks included) as one space, trimmed. */

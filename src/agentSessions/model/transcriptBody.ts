@@ -7,18 +7,22 @@ export const MAX_BODY_CHARS = 2_000_000;
 export const HEAD_CHARS = 500_000;
 
 /**
- * The rendered events, bounded: the first ones up to `headChars` are kept as one string, then
- * the latest ones up to `maxChars` in all; the events between are dropped and counted, and a
- * notice stands where they were. Adding an event costs its own size; drawing costs at most
- * the bound, whatever the session's length.
+ * The rendered events, bounded: the first ones up to `headChars` are kept, then the latest ones
+ * up to `maxChars` in all; the events between are dropped and counted, and a notice stands where
+ * they were. Adding an event costs its own size; the text is joined once after each change
+ * (redraws without a new event reuse it) and costs at most the bound, whatever the session's length.
  */
 export class TranscriptBody {
-  private head = '';
-  private readonly tail: string[] = [];
+  private readonly head: string[] = [];
+  /** Length of the head's chunks joined by blank lines. */
+  private headLength = 0;
+  /** The latest chunks are tail[first…]; dropped ones before `first` are cleared now and then. */
+  private tail: string[] = [];
+  private first = 0;
   private tailChars = 0;
-  private tailText: string | undefined;
   private cutEvents = 0;
   private cutChars = 0;
+  private joined: string | undefined;
 
   constructor(
     private readonly maxChars: number,
@@ -26,19 +30,24 @@ export class TranscriptBody {
   ) {}
 
   add(chunk: string): void {
-    if (this.tail.length === 0 && this.cutEvents === 0 && this.head.length + chunk.length <= this.headChars) {
-      this.head = this.head === '' ? chunk : `${this.head}\n\n${chunk}`;
+    this.joined = undefined;
+    if (this.tail.length === 0 && this.cutEvents === 0 && this.headLength + chunk.length <= this.headChars) {
+      this.headLength += (this.head.length > 0 ? 2 : 0) + chunk.length;
+      this.head.push(chunk);
       return;
     }
     this.tail.push(chunk);
     this.tailChars += chunk.length + 2;
-    this.tailText = undefined;
-    const budget = this.maxChars - this.head.length;
-    while (this.tailChars > budget && this.tail.length > 1) {
-      const dropped = this.tail.shift()!;
+    const budget = this.maxChars - this.headLength;
+    while (this.tailChars > budget && this.tail.length - this.first > 1) {
+      const dropped = this.tail[this.first++]!;
       this.tailChars -= dropped.length + 2;
       this.cutEvents++;
       this.cutChars += dropped.length;
+    }
+    if (this.first > 1024 && this.first * 2 > this.tail.length) {
+      this.tail = this.tail.slice(this.first);
+      this.first = 0;
     }
   }
 
@@ -48,10 +57,13 @@ export class TranscriptBody {
   }
 
   text(): string | undefined {
-    if (this.head === '' && this.tail.length === 0) return undefined;
-    this.tailText ??= this.tail.join('\n\n');
-    const parts = [this.head, this.cutEvents > 0 ? this.notice() : '', this.tailText].filter((p) => p !== '');
-    return parts.join('\n\n');
+    if (this.head.length === 0 && this.tail.length === 0) return undefined;
+    if (this.joined === undefined) {
+      const parts = this.first === 0 ? this.head.concat(this.tail) : this.head.concat(this.tail.slice(this.first));
+      if (this.cutEvents > 0) parts.splice(this.head.length, 0, this.notice());
+      this.joined = parts.join('\n\n');
+    }
+    return this.joined;
   }
 
   private notice(): string {

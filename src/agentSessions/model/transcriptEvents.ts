@@ -6,7 +6,7 @@ import * as l10n from '@vscode/l10n';
 import type { SessionEvent } from '../../api/sessions';
 import { displayMultiline } from '../../common/display';
 import { errorTypeText } from '../../common/errorTypes';
-import { blockquote, codeBlock, codeSpan, demoteHeadings, escapeHtml, escapeMarkdownText, oneLine, safeAgentMarkdown } from './safeMarkdown';
+import { blockquote, codeSpan, demoteHeadings, escapeHtml, escapeMarkdownText, fencedBlock, oneLine, safeAgentMarkdown } from './safeMarkdown';
 
 export const TOOL_OUTPUT_LINES = 40;
 const MAX_LINE_CHARS = 400;
@@ -62,10 +62,22 @@ export function toolInputSummary(name: string, input: unknown): string {
 
 /** The first `TOOL_OUTPUT_LINES` lines (each capped) and how many were left out. */
 export function cutLines(text: string, maxLines = TOOL_OUTPUT_LINES): { text: string; more: number; total: number } {
-  const clean = displayMultiline(text).replace(/\n+$/, '');
-  const lines = clean === '' ? [] : clean.split('\n');
-  const kept = lines.slice(0, maxLines).map((l) => (l.length > MAX_LINE_CHARS ? `${l.slice(0, MAX_LINE_CHARS)}…` : l));
-  return { text: kept.join('\n'), more: Math.max(0, lines.length - maxLines), total: lines.length };
+  const clean = displayMultiline(text);
+  let end = clean.length;
+  while (end > 0 && clean.charCodeAt(end - 1) === 10) end--; // trailing line breaks
+  const kept: string[] = [];
+  let total = 0;
+  // Lines past maxLines are only counted, never copied.
+  for (let start = 0; start < end; ) {
+    let stop = clean.indexOf('\n', start);
+    if (stop === -1 || stop > end) stop = end;
+    if (++total <= maxLines) {
+      const line = clean.slice(start, stop);
+      kept.push(line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}…` : line);
+    }
+    start = stop + 1;
+  }
+  return { text: kept.join('\n'), more: Math.max(0, total - maxLines), total };
 }
 
 /** A failed tool call or a session error: where it is (`<a id="…">` in the body) and what to say in the Problems. */
@@ -77,8 +89,8 @@ export interface TranscriptFailure {
 }
 
 /** "Step 7 · Bash": the step's heading and the summary's link text. */
-export function stepTitle(step: number, name: string): string {
-  return `${l10n.t('Step {0}', step)} · ${escapeMarkdownText(oneLine(name))}`;
+export function stepTitle(step: number, name: string, escapedName = escapeMarkdownText(oneLine(name))): string {
+  return `${l10n.t('Step {0}', step)} · ${escapedName}`;
 }
 
 function linesText(n: number): string {
@@ -108,6 +120,11 @@ export class TranscriptEvents {
   stopReason: string | undefined;
   /** `error.type` of the last `session.error`. */
   errorType: string | undefined;
+  // Rendered once per session, not per event: a session calls a handful of tools, and most
+  // results differ only in their line count.
+  private readonly toolNames = new Map<string, { heading: string; label: string }>();
+  private readonly resultSummaries = new Map<number, string>();
+  private thinking: string | undefined;
 
   /** The event's Markdown block; '' for events that show nothing. */
   render(ev: SessionEvent): string {
@@ -117,7 +134,7 @@ export class TranscriptEvents {
       case 'agent.message':
         return demoteHeadings(safeAgentMarkdown(textOfBlocks(ev.content)));
       case 'agent.thinking':
-        return `*${l10n.t('thinking…')}*`;
+        return (this.thinking ??= `*${l10n.t('thinking…')}*`);
       case 'agent.tool_use':
       case 'agent.mcp_tool_use':
       case 'agent.custom_tool_use': {
@@ -125,7 +142,8 @@ export class TranscriptEvents {
         const step = ++this.steps;
         this.openTools.set(ev.id, { name, step });
         if (this.openTools.size > 1000) this.openTools.delete(this.openTools.keys().next().value as string);
-        return `<a id="step-${step}"></a>\n\n### ${stepTitle(step, name)}\n\n**${escapeMarkdownText(name)}:** ${codeSpan(toolInputSummary(name, ev.input))}`;
+        const escaped = this.toolName(name);
+        return `<a id="step-${step}"></a>\n\n### ${stepTitle(step, name, escaped.heading)}\n\n**${escaped.label}:** ${codeSpan(toolInputSummary(name, ev.input))}`;
       }
       case 'agent.tool_result':
       case 'agent.mcp_tool_result': {
@@ -136,16 +154,14 @@ export class TranscriptEvents {
         const isError = ev.is_error === true;
         const output = textOfBlocks(ev.content);
         const cut = cutLines(output);
-        const label = isError
-          ? l10n.t('✗ {0} failed · {1}', name, linesText(cut.total))
-          : l10n.t('result · {0}', linesText(cut.total));
+        const label = isError ? l10n.t('✗ {0} failed · {1}', name, linesText(cut.total)) : '';
         if (isError && tool) {
           const line = firstLine(output);
           this.lastFailedStep = { step: tool.step, name, line };
           this.failed.push({ anchor: `step-${tool.step}`, kind: 'tool', message: line ? l10n.t('{0} failed: {1}', name, line) : l10n.t('{0} failed', name) });
         }
         const more = cut.more > 0 ? `\n\n*${l10n.t('{0} more lines', cut.more)}*` : '';
-        const block = `<details${isError ? ' open' : ''}><summary>${escapeHtml(label)}</summary>\n\n${codeBlock(cut.text)}${more}\n\n</details>`;
+        const block = `<details${isError ? ' open' : ''}><summary>${isError ? escapeHtml(label) : this.resultSummary(cut.total)}</summary>\n\n${fencedBlock(cut.text)}${more}\n\n</details>`;
         return isError ? `> **${escapeMarkdownText(label)}**\n\n${block}` : block;
       }
       case 'span.model_request_end': {
@@ -191,5 +207,26 @@ export class TranscriptEvents {
         if (/^agent\.(message|content_block)_/.test(ev.type)) return '';
         return `*${escapeMarkdownText(ev.type)}*`;
     }
+  }
+
+  private toolName(name: string): { heading: string; label: string } {
+    let escaped = this.toolNames.get(name);
+    if (!escaped) {
+      if (this.toolNames.size >= 100) this.toolNames.clear();
+      escaped = { heading: escapeMarkdownText(oneLine(name)), label: escapeMarkdownText(name) };
+      this.toolNames.set(name, escaped);
+    }
+    return escaped;
+  }
+
+  /** "result · 12 lines", HTML-escaped for a `<summary>`. */
+  private resultSummary(lines: number): string {
+    let text = this.resultSummaries.get(lines);
+    if (text === undefined) {
+      if (this.resultSummaries.size >= 100) this.resultSummaries.clear();
+      text = escapeHtml(l10n.t('result · {0}', linesText(lines)));
+      this.resultSummaries.set(lines, text);
+    }
+    return text;
   }
 }
