@@ -116,11 +116,11 @@ export function deploymentTooltip(deployment: Deployment, names: TooltipNames = 
   return md;
 }
 
-/** "⏸ Waiting for your decision: Bash `rm -rf build/`": the words as text, the call as code. */
+/** "Waiting for your decision: Bash `rm -rf build/`": the words as text, the call as code. */
 function appendWaiting(md: vscode.MarkdownString, line: string): void {
   const m = /^(.*?)`([^`]*)`(.*)$/s.exec(line);
   md.appendMarkdown('**');
-  md.appendText(`⏸ ${markdownSafe(m ? (m[1] ?? '') : line)}`);
+  md.appendText(markdownSafe(m ? (m[1] ?? '') : line));
   md.appendMarkdown('**');
   if (m) md.appendMarkdown(' `' + codeSpanSafe(m[2] ?? '') + '`' + (m[3] ? ' ' : ''));
   if (m?.[3]) md.appendText(markdownSafe(m[3]));
@@ -321,10 +321,12 @@ export class DeploymentsTreeProvider extends Disposable implements vscode.TreeDa
     const pending = this.store.pendingAction(d.id);
     const waiting = this.interaction?.waiting(d.id);
     // A write in progress ("Archiving…") leads while it runs.
-    item.description = (waiting && !pending ? `⏸ ${vscode.l10n.t('waiting for your decision')} · ` : '') + displayText(descriptionText(d, pending, { locale: vscode.env.language }));
+    // In words: a ⏸ glyph is a box in some fonts and "double vertical bar" to a screen reader.
+    const waitingWords = waiting && !pending ? vscode.l10n.t('waiting for your decision') : undefined;
+    item.description = (waitingWords ? `${waitingWords} · ` : '') + displayText(descriptionText(d, pending, { locale: vscode.env.language }));
     item.iconPath = pending ? new vscode.ThemeIcon('loading~spin') : deploymentIcon(kindOf(d));
     item.contextValue = pending ? 'deployment busy' : contextTokens(d);
-    item.accessibilityInformation = { label: accessibilityText(d, pending, { locale: vscode.env.language }) };
+    item.accessibilityInformation = { label: (waitingWords ? `${waitingWords}, ` : '') + accessibilityText(d, pending, { locale: vscode.env.language }) };
     return item;
   }
 

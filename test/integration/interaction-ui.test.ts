@@ -55,7 +55,13 @@ test('a waiting run is told: one notification with Review, a status bar count, t
   const tip = String((item.tooltip as { value: string }).value);
   assert.ok(tip.includes('`' + WAITING_CALLS[0].input.command.replace(/&/g, '&') + '`') || tip.includes(WAITING_CALLS[0].input.command), tip.slice(0, 300));
   const depItem = ext.hooks.tree.getTreeItem(ext.hooks.tree.nodeFor(run.deploymentId)) as TreeItem;
-  assert.match(String(depItem.description), /^⏸ waiting for your decision · /);
+  // The deployment row too: words, no ⏸ (a box in some fonts, "double vertical bar" aloud), and its screen-reader label says it.
+  assert.match(String(depItem.description), /^waiting for your decision · /);
+  assert.match(String(depItem.accessibilityInformation?.label), /^waiting for your decision, /);
+  assert.doesNotMatch(tip, /⏸/);
+  const depTip = (await ext.hooks.tree.resolveTreeItem(depItem as never, ext.hooks.tree.nodeFor(run.deploymentId))) as unknown as TreeItem;
+  assert.doesNotMatch(String((depTip.tooltip as { value: string }).value), /⏸/);
+  assert.match(String((depTip.tooltip as { value: string }).value), /Waiting(&nbsp;| )for(&nbsp;| )your/);
   // A second load does not tell it again.
   const count = fake.shown.filter((s) => s.message.includes(WAITING)).length;
   await ext.hooks.services.store.refresh();

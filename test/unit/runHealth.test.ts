@@ -142,6 +142,22 @@ test('deployment row: the newest run, when it is not simply done or failed, show
   }
 });
 
+test('deployment row: a last run whose session state is not known yet is not called "started" (it may have finished long ago): no last-run part, and the label gives only its time', () => {
+  const d = fixture('active', { id: DEP });
+  runHealth.setSessions({ get: (id) => (id === 'sess_live' ? { status: 'running' } : undefined) });
+  try {
+    runHealth.setRuns(DEP, [started('sess_not_asked_yet')], false);
+    assert.doesNotMatch(descriptionText(d), /last run/);
+    assert.doesNotMatch(accessibilityText(d), /started/);
+    assert.match(accessibilityText(d), /last run: [^,]*ago|last run: /);
+    runHealth.setRuns(DEP, [started('sess_live')], false);
+    assert.match(descriptionText(d), /^last run running · /, 'once known, in words');
+  } finally {
+    runHealth.clear();
+    runHealth.setSessions({ get: () => undefined });
+  }
+});
+
 test('attention watch: the first streak counted from runs is a baseline; a later rise is news, once', () => {
   const d = fixture('active', { id: DEP });
   const watch = new AttentionWatch();

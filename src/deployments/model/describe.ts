@@ -134,12 +134,16 @@ export function problemParts(d: Deployment): string[] {
   return parts;
 }
 
-/** The newest run while it is not simply done or failed (those the icon and the streak say): "last run cancelled". */
+/**
+ * The newest run while it is not simply done or failed (those the icon and the streak say): "last
+ * run cancelled". Nothing while its session's state is not known yet ('started'): it may have
+ * finished long ago.
+ */
 function lastRunPart(d: Deployment): string[] {
   const last = runHealth.get(d.id)?.last;
   if (!last || isArchived(d)) return [];
   const kind = last.state.kind;
-  if (kind === 'done' || kind === 'failed' || kind === 'notStarted' || kind === 'unknown') return [];
+  if (kind === 'done' || kind === 'failed' || kind === 'notStarted' || kind === 'unknown' || kind === 'started') return [];
   return [l10n.t('last run {0}', runsChunk().stateText(last.state))];
 }
 
@@ -237,7 +241,8 @@ export function problemText(d: Deployment): string | undefined {
  */
 export function lastRunText(d: Deployment, f: TextOptions = {}): string | undefined {
   const latest = runHealth.get(d.id)?.last;
-  if (latest) return l10n.t('{0}, {1}', runsChunk().stateText(latest.state, true), relativeTime(latest.run.created_at, f));
+  // While its session's state is not known, only when it started.
+  if (latest) return latest.state.kind === 'started' ? relativeTime(latest.run.created_at, f) : l10n.t('{0}, {1}', runsChunk().stateText(latest.state, true), relativeTime(latest.run.created_at, f));
   const at = d.schedule?.last_run_at ?? d.stats?.last_triggered_at;
   if (!at) return undefined;
   const when = relativeTime(at, f);
