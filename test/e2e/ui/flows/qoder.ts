@@ -313,6 +313,53 @@ async function runNowFromMenu(wb: Workbench, depName: string): Promise<void> {
   await wb.waitForNotification(/Started a run of/, 20_000);
 }
 
+/**
+ * A long run's failed step reached with F8 (issue 21): the session of a run whose session failed
+ * after its tool calls opens as Markdown ("Open Session as Markdown" when the extension has it,
+ * else the run row opens it); from the top, F8 lands on the failed tool call, a Problem of the document.
+ */
+async function f8ToFailedStep(wb: Workbench, ctx: FlowContext): Promise<void> {
+  const listed = (await deployments(ctx)).filter((d) => d.archived_at === null && /^[\x20-\x7e]+$/.test(d.name));
+  let pick: ApiDeployment | undefined;
+  for (const d of listed) {
+    const run = (await apiGet<{ data: ApiRun[] }>(ctx, `/deployments/${d.id}/runs?limit=1`)).data[0];
+    if (run?.session_id && (await apiGet<{ status: string }>(ctx, `/sessions/${run.session_id}`)).status === 'terminated') {
+      pick = d;
+      break;
+    }
+  }
+  expect(pick, 'no deployment whose newest run\'s session failed');
+  const row = await runRow(wb, pick.name, /^failed/);
+  let asMarkdown = true;
+  try {
+    command('qoder.openSessionMarkdown');
+  } catch {
+    asMarkdown = false;
+  }
+  if (asMarkdown) await wb.contextMenu(row, title('qoder.openSessionMarkdown'));
+  else await row.click();
+  await waitUntil(async () => (await activeTabTitle(wb).catch(() => '')).startsWith(`${pick.name} · `), 'the session as Markdown', 20_000, () => activeTabTitle(wb).catch(() => '?'));
+  const editor = wb.page.locator('.editor-group-container.active .monaco-editor').first();
+  await editor.click();
+  await wb.page.keyboard.press('Control+Home');
+  // F8 visits errors before warnings: the session's error, then the failed tool call (a warning)
+  const marker = wb.page.locator('.editor-group-container.active .marker-widget').first();
+  const seen: string[] = [];
+  for (let i = 0; i < 3 && !seen.some((m) => /WebFetch failed/.test(m)); i++) {
+    await wb.page.keyboard.press('F8');
+    await marker.waitFor({ state: 'visible', timeout: 15_000 });
+    await waitUntil(async () => !seen.includes((await marker.innerText()).replace(/\s+/g, ' ')), 'the next problem', 10_000);
+    seen.push((await marker.innerText()).replace(/\s+/g, ' '));
+  }
+  log(`F8: ${seen.map((m) => m.slice(0, 90)).join(' → ')}`);
+  expect(seen.some((m) => /WebFetch failed/.test(m)), `F8 reaches the failed step: ${JSON.stringify(seen)}`);
+  expect((await editorText(wb)).includes('WebFetch'), 'the failed step is on screen');
+  await wb.mouseAway();
+  await wb.screenshot('session-f8-failed-step');
+  await wb.page.keyboard.press('Escape');
+  await wb.runCommand('View: Close All Editors');
+}
+
 // ---------------------------------------------------------------- flows
 
 export const qoderFlows: Flow[] = [
@@ -359,6 +406,7 @@ export const qoderFlows: Flow[] = [
       await wb.screenshot('session-preview');
       if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'session', [wb.page.locator('.part.editor')], 0);
       await wb.runCommand('View: Close All Editors');
+      await f8ToFailedStep(wb, ctx);
     },
   },
   {
