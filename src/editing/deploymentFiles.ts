@@ -19,6 +19,7 @@ import type { NameCache } from '../agentSessions/model/sessionCache';
 import { displayName, titleSafe } from '../common/display';
 import { envText, promptOf } from './model/nameRefs';
 import { SaveFlow, type SaveHost } from './saveFlow';
+import { snippetOf } from './model/newDeployment';
 
 /** What the editor chunk takes from the main bundle (one copy of each, shared). */
 export interface EditorDeps {
@@ -54,6 +55,8 @@ export interface EditEntry {
 export interface NewEntry {
   kind: 'new';
   draft?: boolean;
+  /** Created paused (Duplicate's "Create Paused"): it never fires before the user resumes it. */
+  paused?: boolean;
   /** The body of a create whose outcome was unsure: sent again first (same key, replayed). */
   unsureBody?: DeploymentCreateBody;
   content: Uint8Array;
@@ -103,17 +106,27 @@ export function idOfUri(uri: vscode.Uri): string | undefined {
 }
 
 
+export interface NewDocumentOptions {
+  /** Tab stops, in order, on the string values at these paths (the template: name, prompt, schedule). */
+  tabStops?: readonly string[];
+  /** Create it paused (see NewEntry.paused). */
+  paused?: boolean;
+}
+
 /** Opens a new deployment document with `doc` typed in (dirty, so closing it asks first). */
-export async function openNewDocument(files: DeploymentFiles, uri: vscode.Uri, doc: DeploymentDocument): Promise<void> {
+export async function openNewDocument(files: DeploymentFiles, uri: vscode.Uri, doc: DeploymentDocument, options: NewDocumentOptions = {}): Promise<void> {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (open?.isDirty) {
+    files.setPaused(uri, options.paused === true);
     await vscode.window.showTextDocument(open);
     return;
   }
-  files.setNew(uri);
+  files.setNew(uri, options.paused === true);
   const document = await vscode.workspace.openTextDocument(uri);
   const editor = await vscode.window.showTextDocument(document);
-  await editor.edit((b) => b.replace(new vscode.Range(0, 0, document.lineCount, 0), documentText(doc)));
+  const whole = new vscode.Range(0, 0, document.lineCount, 0);
+  if (options.tabStops) await editor.insertSnippet(new vscode.SnippetString(snippetOf(documentText(doc), options.tabStops)), whole);
+  else await editor.edit((b) => b.replace(whole, documentText(doc)));
 }
 
 export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Disposable, SaveHost {
@@ -142,8 +155,14 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
    * A new document starts empty on "disk"; the caller types the template in as an edit, so the
    * editor is dirty and closing it asks whether to discard it, like any untitled file.
    */
-  setNew(uri: vscode.Uri): void {
-    this.entries.set(uri.toString(), { kind: 'new', content: new Uint8Array(), mtime: Date.now() });
+  setNew(uri: vscode.Uri, paused = false): void {
+    this.entries.set(uri.toString(), { kind: 'new', paused, content: new Uint8Array(), mtime: Date.now() });
+  }
+
+  /** Whether the open new document `uri` is created paused (the latest answer counts). */
+  setPaused(uri: vscode.Uri, paused: boolean): void {
+    const e = this.entries.get(uri.toString());
+    if (e?.kind === 'new') e.paused = paused;
   }
 
   noteCreated(uri: vscode.Uri, d: Deployment): void {

@@ -6,12 +6,13 @@
 
 import * as vscode from 'vscode';
 import type { Services } from '../platform/commandKit';
-import { copyName, documentOf, templateDocument } from './model/deploymentDocument';
-import { DeploymentFiles, editUri, newUri, openNewDocument, type EditorDeps, type Part } from './deploymentFiles';
+import type { Deployment } from '../api';
+import { DeploymentFiles, editUri, type EditorDeps, type Part } from './deploymentFiles';
+import { duplicate, newDeployment } from './creation';
 import { ScheduleLens } from './scheduleLens';
 import { NameBook, NameHelp } from './nameHelp';
 
-export { copyName, documentOf, templateDocument, editUri, newUri, openNewDocument };
+export { editUri };
 export type { EditorDeps };
 
 export interface Editor extends vscode.Disposable {
@@ -19,6 +20,10 @@ export interface Editor extends vscode.Disposable {
   lens: ScheduleLens;
   names: NameBook;
   editPart(which: string, arg?: unknown): Promise<void>;
+  /** New Deployment…: agent, then environment, then the template. */
+  create(): Promise<void>;
+  /** Duplicate Deployment… of `d`. */
+  duplicate(d: Deployment): Promise<void>;
 }
 
 /**
@@ -96,6 +101,8 @@ export function createEditor(s: Services, deps: EditorDeps & { lensChanged: vsco
     lens,
     names: book,
     editPart: (which, arg) => editPart(files, which, arg),
+    create: () => newDeployment(s, files, deps.names),
+    duplicate: (d) => duplicate(s, files, deps, d),
     dispose: () => subscriptions.dispose(),
   };
 }

@@ -19,6 +19,7 @@ import type { Services } from '../platform/commandKit';
 import { quote } from '../common/display';
 import { fieldSpot } from './model/fieldSpot';
 import { parseEnvText, withPrompt } from './model/nameRefs';
+import { untouchedPrompt } from './model/newDeployment';
 import type { EditEntry, EditorDeps, NewEntry, PartEntry } from './deploymentFiles';
 
 /** A save refused before or by the server (400): shown as our message, marked on `paths`, never thrown to VS Code. */
@@ -58,7 +59,11 @@ export class SaveFlow {
     this.diagnostics.delete(uri);
     try {
       const edited = this.checked(content);
-      if (entry.kind === 'new') return await this.create(uri, entry, edited);
+      if (entry.kind === 'new') {
+        const untouched = untouchedPrompt(edited);
+        if (untouched) throw new SaveRefusal(vscode.l10n.t('Not saved, nothing was sent: {0}', untouched.message), [untouched.path]);
+        return await this.create(uri, entry, edited);
+      }
       return await this.update(uri, entry, edited, content);
     } catch (e) {
       if (!(e instanceof SaveRefusal)) throw e;
@@ -143,6 +148,9 @@ export class SaveFlow {
 
   private async create(uri: vscode.Uri, entry: NewEntry, edited: Record<string, unknown>): Promise<void> {
     const body = createBody(edited);
+    // A copy created paused is sent without its schedule (a deployment without one never
+    // fires), paused, and only then given its schedule: it never runs in between.
+    if (entry.paused) delete body.schedule;
     // After an unsure create, the first body goes again with the same key (the server replays
     // it instead of making a second deployment); the edits since then follow as an update.
     const first = entry.unsureBody ?? body;
@@ -157,13 +165,41 @@ export class SaveFlow {
     if (outcome.kind !== 'done') throw this.notSaved(vscode.l10n.t('Creating the deployment'), outcome);
     entry.unsureBody = undefined;
     let created = outcome.result;
-    const rest = diffDocument(documentOf(created), edited);
-    if (Object.keys(rest).length) created = await this.sendPatch(created.id, rest);
+    const name = quote(this.deps.displayText(created.name));
+    try {
+      if (entry.paused && created.status === 'active') created = await this.pauseCreated(created);
+      const now = documentOf(created);
+      // An agent given by id alone was created at its latest version: not a change to send again.
+      const rest = diffDocument(now, edited.agent === created.agent.id ? { ...edited, agent: now.agent } : edited);
+      if (Object.keys(rest).length) created = await this.sendPatch(created.id, rest);
+    } catch (e) {
+      // The deployment exists: its document becomes it (saving the new one again would create a second).
+      const reason = e instanceof Error ? e.message : String(e);
+      void this.s.ui.showErrorMessage(
+        entry.paused
+          ? vscode.l10n.t('Created {0} without its schedule, so it runs only when started by hand; the rest could not be applied: {1}', name, reason)
+          : vscode.l10n.t('Created {0}, but the rest of the document could not be applied: {1} The document now shows the deployment as the server has it.', name, reason),
+        {},
+      );
+    }
     entry.content = encoder.encode(documentText(documentOf(created)));
     entry.draft = false;
     entry.mtime = Date.now();
     this.host.noteCreated(uri, created);
-    this.s.ui.announce(vscode.l10n.t('Created {0}.', quote(this.deps.displayText(created.name))));
+    this.s.ui.announce(created.status === 'paused' ? vscode.l10n.t('Created {0}, paused: its schedule fires only after you resume it.', name) : vscode.l10n.t('Created {0}.', name));
+  }
+
+  /** Pauses a deployment just created; the deployment as the server has it after. */
+  private async pauseCreated(d: Deployment): Promise<Deployment> {
+    const outcome = await this.s.mutations.write({
+      verb: 'pause',
+      row: { id: d.id, busyLabel: vscode.l10n.t('Pausing…') },
+      send: (client) => client.pauseDeployment(d.id),
+      updated: (x) => x,
+      reconcile: d.id,
+    });
+    if (outcome.kind !== 'done') throw this.notSaved(vscode.l10n.t('Pausing the deployment'), outcome);
+    return outcome.result;
   }
 
   /** One update through the write path; the deployment as the server has it after. */

@@ -90,6 +90,9 @@ export class Uri {
     const u = new URL(s);
     return new Uri(u.protocol.replace(/:$/, ''), u.host, decodeURIComponent(u.pathname), u.search.replace(/^\?/, ''), u.hash.replace(/^#/, ''));
   }
+  with(c: { scheme?: string; authority?: string; path?: string; query?: string; fragment?: string }): Uri {
+    return new Uri(c.scheme ?? this.scheme, c.authority ?? this.authority, c.path ?? this.path, c.query ?? this.query, c.fragment ?? this.fragment);
+  }
   toString(): string {
     return `${this.scheme}:${this.authority ? '//' + this.authority : ''}${this.path}${this.query ? '?' + this.query : ''}`;
   }
@@ -135,6 +138,14 @@ export const fake = {
   providers: new Map<string, any>(),
   /** Documents shown in an editor, in order: their URI and text. */
   opened: [] as { uri: string; text: string }[],
+  /**
+   * Documents of a file system provider's scheme (qoder:) open as FakeTextDocuments read from the
+   * provider, kept in workspace.textDocuments, edited by applyEdit and saved through writeFile.
+   * Off unless a test turns it on (opening one reads the server).
+   */
+  fsDocuments: false,
+  /** Text put into an editor by the extension (TextEditor.edit replaces, insertSnippet), in order. */
+  typed: [] as { uri: string; text: string; snippet: boolean }[],
   closedDocuments: new EventEmitter<any>(),
   statusItems: [] as any[],
   activeEditorListeners: new EventEmitter<any>(),
@@ -160,6 +171,9 @@ export const fake = {
     this.settings.workspace.clear();
     this.statusItems = [];
     this.opened = [];
+    this.typed = [];
+    this.fsDocuments = false;
+    workspace.textDocuments.length = 0;
     this.commands.clear();
     this.views = [];
     this.providers.clear();
@@ -317,7 +331,18 @@ export const window = {
   },
   showTextDocument(doc: any): Promise<any> {
     fake.opened.push({ uri: String(doc.uri), text: typeof doc.getText === 'function' ? doc.getText() : '' });
-    const editor = { document: doc };
+    const uri = String(doc.uri);
+    const editor = {
+      document: doc,
+      edit(cb: (b: { replace(r: unknown, text: string): void }) => void): Promise<boolean> {
+        cb({ replace: (_r, text) => void fake.typed.push({ uri, text, snippet: false }) });
+        return Promise.resolve(true);
+      },
+      insertSnippet(snippet: SnippetString): Promise<boolean> {
+        fake.typed.push({ uri, text: snippet.value, snippet: true });
+        return Promise.resolve(true);
+      },
+    };
     window.activeTextEditor = editor;
     fake.activeEditorListeners.fire(editor);
     return Promise.resolve(editor);
@@ -383,11 +408,28 @@ export const workspace = {
     return new Disposable(() => fake.providers.delete(`fs:${scheme}`));
   },
   textDocuments: [] as any[],
+  /** Applies to open FakeTextDocuments (fake.fsDocuments). */
+  async applyEdit(edit: WorkspaceEdit): Promise<boolean> {
+    for (const e of edit.edits) {
+      const doc = workspace.textDocuments.find((d) => String(d.uri) === String(e.uri));
+      if (!(doc instanceof FakeTextDocument)) return false;
+      doc.replace(e.range, e.text);
+    }
+    return true;
+  },
   onDidOpenTextDocument: new EventEmitter<any>().event,
   onDidChangeTextDocument: new EventEmitter<any>().event,
   onDidSaveTextDocument: new EventEmitter<any>().event,
   onWillSaveTextDocument: new EventEmitter<any>().event,
   async openTextDocument(uri: Uri) {
+    const fs = fake.fsDocuments ? fake.providers.get(`fs:${uri.scheme}`) : undefined;
+    if (fs) {
+      const open = workspace.textDocuments.find((d) => String(d.uri) === String(uri));
+      if (open) return open;
+      const doc = new FakeTextDocument(uri, new TextDecoder().decode(await fs.readFile(uri)), fs);
+      workspace.textDocuments.push(doc);
+      return doc;
+    }
     const p = fake.providers.get(uri.scheme);
     const text = p ? await p.provideTextDocumentContent(uri) : '';
     return { uri, languageId: 'plaintext', getText: () => text };
@@ -434,6 +476,53 @@ function registered(kind: string, p: any): Disposable {
   for (let n = 2; fake.providers.has(key); n++) key = `${kind}${n}`;
   fake.providers.set(key, p);
   return new Disposable(() => fake.providers.delete(key));
+}
+
+/** An open document of a file system provider's scheme: its text, dirty until saved through the provider. */
+export class FakeTextDocument {
+  languageId = 'plaintext';
+  version = 1;
+  isDirty = false;
+  constructor(readonly uri: Uri, private text: string, private readonly fs: { writeFile(uri: Uri, content: Uint8Array): Promise<void> }) {}
+  getText(): string {
+    return this.text;
+  }
+  get lineCount(): number {
+    return this.text.split('\n').length;
+  }
+  lineAt(line: number): { text: string; range: Range } {
+    const text = this.text.split('\n')[line] ?? '';
+    return { text, range: new Range(line, 0, line, text.length) };
+  }
+  offsetAt(p: Position): number {
+    const lines = this.text.split('\n');
+    if (p.line >= lines.length) return this.text.length;
+    return lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + Math.min(p.character, (lines[p.line] ?? '').length);
+  }
+  positionAt(offset: number): Position {
+    const before = this.text.slice(0, offset).split('\n');
+    return new Position(before.length - 1, (before[before.length - 1] ?? '').length);
+  }
+  replace(range: Range, text: string): void {
+    this.text = this.text.slice(0, this.offsetAt(range.start)) + text + this.text.slice(this.offsetAt(range.end));
+    this.version++;
+    this.isDirty = true;
+  }
+  /** As VS Code saves: writeFile; still dirty when it threw or the text changed meanwhile. */
+  async save(): Promise<boolean> {
+    const version = this.version;
+    try {
+      await this.fs.writeFile(this.uri, new TextEncoder().encode(this.text));
+    } catch {
+      return false;
+    }
+    if (this.version === version) this.isDirty = false;
+    return !this.isDirty;
+  }
+}
+
+export class SnippetString {
+  constructor(public value = '') {}
 }
 
 export class Hover {
@@ -496,6 +585,9 @@ export class Position {
   constructor(readonly line: number, readonly character: number) {}
   isBefore(o: Position): boolean {
     return this.line < o.line || (this.line === o.line && this.character < o.character);
+  }
+  translate(lines = 0, characters = 0): Position {
+    return new Position(this.line + lines, this.character + characters);
   }
 }
 export class Range {

@@ -11,7 +11,8 @@ import { Uri, window } from '../fakes/vscode';
 import type { DeploymentFiles } from '../../src/editing/deploymentFiles';
 import type { EditorHost } from '../../src/editing/editorHost';
 import { editUri, newUri } from '../../src/editing/deploymentFiles';
-import { templateDocument, documentText } from '../../src/editing/model/deploymentDocument';
+import { documentText } from '../../src/editing/model/deploymentDocument';
+import { promptedTemplate } from '../unit/fixtures';
 
 const TOKEN = 'pt-unit-lifecycle-secret-0018';
 const TYPO = 'pt-unit-lifecycle-typo-00000';
@@ -65,7 +66,7 @@ test('D3: after a rejected Set Token, an unsaved New Deployment document can sti
   files().setNew(uri as never);
   await rejectedSetToken();
   api.resetRequests();
-  const text = documentText({ ...templateDocument({ agentId: d.agent.id, environmentId: d.environment_id, timezone: 'UTC' }), name: 'kept-after-typo' });
+  const text = documentText({ ...promptedTemplate({ agentId: d.agent.id, environmentId: d.environment_id, timezone: 'UTC' }), name: 'kept-after-typo' });
   await files().writeFile(uri as never, encode(text));
   assert.equal(posts().filter((r) => r.path.endsWith('/deployments')).length, 1);
   assert.equal(files().takeCreated(uri as never)?.name, 'kept-after-typo');

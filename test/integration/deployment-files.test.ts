@@ -9,7 +9,8 @@ import { Uri } from '../fakes/vscode';
 import type { DeploymentFiles } from '../../src/editing/deploymentFiles';
 import type { EditorHost } from '../../src/editing/editorHost';
 import { editUri, newUri } from '../../src/editing/deploymentFiles';
-import { templateDocument, documentText } from '../../src/editing/model/deploymentDocument';
+import { documentText } from '../../src/editing/model/deploymentDocument';
+import { promptedTemplate } from '../unit/fixtures';
 
 const TOKEN = 'pt-unit-files-secret-0015';
 let api: LocalApi;
@@ -120,7 +121,7 @@ test('files: an auto-save of a new document creates nothing', async () => {
   const uri = newUri() as unknown as Uri;
   files().setNew(uri as never);
   files().noteSaveReason(uri as never, 2 /* AfterDelay */);
-  await files().writeFile(uri as never, encode(documentText(templateDocument({ agentId: d.agent.id, environmentId: d.environment_id, timezone: 'UTC' }))));
+  await files().writeFile(uri as never, encode(documentText(promptedTemplate({ agentId: d.agent.id, environmentId: d.environment_id, timezone: 'UTC' }))));
   assert.equal(posts().length, 0);
   assert.equal(files().takeCreated(uri as never), undefined);
 });
@@ -170,7 +171,7 @@ test('files: saving a new document creates the deployment at the top of the tree
   const uri = newUri() as unknown as Uri;
   assert.equal(uri.toString(), 'qoder:/new/untitled.deployment.json');
   files().setNew(uri as never);
-  const text = documentText({ ...templateDocument({ agentId: d.agent.id, environmentId: d.environment_id, timezone: 'Asia/Shanghai' }), name: 'made-in-editor' });
+  const text = documentText({ ...promptedTemplate({ agentId: d.agent.id, environmentId: d.environment_id, timezone: 'Asia/Shanghai' }), name: 'made-in-editor' });
   await files().writeFile(uri as never, encode(text));
   const creates = posts().filter((r) => r.path.endsWith('/deployments'));
   assert.equal(creates.length, 1);

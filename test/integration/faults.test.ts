@@ -10,7 +10,8 @@ import { clock, FIXED_NOW } from '../local-api/test-helpers';
 import { type Activated, activateExtension, cmd, fake, until } from '../unit/harness';
 import type { EditorHost } from '../../src/editing/editorHost';
 import { newUri } from '../../src/editing/deploymentFiles';
-import { documentText, templateDocument } from '../../src/editing/model/deploymentDocument';
+import { documentText } from '../../src/editing/model/deploymentDocument';
+import { promptedTemplate } from '../unit/fixtures';
 
 const TOKEN = 'pt-unit-faults-secret-0007';
 const SEED = 30;
@@ -440,7 +441,7 @@ async function createCase(f: Fault): Promise<void> {
   const uri = newUri(`fault-${casesRun}`);
   files.setNew(uri);
   const name = `made-under-${f.name.replace(/\W+/g, '-')}`;
-  const text = new TextEncoder().encode(documentText({ ...templateDocument({ agentId: d.agent.id, environmentId: d.environment_id, timezone: 'UTC' }), name }));
+  const text = new TextEncoder().encode(documentText({ ...promptedTemplate({ agentId: d.agent.id, environmentId: d.environment_id, timezone: 'UTC' }), name }));
   const made = () => api.account().list().filter((x) => x.name === name);
   const creates = () => api.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/deployments'));
   arm(f, 'create');

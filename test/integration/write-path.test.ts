@@ -11,7 +11,8 @@ import { Uri } from '../fakes/vscode';
 import type { DeploymentFiles } from '../../src/editing/deploymentFiles';
 import type { EditorHost } from '../../src/editing/editorHost';
 import { editUri, newUri } from '../../src/editing/deploymentFiles';
-import { templateDocument, documentText } from '../../src/editing/model/deploymentDocument';
+import { documentText } from '../../src/editing/model/deploymentDocument';
+import { promptedTemplate } from '../unit/fixtures';
 
 const TOKEN = 'pt-unit-writepath-secret-0019';
 const time = clock(FIXED_NOW);
@@ -135,7 +136,7 @@ test('D5: a Create whose answer was lost after the server made it, saved again, 
   const d = activeOne();
   const uri = newUri() as unknown as Uri;
   files().setNew(uri as never);
-  const text = documentText({ ...templateDocument({ agentId: d.agent.id, environmentId: d.environment_id, timezone: 'UTC' }), name: 'made-once' });
+  const text = documentText({ ...promptedTemplate({ agentId: d.agent.id, environmentId: d.environment_id, timezone: 'UTC' }), name: 'made-once' });
   api.injectFault({ route: 'POST /deployments', kind: 'truncated', times: 1 });
   assert.match((await save(uri, text)) ?? '', /cannot read/);
   assert.equal(await save(uri, text), undefined);
@@ -152,7 +153,7 @@ test('D5: a lost Create, edited and saved again, still makes one deployment, wit
   const d = activeOne();
   const uri = newUri() as unknown as Uri;
   files().setNew(uri as never);
-  const doc = { ...templateDocument({ agentId: d.agent.id, environmentId: d.environment_id, timezone: 'UTC' }), name: 'made-once' };
+  const doc = { ...promptedTemplate({ agentId: d.agent.id, environmentId: d.environment_id, timezone: 'UTC' }), name: 'made-once' };
   api.injectFault({ route: 'POST /deployments', kind: 'truncated', times: 1 });
   assert.match((await save(uri, documentText(doc))) ?? '', /cannot read/);
   assert.equal(await save(uri, documentText({ ...doc, description: 'edited after the failure' })), undefined);

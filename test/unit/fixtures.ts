@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDeployment, parseRun, type Deployment } from '../../src/api';
+import { templateDocument, type DeploymentDocument, type TemplateInput } from '../../src/editing/model/deploymentDocument';
 
 export const FIXTURES = path.resolve(__dirname, '../fixtures/api');
 
@@ -20,4 +21,9 @@ export function run(name: string) {
 export function variant(name: string, n: number, patch: Record<string, unknown> = {}): Deployment {
   const id = `dep_${n.toString(16).padStart(32, '0')}`;
   return fixture(name, { id, name: `${name}-${n}`, ...patch });
+}
+
+/** The New Deployment template with a prompt of the user's (the template's example prompt is refused on save). */
+export function promptedTemplate(input: TemplateInput): DeploymentDocument {
+  return { ...templateDocument(input), initial_events: [{ type: 'user.message', content: [{ type: 'text', text: 'Summarise last night’s failed CI runs.' }] }] };
 }

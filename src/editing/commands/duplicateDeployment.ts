@@ -1,9 +1,10 @@
-// Duplicate Deployment…: a new document filled from the selected deployment, named <name>-copy.
+// Duplicate Deployment…: a new document filled from the selected deployment, named <name>-copy;
+// for a scheduled one, first the question whether the copy keeps the schedule or is created paused
+// (editing/creation.ts, in the editor chunk).
 
 import * as vscode from 'vscode';
 import { Commands } from '../../platform/constants';
 import type { EditorHost } from '../editorHost';
-import { editorModule } from '../editorHost';
 import { guarded, resolveOne, type Services } from '../../platform/commandKit';
 
 export function registerDuplicateDeployment(s: Services, host: EditorHost): vscode.Disposable {
@@ -11,10 +12,7 @@ export function registerDuplicateDeployment(s: Services, host: EditorHost): vsco
     Commands.duplicateDeployment,
     guarded(s, vscode.l10n.t('Duplicate Deployment'), async (arg?: unknown) => {
       const d = await resolveOne(s, arg, vscode.l10n.t('Select the deployment to duplicate'));
-      if (!d) return;
-      const editor = editorModule();
-      const doc = { ...editor.documentOf(d), name: editor.copyName(d.name.replace(/_archived_\d+$/, '')) };
-      await editor.openNewDocument(host.editor().files, editor.newUri(doc.name), doc);
+      if (d) await host.editor().duplicate(d);
     }),
   );
 }

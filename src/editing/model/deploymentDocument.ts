@@ -95,7 +95,15 @@ export interface TemplateInput {
   name?: string;
 }
 
-/** A new deployment: a weekday-morning cron schedule in the user's zone and one user.message. */
+/** The template's prompt, in English (the source of its translation). */
+export const TEMPLATE_PROMPT = 'Describe what the agent should do on each run.';
+
+/** The template's prompt as the user sees it. */
+export function templatePrompt(): string {
+  return l10n.t('Describe what the agent should do on each run.');
+}
+
+/** A new deployment: a weekday-morning cron schedule in the user's zone and one user.message (the example prompt, see newDeployment.ts). */
 export function templateDocument(t: TemplateInput): DeploymentDocument {
   return {
     name: t.name ?? 'new-deployment',
@@ -103,7 +111,7 @@ export function templateDocument(t: TemplateInput): DeploymentDocument {
     agent: t.agentId,
     environment_id: t.environmentId,
     schedule: { type: 'cron', expression: '0 9 * * 1-5', timezone: t.timezone },
-    initial_events: [{ type: 'user.message', content: [{ type: 'text', text: l10n.t('Describe what the agent should do on each run.') }] }],
+    initial_events: [{ type: 'user.message', content: [{ type: 'text', text: templatePrompt() }] }],
     resources: [],
     vault_ids: [],
     metadata: metadataObject(),

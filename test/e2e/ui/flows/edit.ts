@@ -2,12 +2,14 @@
 // CodeLens, Save (one merge-patch) and the row changing, an invalid cron (red squiggle, save
 // refused, nothing sent), the three-way merge of a Save (D8: a colleague's other fields survive;
 // the same field asks, Compare, save the merged text), an unsent edit under auto-save (D9) and
-// New Deployment… from the template; the agent's and environment's names in the document, and a
-// name typed where an id belongs fixed by its quick fix (issue 21 item 3).
+// New Deployment… from the template (agent, then environment; its example prompt refused) and
+// Duplicate's question about the schedule (issue 21 item 6); the agent's and environment's names
+// in the document, a name typed where an id belongs fixed by its quick fix, and Edit Prompt… saving
+// one merge-patch (issue 21 item 3).
 import type { Locator } from '../../lib/browser';
 import { log } from '../../lib/procs';
 import type { Workbench } from '../workbench';
-import { clearRequests, control, ensureSignedIn, esc, requests, SIDEBAR_ROWS, title, waitUntil } from './qoder';
+import { clearRequests, cmd, control, ensureSignedIn, esc, requests, SIDEBAR_ROWS, title, waitUntil } from './qoder';
 import { expect, type Flow, type FlowContext } from './types';
 
 interface ApiDeployment {
@@ -269,23 +271,45 @@ export const editFlows: Flow[] = [
     },
   },
   {
-    name: 'edit: New Deployment… → agent/environment pick → template → Save → new row at the top',
+    name: 'edit: New Deployment… → agent, then environment → template (name typed at the first tab stop) → Save with the example prompt refused → a prompt → Save → new row at the top; Duplicate asks → Create Paused → the copy is paused',
     async run(wb, ctx) {
       await ensureSignedIn(wb, ctx);
       await wb.clearNotifications();
       const name = `e2e-created-${Date.now().toString(36)}`;
       await wb.titleAction(title('qoder.createDeployment')).click();
-      // the pick's rows: agent and environment by name, their ids as the detail line
-      const pair = wb.quickInput.locator('.monaco-list-row').filter({ hasText: /agent_\w+ · env_\w+/ }).first();
-      await pair.waitFor({ state: 'visible', timeout: 20_000 });
-      const pickText = (await pair.innerText()).replace(/\s+/g, ' ');
-      log(`agent/environment pick: ${pickText}`);
-      expect(!/^\s*agent_/.test(pickText), `the agent is shown by name: "${pickText}"`);
+      // first the agent (by name, its id as the detail line), then the environment
+      const agent = wb.quickInput.locator('.monaco-list-row').filter({ hasText: /agent_\w+/ }).first();
+      await agent.waitFor({ state: 'visible', timeout: 20_000 });
+      const agentText = (await agent.innerText()).replace(/\s+/g, ' ');
+      log(`agent pick: ${agentText}`);
+      expect(!/^\s*agent_/.test(agentText), `the agent is shown by name: "${agentText}"`);
       await wb.screenshot('create-pick');
-      await pair.click();
-      await wb.page.locator('.tabs-container .tab.active').filter({ hasText: 'untitled.deployment.json' }).waitFor({ state: 'visible', timeout: 20_000 });
+      await agent.click();
+      const env = wb.quickInput.locator('.monaco-list-row').filter({ hasText: /env_\w+/ }).first();
+      const opened = wb.page.locator('.tabs-container .tab.active').filter({ hasText: 'untitled.deployment.json' });
+      // (an account whose deployments use one environment is not asked)
+      await waitUntil(async () => (await env.isVisible()) || (await opened.isVisible()), 'the environment pick or the template', 20_000);
+      if (await env.isVisible()) {
+        log(`environment pick: ${(await env.innerText()).replace(/\s+/g, ' ')}`);
+        await env.click();
+      }
+      await opened.waitFor({ state: 'visible', timeout: 20_000 });
       await waitUntil(async () => (await lensTexts(wb)).length >= 2, 'the schedule CodeLens of the template', 20_000);
-      await replaceInEditor(wb, '"name": "new-deployment"', `"name": "${name}"`);
+      // the template is a snippet: the name is selected at the first tab stop, so typing replaces it
+      await wb.page.keyboard.type(name);
+      const editorText = async (): Promise<string> => (await activeEditor(wb).locator('.view-lines').innerText()).replace(/\s+/g, ' ');
+      await waitUntil(async () => (await editorText()).includes(`"name": "${name}"`), 'the name typed at the first tab stop', 10_000, async () => (await editorText()).slice(0, 300));
+      // the example prompt is left as it is: Save is refused, nothing is sent, the prompt is marked
+      await clearRequests(ctx);
+      await save(wb);
+      const refusal = await wb.waitForNotification(/nothing was sent/);
+      expect(/prompt is still the template/.test(refusal), `the refusal says why: "${refusal}"`);
+      await activeEditor(wb).locator('.squiggly-error').first().waitFor({ state: 'visible', timeout: 15_000 });
+      await wb.mouseAway();
+      await wb.screenshot('create-untouched-refused');
+      expect((await requests(ctx)).filter((r) => r.method === 'POST').length === 0, 'the refused save sent nothing');
+      expect(!(await wb.dialogBox.isVisible()), 'no "Unable to write file" dialog');
+      await replaceInEditor(wb, '"text": "Describe what the agent should do on each run."', '"text": "List the issues opened since yesterday."');
       await wb.mouseAway();
       await wb.screenshot('create-template');
       await clearRequests(ctx);
@@ -300,6 +324,27 @@ export const editFlows: Flow[] = [
       expect(made && made.status === 'active', `the API has ${name}`);
       await wb.mouseAway();
       await wb.screenshot('created');
+      await closeAllEditorsDiscarding(wb);
+
+      // Duplicate of a scheduled deployment asks about the schedule; Create Paused (the first button) makes the copy paused
+      await wb.contextMenu(wb.treeRowByLabel(name), title('qoder.duplicateDeployment'));
+      const ask = await wb.dialogText();
+      expect(ask.includes(`Should the copy of “${name}” run on its schedule`) && /same minute/.test(ask), `the question: "${ask}"`);
+      const buttons = await wb.dialogButtons();
+      expect(buttons.includes('Create Paused') && buttons.includes('Keep Schedule'), `buttons: ${buttons.join(', ')}`);
+      const focused = await wb.page.evaluate<string>('document.activeElement ? (document.activeElement.textContent || "").trim() : ""');
+      expect(focused === 'Create Paused', `Enter takes the safe answer: the focused button is "${focused}"`);
+      await wb.screenshot('duplicate-asks');
+      await wb.clickDialogButton('Create Paused');
+      log('duplicate: Create Paused');
+      await wb.page.locator('.tabs-container .tab.active').filter({ hasText: `${name}-copy.deployment.json` }).waitFor({ state: 'visible', timeout: 20_000 });
+      await clearRequests(ctx);
+      log('duplicate: the copy is open');
+      await save(wb);
+      await waitUntil(async () => (await deployments(ctx)).some((d) => d.name === `${name}-copy` && d.status === 'paused' && d.schedule !== null), 'the copy, paused, with its schedule', 20_000);
+      const writes = (await requests(ctx)).filter((r) => r.method === 'POST').map((r) => r.path.replace(/^.*\/deployments/, '/deployments').replace(/dep_\w+/, 'ID'));
+      expect(writes.join() === '/deployments,/deployments/ID/pause,/deployments/ID', `create without the schedule, pause, then the schedule: ${writes.join(' ')}`);
+      log('duplicate: the copy is paused');
       await closeAllEditorsDiscarding(wb);
     },
   },
@@ -331,6 +376,22 @@ export const editFlows: Flow[] = [
       await wb.page.keyboard.press('Enter');
       await waitUntil(async () => (await editorText()).includes(`"environment_id": "${target.environment_id}"`), 'the quick fix to put the id back', 15_000, async () => (await editorText()).slice(0, 600));
       await activeEditor(wb).locator('.squiggly-error').first().waitFor({ state: 'detached', timeout: 15_000 });
+
+      // Edit Prompt…: the prompt as Markdown in an editor of its own; Save sends one merge-patch of initial_events only
+      await clearRequests(ctx);
+      await wb.runCommand(cmd('qoder.editPrompt'));
+      await wb.page.locator('.tabs-container .tab.active').filter({ hasText: `${target.name}.prompt.md` }).waitFor({ state: 'visible', timeout: 20_000 });
+      const added = 'Also list the flaky tests.';
+      await activeEditor(wb).click();
+      await wb.page.keyboard.press('Control+End');
+      await wb.page.keyboard.type(`\n\n${added}`);
+      await wb.page.keyboard.press('Control+S');
+      await waitUntil(async () => JSON.stringify((await deployments(ctx)).find((d) => d.id === target.id)?.initial_events ?? []).includes(added), 'the prompt to reach the server', 20_000);
+      const posts = (await requests(ctx)).filter((r) => r.method === 'POST');
+      expect(posts.length === 1 && Object.keys(JSON.parse(posts[0]!.body ?? '{}') as object).join() === 'initial_events', `one merge-patch of the prompt only: ${JSON.stringify(posts.map((p) => p.body?.slice(0, 200)))}`);
+      await wb.page.locator('.tabs-container .tab.active:not(.dirty)').waitFor({ state: 'visible', timeout: 10_000 });
+      await wb.mouseAway();
+      await wb.screenshot('edit-prompt');
       await closeAllEditorsDiscarding(wb);
     },
   },
