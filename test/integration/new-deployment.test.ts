@@ -9,6 +9,7 @@ import { test, before, after, beforeEach, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { startLocalApi, type LocalApi } from '../local-api/server';
 import { type Activated, activateExtension, cmd, fake } from '../unit/harness';
+import { snippetStops as stops, snippetText as expand } from '../unit/fixtures';
 import { FakeTextDocument, Range, Uri, workspace } from '../fakes/vscode';
 import type { EditorHost } from '../../src/editing/editorHost';
 import type { Editor } from '../../src/editing/editing.chunk';
@@ -41,9 +42,6 @@ const encode = (text: string) => new TextEncoder().encode(text);
 const posts = () => api.requests.filter((r) => r.method === 'POST');
 const bodyOf = (r: { body?: string }): Record<string, unknown> => JSON.parse(r.body ?? '{}') as Record<string, unknown>;
 const scheduled = (): Deployment => store().deployments.find((d) => !d.archived_at && d.schedule && d.status === 'active')!;
-/** The text a snippet types (escapes undone, placeholders' text kept) and its tab stops in order. */
-const expand = (snippet: string): string => snippet.replace(/\$\{\d+:((?:\\.|[^}\\])*)\}/g, '$1').replace(/\\([$}\\])/g, '$1');
-const stops = (snippet: string): string[] => [...snippet.matchAll(/\$\{(\d+):((?:\\.|[^}\\])*)\}/g)].sort((a, b) => Number(a[1]) - Number(b[1])).map((m) => m[2]!);
 const errors = () => fake.shown.filter((s) => s.kind === 'error');
 const marks = (uri: Uri): { message: string }[] => (editor().files as unknown as { saveDiagnostics: { get(u: Uri): { message: string }[] | undefined } }).saveDiagnostics.get(uri) ?? [];
 

@@ -27,3 +27,10 @@ export function variant(name: string, n: number, patch: Record<string, unknown> 
 export function promptedTemplate(input: TemplateInput): DeploymentDocument {
   return { ...templateDocument(input), initial_events: [{ type: 'user.message', content: [{ type: 'text', text: 'Summarise last night’s failed CI runs.' }] }] };
 }
+
+/** The text a snippet types (escapes undone, placeholders' text kept). */
+export const snippetText = (snippet: string): string => snippet.replace(/\$\{\d+:((?:\\.|[^}\\])*)\}/g, '$1').replace(/\\([$}\\])/g, '$1');
+
+/** A snippet's tab stops, in their order, with their text. */
+export const snippetStops = (snippet: string): string[] =>
+  [...snippet.matchAll(/\$\{(\d+):((?:\\.|[^}\\])*)\}/g)].sort((a, b) => Number(a[1]) - Number(b[1])).map((m) => m[2]!.replace(/\\([$}\\])/g, '$1'));

@@ -6,14 +6,11 @@ import { describe, it } from 'node:test';
 import { documentText, templateDocument, templatePrompt } from '../../src/editing/model/deploymentDocument';
 import { agentChoices, environmentChoices, promptPath, snippetOf, untouchedPrompt } from '../../src/editing/model/newDeployment';
 import { withPrompt } from '../../src/editing/model/nameRefs';
-import { variant } from './fixtures';
+import { snippetStops as stops, snippetText as expand, variant } from './fixtures';
 
 const dep = (n: number, agent: string, env: string, archived = false) =>
   variant('active', n, { agent: { id: agent, type: 'agent', version: 1 }, environment_id: env, archived_at: archived ? '2026-01-01T00:00:00Z' : null });
 
-/** The text a snippet inserts (its escapes undone, its placeholders' text kept). */
-const expand = (snippet: string): string => snippet.replace(/\$\{\d+:((?:\\.|[^}\\])*)\}/g, '$1').replace(/\\([$}\\])/g, '$1');
-const stops = (snippet: string): string[] => [...snippet.matchAll(/\$\{(\d+):((?:\\.|[^}\\])*)\}/g)].sort((a, b) => Number(a[1]) - Number(b[1])).map((m) => m[2]!.replace(/\\([$}\\])/g, '$1'));
 
 describe('new deployment: agent, then environment', () => {
   const deployments = [dep(1, 'agent_b', 'env_x'), dep(2, 'agent_a', 'env_y'), dep(3, 'agent_a', 'env_x'), dep(4, 'agent_a', 'env_z'), dep(5, 'agent_gone', 'env_gone', true)];
