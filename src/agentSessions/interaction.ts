@@ -10,6 +10,7 @@ import { SessionActions } from '../api/sessionActions';
 import { customToolError, toolConfirmation, userInterrupt, userMessage, type QoderFile } from '../api/interaction';
 import { callLabel, fullInputText, isRejection, sendMessageOnce, waitingText, type PendingCall, type PendingState } from './model/pending';
 import { WaitingWatch, type WaitingRun } from './model/waitingWatch';
+import type { IdleText } from './model/sessionCache';
 import { parseListPage, parseRun } from '../api/parse';
 import type { Ui } from '../platform/ui';
 import type { WritePath } from '../deployments/model/mutations';
@@ -314,9 +315,10 @@ export class Interaction {
     if (answer === review) await this.deps.openSession(w.deploymentId, w.runId, w.sessionId);
   }
 
-  /** The pending calls of a session as the transcript shows them (for the CodeLens lines). */
-  async pendingFor(sessionId: string): Promise<PendingState | undefined> {
-    return this.watch.pendingOf(sessionId);
+  /** For a run row: what an idle session waits for, in words, and its newest `session.status_idle`, from one request. */
+  async idleLook(sessionId: string, updatedAt: string | undefined): Promise<IdleText> {
+    const look = await this.watch.idleLook(sessionId, updatedAt);
+    return { waiting: look.state ? this.waitingLine(look.state) : undefined, lastIdle: look.lastIdle };
   }
 
   /** Events to keep for the transcript's pending section. */

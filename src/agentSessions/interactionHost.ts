@@ -11,7 +11,7 @@ import { failureText } from '../common/errorText';
 import * as config from '../platform/config';
 import type { ArtifactFile, InteractionView } from '../deployments/deploymentsTree';
 import type { InteractionUi } from './interactionUi';
-import type { SessionStatusCache } from './model/sessionCache';
+import type { IdleText, SessionStatusCache } from './model/sessionCache';
 import type { SessionDocumentsHost } from './sessionHost';
 
 type InteractionModule = typeof import('./interaction.chunk');
@@ -63,8 +63,8 @@ export class InteractionHost implements InteractionView, vscode.Disposable {
     return this.impl;
   }
 
-  waitingText(sessionId: string): Promise<string | undefined> {
-    return this.ui().waitingText(sessionId);
+  idleLook(sessionId: string, updatedAt: string | undefined): Promise<IdleText> {
+    return this.ui().idleLook(sessionId, updatedAt);
   }
 
   waiting(deploymentId: string): string | undefined {

@@ -5,6 +5,7 @@
 
 import * as vscode from 'vscode';
 import { isSessionId } from '../api/sessions';
+import type { IdleText } from './model/sessionCache';
 import { ARTIFACT_SCHEME, Commands, SESSION_SCHEME } from '../platform/constants';
 import { sessionIdOf } from './sessionUris';
 import type { ArtifactFile } from '../deployments/deploymentsTree';
@@ -85,10 +86,9 @@ export class InteractionUi implements vscode.Disposable {
     if (id === Commands.interruptSession) return i.interrupt(target);
   }
 
-  /** For the run rows: what an idle session waits for, in words (loads the chunk). */
-  waitingText(sessionId: string): Promise<string | undefined> {
-    const i = this.interaction();
-    return i.pendingFor(sessionId).then((state) => (state ? i.waitingLine(state) : undefined));
+  /** For the run rows: what an idle session waits for, in words, and how its last turn ended (loads the chunk). */
+  idleLook(sessionId: string, updatedAt: string | undefined): Promise<IdleText> {
+    return this.interaction().idleLook(sessionId, updatedAt);
   }
 
   waiting(deploymentId: string): string | undefined {

@@ -4,7 +4,7 @@
 
 import * as vscode from 'vscode';
 import type { SessionDocDeps, SessionDocuments } from './sessionDocument';
-import { NameCache, SessionStatusCache } from './model/sessionCache';
+import { NameCache, SessionStatusCache, type SessionSource } from './model/sessionCache';
 import type { Connection } from '../connection/connection';
 import type { DeploymentStore } from '../deployments/model/deploymentStore';
 import type { Log } from '../platform/log';
@@ -78,7 +78,7 @@ export interface SessionParts {
 }
 
 /** Sessions as the rest of the extension sees them, reading through the current connection and starting over with it. */
-export function createSessionParts(connection: Connection, store: DeploymentStore, log: Log, waitingText: (sessionId: string) => Promise<string | undefined>): SessionParts {
+export function createSessionParts(connection: Connection, store: DeploymentStore, log: Log, idleLook: NonNullable<SessionSource['idleLook']>): SessionParts {
   const statuses = new SessionStatusCache();
   const names = new NameCache();
   const documents = new SessionDocumentsHost({
@@ -96,7 +96,7 @@ export function createSessionParts(connection: Connection, store: DeploymentStor
     documents,
     connection.onReset('session statuses and names', ({ client }) => {
       statuses.setSource(client
-        ? { getSession: (id, signal) => client.getSession(id, { signal }), waitingText, lastEvent: (id, type, signal) => client.lastSessionEvent(id, type, { signal }) }
+        ? { getSession: (id, signal) => client.getSession(id, { signal }), idleLook, lastEvent: (id, type, signal) => client.lastSessionEvent(id, type, { signal }) }
         : undefined);
       names.setSource(client ? { getAgent: (id, version) => client.getAgent(id, version), getEnvironment: (id) => client.getEnvironment(id) } : undefined);
     }),

@@ -110,7 +110,7 @@ test('session cache: facts from the newest idle or error event', () => {
 });
 
 function session(id: string, status: string): Session {
-  return { id, status, title: '', agent: null, environment_id: null, deployment_id: null, created_at: '', updated_at: '', archived_at: null, total_credits: null, active_seconds: null, duration_seconds: 12, raw: {} };
+  return { id, status, title: '', agent: null, environment_id: null, deployment_id: null, created_at: '', updated_at: '2026-12-06T10:00:00Z', archived_at: null, total_credits: null, active_seconds: null, duration_seconds: 12, raw: {} };
 }
 
 test('session cache: an idle session is asked how its turn ended (one event), so a cancelled run reads "cancelled"', async () => {
@@ -128,6 +128,28 @@ test('session cache: an idle session is asked how its turn ended (one event), so
   assert.equal(await changed, 'sess_a');
   assert.deepEqual(asked, ['session.status_idle']);
   assert.equal(runState(run('manual'), cache.get('sess_a')).kind, 'cancelled');
+  cache.dispose();
+});
+
+test('session cache: an idle session on screen costs one events request: the waiting look also gives how its last turn ended', async () => {
+  const cache = new SessionStatusCache();
+  const asked: string[] = [];
+  const changed = new Promise<string>((resolve) => cache.onDidChange(resolve));
+  cache.setSource({
+    getSession: async (id) => session(id, 'idle'),
+    idleLook: async (id, updatedAt) => {
+      asked.push(`look ${id} ${updatedAt}`);
+      return { lastIdle: { id: 'evt_1', type: 'session.status_idle', stop_reason: { type: 'cancelled' } } };
+    },
+    lastEvent: async (_id, type) => {
+      asked.push(type);
+      return { id: 'evt_1', type, stop_reason: { type: 'cancelled' } };
+    },
+  });
+  cache.request('sess_c');
+  assert.equal(await changed, 'sess_c');
+  assert.deepEqual(asked, ['look sess_c 2026-12-06T10:00:00Z']);
+  assert.equal(runState(run('manual'), cache.get('sess_c')).kind, 'cancelled');
   cache.dispose();
 });
 

@@ -25,8 +25,12 @@ export interface SessionSummary extends SessionFacts {
 
 export interface SessionSource {
   getSession(id: string, signal: AbortSignal): Promise<Session>;
-  /** What an idle session waits for, in words; undefined when it does not wait. */
-  waitingText?(id: string, signal: AbortSignal): Promise<string | undefined>;
+  /**
+   * One look at an idle session's newest events (`updatedAt`: the session's, so an unchanged
+   * session is not asked again): what it waits for, in words (undefined when it does not wait),
+   * and its newest `session.status_idle`, which also tells how the last turn ended.
+   */
+  idleLook?(id: string, updatedAt: string | undefined, signal: AbortSignal): Promise<IdleText>;
   /**
    * The newest event of one type (`GET …/events?types=<type>&order=desc&limit=1`): how an idle
    * session's last turn ended (`session.status_idle`), why a terminated one failed (`session.error`).
@@ -35,6 +39,11 @@ export interface SessionSource {
 }
 
 export type { EventFacts } from '../../runs/model/runState';
+
+export interface IdleText {
+  waiting?: string;
+  lastIdle?: SessionEvent;
+}
 
 /**
  * A run's session is finished once it is terminated, or idle after a turn that did not stop to
@@ -138,10 +147,10 @@ export class SessionStatusCache implements Disposable {
       void source
         .getSession(id, signal)
         .then(async (s) => {
-          const waiting = s.status === 'idle' && source.waitingText ? source.waitingText(id, signal).catch(() => undefined) : undefined;
-          const facts = await this.eventFacts(source, s, signal);
-          const waits = await waiting;
-          if (!signal.aborted) this.store(id, s, facts, waits);
+          // An idle session: the look for a decision reads the newest events, which also say how the turn ended.
+          const look = s.status === 'idle' && source.idleLook ? await source.idleLook(id, s.updated_at || undefined, signal).catch(() => undefined) : undefined;
+          const facts = look?.lastIdle ? runsChunk().factsOfEvent(look.lastIdle) : await this.eventFacts(source, s, signal);
+          if (!signal.aborted) this.store(id, s, facts, look?.waiting);
         })
         .catch(() => {
           // No status is shown for it; the row keeps the run's own facts. Asked again later.

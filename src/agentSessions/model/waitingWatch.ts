@@ -27,6 +27,16 @@ interface Known {
   at: number;
   waiting: PendingState | undefined;
   final: boolean;
+  /** The session's updated_at when it was asked, if the caller knew it. */
+  updatedAt?: string;
+  lastIdle?: SessionEvent;
+}
+
+/** What one request for a session's newest events tells: what it waits for, and how its last turn ended. */
+export interface IdleLook {
+  state: PendingState | undefined;
+  /** The newest `session.status_idle` among those events (undefined when none was among them). */
+  lastIdle: SessionEvent | undefined;
 }
 
 /** What the newest events of a session say: waiting (and on what), or not; final once terminated. */
@@ -76,12 +86,29 @@ export class WaitingWatch {
 
   /** What one session waits for now (one request unless cached and not stale). */
   async pendingOf(sessionId: string, signal?: AbortSignal): Promise<PendingState | undefined> {
+    return (await this.idleLook(sessionId, undefined, signal)).state;
+  }
+
+  /**
+   * What one session waits for and how its last turn ended, from one request. With the
+   * session's `updatedAt`, an answer that it does not wait is kept until that changes;
+   * without it, for `recheckMs`. A final session is never asked again, a waiting one always.
+   */
+  async idleLook(sessionId: string, updatedAt?: string, signal?: AbortSignal): Promise<IdleLook> {
     const have = this.known.get(sessionId);
-    if (have && (have.final || (have.waiting === undefined && this.now - have.at < (this.opts.recheckMs ?? 5 * 60_000)))) return have.waiting;
+    if (have && this.fresh(have, updatedAt)) return { state: have.waiting, lastIdle: have.lastIdle };
     const events = await this.source().newestEvents(sessionId, 50, signal);
     const { state, final } = pendingFromNewest(events);
-    this.known.set(sessionId, { at: this.now, waiting: state, final });
-    return state;
+    const lastIdle = events.find((e) => e.type === 'session.status_idle');
+    this.known.set(sessionId, { at: this.now, waiting: state, final, updatedAt, lastIdle });
+    return { state, lastIdle };
+  }
+
+  private fresh(have: Known, updatedAt: string | undefined): boolean {
+    if (have.final) return true;
+    if (have.waiting !== undefined) return false;
+    if (updatedAt !== undefined && have.updatedAt !== undefined) return updatedAt === have.updatedAt;
+    return this.now - have.at < (this.opts.recheckMs ?? 5 * 60_000);
   }
 
   /**
@@ -115,8 +142,7 @@ export class WaitingWatch {
     for (const run of candidates) {
       const sid = run.session_id as string;
       const have = this.known.get(sid);
-      const fresh = have && (have.final || (have.waiting === undefined && this.now - have.at < (this.opts.recheckMs ?? 5 * 60_000)));
-      if (!fresh) {
+      if (!have || !this.fresh(have, undefined)) {
         if (asked >= (this.opts.maxChecks ?? 20)) continue;
         asked++;
       }
