@@ -2,6 +2,7 @@
 // description, whole for a sentence. Unknown types stay readable. Strings through @vscode/l10n.
 
 import * as l10n from '@vscode/l10n';
+import { redactSecrets } from './display';
 
 /** Error type in a few words, for a row's description: `environment_not_found_error` → "environment not found". */
 export function shortErrorTypeText(type: string): string {
@@ -22,7 +23,8 @@ export function shortErrorTypeText(type: string): string {
     case 'session_rate_limited_error': return l10n.t('rate limited');
     case 'session_creation_rejected_error': return l10n.t('session creation rejected');
     case 'unknown_error': return l10n.t('unknown error');
-    default: return type.replace(/_error$/, '').replace(/_/g, ' ').slice(0, 60);
+    // Redacted first: with its underscores turned to spaces a token would no longer be recognised.
+    default: return redactSecrets(type).replace(/_error$/, '').replace(/_/g, ' ').slice(0, 60);
   }
 }
 
@@ -45,7 +47,7 @@ export function errorTypeText(type: string): string {
     case 'session_rate_limited_error': return l10n.t('session creation was rate limited');
     case 'session_creation_rejected_error': return l10n.t('session creation was rejected');
     case 'unknown_error': return l10n.t('an unknown error');
-    default: return type.replace(/_error$/, '').replace(/_/g, ' ');
+    default: return redactSecrets(type).replace(/_error$/, '').replace(/_/g, ' ');
   }
 }
 

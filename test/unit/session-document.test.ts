@@ -14,6 +14,8 @@ import { MAX_BODY_CHARS } from '../../src/agentSessions/model/transcriptBody';
 import { cutLines, toolInputSummary } from '../../src/agentSessions/model/transcriptEvents';
 import type { TranscriptHeader } from '../../src/agentSessions/model/transcriptSummary';
 import { displayMultiline, redactSecrets, rememberSecret } from '../../src/common/display';
+import { HOSTILE, HOSTILE_LINKS } from './hostileSessions';
+import { errorTypeText, shortErrorTypeText } from '../../src/common/errorTypes';
 
 const DIR = path.resolve(__dirname, '../fixtures/sessions');
 const md = new MarkdownIt({ html: true, linkify: true });
@@ -133,18 +135,6 @@ describe('session document: layout', () => {
 });
 
 describe('session document: hostile content', () => {
-  const HOSTILE = [
-    '[click me](command:workbench.action.terminal.new)',
-    '![x](https://evil.example/pixel.png)',
-    '<img src=x onerror=alert(1)>',
-    '<a href="command:qoder.clearToken">a</a>',
-    'https://evil.example/login and www.evil.example and admin@evil.example',
-    '```\n</details><script>alert(1)</script>\n```',
-    '````` fence breaker',
-    '[ref]: command:qoder.clearToken\n[ref]',
-    '\u202eevil\u202c <iframe src="https://evil.example">',
-  ];
-
   for (const payload of HOSTILE) {
     it(`tool output ${JSON.stringify(payload.slice(0, 40))} stays text`, () => {
       const t = new SessionTranscript();
@@ -224,6 +214,15 @@ describe('session document: issue 19 items 6 and 7', () => {
     assertNoToken(t.markdown({ ...HEADER, title: `t_${TOKEN}`, agent: `a_${TOKEN}` }));
   });
 
+  it('item 6: the token in a session.error type is redacted before its underscores become spaces (the summary\'s Error row, the Problems message, an unknown cause in words)', () => {
+    const t = new SessionTranscript();
+    t.add(ev('session.error', { error: { type: `bad_${TOKEN}_error`, message: 'm' } }));
+    assertNoToken(t.markdown(HEADER));
+    for (const f of t.failures) assertNoToken(f.message);
+    assertNoToken(errorTypeText(`x_${TOKEN}`));
+    assertNoToken(shortErrorTypeText(`x_${TOKEN}`));
+  });
+
   /** Every link and image the renderer produces, with its target (validateLink off: judge the target itself). */
   function targets(markdown: string): string[] {
     const strict = new MarkdownIt({ html: true, linkify: true });
@@ -239,24 +238,6 @@ describe('session document: issue 19 items 6 and 7', () => {
     walk(strict.parse(markdown, {}));
     return out;
   }
-
-  const HOSTILE_LINKS = [
-    '[a](command&colon;qoder.clearToken)',
-    '[b](&#99;ommand:qoder.clearToken)',
-    '[c](&#x63;ommand:x)',
-    '[d](vscode://file/etc/passwd)',
-    '[e](VSCODE-INSIDERS:x)',
-    '![f](data:image/png;base64,iVBORw0KGgo=)',
-    '![g](  data&colon;image/svg+xml,x)',
-    '[h][ref]\n\n[ref]: command:qoder.clearToken',
-    '[i][r2]\n\n[r2]:\n  &#99;ommand:x',
-    '[j](<command:x>)',
-    '[k](java&Tab;script:alert(1))',
-    '[l](file:///etc/passwd)',
-    '[m](\\command:x)',
-    '[n](./relative/path.md)',
-    '> [o][r3]\n>\n> [r3]: vscode:x',
-  ];
 
   for (const text of HOSTILE_LINKS) {
     it(`item 7: ${JSON.stringify(text)} renders with no target but a web or mail address or a fragment`, () => {
