@@ -54,7 +54,8 @@ const builtinShims = {
  * - the live session stream (SSE parser, reconnects), on the first stream a session document opens;
  * - node-fetch (with the shims below), on the first request: activation without a token, or
  *   before the view is seen, never loads it;
- * - run states in words, run rows and failure streaks, once the first run history is drawn or counted.
+ * - run states in words, run rows and failure streaks, once the first run history is drawn or counted;
+ * - the session report (a webview with markdown-it), once a session's report opens.
  */
 const apart = [
   { request: /^croner$/, entry: require.resolve('croner'), file: 'croner.js' },
@@ -67,6 +68,7 @@ const apart = [
   { request: /(^|\/)interaction\.chunk$/, entry: 'src/agentSessions/interaction.chunk.ts', file: 'interaction.js' },
   { request: /^node-fetch$/, entry: require.resolve('node-fetch'), file: 'fetch.js', plugins: [useBuiltinWebStreams, builtinShims] },
   { request: /(^|\/)runs\.chunk$/, entry: 'src/runs/runs.chunk.ts', file: 'runs.js' },
+  { request: /(^|\/)report\.chunk$/, entry: 'src/agentSessions/report.chunk.ts', file: 'report.js' },
 ];
 
 /**

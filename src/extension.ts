@@ -102,7 +102,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
     // Called during a reload, long after `services` below exists.
     onReloadError: (e) => void reportFailure(services, vscode.l10n.t('Reading the Qoder token'), e),
   });
-  const sessions = createSessionParts(connection, store, log, (id, updatedAt) => interaction.idleLook(id, updatedAt));
+  const sessions = createSessionParts(connection, store, log, (id, updatedAt) => interaction.idleLook(id, updatedAt), context.extensionUri);
   const refresh = new RefreshOwner({ connection, store, runs, log, statuses: sessions.statuses });
   const services: Services = { connection, store, runs, tokens, mutations: connection.writePath(), refresh, log, ui: windowUi() };
   // Acting on a run (answer, talk, files): the work loads from dist/interaction.js on first use.

@@ -59,6 +59,7 @@ export class InteractionHost implements InteractionView, vscode.Disposable {
       refreshStatus: (sid) => this.sessions.statuses.refresh(sid),
       waitingChanged: (id) => this.waitingEvents.fire(id),
       lensesChanged: () => this.lensEvents.fire(),
+      activeReport: () => this.sessions.documents.activeReport(),
     });
     return this.impl;
   }

@@ -29,6 +29,8 @@ export interface InteractionUiDeps {
   /** A deployment's waiting line changed (undefined: all). */
   waitingChanged(deploymentId: string | undefined): void;
   lensesChanged(): void;
+  /** The session of the report panel in front (its title bar's buttons pass nothing). */
+  activeReport(): vscode.Uri | undefined;
 }
 
 /** `### ⏸ Bash · `evt_…`` in a session document: one pending call (see SessionView.pendingText). */
@@ -73,7 +75,7 @@ export class InteractionUi implements vscode.Disposable {
       case Commands.saveArtifact: return this.saveFile(a);
       case Commands.reviewWaiting: return this.review();
     }
-    const target = targetOf(a);
+    const target = targetOf(a ?? this.deps.activeReport());
     if (!target) {
       void this.deps.ui().showInformationMessage(vscode.l10n.t('Open a session, or use this on a run in the Qoder view.'), {});
       return;

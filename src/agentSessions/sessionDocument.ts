@@ -10,7 +10,7 @@ import { isSettledStatus, type Session, type SessionEvent } from '../api/session
 import type { StreamState } from '../api/sessionStream';
 import { ContextKeys, SESSION_SCHEME } from '../platform/constants';
 import type { EventFacts, NameCache, SessionStatusCache } from './model/sessionCache';
-import { sessionState, stateText } from '../runs/model/runState';
+import { sessionState, stateText, type RunState } from '../runs/model/runState';
 import { failureLines, SessionTranscript, writeWholeTranscript } from './model/sessionTranscript';
 import type { LiveState } from './model/transcriptSummary';
 import { sessionIdOf } from './sessionUris';
@@ -25,6 +25,17 @@ import { Disposable } from '../platform/lifecycle';
 const REDRAW_MS = 250;
 const RECONNECTING_AFTER_MS = 5_000;
 const CLOSE_GRACE_MS = 2_000;
+
+/** What a session's report panel shows (see SessionDocuments.report). */
+export interface SessionReportState {
+  /** The document's text: redacted Markdown. */
+  markdown: string;
+  /** The session's state; undefined when it could not be loaded. */
+  kind: RunState['kind'] | undefined;
+  running: boolean;
+  /** It waits for the user to allow or deny a tool call. */
+  waiting: boolean;
+}
 
 export interface SessionDocDeps {
   client(): QoderClient;
@@ -72,6 +83,16 @@ class SessionView implements vscode.Disposable {
 
   get running(): boolean {
     return this.session !== undefined && !isSettledStatus(this.session.status) && this.transcript.end === undefined;
+  }
+
+  /** The session waits for the user to allow or deny a tool call. */
+  get waiting(): boolean {
+    return pendingState(this.decisions) !== undefined;
+  }
+
+  /** The session's state, as its header says it. */
+  state(): RunState {
+    return sessionState({ ...this.facts(), status: this.running ? 'running' : this.session?.status ?? 'running' });
   }
 
   load(): Promise<void> {
@@ -190,7 +211,7 @@ class SessionView implements vscode.Disposable {
     const duration = this.running && s.created_at
       ? this.deps.durationText((Date.now() - Date.parse(s.created_at)) / 1000)
       : s.duration_seconds !== null ? this.deps.durationText(s.duration_seconds) : '—';
-    let status = stateText(sessionState({ ...this.facts(), status: this.running ? 'running' : s.status }), true);
+    let status = stateText(this.state(), true);
     if (this.streamError) status += ` · ${this.streamError}`;
     return this.transcript.markdown({
       title,
@@ -261,6 +282,8 @@ export class SessionDocuments extends Disposable implements vscode.TextDocumentC
   /** Failed tool calls and session errors, so the Problems list them and F8 goes from one to the next. */
   private readonly problems = this._register(vscode.languages.createDiagnosticCollection('qoder-session'));
   private readonly tail = new TailFollower();
+  /** Report panels showing a view, by its address. */
+  private readonly held = new Map<string, number>();
 
   constructor(private readonly deps: SessionDocDeps) {
     super();
@@ -270,10 +293,8 @@ export class SessionDocuments extends Disposable implements vscode.TextDocumentC
         // following only when it is really gone.
         const key = doc.uri.toString();
         setTimeout(() => {
-          if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return;
-          this.views.get(key)?.dispose();
-          this.views.delete(key);
-          this.problems.delete(doc.uri);
+          if (this.held.has(key) || vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return;
+          this.drop(doc.uri);
         }, CLOSE_GRACE_MS);
       }));
     this._register(vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()));
@@ -299,26 +320,60 @@ export class SessionDocuments extends Disposable implements vscode.TextDocumentC
     return v;
   }
 
-  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+  /** The loaded view of `uri` and its text (redacted), or only a text that says why there is none. */
+  private async read(uri: vscode.Uri): Promise<{ view?: SessionView; text: string }> {
     const v = this.view(uri);
-    if (!v) return `# ${vscode.l10n.t('Not a session ID.')}\n`;
+    if (!v) return { text: `# ${vscode.l10n.t('Not a session ID.')}\n` };
     try {
       await v.load();
     } catch (e) {
       // A failed load is retried the next time the document is asked for.
       this.views.delete(uri.toString());
       v.dispose();
-      return `# ${uri.path.replace(/^\//, '')}\n\n${this.deps.failureText(vscode.l10n.t('Loading the session'), e)}\n`;
+      return { text: `# ${uri.path.replace(/^\//, '')}\n\n${this.deps.failureText(vscode.l10n.t('Loading the session'), e)}\n` };
     }
     this.updateContext();
     // The transcript is server text: the token must not show even if a tool printed it.
-    const text = redactSecrets(v.text());
-    this.problems.set(uri, failureLines(text, v.transcript.failures).map((f) => {
+    return { view: v, text: redactSecrets(v.text()) };
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const { view, text } = await this.read(uri);
+    if (!view) return text;
+    this.problems.set(uri, failureLines(text, view.transcript.failures).map((f) => {
       const d = new vscode.Diagnostic(new vscode.Range(f.line, 0, f.line, 1_000), f.message, f.kind === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
       d.source = 'Qoder';
       return d;
     }));
     return text;
+  }
+
+  /** What the report panel of `uri` shows: the document's Markdown and the session's state. */
+  async report(uri: vscode.Uri): Promise<SessionReportState> {
+    const { view, text } = await this.read(uri);
+    return { markdown: text, kind: view?.state().kind, running: view?.running === true, waiting: view?.waiting === true };
+  }
+
+  /**
+   * A report panel shows `uri`: its view (and stream) stays while the panel is open, even when
+   * no document of it is. Dispose when the panel closes.
+   */
+  hold(uri: vscode.Uri): vscode.Disposable {
+    const key = uri.toString();
+    this.held.set(key, (this.held.get(key) ?? 0) + 1);
+    return new vscode.Disposable(() => {
+      const n = (this.held.get(key) ?? 1) - 1;
+      if (n > 0) return void this.held.set(key, n);
+      this.held.delete(key);
+      if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) this.drop(uri);
+    });
+  }
+
+  private drop(uri: vscode.Uri): void {
+    const key = uri.toString();
+    this.views.get(key)?.dispose();
+    this.views.delete(key);
+    this.problems.delete(uri);
   }
 
   /** The problems shown for a session document. */
@@ -333,8 +388,9 @@ export class SessionDocuments extends Disposable implements vscode.TextDocumentC
    */
   openUri(uri: vscode.Uri): vscode.Uri {
     const id = sessionIdOf(uri);
-    const open = id === undefined ? undefined : vscode.workspace.textDocuments.find((d) => d.uri.scheme === SESSION_SCHEME && sessionIdOf(d.uri) === id);
-    return open?.uri ?? uri;
+    if (id === undefined) return uri;
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === SESSION_SCHEME && sessionIdOf(d.uri) === id);
+    return open?.uri ?? [...this.views.values()].find((v) => v.sessionId === id)?.uri ?? uri;
   }
 
   /**
@@ -422,6 +478,10 @@ export class SessionDocuments extends Disposable implements vscode.TextDocumentC
     for (const v of this.views.values()) v.dispose();
     this.views.clear();
     this.problems.clear();
+    this.reset_.fire();
   }
+  private readonly reset_ = this._register(new vscode.EventEmitter<void>());
+  /** Fired by reset(): a report panel shows what it had and follows nothing more. */
+  readonly onDidReset = this.reset_.event;
 
 }

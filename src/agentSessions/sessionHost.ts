@@ -4,6 +4,7 @@
 
 import * as vscode from 'vscode';
 import type { SessionDocDeps, SessionDocuments } from './sessionDocument';
+import type { SessionReports } from './sessionReport';
 import { NameCache, SessionStatusCache, type SessionSource } from './model/sessionCache';
 import type { Connection } from '../connection/connection';
 import type { DeploymentStore } from '../deployments/model/deploymentStore';
@@ -13,6 +14,8 @@ import { durationText, formatTime } from '../common/timeText';
 
 type SessionModule = typeof import('./agentSessions.chunk');
 let loaded: SessionModule | undefined;
+type ReportModule = typeof import('./report.chunk');
+let reportChunk: ReportModule | undefined;
 
 /** The session chunk (the bundle maps this require to ./sessions.js). */
 function loadSessionChunk(): SessionModule {
@@ -21,13 +24,21 @@ function loadSessionChunk(): SessionModule {
   return loaded;
 }
 
+/** The report chunk (./report.js, with markdown-it). */
+function loadReportChunk(): ReportModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  reportChunk ??= require('./report.chunk') as ReportModule;
+  return reportChunk;
+}
+
 export class SessionDocumentsHost implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private impl: SessionDocuments | undefined;
+  private reports: SessionReports | undefined;
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
   private forward: vscode.Disposable | undefined;
 
-  constructor(private readonly deps: SessionDocDeps) {}
+  constructor(private readonly deps: SessionDocDeps, private readonly extensionUri: vscode.Uri) {}
 
   private documents(): SessionDocuments {
     if (!this.impl) {
@@ -51,6 +62,18 @@ export class SessionDocumentsHost implements vscode.TextDocumentContentProvider,
     return this.documents().openUri(uri);
   }
 
+  /** Opens the session's report (a rendered view with its actions), or reveals the open one. */
+  openReport(uri: vscode.Uri): void {
+    const documents = this.documents();
+    this.reports ??= new (loadReportChunk().SessionReports)({ documents, extensionUri: this.extensionUri, log: this.deps.log });
+    this.reports.open(documents.openUri(uri));
+  }
+
+  /** The session of the report panel in front, if one is. */
+  activeReport(): vscode.Uri | undefined {
+    return this.reports?.activeUri();
+  }
+
   /** The open view of a session, if any (nothing is loaded when no session was opened). */
   find(sessionId: string): { running: boolean; markCancelling(): void; resume(): void } | undefined {
     return this.impl?.find(sessionId);
@@ -62,6 +85,7 @@ export class SessionDocumentsHost implements vscode.TextDocumentContentProvider,
 
   dispose(): void {
     this.forward?.dispose();
+    this.reports?.dispose();
     this.impl?.dispose();
     this.changed.dispose();
   }
@@ -78,7 +102,7 @@ export interface SessionParts {
 }
 
 /** Sessions as the rest of the extension sees them, reading through the current connection and starting over with it. */
-export function createSessionParts(connection: Connection, store: DeploymentStore, log: Log, idleLook: NonNullable<SessionSource['idleLook']>): SessionParts {
+export function createSessionParts(connection: Connection, store: DeploymentStore, log: Log, idleLook: NonNullable<SessionSource['idleLook']>, extensionUri: vscode.Uri): SessionParts {
   const statuses = new SessionStatusCache();
   const names = new NameCache();
   const documents = new SessionDocumentsHost({
@@ -90,7 +114,7 @@ export function createSessionParts(connection: Connection, store: DeploymentStor
     failureText,
     formatTime: (iso) => formatTime(iso, { locale: vscode.env.language }),
     durationText,
-  });
+  }, extensionUri);
   const owned = vscode.Disposable.from(
     statuses,
     documents,

@@ -30,6 +30,7 @@ export const Commands = {
   createDeployment: 'qoder.createDeployment',
   duplicateDeployment: 'qoder.duplicateDeployment',
   openSession: 'qoder.openSession',
+  openSessionMarkdown: 'qoder.openSessionMarkdown',
   cancelSession: 'qoder.cancelSession',
   saveSessionTranscript: 'qoder.saveSessionTranscript',
   copyRunId: 'qoder.copyRunId',
@@ -61,6 +62,9 @@ export const ContextKeys = {
   problem: 'qoder.problem',
   /** The active editor shows a session that is running (its title bar offers Cancel Session). */
   activeSessionRunning: 'qoder.activeSessionRunning',
+  /** The session report panel in front shows a running session / one waiting for a decision. */
+  reportRunning: 'qoder.reportRunning',
+  reportWaiting: 'qoder.reportWaiting',
   /** qoder.chat.tools is on: the language-model tools are offered. */
   chatTools: 'qoder.chatTools',
 } as const;

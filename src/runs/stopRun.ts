@@ -21,7 +21,7 @@ function whichRun(s: Services, target: RunTarget | undefined, uri: vscode.Uri | 
     const created = target.createdAt ?? s.runs.get(target.deploymentId)?.runs.find((r) => r.id === target.runId)?.created_at;
     return { name: known === undefined ? undefined : quote(known), started: created ? formatTime(created, { locale }) : undefined };
   }
-  // A session document is titled "<deployment> · <run time>" (openSession.ts).
+  // A session document (and its report) is titled "<deployment> · <run time>" (openSession.ts).
   const title = uri ? uri.path.replace(/^\//, '') : '';
   const cut = title.lastIndexOf(' · ');
   if (cut > 0) return { name: quote(title.slice(0, cut)), started: title.slice(cut + 3) };
@@ -33,7 +33,7 @@ export async function stopRun(s: Services, sessions: SessionServices, a?: unknow
   let sessionId = target?.sessionId ?? (typeof a === 'string' && isSessionId(a) ? a : undefined);
   let uri = a instanceof vscode.Uri && a.scheme === SESSION_SCHEME ? a : undefined;
   if (!sessionId && !target) {
-    uri ??= vscode.window.activeTextEditor?.document.uri.scheme === SESSION_SCHEME ? vscode.window.activeTextEditor.document.uri : undefined;
+    uri ??= vscode.window.activeTextEditor?.document.uri.scheme === SESSION_SCHEME ? vscode.window.activeTextEditor.document.uri : sessions.documents.activeReport();
     sessionId = uri ? sessionIdOf(uri) : undefined;
   }
   if (!sessionId && !target) {

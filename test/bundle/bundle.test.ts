@@ -46,7 +46,7 @@ async function activateBundle(): Promise<Hooks> {
   const secrets = new FakeSecretStorage();
   secrets.data.set(secretKey(api.baseUrl), TOKEN);
   const subscriptions: { dispose(): unknown }[] = [];
-  const context = { subscriptions, secrets, extensionMode: ExtensionMode.Test, extension: { packageJSON: { version: '0.0.0-bundle' } } };
+  const context = { subscriptions, secrets, extensionMode: ExtensionMode.Test, extensionUri: Uri.from({ scheme: 'file', path: '/extension' }), extension: { packageJSON: { version: '0.0.0-bundle' } } };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const main = require(path.join(DIST, 'extension.js')) as MainBundle;
   const hooks = await main.activate(context);

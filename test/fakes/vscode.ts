@@ -93,9 +93,64 @@ export class Uri {
   with(c: { scheme?: string; authority?: string; path?: string; query?: string; fragment?: string }): Uri {
     return new Uri(c.scheme ?? this.scheme, c.authority ?? this.authority, c.path ?? this.path, c.query ?? this.query, c.fragment ?? this.fragment);
   }
+  static joinPath(base: Uri, ...parts: string[]): Uri {
+    return new Uri(base.scheme, base.authority, [base.path.replace(/\/$/, ''), ...parts].join('/'), '', '');
+  }
   toString(): string {
     return `${this.scheme}:${this.authority ? '//' + this.authority : ''}${this.path}${this.query ? '?' + this.query : ''}`;
   }
+}
+
+export enum ViewColumn { Active = -1, Beside = -2, One = 1 }
+export enum TextEditorRevealType { Default = 0, InCenter = 1, InCenterIfOutsideViewport = 2, AtTop = 3 }
+
+/** A webview panel: records the page's HTML and what the extension posts; a test plays the page with fromPage(). */
+export class FakeWebviewPanel {
+  readonly posted: any[] = [];
+  private readonly received = new EventEmitter<any>();
+  private readonly disposedEvents = new EventEmitter<void>();
+  private readonly viewState = new EventEmitter<any>();
+  readonly onDidDispose = this.disposedEvents.event;
+  readonly onDidChangeViewState = this.viewState.event;
+  visible = true;
+  active = true;
+  disposed = false;
+  revealed = 0;
+  iconPath: unknown;
+  readonly webview = {
+    html: '',
+    cspSource: 'https://fake-webview.vscode-cdn.net',
+    postMessage: (m: any): Promise<boolean> => {
+      this.posted.push(m);
+      return Promise.resolve(true);
+    },
+    onDidReceiveMessage: this.received.event,
+  };
+  constructor(readonly viewType: string, public title: string, readonly showOptions: any, readonly options: any) {}
+  /** The page posts a message to the extension. */
+  fromPage(m: unknown): void {
+    this.received.fire(m);
+  }
+  /** The panel is shown (or hidden, or another tab is in front). */
+  setState(visible: boolean, active = visible): void {
+    this.visible = visible;
+    this.active = active;
+    this.viewState.fire({ webviewPanel: this });
+  }
+  reveal(): void {
+    this.revealed++;
+    this.setState(true);
+  }
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.visible = this.active = false;
+    this.disposedEvents.fire();
+  }
+}
+
+export class Selection {
+  constructor(readonly anchor: Position, readonly active: Position) {}
 }
 
 // ---- recordings and scripted answers -------------------------------------------------
@@ -149,6 +204,8 @@ export const fake = {
   closedDocuments: new EventEmitter<any>(),
   statusItems: [] as any[],
   activeEditorListeners: new EventEmitter<any>(),
+  /** Webview panels created, in order. */
+  panels: [] as FakeWebviewPanel[],
   /** MCP server definition providers and language-model tools registered through vscode.lm, by id. */
   mcpProviders: new Map<string, any>(),
   lmTools: new Map<string, any>(),
@@ -174,6 +231,7 @@ export const fake = {
     this.typed = [];
     this.fsDocuments = false;
     workspace.textDocuments.length = 0;
+    this.panels = [];
     this.commands.clear();
     this.views = [];
     this.providers.clear();
@@ -346,6 +404,13 @@ export const window = {
     window.activeTextEditor = editor;
     fake.activeEditorListeners.fire(editor);
     return Promise.resolve(editor);
+  },
+  createWebviewPanel(viewType: string, title: string, showOptions: any, options: any): FakeWebviewPanel {
+    for (const p of fake.panels) if (!p.disposed) p.setState(p.visible, false);
+    const panel = new FakeWebviewPanel(viewType, title, showOptions, options);
+    fake.panels.push(panel);
+    window.activeTextEditor = undefined;
+    return panel;
   },
   createStatusBarItem(id?: string, alignment?: StatusBarAlignment, priority?: number): FakeStatusBarItem {
     const item = new FakeStatusBarItem(id, alignment, priority);

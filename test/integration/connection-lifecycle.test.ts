@@ -75,7 +75,7 @@ test('D3: after a rejected Set Token, an unsaved New Deployment document can sti
 test('D4: after a rejected Set Token, an open live session document keeps following the session to its end', async () => {
   const dep = activeOne();
   const run = await services().connection.requireClient().runDeployment(dep.id);
-  await cmd('qoder.openSession', dep.id, run.id, run.session_id);
+  await cmd('qoder.openSessionMarkdown', dep.id, run.id, run.session_id);
   const uri = window.activeTextEditor!.document.uri;
   const provider = fake.providers.get('qoder-session');
   let redraws = 0;

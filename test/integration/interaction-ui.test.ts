@@ -68,11 +68,11 @@ test('a waiting run is told: one notification with Review, a status bar count, t
   assert.equal(fake.shown.filter((s) => s.message.includes(WAITING)).length, count);
 });
 
-test('Review opens the transcript with both pending calls, their full input and Allow / Deny… lenses; Allow (modal) and Deny (reason) let the session run on', async () => {
+test('the session as Markdown (the report\'s Review) shows both pending calls, their full input and Allow / Deny… lenses; Allow (modal) and Deny (reason) let the session run on', async () => {
   ext = await activateConnected(api, TOKEN);
   const run = await waitingRun(ext);
   const sid = run.run.session_id!;
-  await cmd('qoder.openSession', run);
+  await cmd('qoder.openSessionMarkdown', run);
   const uri = window.activeTextEditor?.document.uri;
   assert.ok(uri);
   const text: string = await fake.providers.get('qoder-session').provideTextDocumentContent(uri);

@@ -75,11 +75,11 @@ test('run rows lead with the outcome, fetched lazily; the same words label the r
   assert.ok(events.length <= 2 * onScreen, `at most two event requests per fetched run (${events.length} for ${onScreen})`);
 });
 
-test('Open Session shows a header with status, agent name and version, environment name, times and credits, then the transcript', async () => {
+test('Open Session as Markdown shows a header with status, agent name and version, environment name, times and credits, then the transcript', async () => {
   const e = await connected();
   const { depId, nodes } = await deploymentWithRuns(e);
   const run = nodes.find((n) => n.run.session_id)!;
-  await cmd('qoder.openSession', run);
+  await cmd('qoder.openSessionMarkdown', run);
   const uri = openedSessionUri();
   const text = await documentText(uri);
   const name = e.hooks.services.store.get(depId)!.name;
@@ -110,7 +110,7 @@ test('a live session grows in the document until its turn ends, then the stream 
   const provider = fake.providers.get('qoder-session');
   const changes: unknown[] = [];
   provider.onDidChange((u: unknown) => changes.push(u));
-  await cmd('qoder.openSession', dep.id, run.id, run.session_id);
+  await cmd('qoder.openSessionMarkdown', dep.id, run.id, run.session_id);
   const uri = openedSessionUri();
   const first = await documentText(uri);
   assert.match(first, /\*\*Status:\*\* running · \*live\*/);
@@ -141,7 +141,7 @@ test('Cancel Session asks "Stop the run of “name” started …?" with Keep Ru
   const client = e.hooks.services.connection.requireClient();
   const dep = e.hooks.services.store.deployments.find((d) => d.status === 'active' && !d.archived_at)!;
   const run = await client.runDeployment(dep.id);
-  await cmd('qoder.openSession', { deploymentId: dep.id, run }); // as the tree passes a clicked run
+  await cmd('qoder.openSessionMarkdown', { deploymentId: dep.id, run }); // as the tree passes a clicked run
   const uri = openedSessionUri();
   await documentText(uri);
   fake.answers.push(undefined); // first: dismissed
@@ -194,9 +194,12 @@ test('Open Session from the palette picks the run by deployment name and time, r
   for (const item of offered) assert.doesNotMatch(`${item.label} ${item.description ?? ''}`, /sess_|drun_|\$\(/, 'names, times and states, no ids or icon names');
   assert.equal(offered[0]!.label, dep.name, 'the run that is running comes first');
   assert.match(offered[0]!.description ?? '', / · (started|running)$/);
-  const uri = openedSessionUri();
-  assert.equal(uri.path, `/${dep.name} · ${uri.path.split(' · ').at(-1)}`, 'the document is titled by name and time');
-  assert.match(uri.query, new RegExp(live.session_id!));
+  // The session's report opens, titled by name and time, and shows that session.
+  const panel = fake.panels.at(-1)!;
+  assert.equal(panel.viewType, 'qoder.sessionReport');
+  assert.match(panel.title, new RegExp(`^${dep.name} · .+`), 'the report is titled by name and time');
+  panel.fromPage({ type: 'ready' });
+  await until(() => panel.posted.some((m) => typeof m.head === 'string' && m.head.includes(live.session_id!)), 'the report of the picked run');
 });
 
 test('Copy Run ID copies the clicked run id', async () => {
@@ -255,7 +258,7 @@ test('setting the Markdown language (a close and reopen at once) does not stop f
   const client = e.hooks.services.connection.requireClient();
   const dep = e.hooks.services.store.deployments.find((d) => d.status === 'active' && !d.archived_at)!;
   const run = await client.runDeployment(dep.id);
-  await cmd('qoder.openSession', dep.id, run.id, run.session_id);
+  await cmd('qoder.openSessionMarkdown', dep.id, run.id, run.session_id);
   const uri = openedSessionUri();
   await documentText(uri);
   const { workspace } = await import('../fakes/vscode');

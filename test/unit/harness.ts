@@ -1,6 +1,6 @@
 // Activates the real extension against the fake vscode, for unit tests.
 
-import { fake, FakeSecretStorage, ExtensionMode } from '../fakes/vscode';
+import { fake, FakeSecretStorage, ExtensionMode, Uri } from '../fakes/vscode';
 import { start, type TestHooks } from '../../src/extension';
 import { secretKey } from '../../src/connection/tokenStore';
 import type { FetchLike } from '../../src/api';
@@ -37,6 +37,7 @@ export async function activateExtension(opts: ActivateOptions = {}): Promise<Act
     subscriptions,
     secrets,
     extensionMode: ExtensionMode.Test,
+    extensionUri: Uri.from({ scheme: 'file', path: '/extension' }),
     extension: { packageJSON: { version: '0.0.0-test' } },
   };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

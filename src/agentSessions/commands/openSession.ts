@@ -1,16 +1,21 @@
-// Open Session: a run's session as a read-only Markdown document that follows it live.
+// Open Session: a run's session as a report (a rendered view with Stop Run, Send Message…,
+// Allow / Deny… that follows it live); Open Session as Markdown: the same session as a read-only
+// Markdown document (Outline, F8 on failed steps, Save Transcript).
 
 import * as vscode from 'vscode';
 import { isSessionId, QoderError } from '../../api';
-import { Commands } from '../../platform/constants';
+import { Commands, SESSION_SCHEME } from '../../platform/constants';
 import { formatTime } from '../../common/timeText';
-import { openSessionDocument, sessionUri } from '../sessionUris';
+import { openSessionDocument, sessionIdOf, sessionUri } from '../sessionUris';
 import { guarded, type Services } from '../../platform/commandKit';
 import { runTargetOf, type SessionServices } from './sessionDeps';
 import { runsChunk } from '../../runs/runsChunk';
 import { displayName } from '../../common/display';
 
-export async function openSession(s: Services, sessions: SessionServices | undefined, a?: unknown, b?: unknown, c?: unknown): Promise<void> {
+export async function openSession(s: Services, sessions: SessionServices | undefined, asMarkdown: boolean, a?: unknown, b?: unknown, c?: unknown): Promise<void> {
+  // A session's address (the report's Open as Markdown, its title bar): that session as it is titled.
+  if (asMarkdown) a ??= sessions?.documents.activeReport();
+  if (a instanceof vscode.Uri && a.scheme === SESSION_SCHEME && sessionIdOf(a)) return show(s, sessions, asMarkdown, a);
   let target = runTargetOf(a, b, c);
   let sessionId = target?.sessionId ?? (typeof a === 'string' && isSessionId(a) ? a : undefined);
   if (!target && sessionId === undefined) {
@@ -34,10 +39,19 @@ export async function openSession(s: Services, sessions: SessionServices | undef
     const created = target.createdAt ?? s.runs.get(target.deploymentId)?.runs.find((r) => r.id === target.runId)?.created_at;
     title = created ? `${name} · ${formatTime(created, { locale })}` : name;
   }
-  const uri = sessionUri(sessionId, title);
-  await openSessionDocument(sessions ? sessions.documents.openUri(uri) : uri);
+  await show(s, sessions, asMarkdown, sessionUri(sessionId, title));
+}
+
+async function show(s: Services, sessions: SessionServices | undefined, asMarkdown: boolean, uri: vscode.Uri): Promise<void> {
+  s.connection.requireClient();
+  if (!sessions) return openSessionDocument(uri);
+  if (asMarkdown) return openSessionDocument(sessions.documents.openUri(uri));
+  sessions.documents.openReport(uri);
 }
 
 export function registerOpenSession(s: Services, sessions?: SessionServices): vscode.Disposable {
-  return vscode.commands.registerCommand(Commands.openSession, guarded(s, vscode.l10n.t('Open Session'), (a?: unknown, b?: unknown, c?: unknown) => openSession(s, sessions, a, b, c)));
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand(Commands.openSession, guarded(s, vscode.l10n.t('Open Session'), (a?: unknown, b?: unknown, c?: unknown) => openSession(s, sessions, false, a, b, c))),
+    vscode.commands.registerCommand(Commands.openSessionMarkdown, guarded(s, vscode.l10n.t('Open Session as Markdown'), (a?: unknown, b?: unknown, c?: unknown) => openSession(s, sessions, true, a, b, c))),
+  );
 }
