@@ -35,6 +35,15 @@ export interface Locator {
   boundingBox(opts?: TimeoutOpt): Promise<Box | null>;
 }
 
+/** The frames of a webview (`iframe.webview` → its inner `iframe`): what a panel's page shows. */
+export interface FrameLocator {
+  locator(selector: string, opts?: { hasText?: Text }): Locator;
+  frameLocator(selector: string): FrameLocator;
+  getByRole(role: string, opts?: { name?: Text; exact?: boolean }): Locator;
+  first(): FrameLocator;
+  last(): FrameLocator;
+}
+
 export interface Box {
   x: number;
   y: number;
@@ -56,6 +65,7 @@ export interface Page {
   mouse: { move(x: number, y: number, opts?: { steps?: number }): Promise<void>; down(): Promise<void>; up(): Promise<void> };
   viewportSize(): { width: number; height: number } | null;
   locator(selector: string, opts?: { hasText?: Text }): Locator;
+  frameLocator(selector: string): FrameLocator;
   getByRole(role: string, opts?: { name?: Text; exact?: boolean }): Locator;
   getByText(text: Text, opts?: { exact?: boolean }): Locator;
   waitForTimeout(ms: number): Promise<void>;

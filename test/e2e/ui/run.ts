@@ -255,6 +255,7 @@ async function main(): Promise<number> {
       ['runs.png', 'runs.png'],
       ['run-outcomes.png', 'run-outcomes.png'],
       ['session.png', 'session.png'],
+      ['session-failed.png', 'session-failed.png'],
       ['cancel-session-modal.png', 'cancel-session-modal.png'],
       ['attention-notification.png', 'attention-notification.png'],
       ['attention-status-bar.png', 'attention-status-bar.png'],

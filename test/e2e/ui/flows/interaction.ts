@@ -7,7 +7,7 @@
 import { log } from '../../lib/procs';
 import type { Locator } from '../../lib/browser';
 import { Workbench } from '../workbench';
-import { cmd, control, ensureSignedIn, esc, waitUntil } from './qoder';
+import { cmd, control, ensureSignedIn, esc, reportButton, reportPage, waitUntil } from './qoder';
 import { expect, type Flow, type FlowContext } from './types';
 
 /** The calls the seed's waiting session asks about (test/local-api/sessions.ts WAITING_CALLS). */
@@ -127,7 +127,15 @@ export const interactionFlows: Flow[] = [
       await bar.waitFor({ state: 'visible', timeout: 15_000 });
 
       await clickNotificationButton(wb, waitingText, 'Review');
-      await waitUntil(async () => (await activeTab(wb).catch(() => '')).startsWith(d.name), 'the session tab', 30_000, () => activeTab(wb).catch(() => '?'));
+      // Review opens the session's report: it says what waits, with Review / Allow / Deny… in its toolbar
+      await waitUntil(async () => (await activeTab(wb).catch(() => '')).startsWith(d.name), 'the report tab', 30_000, () => activeTab(wb).catch(() => '?'));
+      await waitUntil(async () => /Waiting for your decision/.test(await reportPage(wb).locator('#body').innerText({ timeout: 5000 }).catch(() => '')), 'the pending calls in the report', 30_000);
+      for (const name of ['Review', 'Allow', 'Deny…']) await reportButton(wb, name).waitFor({ state: 'visible', timeout: 15_000 });
+      expect(!(await reportButton(wb, 'Stop Run').isVisible()), 'a run waiting for a decision offers no Stop Run');
+      await wb.mouseAway();
+      await wb.screenshot('report-waiting');
+      // the report's Review: the session as Markdown at its pending calls, each with its own lenses
+      await reportButton(wb, 'Review').click();
       const pending = await waitForEditorEnd(wb, (t) => t.includes('Waiting for your decision') && t.includes(FIRST_COMMAND) && t.includes(SECOND_COMMAND), 'both pending calls at the end of the transcript', 30_000);
       log(`pending section: ${pending.slice(pending.indexOf('Waiting for your decision'), pending.indexOf('Waiting for your decision') + 200)}`);
       await lenses(wb, /Allow/).nth(1).waitFor({ state: 'visible', timeout: 20_000 });

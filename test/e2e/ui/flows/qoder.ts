@@ -5,7 +5,7 @@
 // renamed title does not break the flows. The local API is checked through its /__local/ routes.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium, type Locator } from '../../lib/browser';
+import { launchChromium, type FrameLocator, type Locator } from '../../lib/browser';
 import { installVsix, startCodeServer, writeUserSettings } from '../../lib/codeServer';
 import { declareLanguagePack } from '../../lib/locale';
 import { makeRunDir, ROOT } from '../../lib/paths';
@@ -236,7 +236,33 @@ async function editorEndText(wb: Workbench): Promise<string> {
   return editorText(wb);
 }
 
-/** Expand a deployment and return the row locator of its newest run once its label matches. */
+/** The session report's page: the webview's inner frame (one report is open at a time in these flows). */
+export function reportPage(wb: Workbench): FrameLocator {
+  return wb.page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+}
+
+/** The report's summary (outcome, error, failed step, facts) as the page shows it. */
+export async function reportHead(wb: Workbench): Promise<string> {
+  return (await reportPage(wb).locator('#head').innerText({ timeout: 10_000 })).replace(/\u00a0/g, ' ');
+}
+
+/** The report's transcript text. */
+async function reportBody(wb: Workbench): Promise<string> {
+  return (await reportPage(wb).locator('#body').innerText({ timeout: 10_000 })).replace(/\u00a0/g, ' ');
+}
+
+/** A button of the report's toolbar, by its name. */
+export function reportButton(wb: Workbench, name: string): Locator {
+  return reportPage(wb).getByRole('button', { name, exact: true });
+}
+
+/** Whether `part` of the report (its bounding box, relative to the window) is inside the webview's visible area. */
+async function inReportView(wb: Workbench, part: Locator, slack = 48): Promise<boolean> {
+  const frame = await wb.page.locator('iframe.webview.ready').last().boundingBox();
+  const box = await part.boundingBox({ timeout: 5000 }).catch(() => null);
+  return !!frame && !!box && box.y >= frame.y - slack && box.y + Math.min(box.height, 40) <= frame.y + frame.height + slack;
+}
+
 /** The colour theme now in use (the item the theme picker opens on). */
 async function colorTheme(wb: Workbench): Promise<string | undefined> {
   await wb.runCommand('Preferences: Color Theme');
@@ -364,7 +390,7 @@ async function f8ToFailedStep(wb: Workbench, ctx: FlowContext): Promise<void> {
 
 export const qoderFlows: Flow[] = [
   {
-    name: 'sessions: open a finished run\'s session → header with names, the agent\'s report; Markdown preview',
+    name: 'sessions: open a finished run\'s session → its report (summary with names, rendered) → Open as Markdown; a terminated run\'s failure on the report\'s first screen, its link leads to the step',
     async run(wb, ctx) {
       await ensureSignedIn(wb, ctx);
       const listed = (await deployments(ctx)).filter((d) => d.archived_at === null && /^[\x20-\x7e]+$/.test(d.name));
@@ -392,25 +418,59 @@ export const qoderFlows: Flow[] = [
       await wb.mouseAway();
       if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'run-outcomes', [wb.treeRowByLabel(d.name), row], 4);
       await row.click();
-      await waitUntil(async () => (await activeTabTitle(wb).catch(() => '')).startsWith(`${d.name} · `), 'the session tab', 20_000, () => activeTabTitle(wb).catch(() => '?'));
+      // the click opens the session's report: the summary first, rendered
+      await waitUntil(async () => (await activeTabTitle(wb).catch(() => '')).startsWith(`${d.name} · `), 'the report tab', 20_000, () => activeTabTitle(wb).catch(() => '?'));
+      await waitUntil(async () => /Status: done\b/.test(await reportHead(wb).catch(() => '')), 'the report\'s summary', 20_000, () => reportHead(wb).catch(() => '?'));
+      const summary = await reportHead(wb);
+      expect(/Agent: [^\n]+\(version \d+\)/.test(summary) && !/agent_/.test(summary), `agent name and version: ${summary}`);
+      expect(/Environment: [a-z]/.test(summary) && !/env_/.test(summary), 'environment name');
+      expect(!/\*\*|\\_|<details>/.test(summary + (await reportBody(wb))), 'rendered, no Markdown source');
+      expect(!(await reportButton(wb, 'Stop Run').isVisible()) && (await reportButton(wb, 'Send Message…').isVisible()), 'no Stop Run for a finished run; Send Message… is there');
+      await wb.mouseAway();
+      await wb.screenshot('session-report');
+      if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'session', [wb.page.locator('.part.editor')], 0);
+      // Open as Markdown: the same session as the source document (Outline, F8, Save Transcript)
+      await reportButton(wb, 'Open as Markdown').click();
+      await waitUntil(async () => /Status:\*\* done\s/.test(await editorText(wb).catch(() => '')), 'the Markdown document', 20_000, () => editorText(wb).catch(() => '?'));
       const head = await editorText(wb);
-      expect(/Status:\*\* done\s/.test(head), `header: ${head.slice(0, 300)}`);
       expect(/Agent:\*\* [^\n]+\(version \d+\)/.test(head) && !/Agent:\*\* agent_/.test(head), 'agent name and version');
-      expect(/Environment:\*\* [a-z]/.test(head) && !/Environment:\*\* env_/.test(head), 'environment name');
       await wb.screenshot('session-document');
       const end = await editorEndText(wb);
       expect(/I could not post this summary|Next steps/.test(end), `the report at the end: ${end.slice(-400)}`);
-      await wb.runCommand('Markdown: Open Preview to the Side');
-      await wb.page.locator('.editor-group-container').nth(1).waitFor({ state: 'visible', timeout: 20_000 });
-      await wb.page.waitForTimeout(1500); // the preview webview paints
-      await wb.screenshot('session-preview');
-      if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'session', [wb.page.locator('.part.editor')], 0);
+      await wb.runCommand('View: Close All Editors');
+
+      // a terminated run: its failure on the report's first screen, a link to the failing step
+      let failed: { d: ApiDeployment } | undefined;
+      for (const f of listed) {
+        const runs = await apiGet<{ data: ApiRun[] }>(ctx, `/deployments/${f.id}/runs?limit=3`);
+        for (const r of runs.data) {
+          if (r.session_id && (await apiGet<{ status: string }>(ctx, `/sessions/${r.session_id}`)).status === 'terminated') failed = { d: f };
+        }
+        if (failed) break;
+      }
+      expect(failed, 'no deployment with a terminated run among its newest three');
+      const failedRow = await runRow(wb, failed.d.name, /^failed: /);
+      await failedRow.click();
+      await waitUntil(async () => /Status: failed/.test(await reportHead(wb).catch(() => '')), 'the failed run\'s summary', 20_000, () => reportHead(wb).catch(() => '?'));
+      const failure = await reportHead(wb);
+      expect(/Error: [a-z][^\n]*: The model request failed/.test(failure) && /Failed step: Step \d+ · WebFetch: Request failed: 403/.test(failure), `the error in words and the failed step: ${failure}`);
+      const stepLink = reportPage(wb).locator('#head a[href^="#step-"]').first();
+      expect(await inReportView(wb, stepLink), 'the failed step\'s link is on the first screen');
+      expect(await inReportView(wb, reportPage(wb).locator('#head a[href^="#error-"]').first()), 'the error is on the first screen');
+      await wb.mouseAway();
+      await wb.screenshot('report-terminated-first-screen');
+      if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'session-failed', [wb.page.locator('.part.editor')], 0);
+      // the link leads to the step
+      const anchor = (await stepLink.getAttribute('href'))!.slice(1);
+      await stepLink.click();
+      await waitUntil(() => inReportView(wb, reportPage(wb).locator(`[id="${anchor}"]`)), 'the failed step in view', 10_000);
+      await wb.screenshot('report-failed-step');
       await wb.runCommand('View: Close All Editors');
       await f8ToFailedStep(wb, ctx);
     },
   },
   {
-    name: 'sessions: Run Now → open the new run\'s session → it grows live to its end; cancel a second live one',
+    name: 'sessions: Run Now → the new run\'s report follows it live (Jump to latest once scrolled up) to its end; Stop Run in a second live one\'s report',
     async run(wb, ctx) {
       await ensureSignedIn(wb, ctx);
       const listed = (await deployments(ctx)).filter((d) => d.archived_at === null && d.status === 'active' && /^[\x20-\x7e]+$/.test(d.name));
@@ -419,20 +479,38 @@ export const qoderFlows: Flow[] = [
       await runNowFromMenu(wb, d.name);
       const row = await runRow(wb, d.name, /^(running|started) .*· manual · /, 20_000);
       await row.click();
-      await waitUntil(async () => /\*live\*/.test(await editorText(wb).catch(() => '')), 'the live header', 20_000, () => editorText(wb).catch(() => '?'));
-      const early = (await editorText(wb)).length;
-      await wb.screenshot('session-live');
-      await waitUntil(async () => /turn ended/.test(await editorEndText(wb).catch(() => '')), 'the turn to end (about 20 s)', 60_000);
-      const done = await editorText(wb);
-      expect(done.length >= early, 'the document grew');
+      // the report of a live run: Stop Run and Send Message… in its toolbar, the summary says live
+      await waitUntil(async () => /Status: [^\n]*· live\b/.test(await reportHead(wb).catch(() => '')), 'the live summary', 20_000, () => reportHead(wb).catch(() => '?'));
+      await reportButton(wb, 'Stop Run').waitFor({ state: 'visible', timeout: 15_000 });
+      expect(await reportButton(wb, 'Send Message…').isVisible(), 'Send Message… in the toolbar');
+      await wb.mouseAway();
+      await wb.screenshot('report-actions');
+      // it follows the tail while at the bottom: the newest block stays in view as blocks arrive
+      const blocks = reportPage(wb).locator('#body > .block');
+      const early = await blocks.count();
+      await waitUntil(async () => (await blocks.count()) > early + 2 && (await inReportView(wb, blocks.last())), 'new blocks, the newest in view', 30_000, async () => `${await blocks.count()} blocks`);
+      await wb.screenshot('report-live-follow');
+      // scrolled up, it stays put and offers Jump to latest
+      await reportPage(wb).locator('#head h1').click();
+      await wb.page.keyboard.press('Home');
+      const jump = reportButton(wb, 'Jump to latest ↓');
+      const offered = await jump.waitFor({ state: 'visible', timeout: 30_000 }).then(() => true, () => false);
+      if (offered) {
+        expect(await inReportView(wb, reportPage(wb).locator('#head h1')), 'the view stayed at the top');
+        await wb.screenshot('report-jump-to-latest');
+        await jump.click();
+        await waitUntil(() => inReportView(wb, blocks.last()), 'back at the newest block', 10_000);
+      } else log('the turn ended before another block arrived: Jump to latest not seen');
+      await waitUntil(async () => /turn ended/.test(await reportBody(wb).catch(() => '')) && !/Status: [^\n]*· live\b/.test(await reportHead(wb).catch(() => '')), 'the turn to end (about 20 s)', 60_000);
+      expect(!(await reportButton(wb, 'Stop Run').isVisible()), 'no Stop Run once the turn ended');
       await wb.runCommand('View: Close All Editors');
 
-      // a second run, cancelled from the session's title bar (Qoder: Cancel Session)
+      // a second run, stopped from the report's toolbar (Stop Run → the Cancel Session modal)
       await runNowFromMenu(wb, d.name);
       const second = await runRow(wb, d.name, /^(running|started) .*· manual · /, 20_000);
       await second.click();
-      await waitUntil(async () => /\*live\*/.test(await editorText(wb).catch(() => '')), 'the second live header', 20_000);
-      await wb.runCommand(cmd('qoder.cancelSession'));
+      await reportButton(wb, 'Stop Run').waitFor({ state: 'visible', timeout: 20_000 });
+      await reportButton(wb, 'Stop Run').click();
       const question = await wb.dialogText();
       expect(question.includes(`Stop the run of “${d.name}” started `) && !/sess_/.test(question), `modal in the user's words: ${question}`);
       const focused = await wb.page.evaluate<string>('document.activeElement ? (document.activeElement.textContent || "").trim() : ""');
@@ -440,7 +518,8 @@ export const qoderFlows: Flow[] = [
       await wb.screenshot('cancel-session-modal');
       if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'cancel-session-modal', [wb.dialogBox], 24);
       await wb.clickDialogButton('Stop Run');
-      await waitUntil(async () => /■ cancelled/.test(await editorEndText(wb).catch(() => '')), 'the cancelled turn', 30_000);
+      await waitUntil(async () => /■ cancelled/.test(await reportBody(wb).catch(() => '')) && /Status: cancelled/.test(await reportHead(wb).catch(() => '')), 'the cancelled turn', 30_000, () => reportHead(wb).catch(() => '?'));
+      expect(!/\bdone\b/.test(await reportHead(wb)), 'a cancelled run never says done');
       await wb.screenshot('session-cancelled');
       await wb.runCommand('View: Close All Editors');
       // the cancelled run as the user sees it: "cancelled", never "done"
@@ -479,7 +558,7 @@ export const qoderFlows: Flow[] = [
       await waitUntil(async () => {
         const [name, time] = (await activeTabTitle(wb).catch(() => '')).split(' · ');
         return name !== undefined && time !== undefined && rows.some((r) => r.startsWith(name) && r.includes(time));
-      }, 'the picked run\'s session tab', 20_000, async () => `${JSON.stringify(await activeTabTitle(wb).catch(() => '?'))} among ${JSON.stringify(rows.slice(0, 3))}`);
+      }, 'the picked run\'s report tab', 20_000, async () => `${JSON.stringify(await activeTabTitle(wb).catch(() => '?'))} among ${JSON.stringify(rows.slice(0, 3))}`);
       await wb.runCommand('View: Close All Editors');
     },
   },
