@@ -57,7 +57,9 @@ class ReportPanel extends Disposable {
       closed();
     }));
     this._register(deps.documents.hold(uri));
-    this._register(panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
+    this._register(panel.webview.onDidReceiveMessage((m: unknown) => {
+      this.onMessage(m).catch((e: unknown) => deps.log(`Session report: ${e instanceof Error ? e.message : String(e)}`));
+    }));
     this._register(panel.onDidChangeViewState(() => {
       if (panel.visible && this.dirty) this.schedule(0);
       this.changed();
@@ -89,11 +91,12 @@ class ReportPanel extends Disposable {
     const editor = vscode.window.activeTextEditor;
     if (editor?.document.uri.toString() !== this.uri.toString()) return;
     const lines = editor.document.getText().split('\n');
-    const line = lines.findIndex((l) => l.startsWith('### ⏸ '));
+    const line = lines.findIndex((l) => l.startsWith('## ⏸ '));
     if (line < 0) return;
     const at = new vscode.Position(line, 0);
     editor.selection = new vscode.Selection(at, at);
-    editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.AtTop);
+    // The section to the end (where it sits), as much of it as fits.
+    editor.revealRange(new vscode.Range(at, new vscode.Position(lines.length - 1, 0)), vscode.TextEditorRevealType.Default);
   }
 
   schedule(delay = REDRAW_MS): void {

@@ -390,8 +390,12 @@ export const window = {
   showTextDocument(doc: any): Promise<any> {
     fake.opened.push({ uri: String(doc.uri), text: typeof doc.getText === 'function' ? doc.getText() : '' });
     const uri = String(doc.uri);
+    const revealed: any[] = [];
     const editor = {
       document: doc,
+      selection: undefined as unknown,
+      revealed,
+      revealRange: (r: any) => void revealed.push(r),
       edit(cb: (b: { replace(r: unknown, text: string): void }) => void): Promise<boolean> {
         cb({ replace: (_r, text) => void fake.typed.push({ uri, text, snippet: false }) });
         return Promise.resolve(true);
@@ -417,7 +421,7 @@ export const window = {
     fake.statusItems.push(item);
     return item;
   },
-  activeTextEditor: undefined as { document: any } | undefined,
+  activeTextEditor: undefined as { document: any; selection?: unknown; revealed?: any[] } | undefined,
   onDidChangeActiveTextEditor: (l: any) => fake.activeEditorListeners.event(l),
   state: { focused: true },
   tabGroups: { all: [] as any[], close: () => Promise.resolve(true) },

@@ -139,6 +139,39 @@ test('the page names actions, never commands: anything else it posts runs nothin
   await until(() => fake.inputOptions.length > inputs || fake.shown.length > infos, 'the message box, or why not now');
 });
 
+test('a run waiting for a decision: the report offers Review / Allow / Deny…, no Stop Run; Review opens the Markdown at the pending calls; Allow asks first', async () => {
+  const e = await connected();
+  const sid = api.sessions(TOKEN).waitingSessionId()!;
+  let node: RunNode | undefined;
+  for (const d of e.hooks.services.store.deployments) {
+    node = (await e.hooks.tree.getChildren(e.hooks.tree.nodeFor(d.id))).find((n): n is RunNode => n instanceof RunNode && n.run.session_id === sid);
+    if (node) break;
+  }
+  assert.ok(node, 'the waiting run is in the tree');
+  await cmd('qoder.openSession', node);
+  const panel = fake.panels.at(-1)!;
+  const posted = ready(panel);
+  await until(() => posted.length > 0, 'the report');
+  assert.equal(posted[0]!.waiting, true, 'Review / Allow / Deny… are shown');
+  assert.equal(posted[0]!.running, false, 'no Stop Run');
+  assert.ok(posted[0]!.blocks.some((b) => /<h2>⏸ Waiting for your decision<\/h2>/.test(b)), 'the pending calls in the report');
+  panel.fromPage({ type: 'action', action: 'review' });
+  await until(() => (window.activeTextEditor?.revealed?.length ?? 0) > 0, 'the pending calls revealed in the Markdown document');
+  const editor = window.activeTextEditor!;
+  const lines = (editor.document.getText() as string).split('\n');
+  const revealed = editor.revealed![0] as { start: { line: number }; end: { line: number } };
+  assert.equal(lines[revealed.start.line], '## ⏸ Waiting for your decision');
+  assert.equal(revealed.end.line, lines.length - 1, 'down to the end, where the calls are');
+  // Allow from the report: which call (or all), then the modal (dismissed here); nothing sent without a yes.
+  const shown = fake.shown.length;
+  fake.pickAnswers.push((items: readonly { label: string }[]) => items.find((i) => /^Allow all 2 calls/.test(i.label)));
+  fake.answers.push(undefined);
+  panel.fromPage({ type: 'action', action: 'allow' });
+  await until(() => fake.shown.slice(shown).some((s) => s.options?.modal), 'the Allow modal');
+  assert.match(fake.pickCalls.at(-1)!.options.placeHolder, /Which call do you allow\?/);
+  assert.equal(api.sessions(TOKEN).events(sid).filter((ev) => ev.type === 'user.tool_confirmation').length, 0, 'nothing allowed without a yes');
+});
+
 test('a cancelled run\'s report says cancelled, never done', async () => {
   const e = await connected();
   const dep = liveDeployment(e);

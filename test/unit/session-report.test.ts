@@ -192,8 +192,9 @@ describe('session report: the page', () => {
   });
 
   it('the actions are real buttons with their names; Stop Run waits for a live run, Review / Allow / Deny… for a decision', () => {
-    const buttons = [...shell.matchAll(/<button type="button"([^>]*)>([^<]*)<\/button>/g)].map((m) => [m[2], /data-when="(\w+)"/.exec(m[1]!)?.[1] ?? 'always']);
-    assert.deepEqual(buttons, [['Stop Run', 'running'], ['Review', 'waiting'], ['Allow', 'waiting'], ['Deny…', 'waiting'], ['Send Message…', 'always'], ['Open as Markdown', 'always'], ['Jump to latest ↓', 'always']]);
+    // The accessible name: the button's text without what is hidden from screen readers (the arrow).
+    const buttons = [...shell.matchAll(/<button type="button"([^>]*)>(.*?)<\/button>/g)].map((m) => [m[2]!.replace(/<span aria-hidden="true">.*?<\/span>/g, '').trim(), /data-when="(\w+)"/.exec(m[1]!)?.[1] ?? 'always']);
+    assert.deepEqual(buttons, [['Stop Run', 'running'], ['Review', 'waiting'], ['Allow', 'waiting'], ['Deny…', 'waiting'], ['Send Message…', 'always'], ['Open as Markdown', 'always'], ['Jump to latest', 'always']]);
     assert.match(shell, /<div id="toolbar" role="toolbar" aria-label="Session actions">/);
   });
 

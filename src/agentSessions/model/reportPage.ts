@@ -58,7 +58,7 @@ ${button('stop', w.stop, 'running')}${button('review', w.review, 'waiting')}${bu
 <header id="head" aria-live="polite"><p>${attr(w.loading)}</p></header>
 <div id="body"></div>
 </main>
-<button type="button" id="jump" class="secondary" hidden>${attr(w.jump)} ↓</button>
+<button type="button" id="jump" class="secondary" hidden>${attr(w.jump)} <span aria-hidden="true">↓</span></button>
 <script nonce="${o.nonce}">${pageScript()}</script>
 </body>
 </html>`;
@@ -121,13 +121,15 @@ const block = (html) => { const div = document.createElement('div'); div.classNa
 window.addEventListener('message', (e) => {
   const m = e.data;
   if (!m || m.type !== 'update' || !Array.isArray(m.blocks) || typeof m.from !== 'number') return;
-  const follow = first ? saved.follow !== false : atEnd();
+  // The first paint opens on the summary (or where this page was before it was hidden); later ones follow the tail if the view was at it.
+  const follow = !first && atEnd();
   if (typeof m.head === 'string') { head.innerHTML = m.head; inert(head); }
   document.body.dataset.kind = String(m.kind || '');
   for (const b of document.querySelectorAll('#toolbar [data-when]')) b.hidden = !(b.dataset.when === 'running' ? m.running : m.waiting);
   while (body.children.length > m.from) body.lastElementChild.remove();
   for (const html of m.blocks) body.append(block(String(html)));
-  if (first && saved.follow === false && typeof saved.top === 'number') page.scrollTop = saved.top;
+  if (first && saved.follow) toEnd();
+  else if (first && typeof saved.top === 'number') page.scrollTop = saved.top;
   else if (follow) toEnd();
   else if (m.blocks.length > 0) jump.hidden = false;
   first = false;

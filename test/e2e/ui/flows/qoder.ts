@@ -493,7 +493,7 @@ export const qoderFlows: Flow[] = [
       // scrolled up, it stays put and offers Jump to latest
       await reportPage(wb).locator('#head h1').click();
       await wb.page.keyboard.press('Home');
-      const jump = reportButton(wb, 'Jump to latest ↓');
+      const jump = reportButton(wb, 'Jump to latest');
       const offered = await jump.waitFor({ state: 'visible', timeout: 30_000 }).then(() => true, () => false);
       if (offered) {
         expect(await inReportView(wb, reportPage(wb).locator('#head h1')), 'the view stayed at the top');
@@ -559,6 +559,8 @@ export const qoderFlows: Flow[] = [
         const [name, time] = (await activeTabTitle(wb).catch(() => '')).split(' · ');
         return name !== undefined && time !== undefined && rows.some((r) => r.startsWith(name) && r.includes(time));
       }, 'the picked run\'s report tab', 20_000, async () => `${JSON.stringify(await activeTabTitle(wb).catch(() => '?'))} among ${JSON.stringify(rows.slice(0, 3))}`);
+      // the report is drawn (its page has the focus; the palette opens from it once it is loaded)
+      await waitUntil(async () => /Status: /.test(await reportHead(wb).catch(() => '')), 'the picked run\'s report', 20_000);
       await wb.runCommand('View: Close All Editors');
     },
   },
