@@ -131,7 +131,7 @@ window.addEventListener('message', (e) => {
   if (first && saved.follow) toEnd();
   else if (first && typeof saved.top === 'number') page.scrollTop = saved.top;
   else if (follow) toEnd();
-  else if (m.blocks.length > 0) jump.hidden = false;
+  else if (!first && m.blocks.length > 0) jump.hidden = false;
   first = false;
 });
 let queued = false;

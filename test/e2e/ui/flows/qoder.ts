@@ -457,6 +457,7 @@ export const qoderFlows: Flow[] = [
       const stepLink = reportPage(wb).locator('#head a[href^="#step-"]').first();
       expect(await inReportView(wb, stepLink), 'the failed step\'s link is on the first screen');
       expect(await inReportView(wb, reportPage(wb).locator('#head a[href^="#error-"]').first()), 'the error is on the first screen');
+      expect(!(await reportButton(wb, 'Jump to latest').isVisible()), 'a finished run offers no Jump to latest');
       await wb.mouseAway();
       await wb.screenshot('report-terminated-first-screen');
       if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'session-failed', [wb.page.locator('.part.editor')], 0);
