@@ -427,6 +427,7 @@ export const qoderFlows: Flow[] = [
       expect(!/\*\*|\\_|<details>/.test(summary + (await reportBody(wb))), 'rendered, no Markdown source');
       expect(!(await reportButton(wb, 'Stop Run').isVisible()) && (await reportButton(wb, 'Send Message…').isVisible()), 'no Stop Run for a finished run; Send Message… is there');
       await wb.mouseAway();
+      await wb.clearNotifications(); // the seed's waiting run may have put a toast over the report
       await wb.screenshot('session-report');
       if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'session', [wb.page.locator('.part.editor')], 0);
       // Open as Markdown: the same session as the source document (Outline, F8, Save Transcript)
