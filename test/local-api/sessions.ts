@@ -186,7 +186,11 @@ export function transcript(dep: DepRecord, rand: Rand, fails: boolean): Record<s
   tool('Read', { file_path: `/workspace/${repo.split('/')[1]}/src/export/csv.ts` }, lines.join('\n'));
   tool('Grep', { path: 'src', pattern: 'emptyRow|skipBlank' }, 'src/export/csv.ts:41:  if (emptyRow(row)) return;\nsrc/export/csv.ts:58:  const skipBlank = options.skipBlank ?? true;\nsrc/import/csv.ts:12:import { emptyRow } from "../export/csv";');
   if (fails) {
+    // A failed run is a long one, its one failed step in the middle (as in the issue-21 report: a
+    // 2,828-line run whose push failed at line 1,697): the summary must lead to it, F8 must reach it.
+    longWork(tool, repo, 0, 24);
     tool('WebFetch', { prompt: 'List the open issues', url: `https://api.github.com/repos/${repo}/issues?state=open` }, 'Request failed: 403 rate limit exceeded for unauthenticated requests.', true);
+    longWork(tool, repo, 24, 12);
     endSpan(0.2);
     out.push({
       error: { message: 'The model request failed after 3 attempts.', retry_status: { type: 'terminal' }, type: 'model_request_failed_error' },
@@ -207,6 +211,22 @@ export function transcript(dep: DepRecord, rand: Rand, fails: boolean): Record<s
   endSpan(0.3 + Math.floor(rand() * 20) / 100);
   out.push({ stop_reason: { type: 'end_turn' }, type: 'session.status_idle' });
   return out;
+}
+
+type ToolCall = (name: string, input: Record<string, unknown>, result: string, isError?: boolean) => void;
+
+/** `count` successful steps of reading and checking the repository's modules (no randomness: the seed's draws stay as they were). */
+function longWork(tool: ToolCall, repo: string, from: number, count: number): void {
+  const dir = `/workspace/${repo.split('/')[1]}/src`;
+  for (let k = from; k < from + count; k++) {
+    const module = `module${String(k + 1).padStart(2, '0')}`;
+    if (k % 3 === 2) {
+      tool('Bash', { command: `npx vitest run src/${module}` }, ` ✓ src/${module}.test.ts (${8 + (k % 5)} tests)\n\n Test Files  1 passed (1)\n      Tests  ${8 + (k % 5)} passed`);
+      continue;
+    }
+    const lines = Array.from({ length: 56 }, (_, i) => `${String(i + 1).padStart(4)}\t${i % 8 === 0 ? `// ${module}, part ${i / 8 + 1}` : `export const ${module}_${i} = load(${k}, ${i});`}`);
+    tool('Read', { file_path: `${dir}/${module}.ts` }, lines.join('\n'));
+  }
 }
 
 /** The two calls the seeded waiting session asks about (tool name and exact input). */
