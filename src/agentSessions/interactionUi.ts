@@ -120,7 +120,8 @@ export class InteractionUi implements vscode.Disposable {
       this.bar.hide();
       return;
     }
-    this.bar.text = `$(bell-dot) ${found.length}`;
+    // says what it counts: a bare number beside the bell reads as VS Code's own notifications
+    this.bar.text = `$(bell-dot) ${vscode.l10n.t('Qoder: {0} waiting', found.length)}`;
     const label = found.length === 1 ? vscode.l10n.t('1 Qoder run waits for your decision') : vscode.l10n.t('{0} Qoder runs wait for your decision', found.length);
     this.bar.tooltip = `${label}\n${[...next.values()].slice(0, 5).join('\n')}`;
     this.bar.accessibilityInformation = { label };

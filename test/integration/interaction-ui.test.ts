@@ -46,7 +46,7 @@ test('a waiting run is told: one notification with Review, a status bar count, t
   await until(() => fake.shown.some((s) => s.message.includes(WAITING)), 'the notification');
   const note = fake.shown.find((s) => s.message.includes(WAITING))!;
   assert.deepEqual(note.items, ['Review']);
-  await until(() => fake.statusItems.some((i) => i.visible && /\$\(bell-dot\) 1/.test(i.text)), 'the status bar count');
+  await until(() => fake.statusItems.some((i) => i.visible && i.text === '$(bell-dot) Qoder: 1 waiting'), 'the status bar count');
   const run = await waitingRun(ext);
   // The run row is in words (issue 21: no glyph read aloud); the icon is the picture.
   await until(() => /^waiting for your decision · /.test(String((ext!.hooks.tree.getTreeItem(run) as TreeItem).label)), 'the run row');

@@ -123,7 +123,7 @@ export const interactionFlows: Flow[] = [
       await wb.screenshot('waiting-notification');
       const toast = wb.page.locator('.notifications-toasts .notification-list-item').filter({ hasText: waitingText }).first();
       if (ctx.readmeShotsDir && (await toast.isVisible())) await wb.screenshotOf(ctx.readmeShotsDir, 'waiting-notification', [toast], 8);
-      const bar = wb.page.locator('.statusbar-item').filter({ has: wb.page.locator('.codicon-bell-dot') }).filter({ hasText: /^\s*1\s*$/ }).first();
+      const bar = wb.page.locator('.statusbar-item').filter({ has: wb.page.locator('.codicon-bell-dot') }).filter({ hasText: /^\s*Qoder: 1 waiting\s*$/ }).first();
       await bar.waitFor({ state: 'visible', timeout: 15_000 });
 
       await clickNotificationButton(wb, waitingText, 'Review');
