@@ -376,3 +376,24 @@ describe('a live session document follows its tail (issue 21 item 2)', () => {
     }
   });
 });
+
+test('issue 21: a deployment whose newest run failed in its session says "last run failed" on its row, with the warning icon, once that session\'s state is known', async () => {
+  const e = await connected();
+  const { tree, services } = e.hooks;
+  let depId: string | undefined;
+  for (const d of services.store.deployments.filter((x) => !x.archived_at && x.status === 'active')) {
+    const nodes = (await tree.getChildren(tree.nodeFor(d.id))).filter((n): n is RunNode => n instanceof RunNode);
+    const newest = nodes[0]?.run;
+    if (!newest?.session_id) continue;
+    const session = await services.connection.requireClient().getSession(newest.session_id);
+    if (session.status === 'terminated') {
+      depId = d.id;
+      break;
+    }
+  }
+  assert.ok(depId, 'a seeded active deployment whose newest run\'s session terminated');
+  const row = (): TreeItem => tree.getTreeItem(tree.nodeFor(depId!)) as TreeItem;
+  await until(() => /^last run failed · /.test(String(row().description)), `the row to say the last run failed`);
+  assert.equal((row().iconPath as { id?: string } | undefined)?.id, 'warning');
+  assert.match(String(row().accessibilityInformation?.label), /^last run failed, /);
+});

@@ -88,12 +88,16 @@ export class RunHealthBook implements Disposable {
 /** Where the book's facts come from: run histories and the session statuses they ask for. */
 export interface RunHealthSources {
   runs: { onDidChange(listener: (deploymentId: string) => void): Disposable; get(deploymentId: string): { runs: readonly DeploymentRun[]; hasMore: boolean; loading: boolean; error?: unknown } | undefined };
-  statuses: { onDidChange(listener: (sessionId: string) => void): Disposable; request(sessionId: string): void };
+  statuses: RunSessions & { onDidChange(listener: (sessionId: string) => void): Disposable; request(sessionId: string): void };
 }
 
-/** Feeds `book` with each settled page of a deployment's runs, and with the session states it asks for. */
+/** Feeds `book` with each settled page of a deployment's runs, and with the session states it asks for (and reads). */
 export function feedRunHealth(book: RunHealthBook, runs: RunHealthSources['runs'], statuses: RunHealthSources['statuses']): Disposable[] {
+  // The book reads session states from the same cache it asks: without it every failed session
+  // counted as "not known yet" and only runs that could not start made a streak.
+  book.setSessions(statuses);
   return [
+    { dispose: () => book.setSessions({ get: () => undefined }) },
     runs.onDidChange((id) => {
       const history = runs.get(id);
       if (!history || history.loading || history.error !== undefined) return;
