@@ -402,11 +402,11 @@ export class QoderClient {
   }
 
   /** One request, body parsed by `parse`; a parse failure becomes invalid_response naming the operation. */
-  private async one<T>(req: HttpRequest, parse: (json: unknown) => T, stats?: { requests: number; sentAfterMs?: number }): Promise<T> {
+  private async one<T>(req: HttpRequest, parse: (json: unknown) => T, stats?: { requests: number; sentAgoMs?: number }): Promise<T> {
     const res = await this.http.request(req);
     if (stats) {
       stats.requests += res.requests;
-      stats.sentAfterMs = res.sentAfterMs;
+      stats.sentAgoMs = res.sentAgoMs;
     }
     return this.parsed(res, parse);
   }
@@ -445,7 +445,7 @@ export class QoderClient {
     if (cursor) seen.add(cursor.value);
     let items = 0;
     let lastSent: number | undefined;
-    const hop: { requests: number; sentAfterMs?: number } = { requests: 0 };
+    const hop: { requests: number; sentAgoMs?: number } = { requests: 0 };
     for (let pageNo = 0; ; pageNo++) {
       if (lastSent !== undefined && this.minPageIntervalMs > 0) {
         // Whole milliseconds up: a timer may fire up to 1 ms before a fractional delay.
@@ -461,7 +461,7 @@ export class QoderClient {
         hop,
       );
       if (stats) stats.requests += hop.requests;
-      lastSent = started + (hop.sentAfterMs ?? 0);
+      lastSent = hop.sentAgoMs === undefined ? started : this.now() - hop.sentAgoMs;
       yield page;
       if (!page.has_more) return;
       items += page.data.length + page.invalid.length;

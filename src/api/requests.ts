@@ -34,8 +34,8 @@ export interface HttpResult {
   operation: string;
   /** The `Location` of a kept redirect (keepRedirect). */
   location?: string;
-  /** From the call to when the request that was answered went out (transport's sentAfterMs; else when it was handed to fetch). */
-  sentAfterMs: number;
+  /** How long before this call returned the request that was answered went out (from the transport's sentAgoMs; else since it was handed to fetch). */
+  sentAgoMs: number;
 }
 
 const MAX_REDIRECTS = 3;
@@ -69,7 +69,6 @@ class Abort extends Error {}
 export async function runRequest(ctx: HttpContext, req: HttpRequest): Promise<HttpResult> {
   const operation = `${req.method} ${req.path}`;
   const callerSignal = req.signal;
-  const called = ctx.now();
   let requests = 0;
   for (let attempt = 1; ; attempt++) {
     if (callerSignal?.aborted) throw ctx.abortedError(operation);
@@ -83,7 +82,7 @@ export async function runRequest(ctx: HttpContext, req: HttpRequest): Promise<Ht
       throw e;
     }
     if (outcome.kind === 'ok') {
-      const result: HttpResult = { json: outcome.json, status: outcome.status, requestId: outcome.requestId, requests, operation, sentAfterMs: outcome.sentAt - called };
+      const result: HttpResult = { json: outcome.json, status: outcome.status, requestId: outcome.requestId, requests, operation, sentAgoMs: ctx.now() - outcome.sentAt };
       if (outcome.location !== undefined) result.location = outcome.location;
       return result;
     }
@@ -159,11 +158,12 @@ async function send(ctx: HttpContext, target: HopTarget, signal: AbortSignal, ca
   const started = ctx.now();
   try {
     const res = await raceSignal(Promise.resolve().then(() => ctx.fetchImpl(target.url, init)), signal);
+    const sentAt = res.sentAgoMs === undefined ? started : ctx.now() - res.sentAgoMs;
     ctx.noteAnswer(res);
     const text = await raceSignal(Promise.resolve().then(() => readBodyCapped(res, ctx.maxResponseBytes)), signal);
     // Servers may echo anything here, the token included: redact where it is parsed.
     const requestId = ctx.redact(header(res, 'x-request-id') ?? header(res, 'request-id') ?? sentId);
-    return { kind: 'answer', res, text, requestId, durationMs: ctx.now() - started, sentAt: started + (res.sentAfterMs ?? 0) };
+    return { kind: 'answer', res, text, requestId, durationMs: ctx.now() - started, sentAt };
   } catch (e) {
     const entry = { method: target.method, path: target.logPath, status: undefined, durationMs: ctx.now() - started, requestId: sentId, attempt };
     if (callerSignal?.aborted) {

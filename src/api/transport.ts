@@ -10,8 +10,8 @@ export interface HeadersLike {
 }
 
 export interface ResponseLike {
-  /** How long after the fetch call the request had gone out on the socket (node-fetch, when Node reports it). */
-  sentAfterMs?: number;
+  /** How long before the answer was handed back the request had gone out on the socket (node-fetch, when Node reports it). */
+  sentAgoMs?: number;
   status: number;
   statusText?: string;
   headers: HeadersLike;
@@ -68,7 +68,6 @@ function watchSends(): void {
 }
 
 export const nodeFetch: FetchLike = async (url, init) => {
-  const called = performance.now();
   watchSends();
   const id = init.headers['x-request-id'];
   const entry: { sentAt?: number } = {};
@@ -87,7 +86,10 @@ export const nodeFetch: FetchLike = async (url, init) => {
     // then, so the answer's arrival is a safe (late) stand-in. Without the channel at all
     // (subscribe failed) there is nothing to go by but the call itself.
     if (!watchingSends) return res;
-    return Object.assign(res, { sentAfterMs: (entry.sentAt ?? performance.now()) - called });
+    // An age, not a time: each layer above subtracts it from its own clock when it gets the answer,
+    // which can only place the write later than it was (an offset from each layer's own call time
+    // placed it up to the hops between layers too early, and the server saw 99.9 ms gaps).
+    return Object.assign(res, { sentAgoMs: entry.sentAt === undefined ? 0 : performance.now() - entry.sentAt });
   } finally {
     if (id !== undefined) awaitingSend.delete(id);
   }
