@@ -78,6 +78,11 @@ export class Workbench {
     await exact.click();
   }
 
+  /** Hides the bottom panel when it shows (a panel left open by one flow leaves the next a short editor, and is restored by a reload). */
+  async hidePanel(): Promise<void> {
+    if (await this.page.locator('.part.panel').isVisible()) await this.runCommand('View: Hide Panel');
+  }
+
   /** Type into the open quick input (input box or quick pick) and press Enter unless submit=false. */
   async typeInQuickInput(text: string, opts: { submit?: boolean; timeoutMs?: number } = {}): Promise<void> {
     const input = this.quickInput.locator('input.input');
@@ -115,7 +120,9 @@ export class Workbench {
     await target.waitFor({ state: 'visible', timeout: timeoutMs });
     const li = this.page.locator(`.part.activitybar li.action-item:has([aria-label^=${label}]), .part.activitybar li.action-item[aria-label^=${label}]`).first();
     const checked = (await li.getAttribute('aria-selected', { timeout: 2000 }).catch(() => null)) === 'true' || ((await li.getAttribute('class', { timeout: 2000 }).catch(() => '')) ?? '').includes('checked');
-    if (!checked) await target.click();
+    // its container selected while the side bar is hidden (as a reload may restore it): a click shows it
+    const shown = await this.page.locator('.part.sidebar').isVisible();
+    if (!checked || !shown) await target.click();
     await this.page.locator('.part.sidebar').waitFor({ state: 'visible', timeout: timeoutMs });
   }
 

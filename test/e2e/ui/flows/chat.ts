@@ -63,6 +63,7 @@ export const chatFlows: Flow[] = [
       if (ctx.readmeShotsDir) await wb.screenshotOf(ctx.readmeShotsDir, 'chat-mcp-output', [wb.page.locator('.part.panel')], 0);
       await wb.screenshot('chat-mcp-started');
       await wb.escape(2);
+      await wb.hidePanel();
       writeUserSettings(dir, ctx.settings);
     },
   },

@@ -116,6 +116,8 @@ export const interactionFlows: Flow[] = [
       await wb.page.reload({ timeout: 60_000 });
       await wb.waitReady();
       await ensureSignedIn(wb, ctx);
+      // the pending calls are read from the editor's rendered lines: a panel left open would hide them
+      await wb.hidePanel();
 
       const waitingText = new RegExp(`Waiting for your decision: Bash \`?${esc(FIRST_COMMAND)}\`? and 1 more`);
       const note = await wb.waitForNotification(waitingText, 60_000);
