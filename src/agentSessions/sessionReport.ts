@@ -95,8 +95,10 @@ class ReportPanel extends Disposable {
     if (line < 0) return;
     const at = new vscode.Position(line, 0);
     editor.selection = new vscode.Selection(at, at);
-    // The section to the end (where it sits), as much of it as fits.
-    editor.revealRange(new vscode.Range(at, new vscode.Position(lines.length - 1, 0)), vscode.TextEditorRevealType.Default);
+    // The section at the top, the calls below it to the end. 'Default' scrolls as little as it can
+    // for the editor's height at that moment: on a tab still being laid out that left only the
+    // last call in view (the interaction flow saw it in 4.139).
+    editor.revealRange(new vscode.Range(at, new vscode.Position(lines.length - 1, 0)), vscode.TextEditorRevealType.AtTop);
   }
 
   schedule(delay = REDRAW_MS): void {
