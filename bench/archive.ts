@@ -40,6 +40,10 @@ export interface ActivationResult {
   backgroundFirstRowsMs: number;
   /** Requests when no token is set (must be 0). */
   noTokenRequests: number;
+  /** The first start in a new profile (nothing remembered), notifications on: the background load and the look. */
+  firstStartRequests: number;
+  /** Of those, the look for waiting runs (every recent idle session is read once). */
+  firstStartLookRequests: number;
 }
 
 const TOKEN = 'pt-bench-archive';
@@ -62,6 +66,10 @@ async function settle(ms: number): Promise<void> {
 export async function measureActivation(n: number): Promise<ActivationResult> {
   const h: Harness = await import('../test/unit/harness');
   const fakeVscode = await import('../test/fakes/vscode');
+  // One profile (globalState) for every start below, as in VS Code: what the look for waiting
+  // runs learned survives a reload. The first start in it is measured on its own.
+  const profile = new fakeVscode.FakeMemento();
+  const isLook = (r: { path: string }): boolean => !/\/deployments$/.test(r.path);
   const api = await startLocalApi({ port: 0, token: TOKEN, seed: n, quiet: true, warm: true });
   const original = fakeVscode.window.createTreeView;
   try {
@@ -71,10 +79,28 @@ export async function measureActivation(n: number): Promise<ActivationResult> {
       v.visible = false;
       return v;
     };
+    // The first start in a new profile, notifications on: nothing remembered, so the look reads
+    // the newest events of every recent idle session.
+    api.resetRequests();
+    const fresh = await h.activateExtension({ baseUrl: api.baseUrl, token: TOKEN, globalState: profile });
+    await h.until(() => fresh.hooks.services.store.state === 'ready' && !fresh.hooks.services.store.isLoading, 'first start', 60_000);
+    await fresh.hooks.waitingChecked();
+    const firstStartRequests = api.requests.length;
+    const firstStartLookRequests = api.requests.filter(isLook).length;
+    // A profile in use: later looks (one follows every load) have read the other recent idle
+    // sessions, at most 20 a look, until a look finds nothing new to read.
+    for (let i = 0; i < 10; i++) {
+      api.resetRequests();
+      await fresh.hooks.lookForWaiting();
+      if (!api.requests.some((r) => /\/events$/.test(r.path))) break;
+    }
+    fresh.dispose();
+
+    // Every start after that (a reload, the next day's window) in that profile.
     api.resetRequests();
     let t = performance.now();
     // Notifications off: nothing loads until the view is shown (the background load is measured below).
-    const ext = await h.activateExtension({ baseUrl: api.baseUrl, token: TOKEN, settings: { 'qoder.notifications': 'off' } });
+    const ext = await h.activateExtension({ baseUrl: api.baseUrl, token: TOKEN, globalState: profile, settings: { 'qoder.notifications': 'off' } });
     const activateMs = performance.now() - t;
     await settle(250);
     const requestsBeforeView = api.requests.length;
@@ -92,11 +118,11 @@ export async function measureActivation(n: number): Promise<ActivationResult> {
     // Notifications on (default): the background load runs right after activation, so the
     // view opens on a loaded list.
     api.resetRequests();
-    const bg = await h.activateExtension({ baseUrl: api.baseUrl, token: TOKEN });
+    const bg = await h.activateExtension({ baseUrl: api.baseUrl, token: TOKEN, globalState: profile });
     await h.until(() => bg.hooks.services.store.state === 'ready' && !bg.hooks.services.store.isLoading, 'background load', 60_000);
     await bg.hooks.waitingChecked();
     const backgroundRequests = api.requests.length;
-    const backgroundLookRequests = api.requests.filter((r) => !/\/deployments$/.test(r.path)).length;
+    const backgroundLookRequests = api.requests.filter(isLook).length;
     t = performance.now();
     fakeVscode.fake.views[0].setVisible(true);
     while (((await bg.hooks.tree.getChildren()) as unknown[]).length === 0) await settle(1);
@@ -110,8 +136,8 @@ export async function measureActivation(n: number): Promise<ActivationResult> {
     const noTokenRequests = api.requests.length;
     none.dispose();
 
-    log(`activation: ${requestsBeforeView} requests before the view is shown, ${requestsAfterView} after (${round(activateMs)} ms activate, ${round(firstLoadMs)} ms first load); with notifications on: ${backgroundRequests} background requests (${backgroundLookRequests} of them the look for waiting runs), rows ${round(backgroundFirstRowsMs)} ms after the view opens; no token: ${noTokenRequests} requests`);
-    return { requestsBeforeView, requestsAfterView, activateMs, firstLoadMs, backgroundRequests, backgroundLookRequests, backgroundFirstRowsMs, noTokenRequests };
+    log(`activation: ${requestsBeforeView} requests before the view is shown, ${requestsAfterView} after (${round(activateMs)} ms activate, ${round(firstLoadMs)} ms first load); with notifications on: ${backgroundRequests} background requests (${backgroundLookRequests} of them the look for waiting runs), rows ${round(backgroundFirstRowsMs)} ms after the view opens; no token: ${noTokenRequests} requests; first start in a new profile: ${firstStartRequests} requests (${firstStartLookRequests} the look)`);
+    return { requestsBeforeView, requestsAfterView, activateMs, firstLoadMs, backgroundRequests, backgroundLookRequests, backgroundFirstRowsMs, noTokenRequests, firstStartRequests, firstStartLookRequests };
   } finally {
     fakeVscode.window.createTreeView = original;
     await api.close();

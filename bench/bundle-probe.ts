@@ -7,7 +7,7 @@ import './vscode-fake';
 import Module from 'node:module';
 import * as path from 'node:path';
 import { startLocalApi } from '../test/local-api/server';
-import { fake, FakeSecretStorage, ExtensionMode, window as fakeWindow } from '../test/fakes/vscode';
+import { fake, FakeMemento, FakeSecretStorage, ExtensionMode, window as fakeWindow } from '../test/fakes/vscode';
 import { secretKey } from '../src/connection/tokenStore';
 
 type Phase = 'load' | 'activate' | 'view';
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const subscriptions: { dispose(): unknown }[] = [];
   api.resetRequests();
   t = performance.now();
-  const hooks = await ext.activate({ subscriptions, secrets, extensionMode: ExtensionMode.Test, extension: { packageJSON: { version: '0.0.0-bench' } } });
+  const hooks = await ext.activate({ subscriptions, secrets, globalState: new FakeMemento(), extensionMode: ExtensionMode.Test, extension: { packageJSON: { version: '0.0.0-bench' } } });
   const activateMs = performance.now() - t;
   await new Promise((r) => setTimeout(r, 250));
   const requestsBeforeView = api.requests.length;

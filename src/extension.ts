@@ -71,6 +71,8 @@ export interface TestHooks {
   chat: ChatHost;
   /** Resolves when the latest look for runs waiting for a decision is done. */
   waitingChecked(): Promise<void>;
+  /** Starts a look for runs waiting for a decision (without notifications), as a load would. */
+  lookForWaiting(): Promise<void>;
 }
 
 /** What tests may change about the services (unit tests run without a network). */
@@ -106,7 +108,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
   const refresh = new RefreshOwner({ connection, store, runs, log, statuses: sessions.statuses });
   const services: Services = { connection, store, runs, tokens, mutations: connection.writePath(), refresh, log, ui: windowUi() };
   // Acting on a run (answer, talk, files): the work loads from dist/interaction.js on first use.
-  const interaction = new InteractionHost(services, sessions);
+  const interaction = new InteractionHost(services, sessions, context.globalState);
   const filter = new FilterState();
   const tree = new DeploymentsTreeProvider(store, runs, filter, sessions.statuses, sessions.names, interaction);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true }) as vscode.TreeView<unknown>;
@@ -180,6 +182,7 @@ export async function start(context: vscode.ExtensionContext, options: BuildOpti
     services, tree: parts.tree, view: parts.view, filter: parts.filter, poller: services.refresh.poller, background: services.refresh.background, statusBar: parts.attention.statusBar, chat: parts.chat,
     setUi: (ui) => (services.ui = ui),
     waitingChecked: () => parts.interaction.lastCheck,
+    lookForWaiting: () => parts.interaction.check(false),
   };
 }
 

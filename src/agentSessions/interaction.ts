@@ -10,6 +10,7 @@ import { SessionActions } from '../api/sessionActions';
 import { customToolError, toolConfirmation, userInterrupt, userMessage, type QoderFile } from '../api/interaction';
 import { callLabel, fullInputText, isRejection, sendMessageOnce, waitingText, type PendingCall, type PendingState } from './model/pending';
 import { WaitingWatch, type WaitingRun } from './model/waitingWatch';
+import type { WaitingMemory } from './model/waitingMemory';
 import type { IdleText } from './model/sessionCache';
 import { parseListPage, parseRun } from '../api/parse';
 import type { Ui } from '../platform/ui';
@@ -30,6 +31,8 @@ export interface InteractionDeps {
   changed(sessionId: string): void;
   openSession(deploymentId: string, runId: string, sessionId: string): Thenable<unknown>;
   log(line: string): void;
+  /** Where the look for waiting runs keeps what it learned across reloads (this account's; none when signed out). */
+  memory?(): WaitingMemory | undefined;
 }
 
 /** A session to act on: from a run row, a session document, or (sessionId) arguments. */
@@ -61,8 +64,12 @@ export class Interaction {
         const query = new URLSearchParams({ limit: String(limit) });
         return this.deps.client().call({ method: 'GET', path: '/deployment_runs', query, signal }, (json) => parseListPage(json, parseRun));
       },
+      idleSessions: async (limit, signal) => {
+        const first = await this.actions().listSessions({ status: 'idle', limit }, { signal }).next();
+        return first.done ? { data: [], has_more: false, first_id: null, last_id: null, next_page: null, invalid: [] } : first.value;
+      },
       newestEvents: async (sessionId, limit, signal) => (await this.actions().listSessionEventsPage(sessionId, { order: 'desc', limit }, { signal })).data,
-    }));
+    }), { memory: () => this.deps.memory?.() });
   }
 
   private actions(): SessionActions {

@@ -12,6 +12,7 @@ import * as config from '../platform/config';
 import type { ArtifactFile, InteractionView } from '../deployments/deploymentsTree';
 import type { InteractionUi } from './interactionUi';
 import type { IdleText, SessionStatusCache } from './model/sessionCache';
+import { waitingMemory, type MementoLike } from './model/waitingMemory';
 import type { SessionDocumentsHost } from './sessionHost';
 
 type InteractionModule = typeof import('./interaction.chunk');
@@ -32,7 +33,12 @@ export class InteractionHost implements InteractionView, vscode.Disposable {
   private readonly lensEvents = new vscode.EventEmitter<void>();
   private readonly subs: vscode.Disposable[];
 
-  constructor(private readonly s: Services, private readonly sessions: { documents: SessionDocumentsHost; statuses: SessionStatusCache }) {
+  constructor(
+    private readonly s: Services,
+    private readonly sessions: { documents: SessionDocumentsHost; statuses: SessionStatusCache },
+    /** globalState: what the look for waiting runs learned survives a reload. */
+    private readonly state: MementoLike,
+  ) {
     this.subs = [
       this.waitingEvents,
       this.lensEvents,
@@ -60,6 +66,10 @@ export class InteractionHost implements InteractionView, vscode.Disposable {
       waitingChanged: (id) => this.waitingEvents.fire(id),
       lensesChanged: () => this.lensEvents.fire(),
       activeReport: () => this.sessions.documents.activeReport(),
+      memory: () => {
+        const account = this.s.connection.accountName;
+        return account ? waitingMemory(this.state, account) : undefined;
+      },
     });
     return this.impl;
   }

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { isSessionId } from '../api/sessions';
 import type { IdleText } from './model/sessionCache';
+import type { WaitingMemory } from './model/waitingMemory';
 import { ARTIFACT_SCHEME, Commands, SESSION_SCHEME } from '../platform/constants';
 import { sessionIdOf } from './sessionUris';
 import type { ArtifactFile } from '../deployments/deploymentsTree';
@@ -31,6 +32,8 @@ export interface InteractionUiDeps {
   lensesChanged(): void;
   /** The session of the report panel in front (its title bar's buttons pass nothing). */
   activeReport(): vscode.Uri | undefined;
+  /** Where the look for waiting runs keeps what it learned across reloads (this account's). */
+  memory(): WaitingMemory | undefined;
 }
 
 /** `### ⏸ Bash · `evt_…`` in a session document: one pending call (see SessionView.pendingText). */
@@ -64,6 +67,7 @@ export class InteractionUi implements vscode.Disposable {
       },
       openSession: (d, r, sid) => vscode.commands.executeCommand(Commands.openSession, d, r, sid),
       log: this.deps.log,
+      memory: this.deps.memory,
     });
     return this.impl;
   }

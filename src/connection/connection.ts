@@ -5,6 +5,7 @@
 // - onDidChangeSignIn: a sign-in attempt failed or its message was cleared. Nothing else changes:
 //   a rejected token (a typo while signed in) keeps the list, open documents and live sessions.
 
+import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { QoderClient, QoderError, RequestBudget, type Deployment, type FetchLike, type InvalidItem } from '../api';
 import type { DeploymentSource, LoadResult } from '../deployments/model/deploymentStore';
@@ -132,6 +133,12 @@ export class Connection extends Disposable {
     if (!this.failedSignIn) return;
     this.failedSignIn = undefined;
     this.signInChanged.fire();
+  }
+
+  /** A name for the signed-in account that reveals nothing of its token; undefined when signed out. */
+  get accountName(): string | undefined {
+    if (!this.client || !this.token) return undefined;
+    return createHash('sha256').update(`qoder-account\n${this.baseUrl}\n${this.token}`).digest('hex').slice(0, 32);
   }
 
   /** Goes up every time the connection (token or base URL) changes. */

@@ -11,7 +11,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { startLocalApi, type LocalApi } from '../local-api/server';
-import { fake, l10n, ExtensionMode, FakeSecretStorage, Uri } from '../fakes/vscode';
+import { fake, l10n, ExtensionMode, FakeMemento, FakeSecretStorage, Uri } from '../fakes/vscode';
 import { secretKey } from '../../src/connection/tokenStore';
 
 const DIST = path.resolve(process.env.QODER_BUNDLE_DIR ?? path.join(__dirname, '..', '..', 'dist'));
@@ -46,7 +46,7 @@ async function activateBundle(): Promise<Hooks> {
   const secrets = new FakeSecretStorage();
   secrets.data.set(secretKey(api.baseUrl), TOKEN);
   const subscriptions: { dispose(): unknown }[] = [];
-  const context = { subscriptions, secrets, extensionMode: ExtensionMode.Test, extensionUri: Uri.from({ scheme: 'file', path: '/extension' }), extension: { packageJSON: { version: '0.0.0-bundle' } } };
+  const context = { subscriptions, secrets, globalState: new FakeMemento(), extensionMode: ExtensionMode.Test, extensionUri: Uri.from({ scheme: 'file', path: '/extension' }), extension: { packageJSON: { version: '0.0.0-bundle' } } };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const main = require(path.join(DIST, 'extension.js')) as MainBundle;
   const hooks = await main.activate(context);

@@ -747,3 +747,21 @@ export class FakeSecretStorage {
     return Promise.resolve();
   }
 }
+
+/** A Memento (globalState) in memory: pass one instance to several activations to model a reload. */
+export class FakeMemento {
+  readonly data = new Map<string, unknown>();
+  keys(): readonly string[] {
+    return [...this.data.keys()];
+  }
+  get(key: string, fallback?: unknown): unknown {
+    // a copy, as the real one hands out what was serialized
+    return this.data.has(key) ? structuredClone(this.data.get(key)) : fallback;
+  }
+  update(key: string, value: unknown): Promise<void> {
+    if (value === undefined) this.data.delete(key);
+    else this.data.set(key, structuredClone(value));
+    return Promise.resolve();
+  }
+  setKeysForSync(): void {}
+}

@@ -1,6 +1,6 @@
 // Activates the real extension against the fake vscode, for unit tests.
 
-import { fake, FakeSecretStorage, ExtensionMode, Uri } from '../fakes/vscode';
+import { fake, FakeMemento, FakeSecretStorage, ExtensionMode, Uri } from '../fakes/vscode';
 import { start, type TestHooks } from '../../src/extension';
 import { secretKey } from '../../src/connection/tokenStore';
 import type { FetchLike } from '../../src/api';
@@ -8,6 +8,7 @@ import type { FetchLike } from '../../src/api';
 export interface Activated {
   hooks: TestHooks;
   secrets: FakeSecretStorage;
+  globalState: FakeMemento;
   dispose(): void;
 }
 
@@ -20,6 +21,8 @@ export interface ActivateOptions {
   /** Extra tokens in SecretStorage, by base URL. */
   tokens?: Record<string, string>;
   secrets?: FakeSecretStorage;
+  /** globalState; the same one again models a reload of the same profile (a fresh one by default). */
+  globalState?: FakeMemento;
   /** User settings, by full key. */
   settings?: Record<string, unknown>;
 }
@@ -33,9 +36,11 @@ export async function activateExtension(opts: ActivateOptions = {}): Promise<Act
   for (const [url, token] of Object.entries(opts.tokens ?? {})) secrets.data.set(secretKey(url), token);
   if (opts.token) secrets.data.set(secretKey(opts.baseUrl ?? 'https://api.qoder.com/api/v1/cloud'), opts.token);
   const subscriptions: { dispose(): unknown }[] = [];
+  const globalState = opts.globalState ?? new FakeMemento();
   const context = {
     subscriptions,
     secrets,
+    globalState,
     extensionMode: ExtensionMode.Test,
     extensionUri: Uri.from({ scheme: 'file', path: '/extension' }),
     extension: { packageJSON: { version: '0.0.0-test' } },
@@ -46,6 +51,7 @@ export async function activateExtension(opts: ActivateOptions = {}): Promise<Act
   return {
     hooks,
     secrets,
+    globalState,
     dispose: () => {
       for (const d of subscriptions.reverse()) d.dispose();
     },
