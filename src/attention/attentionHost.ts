@@ -16,6 +16,8 @@ import { AttentionStatusBar, notifyAttention, type AttentionActions } from './at
 import { runHealth } from '../runs/model/runHealth';
 import { runsChunk } from '../runs/runsChunk';
 import { quote } from '../common/display';
+import { needsAttention } from '../deployments/model/describe';
+import type { Deployment } from '../api/types';
 
 export interface AttentionDeps {
   connection: Connection;
@@ -34,6 +36,8 @@ export class AttentionHost extends Disposable {
   private readonly problems = new ProblemMemory();
   readonly statusBar = this._register(new AttentionStatusBar());
   private readonly actions: AttentionActions;
+  /** What needs attention now, in list order (what the status bar shows). */
+  private needing: Deployment[] = [];
 
   constructor(private readonly d: AttentionDeps) {
     super();
@@ -54,11 +58,12 @@ export class AttentionHost extends Disposable {
       },
       seen: (ids) => ids.forEach((id) => this.problems.seen(id)),
     };
-    this._register(d.store.onDidChange(() => this.loaded()));
+    this._register(d.store.onDidChange((id) => (id === undefined ? this.loaded() : this.rowChanged(id))));
     this._register(runHealth.onDidChange((id) => this.healthChanged(id)));
     this._register(d.connection.onReset('attention', () => {
       this.watch.reset();
       this.problems.reset();
+      this.needing = [];
       this.statusBar.update([], false);
     }));
     this._register(config.onDidChange((change) => {
@@ -84,7 +89,7 @@ export class AttentionHost extends Disposable {
   }
 
   private notify(changes: ReturnType<AttentionWatch['update']>): void {
-    if (config.notifications() === 'off') return;
+    if (changes.length === 0 || config.notifications() === 'off') return;
     // Once per problem: a deployment that flaps is told about again only after the user has seen
     // the notification, or after it needed no attention for an hour.
     const told = this.problems.select(changes, new Set(attentionList(this.d.store.deployments).map((x) => x.id)));
@@ -92,13 +97,34 @@ export class AttentionHost extends Disposable {
   }
 
   private showCount(): void {
-    this.statusBar.update(attentionList(this.d.store.deployments), config.attentionStatusBar());
+    this.needing = attentionList(this.d.store.deployments);
+    this.statusBar.update(this.needing, config.attentionStatusBar());
   }
 
+  /** The list or the loading state changed: every deployment is looked at again. */
   private loaded(): void {
     const { store } = this.d;
     this.showCount();
     if (store.isLoading || store.lastUpdated === undefined) return;
     this.notify(this.watch.update(store.deployments));
+  }
+
+  /**
+   * Only one row changed in place (an answer applied, "Archiving…" shown): only it is looked at
+   * again. With 10,000 deployments a whole look costs milliseconds, and a write changes a row
+   * twice before its answer is even shown.
+   */
+  private rowChanged(id: string): void {
+    const { store } = this.d;
+    const d = store.get(id);
+    const at = this.needing.findIndex((x) => x.id === id);
+    const needs = d !== undefined && needsAttention(d);
+    if (needs !== at >= 0) this.showCount(); // in or out: the whole list, in the list's order
+    else if (needs && this.needing[at] !== d) {
+      this.needing = this.needing.map((x) => (x.id === id ? (d as Deployment) : x));
+      this.statusBar.update(this.needing, config.attentionStatusBar());
+    }
+    if (store.isLoading || store.lastUpdated === undefined || !d) return;
+    this.notify(this.watch.updateOne(d));
   }
 }

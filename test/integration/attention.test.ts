@@ -54,6 +54,14 @@ describe('attention watch (pure)', () => {
     assert.deepEqual(w.update([withState(a, 'paused', 0, 'environment_not_found_error'), withState(b, 'active', 1)]), [], 'fewer failures is not news');
   });
 
+  test('a deployment that left the list and came back is a new baseline, not news', () => {
+    const w = new AttentionWatch();
+    w.update([a, b]);
+    w.update([a]);
+    assert.deepEqual(w.update([a, withState(b, 'paused', 0, 'agent_archived_error')]), []);
+    assert.deepEqual(w.update([a, withState(b, 'paused', 4, 'agent_archived_error')]).map((c) => c.kind), ['failures'], 'and from then on it is watched again');
+  });
+
   test('a deployment first seen after the baseline is not reported; reset starts over', () => {
     const w = new AttentionWatch();
     w.update([a]);
@@ -227,6 +235,27 @@ describe('attention in the extension', () => {
     fake.settings.global.set('qoder.attentionStatusBar', false);
     fake.configListeners.fire({ affectsConfiguration: (s: string) => 'qoder.attentionStatusBar'.startsWith(s) });
     assert.equal(item.visible, false);
+  });
+});
+
+describe('one row changed in place', () => {
+  test('an answer applied to one row updates the status bar and notifies from that row alone: in, renamed, out', async () => {
+    ext = await activateConnected(api, TOKEN);
+    const { store } = ext.hooks.services;
+    const n = store.deployments.filter((d) => !d.archived_at && ((d.status === 'paused' && d.paused_reason?.type === 'error') || (d.stats?.consecutive_failures ?? 0) > 0)).length;
+    const [target] = healthyActive(ext, 1);
+    assert.ok(target);
+    const changes: Array<string | undefined> = [];
+    store.onDidChange((id) => changes.push(id));
+    store.replace(withState(target, 'paused', 0, 'environment_not_found_error'), store.ticket());
+    assert.deepEqual(changes, [target.id], 'the store said: this row only');
+    assert.equal(ext.hooks.statusBar.shownText, `$(warning) Qoder: ${n + 1} need attention`);
+    assert.ok(fake.shown.some((s) => s.message.includes(target.name) && /paused after an error/.test(s.message)), 'told once');
+    store.replace({ ...withState(target, 'paused', 0, 'environment_not_found_error'), name: 'renamed-while-paused' }, store.ticket());
+    assert.match(String((fake.statusItems[0].tooltip as { value: string }).value), /renamed\\-while\\-paused/);
+    assert.equal(fake.shown.filter((s) => /paused after an error/.test(s.message)).length, 1, 'an unchanged problem is not told again');
+    store.replace(withState(target, 'active', 0), store.ticket());
+    assert.equal(ext.hooks.statusBar.shownText, n === 0 ? undefined : `$(warning) Qoder: ${n} need attention`);
   });
 });
 

@@ -18,10 +18,12 @@ interface Seen {
   failures: number;
   /** The failure count came from fetched runs (runHealth.ts), not the legacy stats. */
   fromRuns: boolean;
+  /** The update that last saw this deployment in the list. */
+  stamp: number;
 }
 
-function seenOf(d: Deployment): Seen {
-  return { pausedOnError: isPausedOnError(d), failures: consecutiveFailures(d), fromRuns: runHealth.streak(d.id) !== undefined };
+function seenOf(d: Deployment, stamp: number): Seen {
+  return { pausedOnError: isPausedOnError(d), failures: consecutiveFailures(d), fromRuns: runHealth.streak(d.id) !== undefined, stamp };
 }
 
 /** What newly needs attention between two looks at one deployment; a count from another source is a new baseline. */
@@ -33,6 +35,7 @@ function changeOf(d: Deployment, before: Seen, now: Seen): AttentionChange | und
 
 export class AttentionWatch {
   private seen: Map<string, Seen> | undefined;
+  private stamp = 0;
 
   /** A new connection (token or region): the next load is a first load again. */
   reset(): void {
@@ -43,20 +46,31 @@ export class AttentionWatch {
     return this.seen !== undefined;
   }
 
-  /** Compare a complete list with the previous one; returns what newly needs attention. */
+  /**
+   * Compare a complete list with the previous one; returns what newly needs attention. Runs on
+   * every change of the list (10,000 rows for one archived row), so what it saw is updated in
+   * place rather than built again.
+   */
   update(list: readonly Deployment[]): AttentionChange[] {
-    const next = new Map<string, Seen>();
+    const seen = (this.seen ??= new Map());
+    const stamp = ++this.stamp;
     const changes: AttentionChange[] = [];
+    let count = 0;
     for (const d of list) {
       if (isArchived(d)) continue;
-      const now = seenOf(d);
-      next.set(d.id, now);
-      const before = this.seen?.get(d.id);
-      if (!this.seen || !before) continue; // first load, or a deployment not seen before: baseline only
+      count++;
+      const now = seenOf(d, stamp);
+      const before = seen.get(d.id);
+      if (!before) {
+        seen.set(d.id, now);
+        continue; // first load, or a deployment not seen before: baseline only
+      }
       const change = changeOf(d, before, now);
       if (change) changes.push(change);
+      Object.assign(before, now);
     }
-    this.seen = next;
+    // Gone from the list (archived, deleted, another filter): forgotten, so a return is a new baseline.
+    if (seen.size > count) for (const [id, s] of seen) if (s.stamp !== stamp) seen.delete(id);
     return changes;
   }
 
@@ -67,7 +81,7 @@ export class AttentionWatch {
   updateOne(d: Deployment): AttentionChange[] {
     const before = this.seen?.get(d.id);
     if (!this.seen || !before || isArchived(d)) return [];
-    const now = seenOf(d);
+    const now = seenOf(d, before.stamp);
     this.seen.set(d.id, now);
     const change = changeOf(d, before, now);
     return change ? [change] : [];
