@@ -93,6 +93,12 @@ export class Uri {
   with(c: { scheme?: string; authority?: string; path?: string; query?: string; fragment?: string }): Uri {
     return new Uri(c.scheme ?? this.scheme, c.authority ?? this.authority, c.path ?? this.path, c.query ?? this.query, c.fragment ?? this.fragment);
   }
+  static file(path: string): Uri {
+    return new Uri('file', '', path, '', '');
+  }
+  get fsPath(): string {
+    return this.path;
+  }
   static joinPath(base: Uri, ...parts: string[]): Uri {
     return new Uri(base.scheme, base.authority, [base.path.replace(/\/$/, ''), ...parts].join('/'), '', '');
   }
@@ -173,8 +179,13 @@ export const fake = {
   },
   shown: [] as Shown[],
   statusBar: [] as string[],
-  /** Titles of self-closing notifications (withProgress at ProgressLocation.Notification). */
+  /** Titles of self-closing notifications (withProgress at ProgressLocation.Notification, not cancellable). */
   announced: [] as string[],
+  /** Titles of cancellable progress notifications, whose task runs (real work: a download, a save). */
+  progress: [] as string[],
+  /** Answers to showSaveDialog, in order (undefined: the dialog was cancelled), and its options. */
+  saveDialogAnswers: [] as Array<Uri | undefined>,
+  saveDialogs: [] as any[],
   logLines: [] as string[],
   clipboard: '',
   contexts: new Map<string, unknown>(),
@@ -215,6 +226,9 @@ export const fake = {
     this.shown = [];
     this.statusBar = [];
     this.announced = [];
+    this.progress = [];
+    this.saveDialogAnswers = [];
+    this.saveDialogs = [];
     this.logLines = [];
     this.clipboard = '';
     this.contexts.clear();
@@ -366,16 +380,21 @@ export const window = {
     };
     return box;
   },
+  showSaveDialog(options: any): Promise<Uri | undefined> {
+    fake.saveDialogs.push(options);
+    return Promise.resolve(fake.saveDialogAnswers.shift());
+  },
   setStatusBarMessage(text: string): Disposable {
     fake.statusBar.push(text);
     return new Disposable(() => undefined);
   },
   withProgress<R>(o: any, task: (p: { report(): void }, token: any) => Promise<R>): Promise<R> {
     // A notification that only announces (its task just waits) is recorded, not waited for.
-    if (o?.location === ProgressLocation.Notification) {
+    if (o?.location === ProgressLocation.Notification && !o.cancellable) {
       fake.announced.push(o.title);
       return Promise.resolve(undefined as R);
     }
+    if (o?.location === ProgressLocation.Notification) fake.progress.push(o.title);
     return task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) });
   },
   createOutputChannel(_name: string, _opts?: any) {
