@@ -22,6 +22,8 @@ const TICK_MS = 30_000;
 export class ViewState extends Disposable {
   private lastKeys = new Map<string, unknown>();
   private ticker: ReturnType<typeof setInterval> | undefined;
+  /** The deployments that need attention (the badge counts them). */
+  private needing = new Set<string>();
 
   constructor(
     private readonly view: vscode.TreeView<unknown>,
@@ -33,11 +35,12 @@ export class ViewState extends Disposable {
     super();
     const update = (): void => this.update();
     this._register(vscode.Disposable.from(
-      store.onDidChange(update),
+      // One row changed in place (or one deployment's runs): only that row's attention is looked at again.
+      store.onDidChange((id) => this.update(id)),
       connection.onDidConnect(update),
       connection.onDidChangeSignIn(update),
       filter.onDidChange(update),
-      runHealth.onDidChange(update),
+      runHealth.onDidChange((id) => this.update(id)),
       view.onDidChangeVisibility(() => this.syncTicker()),
     ));
     this.update();
@@ -91,7 +94,8 @@ export class ViewState extends Disposable {
     return this.filter.active && s.state === 'ready' && (shown ?? this.tree.visibleDeployments().length) === 0;
   }
 
-  update(): void {
+  /** `changedRow`: only that deployment may have changed (the store says so); otherwise anything may have. */
+  update(changedRow?: string): void {
     const store = this.store;
     const filtering = this.filter.active;
     const shown = filtering ? this.tree.visibleDeployments().length : store.deployments.length;
@@ -106,8 +110,20 @@ export class ViewState extends Disposable {
 
     this.updateMessage(shown);
 
-    const attention = store.deployments.filter(needsAttention).length;
+    const attention = this.countAttention(changedRow);
     this.view.badge = attention ? { value: attention, tooltip: vscode.l10n.t('{0} deployments need attention', attention) } : undefined;
+  }
+
+  /** The badge's count: every deployment looked at after a change of the list, one row after a change of that row. */
+  private countAttention(changedRow: string | undefined): number {
+    if (changedRow === undefined) {
+      this.needing = new Set(this.store.deployments.filter(needsAttention).map((d) => d.id));
+    } else {
+      const d = this.store.get(changedRow);
+      if (d && needsAttention(d)) this.needing.add(changedRow);
+      else this.needing.delete(changedRow);
+    }
+    return this.needing.size;
   }
 
   dispose(): void {

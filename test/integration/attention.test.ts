@@ -239,7 +239,7 @@ describe('attention in the extension', () => {
 });
 
 describe('one row changed in place', () => {
-  test('an answer applied to one row updates the status bar and notifies from that row alone: in, renamed, out', async () => {
+  test('an answer applied to one row updates the status bar, the view badge and notifies from that row alone: in, renamed, out', async () => {
     ext = await activateConnected(api, TOKEN);
     const { store } = ext.hooks.services;
     const n = store.deployments.filter((d) => !d.archived_at && ((d.status === 'paused' && d.paused_reason?.type === 'error') || (d.stats?.consecutive_failures ?? 0) > 0)).length;
@@ -250,12 +250,14 @@ describe('one row changed in place', () => {
     store.replace(withState(target, 'paused', 0, 'environment_not_found_error'), store.ticket());
     assert.deepEqual(changes, [target.id], 'the store said: this row only');
     assert.equal(ext.hooks.statusBar.shownText, `$(warning) Qoder: ${n + 1} need attention`);
+    assert.equal((ext.hooks.view as unknown as { badge?: { value: number } }).badge?.value, n + 1, 'the view badge counts it too');
     assert.ok(fake.shown.some((s) => s.message.includes(target.name) && /paused after an error/.test(s.message)), 'told once');
     store.replace({ ...withState(target, 'paused', 0, 'environment_not_found_error'), name: 'renamed-while-paused' }, store.ticket());
     assert.match(String((fake.statusItems[0].tooltip as { value: string }).value), /renamed\\-while\\-paused/);
     assert.equal(fake.shown.filter((s) => /paused after an error/.test(s.message)).length, 1, 'an unchanged problem is not told again');
     store.replace(withState(target, 'active', 0), store.ticket());
     assert.equal(ext.hooks.statusBar.shownText, n === 0 ? undefined : `$(warning) Qoder: ${n} need attention`);
+    assert.equal((ext.hooks.view as unknown as { badge?: { value: number } }).badge?.value, n === 0 ? undefined : n);
   });
 });
 
