@@ -38,6 +38,8 @@ export class AttentionHost extends Disposable {
   private readonly actions: AttentionActions;
   /** What needs attention now, in list order (what the status bar shows). */
   private needing: Deployment[] = [];
+  /** The store's walk the problem baseline was last compared with. */
+  private checkedWalk = -1;
 
   constructor(private readonly d: AttentionDeps) {
     super();
@@ -64,6 +66,7 @@ export class AttentionHost extends Disposable {
       this.watch.reset();
       this.problems.reset();
       this.needing = [];
+      this.checkedWalk = -1;
       this.statusBar.update([], false);
     }));
     this._register(config.onDidChange((change) => {
@@ -101,11 +104,16 @@ export class AttentionHost extends Disposable {
     this.statusBar.update(this.needing, config.attentionStatusBar());
   }
 
-  /** The list or the loading state changed: every deployment is looked at again. */
+  /**
+   * The list or the loading state changed: the count looks at every deployment; the problem
+   * baseline only once per finished walk. Between walks the list changes only by a row added
+   * (a baseline, never news) or removed (gone), and a row changed in place comes to rowChanged.
+   */
   private loaded(): void {
     const { store } = this.d;
     this.showCount();
-    if (store.isLoading || store.lastUpdated === undefined) return;
+    if (store.isLoading || store.lastUpdated === undefined || store.walks === this.checkedWalk) return;
+    this.checkedWalk = store.walks;
     this.notify(this.watch.update(store.deployments));
   }
 
