@@ -124,7 +124,7 @@ function buildServices(context: vscode.ExtensionContext, options: BuildOptions):
   const disposables: vscode.Disposable[] = [
     log, tokens, store, runs, connection, sessions, interaction, filter, tree, view, refresh, attention, details, editorHost, chat,
     connection.onReset('runs waiting for a decision', () => interaction.reset()),
-    new ViewState(view, store, connection, filter, tree),
+    new ViewState(view, store, connection, filter, tree, attention),
     // Failure streaks from the runs the extension fetched: a settled page of a deployment's runs
     // feeds the book, which asks for the few session states it needs to count.
     connection.onReset('failure streaks', () => runHealth.clear()), // one account's runs never count for another

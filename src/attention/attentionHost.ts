@@ -36,8 +36,11 @@ export class AttentionHost extends Disposable {
   private readonly problems = new ProblemMemory();
   readonly statusBar = this._register(new AttentionStatusBar());
   private readonly actions: AttentionActions;
-  /** What needs attention now, in list order (what the status bar shows). */
+  /** What needs attention now, in list order (what the status bar shows and the view's badge counts). */
   private needing: Deployment[] = [];
+  private readonly needingChanged = this._register(new vscode.EventEmitter<void>());
+  /** How many deployments need attention changed (the view's badge shows it). */
+  readonly onDidChangeNeeding = this.needingChanged.event;
   /** The store's walk the problem baseline was last compared with. */
   private checkedWalk = -1;
 
@@ -65,9 +68,8 @@ export class AttentionHost extends Disposable {
     this._register(d.connection.onReset('attention', () => {
       this.watch.reset();
       this.problems.reset();
-      this.needing = [];
       this.checkedWalk = -1;
-      this.statusBar.update([], false);
+      this.setNeeding([]);
     }));
     this._register(config.onDidChange((change) => {
       if (change.attention) this.showCount();
@@ -83,25 +85,43 @@ export class AttentionHost extends Disposable {
     this.d.ui().announce(vscode.l10n.t('{0} is selected in the Qoder Deployments view.', quote(d.name)));
   }
 
+  get needingCount(): number {
+    return this.needing.length;
+  }
+
   /** A deployment's runs went differently (a failure streak began or ended). */
   healthChanged(id: string): void {
-    this.showCount();
-    const d = this.d.store.get(id);
-    const changes = d ? this.watch.updateOne(d) : [];
-    this.notify(changes);
+    const d = this.patchNeeding(id);
+    this.notify(d ? this.watch.updateOne(d) : []);
   }
 
   private notify(changes: ReturnType<AttentionWatch['update']>): void {
     if (changes.length === 0 || config.notifications() === 'off') return;
     // Once per problem: a deployment that flaps is told about again only after the user has seen
     // the notification, or after it needed no attention for an hour.
-    const told = this.problems.select(changes, new Set(attentionList(this.d.store.deployments).map((x) => x.id)));
+    const told = this.problems.select(changes, new Set(this.needing.map((x) => x.id)));
     if (told.length > 0) void notifyAttention(this.d.ui(), told, this.actions, (x) => runHealth.get(x)?.lastFailure?.state.cause);
   }
 
   private showCount(): void {
-    this.needing = attentionList(this.d.store.deployments);
-    this.statusBar.update(this.needing, config.attentionStatusBar());
+    this.setNeeding(attentionList(this.d.store.deployments));
+  }
+
+  private setNeeding(list: Deployment[]): void {
+    const counted = list.length !== this.needing.length;
+    this.needing = list;
+    this.statusBar.update(list, config.attentionStatusBar());
+    if (counted) this.needingChanged.fire();
+  }
+
+  /** One row may have changed: it alone is looked at again, unless it came in or went out (then the list, in order). */
+  private patchNeeding(id: string): Deployment | undefined {
+    const d = this.d.store.get(id);
+    const at = this.needing.findIndex((x) => x.id === id);
+    const needs = d !== undefined && needsAttention(d);
+    if (needs !== at >= 0) this.showCount();
+    else if (needs && this.needing[at] !== d) this.setNeeding(this.needing.map((x) => (x.id === id ? (d as Deployment) : x)));
+    return d;
   }
 
   /**
@@ -124,14 +144,7 @@ export class AttentionHost extends Disposable {
    */
   private rowChanged(id: string): void {
     const { store } = this.d;
-    const d = store.get(id);
-    const at = this.needing.findIndex((x) => x.id === id);
-    const needs = d !== undefined && needsAttention(d);
-    if (needs !== at >= 0) this.showCount(); // in or out: the whole list, in the list's order
-    else if (needs && this.needing[at] !== d) {
-      this.needing = this.needing.map((x) => (x.id === id ? (d as Deployment) : x));
-      this.statusBar.update(this.needing, config.attentionStatusBar());
-    }
+    const d = this.patchNeeding(id);
     if (store.isLoading || store.lastUpdated === undefined || !d) return;
     this.notify(this.watch.updateOne(d));
   }

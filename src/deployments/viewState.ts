@@ -6,7 +6,6 @@
 
 import * as vscode from 'vscode';
 import type { DeploymentStore } from './model/deploymentStore';
-import { needsAttention } from './model/describe';
 import { runHealth } from '../runs/model/runHealth';
 import { relativeTime } from '../common/timeText';
 import { failureText, problemKind } from '../common/errorText';
@@ -22,8 +21,6 @@ const TICK_MS = 30_000;
 export class ViewState extends Disposable {
   private lastKeys = new Map<string, unknown>();
   private ticker: ReturnType<typeof setInterval> | undefined;
-  /** The deployments that need attention (the badge counts them). */
-  private needing = new Set<string>();
 
   constructor(
     private readonly view: vscode.TreeView<unknown>,
@@ -31,19 +28,23 @@ export class ViewState extends Disposable {
     private readonly connection: Connection,
     private readonly filter: FilterState,
     private readonly tree: DeploymentsTreeProvider,
+    /** What needs attention (attention/attentionHost.ts): the badge shows its count. */
+    private readonly attention: { readonly needingCount: number; readonly onDidChangeNeeding: vscode.Event<void> },
   ) {
     super();
     const update = (): void => this.update();
     this._register(vscode.Disposable.from(
-      // One row changed in place (or one deployment's runs): only that row's attention is looked at again.
-      store.onDidChange((id) => this.update(id)),
+      store.onDidChange(update),
       connection.onDidConnect(update),
       connection.onDidChangeSignIn(update),
       filter.onDidChange(update),
-      runHealth.onDidChange((id) => this.update(id)),
+      runHealth.onDidChange(update),
+      // The attention host keeps what needs attention (one row at a time when one row changes); the badge shows its count.
+      attention.onDidChangeNeeding(() => this.updateBadge()),
       view.onDidChangeVisibility(() => this.syncTicker()),
     ));
     this.update();
+    this.updateBadge();
     this.syncTicker();
   }
 
@@ -94,8 +95,7 @@ export class ViewState extends Disposable {
     return this.filter.active && s.state === 'ready' && (shown ?? this.tree.visibleDeployments().length) === 0;
   }
 
-  /** `changedRow`: only that deployment may have changed (the store says so); otherwise anything may have. */
-  update(changedRow?: string): void {
+  update(): void {
     const store = this.store;
     const filtering = this.filter.active;
     const shown = filtering ? this.tree.visibleDeployments().length : store.deployments.length;
@@ -110,20 +110,11 @@ export class ViewState extends Disposable {
 
     this.updateMessage(shown);
 
-    const attention = this.countAttention(changedRow);
-    this.view.badge = attention ? { value: attention, tooltip: vscode.l10n.t('{0} deployments need attention', attention) } : undefined;
   }
 
-  /** The badge's count: every deployment looked at after a change of the list, one row after a change of that row. */
-  private countAttention(changedRow: string | undefined): number {
-    if (changedRow === undefined) {
-      this.needing = new Set(this.store.deployments.filter(needsAttention).map((d) => d.id));
-    } else {
-      const d = this.store.get(changedRow);
-      if (d && needsAttention(d)) this.needing.add(changedRow);
-      else this.needing.delete(changedRow);
-    }
-    return this.needing.size;
+  private updateBadge(): void {
+    const n = this.attention.needingCount;
+    this.view.badge = n ? { value: n, tooltip: vscode.l10n.t('{0} deployments need attention', n) } : undefined;
   }
 
   dispose(): void {
