@@ -59,6 +59,15 @@ function kinds(api: LocalApi, from: number, to = api.requests.length): Record<st
   return out;
 }
 
+type Activated = Awaited<ReturnType<Harness['activateExtension']>>;
+
+/** Its load has finished, and so has the look for waiting runs that follows it: no request of it lands in the next phase. */
+async function loadedAndLooked(h: Harness, ext: Activated, what: string): Promise<void> {
+  const { store } = ext.hooks.services;
+  await h.until(() => store.state === 'ready' && !store.isLoading, what, 60_000);
+  await ext.hooks.waitingChecked();
+}
+
 async function settle(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
@@ -83,8 +92,7 @@ export async function measureActivation(n: number): Promise<ActivationResult> {
     // the newest events of every recent idle session.
     api.resetRequests();
     const fresh = await h.activateExtension({ baseUrl: api.baseUrl, token: TOKEN, globalState: profile });
-    await h.until(() => fresh.hooks.services.store.state === 'ready' && !fresh.hooks.services.store.isLoading, 'first start', 60_000);
-    await fresh.hooks.waitingChecked();
+    await loadedAndLooked(h, fresh, 'first start');
     const firstStartRequests = api.requests.length;
     const firstStartLookRequests = api.requests.filter(isLook).length;
     // A profile in use: later looks (one follows every load) have read the other recent idle
@@ -119,8 +127,7 @@ export async function measureActivation(n: number): Promise<ActivationResult> {
     // view opens on a loaded list.
     api.resetRequests();
     const bg = await h.activateExtension({ baseUrl: api.baseUrl, token: TOKEN, globalState: profile });
-    await h.until(() => bg.hooks.services.store.state === 'ready' && !bg.hooks.services.store.isLoading, 'background load', 60_000);
-    await bg.hooks.waitingChecked();
+    await loadedAndLooked(h, bg, 'background load');
     const backgroundRequests = api.requests.length;
     const backgroundLookRequests = api.requests.filter(isLook).length;
     t = performance.now();
@@ -150,9 +157,8 @@ export async function measureArchive(n: number, runs: number): Promise<ArchiveRe
   try {
     const ext = await h.activateExtension({ baseUrl: api.baseUrl, token: TOKEN });
     const { store } = ext.hooks.services;
-    await h.until(() => store.state === 'ready' && !store.isLoading, 'first load', 60_000);
     // The look for waiting runs that follows the load finishes first: only the archive path is measured.
-    await ext.hooks.waitingChecked();
+    await loadedAndLooked(h, ext, 'first load');
     const listed = store.deployments.length;
     const archive = h.fake.commands.get('qoder.archiveDeployment');
     if (!archive) throw new Error('qoder.archiveDeployment is not registered');
