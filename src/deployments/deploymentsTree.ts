@@ -320,9 +320,10 @@ export class DeploymentsTreeProvider extends Disposable implements vscode.TreeDa
     if (!d) return item;
     const pending = this.store.pendingAction(d.id);
     const waiting = this.interaction?.waiting(d.id);
-    // A write in progress ("Archiving…") leads while it runs.
+    // A write in progress ("Archiving…") leads while it runs, and "archived" on an archived row (as
+    // its icon and kindOf say; the run row and the tooltip still say a run waits).
     // In words: a ⏸ glyph is a box in some fonts and "double vertical bar" to a screen reader.
-    const waitingWords = waiting && !pending ? vscode.l10n.t('waiting for your decision') : undefined;
+    const waitingWords = waiting && !pending && kindOf(d) !== 'archived' ? vscode.l10n.t('waiting for your decision') : undefined;
     item.description = (waitingWords ? `${waitingWords} · ` : '') + displayText(descriptionText(d, pending, { locale: vscode.env.language }));
     item.iconPath = pending ? new vscode.ThemeIcon('loading~spin') : deploymentIcon(kindOf(d));
     item.contextValue = pending ? 'deployment busy' : contextTokens(d);
