@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { Deployment, DeploymentRun } from '../api/types';
 import type { DeploymentStore } from './model/deploymentStore';
 import type { RunStore } from '../runs/model/runStore';
-import { accessibilityText, contextTokens, descriptionText, detailRows, kindOf, shownName, sortDeployments, type DeploymentKind } from './model/describe';
+import { contextTokens, detailRows, kindOf, rowTexts, shownName, sortDeployments, type DeploymentKind } from './model/describe';
 import type { DetailRow } from './model/describe';
 import { failureText } from '../common/errorText';
 import { codeSpanSafe, displayName, displayText, markdownSafe } from '../common/display';
@@ -324,10 +324,11 @@ export class DeploymentsTreeProvider extends Disposable implements vscode.TreeDa
     // its icon and kindOf say; the run row and the tooltip still say a run waits).
     // In words: a ⏸ glyph is a box in some fonts and "double vertical bar" to a screen reader.
     const waitingWords = waiting && !pending && kindOf(d) !== 'archived' ? vscode.l10n.t('waiting for your decision') : undefined;
-    item.description = (waitingWords ? `${waitingWords} · ` : '') + displayText(descriptionText(d, pending, { locale: vscode.env.language }));
+    const texts = rowTexts(d, pending, { locale: vscode.env.language });
+    item.description = (waitingWords ? `${waitingWords} · ` : '') + displayText(texts.description);
     item.iconPath = pending ? new vscode.ThemeIcon('loading~spin') : deploymentIcon(kindOf(d));
     item.contextValue = pending ? 'deployment busy' : contextTokens(d);
-    item.accessibilityInformation = { label: (waitingWords ? `${waitingWords}, ` : '') + accessibilityText(d, pending, { locale: vscode.env.language }) };
+    item.accessibilityInformation = { label: (waitingWords ? `${waitingWords}, ` : '') + texts.accessibility };
     return item;
   }
 

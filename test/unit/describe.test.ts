@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { contextTokens, descriptionText, scheduleText, detailRows, kindOf, needsAttention, pausedReasonText, runTriggerText } from '../../src/deployments/model/describe';
+import { accessibilityText, contextTokens, descriptionText, rowTexts, scheduleText, detailRows, kindOf, needsAttention, pausedReasonText, runTriggerText } from '../../src/deployments/model/describe';
 import { errorTypeText } from '../../src/common/errorTypes';
 import { relativeTime } from '../../src/common/timeText';
 import { failureText, reasonText } from '../../src/common/errorText';
@@ -105,6 +105,29 @@ test('describe: unreadable cron falls back to the expression; relative times in 
   assert.equal(relativeTime('2025-12-31T22:00:00Z', { now }), '2 hr. ago');
   assert.equal(relativeTime('2026-01-03T00:00:00Z', { now }), 'in 2 days');
   assert.equal(relativeTime('garbage', { now }), 'garbage');
+});
+
+test('describe: relative times remembered by words keep each locale, unit and direction apart', () => {
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  assert.equal(relativeTime('2026-01-01T03:00:00Z', { now }), 'in 3 hr.');
+  assert.equal(relativeTime('2026-01-01T03:00:00Z', { now, locale: 'zh-cn' }), '3小时后');
+  assert.equal(relativeTime('2026-01-01T03:00:00Z', { now }), 'in 3 hr.', 'the Chinese text did not replace the English one');
+  assert.equal(relativeTime('2026-01-01T00:03:00Z', { now }), 'in 3 min.');
+  assert.equal(relativeTime('2025-12-31T21:00:00Z', { now }), '3 hr. ago');
+  assert.equal(relativeTime('2026-01-04T00:00:00Z', { now }), 'in 3 days');
+  assert.equal(relativeTime('2026-01-01T03:00:00Z', { now: now + 3 * 3600_000 }), 'now', 'the same instant asked later reads from the new clock');
+});
+
+test('describe: the description and spoken label of a row come from one pass and match the separate texts', () => {
+  const now = Date.parse('2026-01-01T12:00:00Z');
+  for (const name of ['active', 'paused', 'paused-error', 'manual', 'archived', 'active-legacy']) {
+    for (const pending of [undefined, 'Archiving…']) {
+      const row = rowTexts(fixture(name), pending, { now });
+      assert.equal(row.description, descriptionText(fixture(name), pending, { now }), name);
+      assert.equal(row.accessibility, accessibilityText(fixture(name), pending, { now }), name);
+      assert.equal(/(^|, )active(, |$)/.test(row.accessibility), fixture(name).status === 'active' && name !== 'archived', `${name}: the label says active for an active deployment only`);
+    }
+  }
 });
 
 test('error text: branches on status, keeps the request id', () => {

@@ -148,14 +148,13 @@ function lastRunPart(d: Deployment): string[] {
 }
 
 /** The rest of the line: `paused` (never `active`: the icon says it), schedule, next run. */
-function stateParts(d: Deployment, o: TextOptions, withActive: boolean): string[] {
+function stateParts(d: Deployment, o: TextOptions): string[] {
   const parts: string[] = [];
   if (isArchived(d)) {
     parts.push(d.archived_at ? l10n.t('archived {0}', relativeTime(d.archived_at, o)) : l10n.t('archived'));
     return parts;
   }
   if (d.status === 'paused' && !isPausedOnError(d)) parts.push(l10n.t('paused'));
-  else if (d.status === 'active' && withActive) parts.push(l10n.t('active'));
   else if (d.status !== 'active' && d.status !== 'paused') parts.push(d.status);
   parts.push(scheduleText(d, o));
   const next = d.status === 'active' ? nextRun(d, o.now) : undefined;
@@ -165,16 +164,28 @@ function stateParts(d: Deployment, o: TextOptions, withActive: boolean): string[
 
 /** The short line beside the name: the problem first, then `paused`, the schedule, the next run. */
 export function descriptionText(d: Deployment, pendingAction?: string, o: TextOptions = {}): string {
-  const text = [...problemParts(d), ...lastRunPart(d), ...stateParts(d, o, false)].join(' · ');
-  return pendingAction ? `${pendingAction} ${text}` : text;
+  return rowTexts(d, pendingAction, o).description;
 }
 
 /** What a screen reader says for the row: the problem first, then the name and the state. */
 export function accessibilityText(d: Deployment, pendingAction?: string, o: TextOptions = {}): string {
+  return rowTexts(d, pendingAction, o).accessibility;
+}
+
+/**
+ * A row's description and accessibility label together: they share the problem and the state,
+ * worked out once (every deployment's row is drawn on each refresh).
+ */
+export function rowTexts(d: Deployment, pendingAction?: string, o: TextOptions = {}): { description: string; accessibility: string } {
+  const problems = problemParts(d);
+  const state = stateParts(d, o);
+  const description = [...problems, ...lastRunPart(d), ...state].join(' · ');
+  // The label also says `active`, which the row leaves to its icon.
+  const active = d.status === 'active' && !isArchived(d) ? [l10n.t('active')] : [];
   const last = lastRunText(d, o);
-  const parts = [...problemParts(d), shownName(d), ...stateParts(d, o, true), ...(last ? [l10n.t('last run: {0}', last)] : [])];
-  if (pendingAction) parts.unshift(pendingAction);
-  return parts.join(', ');
+  const spoken = [...problems, shownName(d), ...active, ...state, ...(last ? [l10n.t('last run: {0}', last)] : [])];
+  if (pendingAction) spoken.unshift(pendingAction);
+  return { description: pendingAction ? `${pendingAction} ${description}` : description, accessibility: spoken.join(', ') };
 }
 
 const ARCHIVED_SUFFIX = /_archived_\d+$/;
