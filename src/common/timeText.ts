@@ -81,20 +81,38 @@ export function formatter(kind: keyof typeof FORMATS, locale: string | undefined
   return format;
 }
 
+const timeTexts = new Map<string, string>();
+
+/**
+ * `iso` in one of the formats, remembered: a tooltip shows each upcoming run twice, and
+ * deployments on the same schedule share their instants. Undefined when `iso` is not a time;
+ * throws for an unknown zone.
+ */
+function formatted(kind: keyof typeof FORMATS, iso: string, locale: string | undefined, timeZone: string | undefined): string | undefined {
+  const key = `${kind}|${locale ?? ''}|${timeZone ?? ''}|${iso}`;
+  let text = timeTexts.get(key);
+  if (text === undefined) {
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime())) return undefined;
+    text = formatter(kind, locale, timeZone).format(date);
+    if (timeTexts.size >= 5000) timeTexts.clear();
+    timeTexts.set(key, text);
+  }
+  return text;
+}
+
 export function formatTime(iso: string, format: TimeFormat = {}): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
   try {
-    return formatter('dateTime', format.locale, format.timeZone).format(date);
+    return formatted('dateTime', iso, format.locale, format.timeZone) ?? iso;
   } catch {
-    return date.toISOString();
+    return new Date(iso).toISOString();
   }
 }
 
 /** Time of day in a zone, e.g. the deployment's own: "08:30". */
 function timeIn(iso: string, timeZone: string, locale?: string): string {
   try {
-    return formatter('time', locale, timeZone).format(new Date(iso));
+    return formatted('time', iso, locale, timeZone) ?? '';
   } catch {
     return '';
   }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { accessibilityText, contextTokens, descriptionText, rowTexts, scheduleText, detailRows, kindOf, needsAttention, pausedReasonText, runTriggerText } from '../../src/deployments/model/describe';
 import { errorTypeText } from '../../src/common/errorTypes';
-import { relativeTime } from '../../src/common/timeText';
+import { formatTime, relativeTime, runTimeText } from '../../src/common/timeText';
 import { failureText, reasonText } from '../../src/common/errorText';
 import { QoderApiError, QoderError } from '../../src/api';
 import { fixture, run } from './fixtures';
@@ -116,6 +116,19 @@ test('describe: relative times remembered by words keep each locale, unit and di
   assert.equal(relativeTime('2025-12-31T21:00:00Z', { now }), '3 hr. ago');
   assert.equal(relativeTime('2026-01-04T00:00:00Z', { now }), 'in 3 days');
   assert.equal(relativeTime('2026-01-01T03:00:00Z', { now: now + 3 * 3600_000 }), 'now', 'the same instant asked later reads from the new clock');
+});
+
+test('describe: times remembered by their text keep each zone and language apart; bad input reads as before', () => {
+  const at = '2026-01-01T03:00:00Z';
+  assert.equal(formatTime(at, { locale: 'en', timeZone: 'UTC' }), 'Jan 1, 2026, 3:00 AM');
+  assert.equal(formatTime(at, { locale: 'en', timeZone: 'Asia/Shanghai' }), 'Jan 1, 2026, 11:00 AM');
+  assert.match(formatTime(at, { locale: 'zh-cn', timeZone: 'UTC' }), /^2026年1月1日/);
+  assert.equal(formatTime(at, { locale: 'en', timeZone: 'UTC' }), 'Jan 1, 2026, 3:00 AM', 'the other zones and languages did not replace it');
+  assert.equal(runTimeText(at, 'Asia/Shanghai', { locale: 'en', timeZone: 'UTC', now: Date.parse('2026-01-01T00:00:00Z') }), 'in 3 hr. — Jan 1, 2026, 3:00 AM (11:00 Asia/Shanghai)');
+  assert.equal(runTimeText(at, 'Europe/Berlin', { locale: 'en', timeZone: 'UTC', now: Date.parse('2026-01-01T00:00:00Z') }), 'in 3 hr. — Jan 1, 2026, 3:00 AM (04:00 Europe/Berlin)');
+  assert.equal(formatTime(at, { timeZone: 'Not/AZone' }), '2026-01-01T03:00:00.000Z', 'an unknown zone falls back to ISO');
+  assert.equal(formatTime('garbage'), 'garbage');
+  assert.equal(runTimeText('garbage', 'UTC', {}), 'garbage — garbage', 'no time of day for what is not a time');
 });
 
 test('describe: the description and spoken label of a row come from one pass and match the separate texts', () => {
