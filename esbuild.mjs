@@ -44,6 +44,20 @@ const builtinShims = {
 };
 
 /**
+ * `import * as vscode from 'vscode'` in each of our modules made esbuild copy every export of the
+ * VS Code API onto a namespace object of that module's own, at load (47 copies in the main
+ * bundle). Every import of `vscode` goes through one module that re-exports it, so each output
+ * file makes that copy once.
+ */
+const oneVscode = {
+  name: 'one-vscode',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) => (args.namespace === 'one-vscode' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'one-vscode' }));
+    build.onLoad({ filter: /.*/, namespace: 'one-vscode' }, () => ({ contents: 'export * from "vscode";', loader: 'js' }));
+  },
+};
+
+/**
  * Parts built as files of their own in dist/ and required only on first use, so activation does
  * not pay for them:
  * - croner (next cron runs), once a deployment document is open;
@@ -145,6 +159,8 @@ const STATELESS = [
   'src/agentSessions/model/outcomeText.ts',
   'src/chat/model/endpoint.ts',
   'src/chat/cursor.ts',
+  // oneVscode's re-export of the API each file is given
+  'one-vscode:vscode',
 ];
 
 /** The inputs of `meta` that the main bundle also holds, minus the kernel and STATELESS. */
@@ -171,10 +187,10 @@ const options = {
   outfile: 'dist/extension.js',
   metafile: true,
   define: { 'process.env.QODER_EXTENSION_VERSION': JSON.stringify(require('./package.json').version) },
-  plugins: [useBuiltinWebStreams, builtinShims, keepApart],
+  plugins: [oneVscode, useBuiltinWebStreams, builtinShims, keepApart],
 };
 
-const all = [options, ...apart.map((part) => ({ ...common, entryPoints: [part.entry], outfile: `dist/${part.file}`, metafile: true, plugins: [...(part.plugins ?? []), fromKernel, keepApart] }))];
+const all = [options, ...apart.map((part) => ({ ...common, entryPoints: [part.entry], outfile: `dist/${part.file}`, metafile: true, plugins: [oneVscode, ...(part.plugins ?? []), fromKernel, keepApart] }))];
 
 if (watch) {
   const contexts = await Promise.all(all.map((o) => esbuild.context(o)));
