@@ -379,7 +379,8 @@ async function f8ToFailedStep(wb: Workbench, ctx: FlowContext): Promise<void> {
   }
   log(`F8: ${seen.map((m) => m.slice(0, 90)).join(' → ')}`);
   expect(seen.some((m) => /WebFetch failed/.test(m)), `F8 reaches the failed step: ${JSON.stringify(seen)}`);
-  expect((await editorText(wb)).includes('WebFetch'), 'the failed step is on screen');
+  // The editor reveals the problem's line after the marker shows (1.139 takes a frame or two).
+  await waitUntil(async () => (await editorText(wb)).includes('WebFetch'), 'the failed step on screen', 10_000, () => editorText(wb).then((t) => t.slice(0, 400)).catch(() => '?'));
   await wb.mouseAway();
   await wb.screenshot('session-f8-failed-step');
   await wb.page.keyboard.press('Escape');
