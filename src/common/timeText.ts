@@ -25,14 +25,19 @@ export function relativeTime(iso: string, options: TextOptions = {}): string {
   const abs = Math.abs(seconds);
   const [amount, unit] =
     abs < 60 ? [Math.round(seconds), 'second' as const] : abs < 3600 ? [Math.round(seconds / 60), 'minute' as const] : abs < 86400 ? [Math.round(seconds / 3600), 'hour' as const] : [Math.round(seconds / 86400), 'day' as const];
-  const key = `${locale}|${unit}|${amount}`;
-  let text = rtfTexts.get(key);
-  if (text === undefined) {
-    text = relativeFormat(locale).format(amount, unit);
-    if (rtfTexts.size >= 5000) rtfTexts.clear();
-    rtfTexts.set(key, text);
+  return remembered(rtfTexts, `${locale}|${unit}|${amount}`, () => relativeFormat(locale).format(amount, unit)) as string;
+}
+
+/** `map`'s value for `key`, made and kept when missing (a value of undefined is not kept); at most 5,000 kept. */
+function remembered(map: Map<string, string>, key: string, make: () => string | undefined): string | undefined {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    if (value === undefined) return undefined;
+    if (map.size >= 5000) map.clear();
+    map.set(key, value);
   }
-  return text;
+  return value;
 }
 
 function relativeFormat(locale: string): Intl.RelativeTimeFormat {
@@ -89,16 +94,10 @@ const timeTexts = new Map<string, string>();
  * throws for an unknown zone.
  */
 function formatted(kind: keyof typeof FORMATS, iso: string, locale: string | undefined, timeZone: string | undefined): string | undefined {
-  const key = `${kind}|${locale ?? ''}|${timeZone ?? ''}|${iso}`;
-  let text = timeTexts.get(key);
-  if (text === undefined) {
+  return remembered(timeTexts, `${kind}|${locale ?? ''}|${timeZone ?? ''}|${iso}`, () => {
     const date = new Date(iso);
-    if (Number.isNaN(date.getTime())) return undefined;
-    text = formatter(kind, locale, timeZone).format(date);
-    if (timeTexts.size >= 5000) timeTexts.clear();
-    timeTexts.set(key, text);
-  }
-  return text;
+    return Number.isNaN(date.getTime()) ? undefined : formatter(kind, locale, timeZone).format(date);
+  });
 }
 
 export function formatTime(iso: string, format: TimeFormat = {}): string {
