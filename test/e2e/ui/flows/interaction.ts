@@ -78,8 +78,9 @@ async function waitForEditorEnd(wb: Workbench, match: (text: string) => boolean,
   let tries = 0;
   await waitUntil(
     async () => {
-      // A document opened again keeps the folds VS Code remembered for it (seen once in 1.104:
-      // the pending calls folded away): unfold when the end does not match at first.
+      // A document opened again keeps any folds VS Code remembered for it: unfold once when the
+      // end does not match at first. (The one 1.104 failure seen was not a fold: the view showed
+      // only the last two lines under its sticky headings; the next tries press Ctrl+End again.)
       if (tries++ === 3) await wb.runCommand('Unfold All').catch(() => undefined);
       await editorLines(wb).click({ timeout: 5000 }).catch(() => undefined);
       await wb.page.keyboard.press('Control+End');
