@@ -33,7 +33,7 @@ import { chatFlows } from './flows/chat';
 import { interactionFlows } from './flows/interaction';
 import { smokeFlows } from './flows/smoke';
 import type { Flow, FlowContext } from './flows/types';
-import { Workbench } from './workbench';
+import { Workbench, callLog } from './workbench';
 
 interface LocalApi {
   baseUrl: string;
@@ -199,9 +199,11 @@ async function main(): Promise<number> {
       } catch (err) {
         const where = ((err as Error).stack ?? '').split('\n').find((l) => l.includes('/test/e2e/') && !l.includes('/lib/')) ?? '';
         const last = attempt >= 2;
-        console.log(`  ${last ? '✘' : '↻'} ${flow.name}: ${(err as Error).message.split('\n')[0]}\n      ${where.trim()}`);
+        console.log(`  ${last ? '✘' : '↻'} ${flow.name}: ${callLog(err as Error)}\n      ${where.trim()}`);
         await wb.screenshot(`${last ? 'FAILED' : 'RETRIED'}-${flow.name}`).catch(() => undefined);
         await wb.escape(3).catch(() => undefined);
+        // what the failed try typed must not meet the next one (a document still edited, say)
+        await wb.closeAllEditorsDiscarding().catch(() => undefined);
         if (last) {
           failed++;
           break;

@@ -10,6 +10,12 @@ type Text = string | RegExp;
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
 
+/** First line of a Playwright error and its call log (what held an action back). */
+export function callLog(err: Error): string {
+  const lines = err.message.split('\n').map((l) => l.trim()).filter(Boolean);
+  return [lines[0], ...lines.slice(1).filter((l) => l.startsWith('-')).slice(-6)].join(' | ');
+}
+
 export class Workbench {
   private shots = 0;
 
@@ -119,11 +125,27 @@ export class Workbench {
     const target = this.page.locator(`.part.activitybar li.action-item[aria-label^=${label}], .part.activitybar .action-label[aria-label^=${label}]`).first();
     await target.waitFor({ state: 'visible', timeout: timeoutMs });
     const li = this.page.locator(`.part.activitybar li.action-item:has([aria-label^=${label}]), .part.activitybar li.action-item[aria-label^=${label}]`).first();
-    const checked = (await li.getAttribute('aria-selected', { timeout: 2000 }).catch(() => null)) === 'true' || ((await li.getAttribute('class', { timeout: 2000 }).catch(() => '')) ?? '').includes('checked');
+    const sidebar = this.page.locator('.part.sidebar');
+    const checked = async (): Promise<boolean> =>
+      (await li.getAttribute('aria-selected', { timeout: 2000 }).catch(() => null)) === 'true' || ((await li.getAttribute('class', { timeout: 2000 }).catch(() => '')) ?? '').includes('checked');
+    const open = async (): Promise<boolean> => (await sidebar.isVisible()) && (await checked());
+    const openWithin = async (ms: number): Promise<boolean> => {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        if (await open()) return true;
+        if (Date.now() > deadline) return false;
+        await this.page.waitForTimeout(100);
+      }
+    };
+    if (await open()) return;
     // its container selected while the side bar is hidden (as a reload may restore it): a click shows it
-    const shown = await this.page.locator('.part.sidebar').isVisible();
-    if (!checked || !shown) await target.click();
-    await this.page.locator('.part.sidebar').waitFor({ state: 'visible', timeout: timeoutMs });
+    await target.click({ timeout: 10_000 }).catch((err: Error) => log(`click on ${title} in the activity bar: ${callLog(err)}`));
+    if (await openWithin(10_000)) return;
+    // Right after a reload the activity bar can refuse clicks for a while, and a click on a
+    // container already selected hides the side bar: the container's own command only shows it.
+    log(`${title} not open 10 s after the click: View: Show ${title}`);
+    await this.runCommand(`View: Show ${title}`);
+    if (!(await openWithin(timeoutMs))) throw new Error(`the ${title} side bar did not open`);
   }
 
   /**
@@ -181,6 +203,23 @@ export class Workbench {
     return this.page.locator('.part.sidebar .monaco-list-row').filter({ has: name }).first();
   }
 
+  /**
+   * Expands a tree row by its twistie (a click on a run's row opens its session instead). A click
+   * that does not land is tried again every 5 s: one once waited 30 s on a tree drawn anew.
+   */
+  async expandTreeRow(row: Locator, timeoutMs = 30_000): Promise<void> {
+    await row.waitFor({ state: 'visible', timeout: timeoutMs });
+    const deadline = Date.now() + timeoutMs;
+    const expanded = async (): Promise<boolean> => (await row.getAttribute('aria-expanded', { timeout: 5000 }).catch(() => null)) === 'true';
+    while (!(await expanded())) {
+      if (Date.now() > deadline) throw new Error(`the row "${(await row.innerText().catch(() => '?')).split('\n')[0]}" did not expand in ${timeoutMs} ms`);
+      await row.locator('.monaco-tl-twistie').click({ timeout: 5000 }).catch((err: Error) => log(`click on a twistie: ${callLog(err)}`));
+      // a click that landed expands at once; only a lost one is repeated
+      const t = Date.now();
+      while (Date.now() - t < 3000 && !(await expanded())) await this.page.waitForTimeout(100);
+    }
+  }
+
   /** The description (grey text after the label) of a tree row. */
   async treeRowDescription(row: Locator): Promise<string> {
     return (await row.locator('.label-description').first().innerText({ timeout: 5000 })).trim();
@@ -234,6 +273,18 @@ export class Workbench {
   }
 
   // ---------- modal dialog ----------
+
+  /** Closes every editor and drops unsaved changes (the next flow, or a flow's second try, starts from none). */
+  async closeAllEditorsDiscarding(): Promise<void> {
+    const dirty = await this.page.locator('.tabs-container .tab.dirty').count();
+    const t0 = Date.now();
+    await this.runCommand('View: Close All Editors').catch((err: Error) => log(`Close All Editors failed after ${Date.now() - t0} ms: ${err.message.split('\n').slice(0, 12).join(' | ')}`));
+    if (!dirty) return;
+    // one question for all unsaved editors
+    if (!(await this.dialogBox.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false))) return;
+    const dont = (await this.dialogButtons()).find((b) => /Don.t Save|不保存/i.test(b));
+    if (dont) await this.clickDialogButton(dont);
+  }
 
   get dialogBox(): Locator {
     return this.page.locator('.monaco-dialog-box');

@@ -81,16 +81,6 @@ async function openForEdit(wb: Workbench, name: string): Promise<void> {
   await waitUntil(async () => (await lensTexts(wb)).length >= 2, 'the schedule CodeLens', 20_000, async () => (await lensTexts(wb)).join(' | '));
 }
 
-async function closeAllEditorsDiscarding(wb: Workbench): Promise<void> {
-  await wb.runCommand('View: Revert and Close Editor').catch(() => undefined);
-  await wb.runCommand('View: Close All Editors').catch(() => undefined);
-  if (await wb.dialogBox.isVisible()) {
-    const buttons = await wb.dialogButtons();
-    const dont = buttons.find((b) => /Don.t Save/i.test(b));
-    if (dont) await wb.clickDialogButton(dont);
-  }
-}
-
 /** An active, scheduled deployment with an ASCII name whose document has one "description" and one "expression". */
 function pickTarget(list: ApiDeployment[], skip: string[] = []): ApiDeployment {
   const target = list.find(
@@ -170,7 +160,7 @@ export const editFlows: Flow[] = [
       // put the saved schedule back (a save with nothing changed sends nothing) and close
       await replaceInEditor(wb, '"expression": "61 7 * *"', '"expression": "15 7 * * 1-5"');
       await save(wb);
-      await closeAllEditorsDiscarding(wb);
+      await wb.closeAllEditorsDiscarding();
     },
   },
   {
@@ -197,7 +187,7 @@ export const editFlows: Flow[] = [
       await wb.page.locator('.tabs-container .tab.active:not(.dirty)').waitFor({ state: 'visible', timeout: 10_000 });
       await wb.mouseAway();
       await wb.screenshot('edit-merge-no-question');
-      await closeAllEditorsDiscarding(wb);
+      await wb.closeAllEditorsDiscarding();
     },
   },
   {
@@ -240,8 +230,7 @@ export const editFlows: Flow[] = [
       expect(now.description === colleague, `the colleague’s description survives: ${now.description}`);
       await wb.mouseAway();
       await wb.screenshot('edit-conflict-saved');
-      await closeAllEditorsDiscarding(wb);
-      await closeAllEditorsDiscarding(wb);
+      await wb.closeAllEditorsDiscarding();
     },
   },
   {
@@ -324,7 +313,7 @@ export const editFlows: Flow[] = [
       expect(made && made.status === 'active', `the API has ${name}`);
       await wb.mouseAway();
       await wb.screenshot('created');
-      await closeAllEditorsDiscarding(wb);
+      await wb.closeAllEditorsDiscarding();
 
       // Duplicate of a scheduled deployment asks about the schedule; Create Paused (the first button) makes the copy paused
       await wb.contextMenu(wb.treeRowByLabel(name), title('qoder.duplicateDeployment'));
@@ -346,7 +335,7 @@ export const editFlows: Flow[] = [
       // first, it no longer holds the palette's click for 30 s.
       await activeEditor(wb).click();
       await wb.page.keyboard.press('Escape');
-      await closeAllEditorsDiscarding(wb);
+      await wb.closeAllEditorsDiscarding();
     },
   },
   {
@@ -393,7 +382,7 @@ export const editFlows: Flow[] = [
       await wb.page.locator('.tabs-container .tab.active:not(.dirty)').waitFor({ state: 'visible', timeout: 10_000 });
       await wb.mouseAway();
       await wb.screenshot('edit-prompt');
-      await closeAllEditorsDiscarding(wb);
+      await wb.closeAllEditorsDiscarding();
     },
   },
 ];

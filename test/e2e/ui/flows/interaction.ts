@@ -217,12 +217,8 @@ export const interactionFlows: Flow[] = [
       // Only this deployment expanded, so its runs are the only rows one level down.
       const collapse = wb.titleAction('Collapse All');
       if (await collapse.isVisible()) await collapse.click();
-      const dep = wb.treeRowByLabel(d.name);
-      await dep.waitFor({ state: 'visible', timeout: 30_000 });
-      await dep.locator('.monaco-tl-twistie').click();
-      const run = rowsAt(wb, 2).first();
-      await run.waitFor({ state: 'visible', timeout: 30_000 });
-      await run.locator('.monaco-tl-twistie').click();
+      await wb.expandTreeRow(wb.treeRowByLabel(d.name));
+      await wb.expandTreeRow(rowsAt(wb, 2).first());
       const filesRow = rowsAt(wb, 3).filter({ hasText: /^\s*Files\s*$/ }).first();
       await filesRow.waitFor({ state: 'visible', timeout: 30_000 });
       await filesRow.click();
