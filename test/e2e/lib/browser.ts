@@ -33,6 +33,7 @@ export interface Locator {
   getByText(text: Text, opts?: { exact?: boolean }): Locator;
   screenshot(opts: { path: string }): Promise<unknown>;
   boundingBox(opts?: TimeoutOpt): Promise<Box | null>;
+  dispatchEvent(type: string, init?: Record<string, unknown>, opts?: TimeoutOpt): Promise<void>;
 }
 
 /** The frames of a webview (`iframe.webview` → its inner `iframe`): what a panel's page shows. */

@@ -12,7 +12,8 @@ const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(
 
 /** First line of a Playwright error and its call log (what held an action back). */
 export function callLog(err: Error): string {
-  const lines = err.message.split('\n').map((l) => l.trim()).filter(Boolean);
+  // eslint-disable-next-line no-control-regex
+  const lines = err.message.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).filter(Boolean);
   return [lines[0], ...lines.slice(1).filter((l) => l.startsWith('-')).slice(-6)].join(' | ');
 }
 
@@ -114,7 +115,15 @@ export class Workbench {
   async pickQuickItem(text: Text, timeoutMs = 15_000): Promise<void> {
     const row = this.quickInput.locator('.monaco-list-row').filter({ hasText: text }).first();
     await row.waitFor({ state: 'visible', timeout: timeoutMs });
-    await row.click();
+    // An item's tooltip, left by the pointer, can lie over the row and take the click (1.104's
+    // MCP server list once held it 30 s): the pointer leaves first, and the click event goes
+    // straight to the row when the pointer still cannot reach it.
+    await this.mouseAway();
+    const clicked = await row.click({ timeout: 10_000 }).then(
+      () => true,
+      (err: Error) => (log(`click on a quick pick item: ${callLog(err)}`), false),
+    );
+    if (!clicked) await row.dispatchEvent('click');
   }
 
   // ---------- views / trees ----------
