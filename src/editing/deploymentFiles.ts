@@ -90,7 +90,19 @@ export function partUri(owner: vscode.Uri, part: Part): vscode.Uri {
 
 const isPartPath = (uri: vscode.Uri): boolean => uri.path.endsWith(PART_SUFFIX.prompt) || uri.path.endsWith(PART_SUFFIX.env);
 
+/** The deployment document a part belongs to, and which part it is. */
+function partOf(uri: vscode.Uri): { owner: vscode.Uri; part: Part } {
+  const part: Part = uri.path.endsWith(PART_SUFFIX.prompt) ? 'prompt' : 'env';
+  return { owner: uri.with({ path: `${uri.path.slice(0, -PART_SUFFIX[part].length)}.deployment.json` }), part };
+}
+
+/** The text of a part, from its deployment document's parsed value. */
+function partText(value: Record<string, unknown>, part: Part): string {
+  return part === 'prompt' ? (promptOf(value) ?? '') : envText(typeof value.environment_variables === 'string' ? value.environment_variables : '');
+}
+
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 export function editUri(d: { id: string; name: string }): vscode.Uri {
   return vscode.Uri.from({ scheme: DEPLOYMENT_SCHEME, path: `/deployments/${d.id}/${titleSafe(d.name)}.deployment.json` });
@@ -204,7 +216,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
   stat(uri: vscode.Uri): vscode.FileStat | Thenable<vscode.FileStat> {
     const known = this.entries.get(uri.toString());
     if (known) return this.statOf(known);
-    if (isPartPath(uri)) throw vscode.FileSystemError.FileNotFound(uri);
+    if (isPartPath(uri)) return this.loadPart(uri).then((e) => this.statOf(e));
     if (idOfUri(uri)) return this.load(uri).then((e) => this.statOf(e));
     if (uri.path === '/' || uri.path === '/new' || uri.path === '/deployments' || /^\/deployments\/dep_[A-Za-z0-9]+$/.test(uri.path)) {
       return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0 };
@@ -220,7 +232,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
     const known = this.entries.get(uri.toString());
     if (known) return known.content;
-    if (isPartPath(uri)) throw vscode.FileSystemError.FileNotFound(uri);
+    if (isPartPath(uri)) return (await this.loadPart(uri)).content;
     if (idOfUri(uri)) return (await this.load(uri)).content;
     throw vscode.FileSystemError.FileNotFound(uri);
   }
@@ -236,6 +248,27 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
       throw new Error(this.s.log.clean(this.deps.failureText(vscode.l10n.t('Opening the deployment'), e)));
     }
     const entry = this.editEntry(d);
+    this.entries.set(uri.toString(), entry);
+    return entry;
+  }
+
+  /**
+   * A part nobody opened in this session: VS Code restores its tab after a reload. Made again
+   * from its deployment document: the open one's text (unsaved edits included), else the server's.
+   */
+  private async loadPart(uri: vscode.Uri): Promise<PartEntry> {
+    const { owner, part } = partOf(uri);
+    if (!idOfUri(owner)) throw vscode.FileSystemError.FileNotFound(uri);
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === owner.toString());
+    const known = this.entries.get(owner.toString());
+    const ownerEntry = open || known ? known : await this.load(owner).catch((e: unknown) => {
+      // the deployment is gone: it is this part that is not found
+      throw e instanceof vscode.FileSystemError ? vscode.FileSystemError.FileNotFound(uri) : e;
+    });
+    const ownerText = open ? open.getText() : decoder.decode(ownerEntry!.content);
+    const parsed = parseDocumentText(ownerText);
+    if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null) throw vscode.FileSystemError.FileNotFound(uri);
+    const entry: PartEntry = { kind: 'part', part, owner, content: encoder.encode(partText(parsed.value as Record<string, unknown>, part)), mtime: Date.now() };
     this.entries.set(uri.toString(), entry);
     return entry;
   }
@@ -282,9 +315,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
         void this.s.ui.showErrorMessage(vscode.l10n.t('The deployment document is not valid JSON, so its parts cannot be opened on their own: {0}', parsed.message), {});
         return;
       }
-      const value = parsed.value as Record<string, unknown>;
-      const text = part === 'prompt' ? (promptOf(value) ?? '') : envText(typeof value.environment_variables === 'string' ? value.environment_variables : '');
-      this.entries.set(uri.toString(), { kind: 'part', part, owner, content: encoder.encode(text), mtime: Date.now() });
+      this.entries.set(uri.toString(), { kind: 'part', part, owner, content: encoder.encode(partText(parsed.value as Record<string, unknown>, part)), mtime: Date.now() });
       this.changed.fire([{ type: vscode.FileChangeType.Changed, uri }]);
     }
     await vscode.window.showTextDocument(open ?? (await vscode.workspace.openTextDocument(uri)), { preview: false });

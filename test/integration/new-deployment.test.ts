@@ -13,7 +13,7 @@ import { snippetStops as stops, snippetText as expand } from '../unit/fixtures';
 import { FakeTextDocument, Range, Uri, workspace } from '../fakes/vscode';
 import type { EditorHost } from '../../src/editing/editorHost';
 import type { Editor } from '../../src/editing/editing.chunk';
-import { editUri, newUri } from '../../src/editing/deploymentFiles';
+import { editUri, newUri, partUri } from '../../src/editing/deploymentFiles';
 import { templatePrompt } from '../../src/editing/model/deploymentDocument';
 import type { Deployment } from '../../src/api';
 
@@ -195,4 +195,26 @@ test('Edit Environment Variables…: NAME=value lines; an invalid line is refuse
   assert.ok(await doc.save(), 'saved');
   assert.equal(posts().length, 1);
   assert.deepEqual(bodyOf(posts()[0]!), { environment_variables: 'API_URL=https://example.test\nMODE=nightly' });
+});
+
+test('a prompt tab VS Code restores after a reload (nobody opened it in this session) shows the prompt from the server; saving it sends one merge-patch of initial_events', async () => {
+  fake.fsDocuments = true;
+  const d = scheduled();
+  const server = (await ext.hooks.services.connection.requireClient().getDeployment(d.id)).initial_events[0] as { content: { type: string; text: string }[] };
+  const doc = (await workspace.openTextDocument(partUri(editUri(d), 'prompt') as unknown as Uri)) as FakeTextDocument;
+  assert.equal(doc.getText(), server.content.find((c) => c.type === 'text')!.text, 'the prompt as the server holds it');
+  api.resetRequests();
+  retype(doc, 'Restored, then changed.');
+  assert.ok(await doc.save(), 'saved');
+  assert.equal(posts().length, 1);
+  assert.deepEqual(Object.keys(bodyOf(posts()[0]!)), ['initial_events'], 'only that field');
+  assert.match(JSON.stringify(bodyOf(posts()[0]!)), /Restored, then changed\./);
+});
+
+test('a restored environment-variables tab of a deployment that no longer exists is "not found", and nothing is sent', async () => {
+  fake.fsDocuments = true;
+  const gone = editUri({ id: 'dep_00000000000000000000000000000000', name: 'gone' }) as unknown as Uri;
+  api.resetRequests();
+  await assert.rejects(workspace.openTextDocument(partUri(gone, 'env') as unknown as Uri), (e: Error & { code?: string }) => e.code === 'FileNotFound' && e.message.endsWith('gone.env'));
+  assert.equal(posts().length, 0);
 });
