@@ -200,7 +200,7 @@ test('Edit Environment Variables…: NAME=value lines; an invalid line is refuse
 test('a prompt tab VS Code restores after a reload (nobody opened it in this session) shows the prompt from the server; saving it sends one merge-patch of initial_events', async () => {
   fake.fsDocuments = true;
   const d = scheduled();
-  const server = (await ext.hooks.services.connection.requireClient().getDeployment(d.id)).initial_events[0] as { content: { type: string; text: string }[] };
+  const server = (d.initial_events as { content: { type: string; text: string }[] }[])[0]!;
   const doc = (await workspace.openTextDocument(partUri(editUri(d), 'prompt') as unknown as Uri)) as FakeTextDocument;
   assert.equal(doc.getText(), server.content.find((c) => c.type === 'text')!.text, 'the prompt as the server holds it');
   api.resetRequests();
@@ -213,7 +213,7 @@ test('a prompt tab VS Code restores after a reload (nobody opened it in this ses
 
 test('a restored environment-variables tab of a deployment that no longer exists is "not found", and nothing is sent', async () => {
   fake.fsDocuments = true;
-  const gone = editUri({ id: 'dep_00000000000000000000000000000000', name: 'gone' }) as unknown as Uri;
+  const gone = editUri({ id: 'dep_00000000000000000000000000000000', name: 'gone' });
   api.resetRequests();
   await assert.rejects(workspace.openTextDocument(partUri(gone, 'env') as unknown as Uri), (e: Error & { code?: string }) => e.code === 'FileNotFound' && e.message.endsWith('gone.env'));
   assert.equal(posts().length, 0);
