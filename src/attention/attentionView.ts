@@ -70,6 +70,7 @@ export function attentionMessage(c: AttentionChange): string {
     const type = (d.paused_reason as { error?: { type?: string } } | null)?.error?.type ?? 'unknown_error';
     return vscode.l10n.t('{0} was paused after an error: {1}.', quote(d.name), displayText(errorTypeText(type)));
   }
+  if (c.failures === 1) return vscode.l10n.t('{0}: its last run failed.', quote(d.name));
   return vscode.l10n.t('{0} failed {1} times in a row.', quote(d.name), c.failures);
 }
 

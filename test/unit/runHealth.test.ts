@@ -5,6 +5,7 @@ import { healthOf, sessionsToAsk } from '../../src/runs/model/streak';
 import { accessibilityText, consecutiveFailures, contextTokens, descriptionText, kindOf, needsAttention, problemText, sortDeployments } from '../../src/deployments/model/describe';
 import { matchesFilter, statusCounts } from '../../src/deployments/model/filter';
 import { AttentionWatch, attentionList } from '../../src/attention/model/attention';
+import { attentionMessage } from '../../src/attention/attentionView';
 import type { SessionFacts } from '../../src/runs/model/runState';
 import type { DeploymentRun } from '../../src/api';
 import { fixture, run } from './fixtures';
@@ -175,4 +176,10 @@ test('attention watch: the first streak counted from runs is a baseline; a later
   } finally {
     runHealth.clear();
   }
+});
+
+test('the failure notification: one failed run reads "its last run failed", more are counted "N times in a row"', () => {
+  const d = fixture('active-legacy', { name: 'nightly-audit' });
+  assert.equal(attentionMessage({ deployment: d, kind: 'failures', failures: 1 }), '“nightly-audit”: its last run failed.');
+  assert.equal(attentionMessage({ deployment: d, kind: 'failures', failures: 3 }), '“nightly-audit” failed 3 times in a row.');
 });
