@@ -7,7 +7,7 @@ import type { SessionEvent } from '../src/api';
 import { SessionTranscript } from '../src/agentSessions/model/sessionTranscript';
 import type { ApiProcess } from './api-process';
 import { newClient } from './list-all';
-import { log, median } from './stats';
+import { gc, log, median } from './stats';
 
 export interface SessionOpenResult {
   events: number;
@@ -28,6 +28,8 @@ export async function measureSessionOpen(api: ApiProcess, n: number, runs: numbe
   let events: SessionEvent[] = [];
   let documentKb = 0;
   for (let i = 0; i < runs; i++) {
+    // what earlier steps left on the heap is collected first, as before each list-all walk
+    gc();
     const t0 = performance.now();
     const session = await client.getSession(sessionId);
     const transcript = new SessionTranscript();
