@@ -2,6 +2,7 @@
 // records every require() the bundle makes — at load, during activate() with the view hidden,
 // and once the view is shown — and counts the local API requests of each phase.
 // Prints one JSON object on stdout. Usage: node --import tsx bench/bundle-probe.ts <bundle>
+// (BENCH_LOAD_ONLY=1: only the load, for more samples of it)
 
 import './vscode-fake';
 import Module from 'node:module';
@@ -30,6 +31,11 @@ async function main(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ext = require(bundle) as { activate(ctx: unknown): Promise<{ services: { store: { state: string; isLoading: boolean; deployments: readonly unknown[] } } } | undefined> };
   const loadMs = performance.now() - t;
+  if (process.env.BENCH_LOAD_ONLY === '1') {
+    await api.close();
+    process.stdout.write(JSON.stringify({ loadMs }) + '\n');
+    return;
+  }
 
   phase = 'activate';
   fake.reset();
