@@ -10,6 +10,7 @@ import type { AttentionChange } from './model/attention';
 import { errorCause, errorTypeText } from '../common/errorTypes';
 import { displayName, displayText, markdownSafe, quote } from '../common/display';
 import type { Ui } from '../platform/ui';
+import { runHealth } from '../runs/model/runHealth';
 
 
 export class AttentionStatusBar implements vscode.Disposable {
@@ -70,6 +71,8 @@ export function attentionMessage(c: AttentionChange): string {
     const type = (d.paused_reason as { error?: { type?: string } } | null)?.error?.type ?? 'unknown_error';
     return vscode.l10n.t('{0} was paused after an error: {1}.', quote(d.name), displayText(errorTypeText(type)));
   }
+  // as the row says "5+" when older runs were not fetched
+  if (runHealth.get(d.id)?.streakAtLeast) return vscode.l10n.t('{0} failed {1} or more times in a row.', quote(d.name), c.failures);
   if (c.failures === 1) return vscode.l10n.t('{0}: its last run failed.', quote(d.name));
   return vscode.l10n.t('{0} failed {1} times in a row.', quote(d.name), c.failures);
 }

@@ -178,8 +178,15 @@ test('attention watch: the first streak counted from runs is a baseline; a later
   }
 });
 
-test('the failure notification: one failed run reads "its last run failed", more are counted "N times in a row"', () => {
-  const d = fixture('active-legacy', { name: 'nightly-audit' });
+test('the failure notification: one failed run reads "its last run failed", more are counted "N times in a row", "N or more" when older runs were not fetched (as the row says "N+")', () => {
+  const d = fixture('active', { id: DEP, name: 'nightly-audit' });
   assert.equal(attentionMessage({ deployment: d, kind: 'failures', failures: 1 }), '“nightly-audit”: its last run failed.');
   assert.equal(attentionMessage({ deployment: d, kind: 'failures', failures: 3 }), '“nightly-audit” failed 3 times in a row.');
+  runHealth.setRuns(DEP, [notStarted(), notStarted()], true);
+  try {
+    assert.match(descriptionText(d), /^2\+ failed in a row/);
+    assert.equal(attentionMessage({ deployment: d, kind: 'failures', failures: 2 }), '“nightly-audit” failed 2 or more times in a row.');
+  } finally {
+    runHealth.clear();
+  }
 });
