@@ -58,6 +58,8 @@ class SessionView implements vscode.Disposable {
   readonly transcript = new SessionTranscript();
   private readonly decisions: SessionEvent[] = [];
   private following = false;
+  /** A message or an answer came while the follow of the turn that ended was still closing its stream. */
+  private followAgain = false;
   session: Session | undefined;
   private environment = '';
   private live: LiveState;
@@ -124,7 +126,14 @@ class SessionView implements vscode.Disposable {
 
   /** A message or an answer was sent: follow the session again (its next turn streams in). */
   resume(): void {
-    if (this.disposed || this.following || this.session === undefined) return;
+    if (this.disposed || this.session === undefined) return;
+    if (this.following) {
+      // Following a live turn: it goes on by itself. Its end already seen, the stream may still
+      // be closing (the turn's end is on screen, and the user may have answered): follow again
+      // once it has closed, or the next turn never shows.
+      if (this.transcript.end === 'turn') this.followAgain = true;
+      return;
+    }
     this.transcript.reopen();
     void this.follow(this.deps.client());
   }
@@ -157,6 +166,11 @@ class SessionView implements vscode.Disposable {
       this.following = false;
     }
     if (this.disposed) return;
+    if (this.followAgain) {
+      this.followAgain = false;
+      this.resume();
+      return;
+    }
     // The turn ended: the session's final figures (status, credits, duration).
     try {
       this.session = await client.getSession(this.sessionId, { signal: this.abort.signal });

@@ -397,3 +397,57 @@ test('issue 21: a deployment whose newest run failed in its session says "last r
   assert.equal((row().iconPath as { id?: string } | undefined)?.id, 'warning');
   assert.match(String(row().accessibilityInformation?.label), /^last run failed, /);
 });
+
+test('a message sent while the ended turn\'s stream is still closing: the next turn still streams into the document', async () => {
+  const { SessionDocuments } = await import('../../src/agentSessions/sessionDocument');
+  const { sessionUri } = await import('../../src/agentSessions/sessionUris');
+  const { failureText } = await import('../../src/common/errorText');
+  const { durationText } = await import('../../src/common/timeText');
+  const { NameCache, SessionStatusCache } = await import('../../src/agentSessions/model/sessionCache');
+  const sessionId = 'sess_01resume0000000000000000000001';
+  const at = '2026-07-14T00:30:17Z';
+  const said = (id: string, type: string, text: string) => ({ id, type, processed_at: at, content: [{ type: 'text', text }] });
+  const ended = (id: string) => ({ id, type: 'session.status_idle', processed_at: at, stop_reason: { type: 'end_turn' } });
+  let streams = 0;
+  let closed!: () => void;
+  const closing = new Promise<void>((r) => (closed = r));
+  const client = {
+    getSession: async () => ({ id: sessionId, status: streams === 0 ? 'running' : 'idle', created_at: at, duration_seconds: 3, total_credits: 0.1, agent: { name: 'a', version: 1 }, environment_id: null, archived_at: null }),
+    async *listSessionEvents() {
+      yield { data: [said('evt_1', 'user.message', 'Check the manifests.')] };
+    },
+    streamSessionEvents() {
+      streams++;
+      if (streams === 1) {
+        return (async function* () {
+          try {
+            yield said('evt_2', 'agent.message', 'The first answer.');
+            yield ended('evt_3');
+          } finally {
+            await closing; // a connection that takes its time to close
+          }
+        })();
+      }
+      return (async function* () {
+        yield said('evt_4', 'user.message', 'And staging?');
+        yield said('evt_5', 'agent.message', 'The second answer.');
+        yield ended('evt_6');
+      })();
+    },
+  };
+  const docs = new SessionDocuments({ client: () => client as never, names: new NameCache(), statuses: new SessionStatusCache(), deploymentName: () => 'd', log: () => undefined, failureText, formatTime: (iso: string) => iso, durationText });
+  const uri = sessionUri(sessionId, 'd · now');
+  let text = '';
+  docs.onDidChange(async () => void (text = await docs.provideTextDocumentContent(uri as never)));
+  try {
+    await docs.provideTextDocumentContent(uri as never);
+    await until(() => /The first answer\.[\s\S]*turn ended/.test(text), 'the first turn on screen, its end included');
+    docs.find(sessionId)!.resume(); // what Send Message does once the message is sent
+    closed();
+    await until(() => /The second answer\.[\s\S]*turn ended/.test(text), 'the next turn streamed in', 5000);
+    assert.equal(streams, 2, 'one more stream, once the first had closed');
+  } finally {
+    closed();
+    docs.dispose();
+  }
+});
