@@ -17,7 +17,7 @@ import { DEPLOYMENT_SCHEME } from '../platform/constants';
 import type { Services } from '../platform/commandKit';
 import type { NameCache } from '../agentSessions/model/sessionCache';
 import { displayName, titleSafe } from '../common/display';
-import { envText, promptOf } from './model/nameRefs';
+import { isPartPath, partEntry, partOf, partUri, type Part, type PartEntry } from './documentParts';
 import { SaveFlow, type SaveHost } from './saveFlow';
 import { snippetOf } from './model/newDeployment';
 
@@ -69,37 +69,9 @@ interface ServerEntry {
   mtime: number;
 }
 
-/** The prompt or the environment variables of a deployment document (`owner`), edited on their own. */
-export interface PartEntry {
-  kind: 'part';
-  part: Part;
-  owner: vscode.Uri;
-  content: Uint8Array;
-  mtime: number;
-}
-
-export type Part = 'prompt' | 'env';
-const PART_SUFFIX: Record<Part, string> = { prompt: '.prompt.md', env: '.env' };
+export { partUri, type Part, type PartEntry } from './documentParts';
 
 type Entry = EditEntry | NewEntry | ServerEntry | PartEntry;
-
-/** The URI of a deployment document's prompt or environment variables (beside it). */
-export function partUri(owner: vscode.Uri, part: Part): vscode.Uri {
-  return owner.with({ path: owner.path.replace(/\.deployment\.json$/, PART_SUFFIX[part]) });
-}
-
-const isPartPath = (uri: vscode.Uri): boolean => uri.path.endsWith(PART_SUFFIX.prompt) || uri.path.endsWith(PART_SUFFIX.env);
-
-/** The deployment document a part belongs to, and which part it is. */
-function partOf(uri: vscode.Uri): { owner: vscode.Uri; part: Part } {
-  const part: Part = uri.path.endsWith(PART_SUFFIX.prompt) ? 'prompt' : 'env';
-  return { owner: uri.with({ path: `${uri.path.slice(0, -PART_SUFFIX[part].length)}.deployment.json` }), part };
-}
-
-/** The text of a part, from its deployment document's parsed value. */
-function partText(value: Record<string, unknown>, part: Part): string {
-  return part === 'prompt' ? (promptOf(value) ?? '') : envText(typeof value.environment_variables === 'string' ? value.environment_variables : '');
-}
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -260,17 +232,19 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
     const { owner, part } = partOf(uri);
     if (!idOfUri(owner)) throw vscode.FileSystemError.FileNotFound(uri);
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === owner.toString());
-    const known = this.entries.get(owner.toString());
-    const ownerEntry = open || known ? known : await this.load(owner).catch((e: unknown) => {
-      // the deployment is gone: it is this part that is not found
-      throw e instanceof vscode.FileSystemError ? vscode.FileSystemError.FileNotFound(uri) : e;
-    });
-    const ownerText = open ? open.getText() : decoder.decode(ownerEntry!.content);
+    const ownerText = open ? open.getText() : decoder.decode((this.entries.get(owner.toString()) ?? (await this.loadOwnerOf(uri, owner))).content);
     const parsed = parseDocumentText(ownerText);
     if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null) throw vscode.FileSystemError.FileNotFound(uri);
-    const entry: PartEntry = { kind: 'part', part, owner, content: encoder.encode(partText(parsed.value as Record<string, unknown>, part)), mtime: Date.now() };
+    const entry = partEntry(owner, part, parsed.value as Record<string, unknown>);
     this.entries.set(uri.toString(), entry);
     return entry;
+  }
+
+  /** The server's copy of a part's deployment; when the deployment is gone, it is the part that is not found. */
+  private loadOwnerOf(uri: vscode.Uri, owner: vscode.Uri): Promise<EditEntry> {
+    return this.load(owner).catch((e: unknown) => {
+      throw e instanceof vscode.FileSystemError ? vscode.FileSystemError.FileNotFound(uri) : e;
+    });
   }
 
   private editEntry(d: Deployment): EditEntry {
@@ -315,7 +289,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
         void this.s.ui.showErrorMessage(vscode.l10n.t('The deployment document is not valid JSON, so its parts cannot be opened on their own: {0}', parsed.message), {});
         return;
       }
-      this.entries.set(uri.toString(), { kind: 'part', part, owner, content: encoder.encode(partText(parsed.value as Record<string, unknown>, part)), mtime: Date.now() });
+      this.entries.set(uri.toString(), partEntry(owner, part, parsed.value as Record<string, unknown>));
       this.changed.fire([{ type: vscode.FileChangeType.Changed, uri }]);
     }
     await vscode.window.showTextDocument(open ?? (await vscode.workspace.openTextDocument(uri)), { preview: false });
