@@ -62,7 +62,8 @@ const oneVscode = {
  * not pay for them:
  * - croner (next cron runs), once a deployment document is open;
  * - cronstrue with its zh_CN locale (schedules in words, about 30 KB), once a row or tooltip is drawn;
- * - the deployment editor (documents, schedule lens, Save), once one opens or an editor command runs;
+ * - the deployment editor (documents, schedule lens, names), once one opens or an editor command runs;
+ * - its save flow (validation, Create, the three-way merge, the conflict question), on the first Save;
  * - the session documents (transcript, live view), once a session opens;
  * - the change watch (runs feed, rechecks, reconciliation), after the first complete load;
  * - the live session stream (SSE parser, reconnects), on the first stream a session document opens;
@@ -75,6 +76,7 @@ const apart = [
   { request: /^croner$/, entry: require.resolve('croner'), file: 'croner.js' },
   { request: /(^|\/)cronstrue\.chunk$/, entry: 'src/deployments/model/cronstrue.chunk.ts', file: 'cronstrue.js' },
   { request: /(^|\/)editing\.chunk$/, entry: 'src/editing/editing.chunk.ts', file: 'editor.js' },
+  { request: /(^|\/)save\.chunk$/, entry: 'src/editing/save.chunk.ts', file: 'save.js', readsEditor: true },
   { request: /(^|\/)agentSessions\.chunk$/, entry: 'src/agentSessions/agentSessions.chunk.ts', file: 'sessions.js' },
   { request: /(^|\/)chat\.chunk$/, entry: 'src/chat/chat.chunk.ts', file: 'chat.js' },
   { request: /(^|\/)refresh\.chunk$/, entry: 'src/deployments/refresh.chunk.ts', file: 'refresh.js' },
@@ -106,34 +108,45 @@ const keepApart = {
  * What a chunk takes from the main bundle instead of bundling a copy: the modules that
  * src/platform/kernel.ts imports (`import * as <key> from '<module>'`, read from there). A chunk's
  * import of one becomes a read of the main bundle's `kernel[<key>]`, so the token set, l10n, the
- * error classes and the API client exist once. KERNEL maps a package name, or a path from the
- * repository's root, to its key.
+ * error classes and the API client exist once. A kernel maps a package name, or a path from the
+ * repository's root, to its key. dist/save.js reads the editor's model the same way from
+ * dist/editor.js (src/editing/editorKernel.ts), which is always loaded before it.
  */
 const root = path.dirname(fileURLToPath(import.meta.url));
 const fromRoot = (file) => path.relative(root, file).split(path.sep).join('/');
-const KERNEL = new Map(
-  [...readFileSync(path.join(root, 'src/platform/kernel.ts'), 'utf8').matchAll(/^import \* as (\w+) from '([^']+)';$/gm)].map(([, key, from]) => [
-    from.startsWith('.') ? fromRoot(path.resolve(root, 'src/platform', `${from}.ts`)) : from,
-    key,
-  ]),
-);
-const fromKernel = {
-  name: 'from-kernel',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/extension\.js$/, namespace: 'kernel' }, () => ({ path: './extension.js', external: true }));
-    build.onResolve({ filter: /^(\.|@vscode\/l10n$)/ }, async (args) => {
-      if (args.pluginData?.fromKernel || args.kind === 'entry-point') return undefined;
-      if (KERNEL.has(args.path)) return { path: KERNEL.get(args.path), namespace: 'kernel' };
-      const r = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { fromKernel: true } });
-      const key = r.errors.length === 0 && !r.external ? KERNEL.get(fromRoot(r.path)) : undefined;
-      return key ? { path: key, namespace: 'kernel' } : undefined;
-    });
-    build.onLoad({ filter: /.*/, namespace: 'kernel' }, (args) => ({
-      contents: `module.exports = require("./extension.js").kernel[${JSON.stringify(args.path)}];`,
-      loader: 'js',
-    }));
-  },
-};
+const kernelOf = (source) =>
+  new Map(
+    [...readFileSync(path.join(root, source), 'utf8').matchAll(/^import \* as (\w+) from '([^']+)';$/gm)].map(([, key, from]) => [
+      from.startsWith('.') ? fromRoot(path.resolve(root, path.dirname(source), `${from}.ts`)) : from,
+      key,
+    ]),
+  );
+const KERNEL = kernelOf('src/platform/kernel.ts');
+const EDITOR_KERNEL = kernelOf('src/editing/editorKernel.ts');
+
+/** Turns a chunk's import of a module of `kernel` into a read of `require("./<file>")[<name>][<key>]`. */
+function readsFrom(file, name, kernel) {
+  const namespace = name;
+  return {
+    name: `from-${file}`,
+    setup(build) {
+      build.onResolve({ filter: /.*/, namespace }, () => ({ path: `./${file}`, external: true }));
+      build.onResolve({ filter: /^(\.|@vscode\/l10n$)/ }, async (args) => {
+        if (args.pluginData?.fromKernel || args.kind === 'entry-point') return undefined;
+        if (kernel.has(args.path)) return { path: kernel.get(args.path), namespace };
+        const r = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { fromKernel: true } });
+        const key = r.errors.length === 0 && !r.external ? kernel.get(fromRoot(r.path)) : undefined;
+        return key ? { path: key, namespace } : undefined;
+      });
+      build.onLoad({ filter: /.*/, namespace }, (args) => ({
+        contents: `module.exports = require("./${file}")[${JSON.stringify(name)}][${JSON.stringify(args.path)}];`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+const fromKernel = readsFrom('extension.js', 'kernel', KERNEL);
+const fromEditor = readsFrom('editor.js', 'editorKernel', EDITOR_KERNEL);
 
 /**
  * Modules of the main bundle that a chunk may carry a copy of, because their module scope holds
@@ -148,15 +161,11 @@ const STATELESS = [
   'src/api/util.ts',
   'src/api/validate.ts',
   'src/api/sessions.ts',
-  'src/common/errorTypes.ts',
-  'src/runs/model/runState.ts',
   'src/runs/model/runRow.ts',
   'src/runs/runsChunk.ts',
   'src/agentSessions/commands/sessionDeps.ts',
-  'src/common/timeText.ts',
   'src/deployments/model/describe.ts',
   'src/agentSessions/sessionUris.ts',
-  'src/agentSessions/model/outcomeText.ts',
   'src/chat/model/endpoint.ts',
   'src/chat/cursor.ts',
   // oneVscode's re-export of the API each file is given
@@ -190,7 +199,7 @@ const options = {
   plugins: [oneVscode, useBuiltinWebStreams, builtinShims, keepApart],
 };
 
-const all = [options, ...apart.map((part) => ({ ...common, entryPoints: [part.entry], outfile: `dist/${part.file}`, metafile: true, plugins: [oneVscode, ...(part.plugins ?? []), fromKernel, keepApart] }))];
+const all = [options, ...apart.map((part) => ({ ...common, entryPoints: [part.entry], outfile: `dist/${part.file}`, metafile: true, plugins: [oneVscode, ...(part.plugins ?? []), ...(part.readsEditor ? [fromEditor] : []), fromKernel, keepApart] }))];
 
 if (watch) {
   const contexts = await Promise.all(all.map((o) => esbuild.context(o)));
@@ -200,7 +209,7 @@ if (watch) {
   writeFileSync('dist/meta.json', JSON.stringify(main.metafile));
   // Each chunk's inputs and what it may share, for the bundle tests (test/bundle).
   const inputs = Object.fromEntries(chunks.map((c, i) => [apart[i].file, Object.keys(c.metafile.inputs)]));
-  writeFileSync('dist/chunks.json', JSON.stringify({ inputs, kernel: Object.fromEntries(KERNEL), stateless: STATELESS }));
+  writeFileSync('dist/chunks.json', JSON.stringify({ inputs, kernel: Object.fromEntries(KERNEL), editorKernel: Object.fromEntries(EDITOR_KERNEL), stateless: STATELESS }));
   const copies = chunks.flatMap((c, i) => duplicatedState(main.metafile, c.metafile).map((input) => `dist/${apart[i].file}: ${input}`));
   if (copies.length > 0) {
     console.error(`A lazy chunk carries its own copy of a module of the main bundle (its state would exist twice):\n  ${copies.join('\n  ')}\nHand it over through src/platform/kernel.ts, or list it as STATELESS in esbuild.mjs.`);

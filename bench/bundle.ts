@@ -13,6 +13,7 @@ const CRONER = path.join(ROOT, 'dist', 'croner.js');
 const CRONSTRUE = path.join(ROOT, 'dist', 'cronstrue.js');
 const EDITOR = path.join(ROOT, 'dist', 'editor.js');
 const SESSIONS = path.join(ROOT, 'dist', 'sessions.js');
+const SAVE = path.join(ROOT, 'dist', 'save.js');
 
 /** Modules that cost real time or memory to load, or that only a request should need. */
 const HEAVY = /^(node:)?(http2|https|tls|net|zlib|stream|stream\/web|worker_threads|child_process|undici|inspector|vm)$|node-fetch|\.node$/;
@@ -27,6 +28,8 @@ export interface BundleResult {
   editorBytes: number | null;
   /** dist/sessions.js, the session documents, required when a session is first opened (null when missing). */
   sessionsBytes: number | null;
+  /** dist/save.js, the save flow of deployment documents, required on the first Save (null when missing). */
+  saveBytes: number | null;
   built: boolean;
   buildError?: string;
   /** The largest inputs of the bundle (bytes in output), from dist/meta.json. */
@@ -83,7 +86,8 @@ export function measureBundle(opts: { build: boolean; probeN: number }): BundleR
   const cronstrueBytes = existsSync(CRONSTRUE) ? statSync(CRONSTRUE).size : null;
   const editorBytes = existsSync(EDITOR) ? statSync(EDITOR).size : null;
   const sessionsBytes = existsSync(SESSIONS) ? statSync(SESSIONS).size : null;
-  const res: BundleResult = { bytes, cronerBytes, cronstrueBytes, editorBytes, sessionsBytes, built, buildError, topInputs, packages };
+  const saveBytes = existsSync(SAVE) ? statSync(SAVE).size : null;
+  const res: BundleResult = { bytes, cronerBytes, cronstrueBytes, editorBytes, sessionsBytes, saveBytes, built, buildError, topInputs, packages };
   const probe = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'bundle-probe.ts'), DIST], {
     cwd: ROOT,
     encoding: 'utf8',

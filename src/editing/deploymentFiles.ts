@@ -18,7 +18,7 @@ import type { Services } from '../platform/commandKit';
 import type { NameCache } from '../agentSessions/model/sessionCache';
 import { displayName, titleSafe } from '../common/display';
 import { isPartPath, partEntry, partOf, partUri, type Part, type PartEntry } from './documentParts';
-import { SaveFlow, type SaveHost } from './saveFlow';
+import type { SaveFlow, SaveHost } from './saveFlow';
 import { snippetOf } from './model/newDeployment';
 
 /** What the editor chunk takes from the main bundle (one copy of each, shared). */
@@ -123,7 +123,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
   private readonly created = new Map<string, Deployment>();
   /** The fields a refused save named, marked until the next save of that document. */
   private readonly saveDiagnostics = vscode.languages.createDiagnosticCollection('qoder-save');
-  private readonly saves: SaveFlow;
+  private saves: SaveFlow | undefined;
 
   /** `changed` is the event the main bundle registered the file system provider with. */
   constructor(
@@ -132,7 +132,13 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
     private readonly changed: vscode.EventEmitter<vscode.FileChangeEvent[]>,
   ) {
     this.onDidChangeFile = changed.event;
-    this.saves = new SaveFlow(s, deps, changed, this, this.saveDiagnostics);
+  }
+
+  /** The save flow, loaded on the first Save (the bundle maps this require to ./save.js). */
+  private saveFlow(): SaveFlow {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    this.saves ??= new (require('./save.chunk') as typeof import('./save.chunk')).SaveFlow(this.s, this.deps, this.changed, this, this.saveDiagnostics);
+    return this.saves;
   }
 
   /**
@@ -261,7 +267,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
     this.saveReasons.delete(uri.toString());
     if (entry.kind === 'part') {
       // An auto-save keeps the text here; only an explicit Save writes it into the document.
-      if (reason === undefined || reason === vscode.TextDocumentSaveReason.Manual) await this.saves.savePart(uri, entry, content);
+      if (reason === undefined || reason === vscode.TextDocumentSaveReason.Manual) await this.saveFlow().savePart(uri, entry, content);
       return;
     }
     if (reason !== undefined && reason !== vscode.TextDocumentSaveReason.Manual) {
@@ -272,7 +278,7 @@ export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Dispos
       entry.mtime = Math.max(Date.now(), entry.mtime + 1);
       return;
     }
-    return this.saves.save(uri, entry, content);
+    return this.saveFlow().save(uri, entry, content);
   }
 
   /**

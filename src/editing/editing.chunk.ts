@@ -1,6 +1,7 @@
-// The deployment editor (documents, validation, merge-patch, schedule lens, Save). It ships as
-// its own file, dist/editor.js, required the first time a deployment document is opened or an
-// editor command runs, so activation and the main bundle do not carry it. It takes the few
+// The deployment editor (documents, validation, schedule lens, names). It ships as its own file,
+// dist/editor.js, required the first time a deployment document is opened or an editor command
+// runs, so activation and the main bundle do not carry it; its save flow is dist/save.js, required
+// on the first Save, which reads the model from here (editorKernel). It takes the few
 // shared pieces it needs (error words, cron words) from the main bundle instead of bundling
 // second copies, and l10n and redaction through the kernel (src/platform/kernel.ts).
 
@@ -13,6 +14,7 @@ import { ScheduleLens } from './scheduleLens';
 import { NameBook, NameHelp } from './nameHelp';
 
 export { editUri };
+export { editorKernel } from './editorKernel';
 export type { EditorDeps };
 
 export interface Editor extends vscode.Disposable {

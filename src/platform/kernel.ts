@@ -21,7 +21,11 @@ import * as envelope from '../api/envelope';
 import * as retry from '../api/retry';
 import * as transport from '../api/transport';
 import * as runHealth from '../runs/model/runHealth';
+import * as errorTypes from '../common/errorTypes';
+import * as runState from '../runs/model/runState';
+import * as timeText from '../common/timeText';
+import * as outcomeText from '../agentSessions/model/outcomeText';
 
-export const kernel = { l10n, display, errors, deploymentStore, pause, resume, runNow, client, parse, body, envelope, retry, transport, runHealth };
+export const kernel = { l10n, display, errors, deploymentStore, pause, resume, runNow, client, parse, body, envelope, retry, transport, runHealth, errorTypes, runState, timeText, outcomeText };
 
 export type Kernel = typeof kernel;

@@ -81,7 +81,7 @@ function sessionDocument(sessionId: string): Promise<string> {
 }
 
 /** The lazy chunks as esbuild.mjs built them: each one's inputs, the kernel's modules, the stateless list. */
-function chunks(): { inputs: Record<string, string[]>; kernel: Record<string, string>; stateless: string[] } {
+function chunks(): { inputs: Record<string, string[]>; kernel: Record<string, string>; editorKernel: Record<string, string>; stateless: string[] } {
   return JSON.parse(readFileSync(path.join(DIST, 'chunks.json'), 'utf8')) as ReturnType<typeof chunks>;
 }
 
@@ -141,6 +141,17 @@ test('no module of the main bundle has a second copy in a chunk, except the stat
     assert.ok(!stateless.includes(state), `${state} holds state: it is never listed as stateless`);
   }
   for (const file of ['sessions.js', 'editor.js']) assert.ok(inputs[file]!.includes('kernel:display'), `dist/${file} reads redaction from the kernel`);
+});
+
+test('dist/save.js carries no copy of a module of dist/editor.js: it reads the editor\'s model from the editorKernel that dist/editor.js exports', () => {
+  const { inputs, editorKernel, stateless } = chunks();
+  const editor = new Set(inputs['editor.js']);
+  const copies = inputs['save.js']!.filter((i) => editor.has(i) && !stateless.includes(i) && !i.startsWith('kernel:'));
+  assert.deepEqual(copies, [], `dist/save.js carries its own copy of ${copies.join(', ')}`);
+  assert.ok(inputs['save.js']!.includes('editorKernel:deploymentDocument'), 'dist/save.js reads the deployment document model from dist/editor.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const editorChunk = require(path.join(DIST, 'editor.js')) as { editorKernel?: Record<string, unknown> };
+  assert.deepEqual(Object.keys(editorChunk.editorKernel ?? {}).sort(), Object.values(editorKernel).sort());
 });
 
 test('the main bundle exports the kernel every chunk reads: one object with each module esbuild.mjs maps', () => {
