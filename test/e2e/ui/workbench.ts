@@ -75,10 +75,19 @@ export class Workbench {
 
   /** Open the command palette and run the command whose label contains `title` (e.g. "Qoder: Refresh"). */
   async runCommand(title: string, timeoutMs = 15_000): Promise<void> {
-    await this.page.keyboard.press('F1');
     const input = this.quickInput.locator('input.input');
-    await input.waitFor({ state: 'visible', timeout: timeoutMs });
-    await input.fill(`>${title}`);
+    // In 1.104 the palette sometimes closes between opening and typing (CI: fill waited on "element
+    // is not visible"): it is opened once more, then a second failure is the flow's.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('F1');
+      try {
+        await input.waitFor({ state: 'visible', timeout: timeoutMs });
+        await input.fill(`>${title}`, { timeout: 5_000 });
+        break;
+      } catch (e) {
+        if (attempt === 2) throw e;
+      }
+    }
     const rows = this.quickInput.locator('.monaco-list-row');
     const exact = rows.filter({ hasText: new RegExp(`(^|: )${escapeRe(title)}`) }).first();
     await exact.waitFor({ state: 'visible', timeout: timeoutMs });
