@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     let out: Record<string, number>;
     if (part === 'list-all') {
       const r = await measureListAll(api, n, 5, true);
-      out = { list_all_ms_client: r.clientMs, list_all_ms_raw: r.rawMs, list_all_ratio: r.ratio };
+      out = { list_all_ms_client: r.clientMs, list_all_ms_raw: r.rawMs, list_all_ratio: r.ratio, list_all_cpu_ms_client: r.clientCpuMs, list_all_cpu_ms_raw: r.rawCpuMs, list_all_cpu_ratio: r.cpuRatio };
     } else if (part === 'tree') {
       await api.reseed(n);
       const { deployments } = await clientWalk(newClient(api));
