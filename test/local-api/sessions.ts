@@ -405,15 +405,19 @@ export class SessionHub {
 
   /**
    * The session whose turn waits for a decision: the latest run of the first deployment in
-   * the list (newest first) that is not archived and whose latest run started a session.
+   * the list (newest first) that is not archived and whose latest run started a session, among
+   * the 100 newest runs of the runs feed. The extension looks for waiting runs on that page; the
+   * runs are made up to the moment the seed is made, so without this bound the waiting run left
+   * that page at some hours of the day (then no test saw it waiting).
    */
   waitingSessionId(): string | null {
     if (this.waitingId === undefined) {
       this.waitingId = null;
+      const recent = new Set(this.store.newestRuns(100).map((r) => r.obj.session_id));
       for (const dep of this.store.records()) {
         if (dep.archived_at !== null) continue;
         const latest = this.store.runsOf(dep)[0];
-        if (typeof latest?.obj.session_id === 'string') {
+        if (typeof latest?.obj.session_id === 'string' && recent.has(latest.obj.session_id)) {
           this.waitingId = latest.obj.session_id;
           break;
         }

@@ -242,6 +242,11 @@ export class AccountStore {
     return rec.runs;
   }
 
+  /** The newest `n` runs of every deployment: the runs feed's first page of that size. */
+  newestRuns(n: number): readonly RunRec[] {
+    return this.materializeAllRuns().slice(0, n);
+  }
+
   private materializeAllRuns(): RunRec[] {
     if (this.allRuns === null) {
       const all: RunRec[] = [];
