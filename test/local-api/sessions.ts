@@ -229,6 +229,16 @@ function longWork(tool: ToolCall, repo: string, from: number, count: number): vo
   }
 }
 
+/** What a seeded session is made from: deterministic from its id. */
+function sessionSeed(id: string): number {
+  return hash32(...Array.from(id.slice(-12), (c) => c.charCodeAt(0)));
+}
+
+/** A seeded session that ends terminated (about 15 %). */
+function failsBySeed(seed: number): boolean {
+  return seed % 100 < 15;
+}
+
 /** The two calls the seeded waiting session asks about (tool name and exact input). */
 export const WAITING_CALLS = [
   { name: 'Bash', input: { command: 'rm -rf build/ && npm run build' } },
@@ -373,10 +383,10 @@ export class SessionHub {
 
   /** A finished session for a seeded run: deterministic from the session id. */
   private seeded(id: string, dep: DepRecord, run: RunRec): SessionRec {
-    const seed = hash32(...Array.from(id.slice(-12), (c) => c.charCodeAt(0)));
+    const seed = sessionSeed(id);
     const rand = prng(seed);
     const waiting = id === this.waitingSessionId();
-    const fails = !waiting && seed % 100 < 15;
+    const fails = !waiting && failsBySeed(seed);
     const createdMs = run.ms + 40;
     const entries = waiting ? waitingTranscript(dep) : transcript(dep, rand, fails);
     const extras = waiting || fails ? null : this.deliveries(id, dep, seed, createdMs);
@@ -417,8 +427,10 @@ export class SessionHub {
       for (const dep of this.store.records()) {
         if (dep.archived_at !== null) continue;
         const latest = this.store.runsOf(dep)[0];
-        if (typeof latest?.obj.session_id === 'string' && recent.has(latest.obj.session_id)) {
-          this.waitingId = latest.obj.session_id;
+        const sid = latest?.obj.session_id;
+        // never one that would have failed: the seeded failed sessions stay the same whichever waits
+        if (typeof sid === 'string' && recent.has(sid) && !failsBySeed(sessionSeed(sid))) {
+          this.waitingId = sid;
           break;
         }
       }
