@@ -79,10 +79,12 @@ async function waitForEditorEnd(wb: Workbench, match: (text: string) => boolean,
   await waitUntil(
     async () => {
       // A document opened again keeps any folds VS Code remembered for it: unfold once when the
-      // end does not match at first. (The one 1.104 failure seen was not a fold: the view showed
-      // only the last two lines under its sticky headings; the next tries press Ctrl+End again.)
-      if (tries++ === 3) await wb.runCommand('Unfold All').catch(() => undefined);
+      // end does not match at first.
+      if (tries === 3) await wb.runCommand('Unfold All').catch(() => undefined);
       await editorLines(wb).click({ timeout: 5000 }).catch(() => undefined);
+      // Ctrl+End with the cursor already at the end scrolls nothing, and a document redrawn shorter
+      // can leave the view showing only its last lines: from the top, Ctrl+End reveals a full page.
+      if (tries++ > 0) await wb.page.keyboard.press('Control+Home');
       await wb.page.keyboard.press('Control+End');
       text = await activeEditorText(wb).catch(() => '');
       return match(text);
