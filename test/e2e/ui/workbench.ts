@@ -76,22 +76,26 @@ export class Workbench {
   /** Open the command palette and run the command whose label contains `title` (e.g. "Qoder: Refresh"). */
   async runCommand(title: string, timeoutMs = 15_000): Promise<void> {
     const input = this.quickInput.locator('input.input');
-    // In 1.104 the palette sometimes closes between opening and typing (CI: fill waited on "element
-    // is not visible"): it is opened once more, then a second failure is the flow's.
-    for (let attempt = 1; ; attempt++) {
-      await this.page.keyboard.press('F1');
-      try {
-        await input.waitFor({ state: 'visible', timeout: timeoutMs });
-        await input.fill(`>${title}`, { timeout: 5_000 });
-        break;
-      } catch (e) {
-        if (attempt === 2) throw e;
-      }
-    }
     const rows = this.quickInput.locator('.monaco-list-row');
     const exact = rows.filter({ hasText: new RegExp(`(^|: )${escapeRe(title)}`) }).first();
-    await exact.waitFor({ state: 'visible', timeout: timeoutMs });
-    await exact.click();
+    // The palette sometimes closes under the test: between opening and typing (1.104, CI: fill
+    // waited on "element is not visible"), or while its list redraws under the click (4.139, CI:
+    // "element is not stable", then "not visible", 30 s). It is opened once more; a click that
+    // timed out was never dispatched, so the command has not run. A second failure is the flow's.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.page.keyboard.press('F1');
+        await input.waitFor({ state: 'visible', timeout: timeoutMs });
+        await input.fill(`>${title}`, { timeout: 5_000 });
+        await exact.waitFor({ state: 'visible', timeout: timeoutMs });
+        await exact.click({ timeout: 5_000 });
+        return;
+      } catch (e) {
+        if (attempt === 2) throw e;
+        log(`palette: ${title} — ${(e as Error).message.split('\n')[0]}; opening it again`);
+        if (await this.quickInput.isVisible()) await this.page.keyboard.press('Escape');
+      }
+    }
   }
 
   /** Hides the bottom panel when it shows (a panel left open by one flow leaves the next a short editor, and is restored by a reload). */
