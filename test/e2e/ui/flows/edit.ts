@@ -358,10 +358,15 @@ export const editFlows: Flow[] = [
       await replaceInEditor(wb, `"environment_id": "${target.environment_id}"`, `"environment_id": "${envName}"`);
       const squiggle = activeEditor(wb).locator('.squiggly-error').first();
       await squiggle.waitFor({ state: 'visible', timeout: 15_000 });
-      await activeEditor(wb).locator('.view-line span').filter({ hasText: `"${envName}"` }).first().click();
-      await wb.page.keyboard.press('Control+.');
       const fix = wb.page.locator('.action-widget, .context-view').filter({ hasText: 'Use the ID of' }).first();
-      await fix.waitFor({ state: 'visible', timeout: 15_000 });
+      // Ctrl+. pressed before the code actions were computed for the new text shows "No code
+      // actions available" (seen once in 4.139): close that and ask again.
+      await waitUntil(async () => {
+        await wb.escape(1);
+        await activeEditor(wb).locator('.view-line span').filter({ hasText: `"${envName}"` }).first().click();
+        await wb.page.keyboard.press('Control+.');
+        return fix.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+      }, 'the quick fix "Use the ID of…"', 20_000);
       await wb.screenshot('edit-name-quick-fix');
       await wb.page.keyboard.press('Enter');
       await waitUntil(async () => (await editorText()).includes(`"environment_id": "${target.environment_id}"`), 'the quick fix to put the id back', 15_000, async () => (await editorText()).slice(0, 600));
