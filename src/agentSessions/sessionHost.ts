@@ -3,7 +3,8 @@
 // document is opened, so activation does not pay for it.
 
 import * as vscode from 'vscode';
-import type { SessionDocDeps, SessionDocuments } from './sessionDocument';
+import type { SessionDocuments } from './sessionDocument';
+import type { SessionDocDeps } from './sessionView';
 import type { SessionReports } from './sessionReport';
 import { NameCache, SessionStatusCache, type SessionSource } from './model/sessionCache';
 import type { Connection } from '../connection/connection';

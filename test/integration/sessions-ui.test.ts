@@ -353,7 +353,7 @@ describe('a live session document follows its tail (issue 21 item 2)', () => {
   }
 
   test('an editor showing the last line keeps showing it as the run grows; one the user scrolled up stays where it is', async () => {
-    const { TailFollower } = await import('../../src/agentSessions/sessionDocument');
+    const { TailFollower } = await import('../../src/agentSessions/tailFollower');
     const { sessionUri } = await import('../../src/agentSessions/sessionUris');
     const { window } = await import('../fakes/vscode');
     const uri = sessionUri('sess_01tail00000000000000000000000001', 'd · now');
