@@ -9,9 +9,9 @@ import type { Deployment } from '../api';
 import type { Services } from '../platform/commandKit';
 import type { NameCache } from '../agentSessions/model/sessionCache';
 import { quote } from '../common/display';
-import { copyName, documentOf, templateDocument } from './model/deploymentDocument';
-import { agentChoices, environmentChoices, promptPath } from './model/newDeployment';
-import { newUri, openNewDocument, type DeploymentFiles, type EditorDeps } from './deploymentFiles';
+import { copyName, documentOf, documentText, templateDocument, type DeploymentDocument } from './model/deploymentDocument';
+import { agentChoices, environmentChoices, promptPath, snippetOf } from './model/newDeployment';
+import { newUri, type DeploymentFiles, type EditorDeps } from './deploymentFiles';
 
 /** At most this many distinct agents/environments are looked up by name. */
 const NAME_LOOKUPS = 20;
@@ -88,4 +88,27 @@ export async function duplicate(s: Services, files: DeploymentFiles, deps: Pick<
     paused = answer === createPaused;
   }
   await openNewDocument(files, newUri(doc.name), doc, { paused });
+}
+
+interface NewDocumentOptions {
+  /** Tab stops, in order, on the string values at these paths (the template: name, prompt, schedule). */
+  tabStops?: readonly string[];
+  /** Create it paused (see NewEntry.paused). */
+  paused?: boolean;
+}
+
+/** Opens a new deployment document with `doc` typed in (dirty, so closing it asks first). */
+async function openNewDocument(files: DeploymentFiles, uri: vscode.Uri, doc: DeploymentDocument, options: NewDocumentOptions = {}): Promise<void> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open?.isDirty) {
+    files.setPaused(uri, options.paused === true);
+    await vscode.window.showTextDocument(open);
+    return;
+  }
+  files.setNew(uri, options.paused === true);
+  const document = await vscode.workspace.openTextDocument(uri);
+  const editor = await vscode.window.showTextDocument(document);
+  const whole = new vscode.Range(0, 0, document.lineCount, 0);
+  if (options.tabStops) await editor.insertSnippet(new vscode.SnippetString(snippetOf(documentText(doc), options.tabStops)), whole);
+  else await editor.edit((b) => b.replace(whole, documentText(doc)));
 }

@@ -19,7 +19,6 @@ import type { NameCache } from '../agentSessions/model/sessionCache';
 import { displayName, titleSafe } from '../common/display';
 import { isPartPath, partEntry, partOf, partUri, type Part, type PartEntry } from './documentParts';
 import type { SaveFlow, SaveHost } from './saveFlow';
-import { snippetOf } from './model/newDeployment';
 
 /** What the editor chunk takes from the main bundle (one copy of each, shared). */
 export interface EditorDeps {
@@ -89,29 +88,6 @@ export function idOfUri(uri: vscode.Uri): string | undefined {
   return /^\/deployments\/(dep_[A-Za-z0-9]+)\//.exec(uri.path)?.[1];
 }
 
-
-export interface NewDocumentOptions {
-  /** Tab stops, in order, on the string values at these paths (the template: name, prompt, schedule). */
-  tabStops?: readonly string[];
-  /** Create it paused (see NewEntry.paused). */
-  paused?: boolean;
-}
-
-/** Opens a new deployment document with `doc` typed in (dirty, so closing it asks first). */
-export async function openNewDocument(files: DeploymentFiles, uri: vscode.Uri, doc: DeploymentDocument, options: NewDocumentOptions = {}): Promise<void> {
-  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (open?.isDirty) {
-    files.setPaused(uri, options.paused === true);
-    await vscode.window.showTextDocument(open);
-    return;
-  }
-  files.setNew(uri, options.paused === true);
-  const document = await vscode.workspace.openTextDocument(uri);
-  const editor = await vscode.window.showTextDocument(document);
-  const whole = new vscode.Range(0, 0, document.lineCount, 0);
-  if (options.tabStops) await editor.insertSnippet(new vscode.SnippetString(snippetOf(documentText(doc), options.tabStops)), whole);
-  else await editor.edit((b) => b.replace(whole, documentText(doc)));
-}
 
 export class DeploymentFiles implements vscode.FileSystemProvider, vscode.Disposable, SaveHost {
   private readonly entries = new Map<string, Entry>();

@@ -2,7 +2,7 @@
 // Save validates, then goes through the write path (services.mutations): Create with an
 // Idempotency-Key; an edit as a three-way merge of the opened copy, the server's copy now and
 // the user's text, sending only the user's changes and asking only about a field changed on both
-// sides. A refusal of ours (invalid JSON, a bad value) or the server's 400 is not thrown, which
+// sides. A refusal of ours (invalid JSON, a bad value) or the server's 400 (saveRefusals.ts) is not thrown, which
 // VS Code would show as "Unable to write file" with Revert: our own message is shown, the field
 // is marked in the editor and the document stays dirty. Other failures are thrown (the editor
 // stays dirty, VS Code offers Retry). A Cancel or Compare in the question is not an error
@@ -12,25 +12,14 @@ import * as vscode from 'vscode';
 import type { Deployment } from '../api';
 import { isApiError } from '../api/errors';
 import type { DeploymentPatch } from '../api/editTypes';
-import { documentOf, documentText, parseDocumentText, validateDocument } from './model/deploymentDocument';
+import { documentOf, documentText, parseDocumentText } from './model/deploymentDocument';
 import { applyPatch, contestedText, createBody, diffDocument, mergeForSave, withoutContested } from './model/savePatch';
-import type { WriteOutcome } from '../deployments/model/mutations';
 import type { Services } from '../platform/commandKit';
 import { quote } from '../common/display';
-import { fieldSpot } from './model/fieldSpot';
 import { parseEnvText, withPrompt } from './model/nameRefs';
 import { untouchedPrompt } from './model/newDeployment';
 import type { EditEntry, EditorDeps, NewEntry, PartEntry } from './deploymentFiles';
-
-/** A save refused before or by the server (400): shown as our message, marked on `paths`, never thrown to VS Code. */
-class SaveRefusal extends Error {
-  constructor(
-    message: string,
-    readonly paths: string[],
-  ) {
-    super(message);
-  }
-}
+import { checkedDocument, notSavedError, refusalMarks, refusedError, SaveRefusal, type RefusalTexts } from './saveRefusals';
 
 /** What the save flow needs of the file system it saves for (DeploymentFiles). */
 export interface SaveHost {
@@ -54,11 +43,15 @@ export class SaveFlow {
     private readonly diagnostics: vscode.DiagnosticCollection,
   ) {}
 
+  private get texts(): RefusalTexts {
+    return { log: this.s.log, displayText: this.deps.displayText, failureText: this.deps.failureText };
+  }
+
   /** An explicit Save of a deployment document: checked, then created or sent as an update; a refusal is shown and marked, not thrown. */
   async save(uri: vscode.Uri, entry: EditEntry | NewEntry, content: Uint8Array): Promise<void> {
     this.diagnostics.delete(uri);
     try {
-      const edited = this.checked(content);
+      const edited = checkedDocument(content);
       if (entry.kind === 'new') {
         const untouched = untouchedPrompt(edited);
         if (untouched) throw new SaveRefusal(vscode.l10n.t('Not saved, nothing was sent: {0}', untouched.message), [untouched.path]);
@@ -122,28 +115,8 @@ export class SaveFlow {
     void this.s.ui.showErrorMessage(refusal.message, {});
     await this.deps.keepDirty?.(uri);
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    const at = (offset: number): vscode.Position => (doc ? doc.positionAt(offset) : positionIn(text, offset));
-    const marks = refusal.paths.map((path) => {
-      const spot = fieldSpot(doc?.getText() ?? text, path);
-      const range = spot ? new vscode.Range(at(spot.offset), at(spot.offset + spot.length)) : new vscode.Range(0, 0, 0, 1);
-      const d = new vscode.Diagnostic(range, refusal.message, vscode.DiagnosticSeverity.Error);
-      d.source = 'Qoder';
-      return d;
-    });
+    const marks = refusalMarks(refusal, doc?.getText() ?? text, doc);
     this.diagnostics.set(uri, marks);
-  }
-
-  /** Parsed and valid, or an error listing the reasons (nothing is sent). */
-  private checked(content: Uint8Array): Record<string, unknown> {
-    const parsed = parseDocumentText(decoder.decode(content));
-    if (!parsed.ok) throw new SaveRefusal(vscode.l10n.t('Not saved, nothing was sent: {0}', parsed.message), []);
-    const problems = validateDocument(parsed.value);
-    if (problems.length) {
-      const reasons = problems.slice(0, 3).map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join(' ');
-      const more = problems.length > 3 ? ` ${vscode.l10n.t('(and {0} more)', problems.length - 3)}` : '';
-      throw new SaveRefusal(vscode.l10n.t('Not saved, nothing was sent: {0}', reasons + more), problems.map((p) => p.path).filter((p) => p !== ''));
-    }
-    return parsed.value as Record<string, unknown>;
   }
 
   private async create(uri: vscode.Uri, entry: NewEntry, edited: Record<string, unknown>): Promise<void> {
@@ -162,7 +135,7 @@ export class SaveFlow {
       updated: (d) => d,
     });
     if (outcome.kind === 'failed' && outcome.unsure) entry.unsureBody = first;
-    if (outcome.kind !== 'done') throw this.notSaved(vscode.l10n.t('Creating the deployment'), outcome);
+    if (outcome.kind !== 'done') throw notSavedError(this.texts, vscode.l10n.t('Creating the deployment'), outcome);
     entry.unsureBody = undefined;
     let created = outcome.result;
     const name = quote(this.deps.displayText(created.name));
@@ -198,7 +171,7 @@ export class SaveFlow {
       updated: (x) => x,
       reconcile: d.id,
     });
-    if (outcome.kind !== 'done') throw this.notSaved(vscode.l10n.t('Pausing the deployment'), outcome);
+    if (outcome.kind !== 'done') throw notSavedError(this.texts, vscode.l10n.t('Pausing the deployment'), outcome);
     return outcome.result;
   }
 
@@ -211,7 +184,7 @@ export class SaveFlow {
       updated: (d) => d,
       reconcile: id,
     });
-    if (outcome.kind !== 'done') throw this.notSaved(vscode.l10n.t('Saving the deployment'), outcome);
+    if (outcome.kind !== 'done') throw notSavedError(this.texts, vscode.l10n.t('Saving the deployment'), outcome);
     return outcome.result;
   }
 
@@ -238,7 +211,7 @@ export class SaveFlow {
           try {
             server = await client.getDeployment(entry.id);
           } catch (e) {
-            stop = { why: 'error', error: isApiError(e, 404) ? new Error(vscode.l10n.t('Not saved: this deployment no longer exists on the server.')) : this.refused(vscode.l10n.t('Checking the deployment before saving'), e) };
+            stop = { why: 'error', error: isApiError(e, 404) ? new Error(vscode.l10n.t('Not saved: this deployment no longer exists on the server.')) : refusedError(this.texts, vscode.l10n.t('Checking the deployment before saving'), e) };
             return false;
           }
           if (server.archived_at !== null) {
@@ -274,7 +247,7 @@ export class SaveFlow {
       this.s.ui.announce(vscode.l10n.t('Saved {0}.', quote(this.deps.displayText(outcome.result.name))));
       return;
     }
-    if (outcome.kind !== 'stopped' || !stop) throw this.notSaved(vscode.l10n.t('Saving the deployment'), outcome);
+    if (outcome.kind !== 'stopped' || !stop) throw notSavedError(this.texts, vscode.l10n.t('Saving the deployment'), outcome);
     const stopped = stop as NonNullable<typeof stop>;
     switch (stopped.why) {
       case 'error':
@@ -330,23 +303,6 @@ export class SaveFlow {
     await this.deps.keepDirty?.(uri, text);
   }
 
-  /** The error a write outcome other than done becomes (nothing of it was applied). */
-  private notSaved<T>(what: string, outcome: WriteOutcome<T>): Error {
-    switch (outcome.kind) {
-      case 'busy':
-        return new Error(vscode.l10n.t('Not saved: another action on this deployment is still running. Try again in a moment.'));
-      case 'dropped':
-        return new Error(vscode.l10n.t('Not saved: the connection changed while saving. Nothing was applied to the new connection.'));
-      case 'gone':
-        return new Error(vscode.l10n.t('Not saved: this deployment no longer exists on the server.'));
-      case 'invalid':
-      case 'failed':
-        return this.refused(what, outcome.error);
-      default:
-        return new Error(vscode.l10n.t('Not saved: the server refused the change in the deployment’s current state. The list has been refreshed.'));
-    }
-  }
-
   /** The document becomes the server's answer; the editor re-reads it (it is not dirty after a save). */
   private reloadFrom(uri: vscode.Uri, entry: EditEntry, d: Deployment): void {
     entry.base = documentOf(d);
@@ -357,25 +313,4 @@ export class SaveFlow {
     entry.mtime = Math.max(Date.now(), entry.mtime + 1);
     this.changed.fire([{ type: vscode.FileChangeType.Changed, uri }]);
   }
-
-  /** The error a failed request becomes: the server's 400 message naming the field, else the usual failure text. */
-  private refused(what: string, e: unknown): Error {
-    if (isApiError(e, 400)) {
-      const message = this.deps.displayText(e.message).slice(0, 300);
-      const text = e.param
-        ? vscode.l10n.t('Not saved: the server refused the value of “{0}”: {1}', this.deps.displayText(e.param).slice(0, 120), message)
-        : vscode.l10n.t('Not saved: the server refused the change: {0}', message);
-      this.s.log.warn(text);
-      return new SaveRefusal(this.s.log.clean(text), e.param ? [e.param] : []);
-    }
-    const text = this.s.log.clean(this.deps.failureText(what, e));
-    this.s.log.error(text);
-    return new Error(text);
-  }
-}
-
-/** A position in `text` (when the document is not open, as under tests). */
-function positionIn(text: string, offset: number): vscode.Position {
-  const before = text.slice(0, offset).split('\n');
-  return new vscode.Position(before.length - 1, (before[before.length - 1] ?? '').length);
 }
