@@ -68,6 +68,25 @@ async function save(wb: Workbench): Promise<void> {
 }
 
 /** Every CodeLens of the active editor (lenses on one line share a decoration, separated by " | "). */
+/**
+ * A new document saved as a deployment is swapped for that deployment's edit document: the edit
+ * document opens, then the new one's tab closes. Until both happened the swap can take the focus
+ * from whatever the flow does next (CI: it closed the palette of Close All Editors, whose text was
+ * then typed into the editor).
+ */
+async function waitForEditDocument(wb: Workbench, fileName: string): Promise<void> {
+  const group = wb.page.locator('.editor-group-container.active');
+  const tabs = group.locator('.tabs-container .tab').filter({ hasText: fileName });
+  const active = group.locator('.tabs-container .tab.active').filter({ hasText: fileName });
+  const crumbs = group.locator('.breadcrumbs-control');
+  await waitUntil(
+    async () => (await tabs.count()) === 1 && (await active.count()) === 1 && /dep_/.test(await crumbs.innerText().catch(() => '')),
+    `${fileName} as its deployment's edit document (one tab, under deployments/dep_…)`,
+    20_000,
+    async () => `${await tabs.count()} tabs; breadcrumbs "${await crumbs.innerText().catch(() => '')}"`,
+  );
+}
+
 async function lensTexts(wb: Workbench): Promise<string[]> {
   const lines = await activeEditor(wb).locator('.codelens-decoration').allInnerTexts();
   return lines.flatMap((line) => line.split(/\s\|\s/)).map((s) => s.replace(/\s+/g, ' ').trim()).filter(Boolean);
@@ -306,7 +325,7 @@ export const editFlows: Flow[] = [
       // the top of the healthy rows: deployments that need attention stay above everything
       const first = wb.page.locator(SIDEBAR_ROWS).filter({ hasNot: wb.page.locator('.codicon-warning') }).first();
       await waitUntil(async () => new RegExp(`^\\s*${esc(name)}\\s*$`).test(await first.locator('.label-name').innerText().catch(() => '')), 'the new row at the top (below the rows that need attention)', 20_000, async () => first.innerText());
-      await wb.page.locator('.tabs-container .tab.active').filter({ hasText: `${name}.deployment.json` }).waitFor({ state: 'visible', timeout: 20_000 });
+      await waitForEditDocument(wb, `${name}.deployment.json`);
       const creates = (await requests(ctx)).filter((r) => r.method === 'POST' && /\/deployments$/.test(r.path));
       expect(creates.length === 1 && creates[0]!.status === 200, `create requests: ${JSON.stringify(creates)}`);
       const made = (await deployments(ctx)).find((d) => d.name === name);
@@ -331,6 +350,7 @@ export const editFlows: Flow[] = [
       await waitUntil(async () => (await deployments(ctx)).some((d) => d.name === `${name}-copy` && d.status === 'paused' && d.schedule !== null), 'the copy, paused, with its schedule', 20_000);
       const writes = (await requests(ctx)).filter((r) => r.method === 'POST').map((r) => r.path.replace(/^.*\/deployments/, '/deployments').replace(/dep_\w+/, 'ID'));
       expect(writes.join() === '/deployments,/deployments/ID/pause,/deployments/ID', `create without the schedule, pause, then the schedule: ${writes.join(' ')}`);
+      await waitForEditDocument(wb, `${name}-copy.deployment.json`);
       // The editor shows the find widget of the replacements above (the group reuses its editor): closed
       // first, it no longer holds the palette's click for 30 s.
       await activeEditor(wb).click();
